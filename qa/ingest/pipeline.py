@@ -1,0 +1,66 @@
+"""From a file on disk to a parsed document and its chunks."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from pathlib import Path
+
+from qa.ingest.chunking import chunk_document
+from qa.ingest.loaders import load_file
+from qa.ingest.metadata import apply_sidecar, detect_metadata
+from qa.ingest.normalize import normalize_lines
+from qa.ingest.structure import build_blocks
+from qa.ingest.tables import find_tables
+from qa.models import Chunk, IngestError, LoadedText, ParsedDocument
+
+SUPPORTED_SUFFIXES = (".txt", ".md", ".pdf", ".docx", ".html", ".htm")
+
+
+def doc_id_for(source: str) -> str:
+    """Stable id from the file name, so a changed file replaces its own chunks."""
+    stem = Path(source).stem
+    slug = re.sub(r"[^A-Za-z0-9_-]+", "-", stem).strip("-")[:60] or "doc"
+    return slug if slug == stem else f"{slug}-{hashlib.sha1(source.encode()).hexdigest()[:6]}"
+
+
+def parse_loaded(loaded: LoadedText, source: str, sha256: str, path: Path | None = None) -> ParsedDocument:
+    lines = normalize_lines(loaded.lines)
+    if not any(line.strip() for line in lines):
+        raise IngestError("tệp rỗng")
+    tables = find_tables(lines)
+    structure = build_blocks(lines, tables, loaded.pages)
+    meta = detect_metadata(lines, structure.blocks)
+    if path is not None:
+        meta = apply_sidecar(meta, path)
+    return ParsedDocument(
+        doc_id=doc_id_for(source),
+        source=source,
+        sha256=sha256,
+        fmt=loaded.fmt,
+        lines=lines,
+        pages=loaded.pages,
+        blocks=structure.blocks,
+        meta=meta,
+        tables=len(tables),
+        sections=structure.sections,
+        dropped_lines=structure.dropped_lines,
+    )
+
+
+def file_sha256(path: Path) -> str:
+    h = hashlib.sha256()
+    with path.open("rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
+
+
+def parse_file(path: Path, max_bytes: int) -> ParsedDocument:
+    loaded = load_file(path, max_bytes)
+    return parse_loaded(loaded, path.name, file_sha256(path), path)
+
+
+def parse_and_chunk(path: Path, max_bytes: int, size: int = 1000, overlap: int = 150) -> tuple[ParsedDocument, list[Chunk]]:
+    doc = parse_file(path, max_bytes)
+    return doc, chunk_document(doc, size, overlap)

@@ -1,0 +1,302 @@
+"""Indicator tables in three shapes: tab-separated, pipe markdown, and flattened PDF rows.
+
+Every recognised row gets the table header attached, so a row alone still says
+which column is "KH 2023" and which is "TH 2023".
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from qa.models import TableRow
+from qa.text import collapse_ws, fold
+
+_LABEL_COL = re.compile(r"^(chi tieu|noi dung|ten\b|chi so)", re.I)
+_UNIT_COL = re.compile(r"^(dvt|dv tinh|don vi)", re.I)
+_TT_COL = re.compile(r"^s?tt$", re.I)
+_FLAT_HEADER = re.compile(r"^\s*S?TT\s+Chỉ\s+tiêu\b", re.I)
+# A row number: "7", "15", "15.1" but not a heading number "1." / "1.1.".
+_FLAT_ROW = re.compile(r"^\s*(\d{1,3}(?:\.\d{1,2})?)(?![\d.,/%])(?:\s+(.*))?$")
+_FLAT_SUBROW = re.compile(r"^\s*-\s+(.*)$")
+_HEADING_LIKE = re.compile(r"^\s*(?:\d+\.\s*)+\S|^\s*[IVX]+\.\s|^\s*Phần\b")
+_VALUE_TOKEN = re.compile(r"^[<>≤≥]?\d[\d.,]*%?$")
+_COMPARATOR = re.compile(r"^[<>≤≥]$")
+_YEAR_COL = re.compile(r"(?:[^\d\s][^\d]*?\s+)?(?:năm\s+)?\b(?:19|20)\d\d\b", re.I)
+# Units written in the unit column of flattened tables (matched accent-folded, at the end of the label).
+_FLAT_UNITS = re.compile(
+    r"(?:^|\s)((?:so\s+)?be\s+trai\s*/\s*100\s+be\s+gai|%o|‰|%|tuoi|nam|giuong|bac\s+s[yi]|duoc\s+s[yi]"
+    r"|nguoi|ba\s+me|luot|ca|xa|tram|co\s+so|don\s+vi|con\s*/\s*phu\s+nu|diem|cm|kg)$",
+    re.I,
+)
+_PLAN_COL = re.compile(r"^(kh|th|uoc th|ke hoach|thuc hien)\b")
+_MAX_ROW_LINES = 8
+
+
+@dataclass(slots=True)
+class RowSpan:
+    row: TableRow
+    start_line: int
+    end_line: int
+    text: str  # the row as in the source, lines joined
+
+
+@dataclass(slots=True)
+class ParsedTable:
+    start_line: int
+    end_line: int
+    header: list[str]
+    header_text: str
+    rows: list[RowSpan] = field(default_factory=list)
+
+    @property
+    def is_indicator_table(self) -> bool:
+        return any(_YEAR_COL.fullmatch(c.strip()) or _PLAN_COL.match(fold(c)) for c in self.header)
+
+
+@dataclass(slots=True)
+class _Roles:
+    tt: int | None
+    label: int | None
+    unit: int | None
+    values: list[int]
+
+
+def find_tables(lines: list[str]) -> list[ParsedTable]:
+    """Find tables in normalised lines (index i is line i+1)."""
+    tables: list[ParsedTable] = []
+    i = 0
+    while i < len(lines):
+        line = lines[i]
+        table: ParsedTable | None = None
+        if line.lstrip().startswith("|") and _is_pipe_header(lines, i):
+            table = _parse_pipe(lines, i)
+        elif "\t" in line and _is_delimited_header(line.split("\t")):
+            table = _parse_tab(lines, i)
+        elif _FLAT_HEADER.match(line):
+            table = _parse_flat(lines, i)
+        if table and table.rows:
+            tables.append(table)
+            i = table.end_line  # end_line is 1-based, so this is the next index
+        else:
+            i += 1
+    return tables
+
+
+# ---------------------------------------------------------------- delimited (tab / pipe)
+
+
+def _clean_cell(cell: str) -> str:
+    return collapse_ws(cell.replace("**", ""))
+
+
+def _is_delimited_header(cells: list[str]) -> bool:
+    cleaned = [fold(_clean_cell(c)) for c in cells]
+    return len([c for c in cleaned if c]) >= 3 and any(_LABEL_COL.match(c) for c in cleaned)
+
+
+def _roles(header: list[str]) -> _Roles:
+    folded = [fold(h) for h in header]
+    tt = next((k for k, h in enumerate(folded) if _TT_COL.match(h)), None)
+    label = next((k for k, h in enumerate(folded) if _LABEL_COL.match(h)), None)
+    unit = next((k for k, h in enumerate(folded) if _UNIT_COL.match(h)), None)
+    values = [k for k in range(len(header)) if k not in (tt, label, unit) and header[k]]
+    return _Roles(tt, label, unit, values)
+
+
+def _row_from_cells(cells: list[str], header: list[str], roles: _Roles, state: dict[str, str]) -> TableRow:
+    cells = cells + [""] * (len(header) - len(cells))
+
+    def cell(k: int | None) -> str:
+        return cells[k] if k is not None and k < len(cells) else ""
+
+    tt, label, unit = cell(roles.tt), cell(roles.label), cell(roles.unit)
+    values = [(header[k], cells[k]) for k in roles.values if k < len(cells) and cells[k]]
+    if not label and tt and not re.fullmatch(r"[\d.]+", tt):
+        label, tt = tt, ""  # a group title written in the first column
+    return _finish_row(tt, label, unit, values, header, state)
+
+
+def _finish_row(
+    tt: str, label: str, unit: str, values: list[tuple[str, str]], header: list[str], state: dict[str, str]
+) -> TableRow:
+    sub = label.startswith("-") or tt == "-"
+    if sub:
+        tt, label = "-", label.lstrip("- ").strip()
+    if not values and not unit:
+        # A group row ("Chỉ tiêu đầu vào") or a parent row whose sub-rows carry the values.
+        if label.endswith(":"):  # "Bao gồm:" introduces the sub-rows of the row above
+            return TableRow(header=header, tt=tt, label=label, unit=unit, values=values, group=state.get("parent", ""))
+        if tt and not sub:
+            state["parent"] = label
+        else:
+            state["group"] = label.rstrip(":")
+            state["parent"] = ""
+        group = state.get("group", "")
+    else:
+        group = state.get("parent", "") if sub else state.get("group", "")
+        if not sub:
+            state["parent"] = label
+    return TableRow(header=header, tt=tt, label=label, unit=unit, values=values, group=group)
+
+
+def _parse_tab(lines: list[str], start: int) -> ParsedTable:
+    header = [_clean_cell(c) for c in lines[start].split("\t")]
+    roles = _roles(header)
+    table = ParsedTable(start + 1, start + 1, header, " | ".join(h for h in header if h))
+    state: dict[str, str] = {}
+    i = start + 1
+    while i < len(lines):
+        line = lines[i]
+        if not line.strip():
+            # A blank line inside a tab table is allowed when the table goes on right after it.
+            if i + 1 < len(lines) and "\t" in lines[i + 1]:
+                i += 1
+                continue
+            break
+        if "\t" not in line:
+            break
+        cells = [_clean_cell(c) for c in line.split("\t")]
+        if [fold(c) for c in cells] == [fold(h) for h in header]:
+            i += 1  # the header repeated after a page break
+            continue
+        if any(cells):
+            row = _row_from_cells(cells, header, roles, state)
+            table.rows.append(RowSpan(row, i + 1, i + 1, line))
+        i += 1
+    table.end_line = i
+    return table
+
+
+def _split_pipe(line: str) -> list[str]:
+    inner = line.strip()
+    inner = inner[1:] if inner.startswith("|") else inner
+    inner = inner[:-1] if inner.endswith("|") else inner
+    return [_clean_cell(c) for c in inner.split("|")]
+
+
+def _is_separator(line: str) -> bool:
+    return bool(re.fullmatch(r"\s*\|?(\s*:?-{2,}:?\s*\|)+\s*:?-*:?\s*\|?\s*", line))
+
+
+def _is_pipe_header(lines: list[str], i: int) -> bool:
+    return i + 1 < len(lines) and _is_separator(lines[i + 1]) and _is_delimited_header(_split_pipe(lines[i]))
+
+
+def _parse_pipe(lines: list[str], start: int) -> ParsedTable:
+    header = _split_pipe(lines[start])
+    roles = _roles(header)
+    table = ParsedTable(start + 1, start + 2, header, " | ".join(h for h in header if h))
+    state: dict[str, str] = {}
+    i = start + 2
+    while i < len(lines) and lines[i].lstrip().startswith("|"):
+        cells = _split_pipe(lines[i])
+        if any(cells):
+            row = _row_from_cells(cells, header, roles, state)
+            table.rows.append(RowSpan(row, i + 1, i + 1, lines[i]))
+        i += 1
+    table.end_line = i
+    return table
+
+
+# ---------------------------------------------------------------- flattened PDF rows
+
+
+def _flat_columns(header_text: str) -> list[str]:
+    """'TT Chỉ tiêu ĐVT KH 2023 TH 2023' -> ['TT', 'Chỉ tiêu', 'ĐVT', 'KH 2023', 'TH 2023']."""
+    m = re.match(r"\s*(S?TT)\s+(Chỉ\s+tiêu)\s+(ĐVT|ĐV\s+tính|Đơn\s+vị\s+tính|Đơn\s+vị)?\s*(.*)$", header_text, re.I)
+    if not m:
+        return []
+    rest = m.group(4)
+    value_cols = [collapse_ws(v) for v in _YEAR_COL.findall(rest)]
+    return [m.group(1), m.group(2), m.group(3) or "ĐVT", *value_cols]
+
+
+def _split_values(text: str, n: int) -> tuple[str, list[str]] | None:
+    """Take the last n value tokens off a flattened row; None while the row is incomplete."""
+    tokens = text.split()
+    values: list[str] = []
+    while tokens and len(values) < n:
+        tok = tokens[-1]
+        if _VALUE_TOKEN.match(tok):
+            tokens.pop()
+            if tokens and _COMPARATOR.match(tokens[-1]):
+                tok = tokens.pop() + " " + tok
+            values.insert(0, tok)
+        else:
+            break
+    if len(values) < n:
+        return None
+    return " ".join(tokens), values
+
+
+def _split_unit(label: str) -> tuple[str, str]:
+    folded = fold(label)
+    m = _FLAT_UNITS.search(folded)
+    if not m:
+        return label, ""
+    # Folding keeps length for Vietnamese letters, so the offsets apply to the original.
+    cut = m.start(1)
+    return label[:cut].strip(), label[cut:].strip()
+
+
+def _parse_flat(lines: list[str], start: int) -> ParsedTable | None:
+    # The header may be split over several lines ("TT Chỉ tiêu ĐVT", "KH", "2023", "TH", "2023").
+    parts = [lines[start].strip()]
+    i = start + 1
+    while i < len(lines) and len(parts) < 12:
+        s = lines[i].strip()
+        if s and (_FLAT_ROW.match(s) and not re.fullmatch(r"(?:19|20)\d\d", s)):
+            break
+        if s:
+            parts.append(s)
+        i += 1
+    header_text = collapse_ws(" ".join(parts))
+    header = _flat_columns(header_text)
+    n_values = len(header) - 3
+    if n_values < 1:
+        return None
+    table = ParsedTable(start + 1, i, header, header_text)
+    state: dict[str, str] = {}
+    current: dict | None = None
+
+    def flush() -> None:
+        nonlocal current
+        if current is None:
+            return
+        text = collapse_ws(" ".join(current["parts"]))
+        split = _split_values(text, n_values)
+        body, values = split if split else (text, [])
+        label, unit = _split_unit(body) if values else (body, "")
+        named = list(zip(header[3:], values, strict=False))
+        row = _finish_row(current["tt"], label, unit, named, header, state)
+        table.rows.append(RowSpan(row, current["start"], current["end"], current["raw"]))
+        table.end_line = current["end"]
+        current = None
+
+    while i < len(lines):
+        raw = lines[i]
+        s = raw.strip()
+        if not s:
+            i += 1
+            continue
+        row_m = _FLAT_ROW.match(s)
+        sub_m = _FLAT_SUBROW.match(s)
+        if row_m or sub_m:
+            flush()
+            tt, rest = (row_m.group(1), row_m.group(2) or "") if row_m else ("-", "- " + sub_m.group(1))
+            current = {"tt": tt, "parts": [rest], "start": i + 1, "end": i + 1, "raw": s}
+        elif (
+            current is not None
+            and _split_values(collapse_ws(" ".join(current["parts"])), n_values) is None
+            and not _HEADING_LIKE.match(s)
+            and current["end"] - current["start"] < _MAX_ROW_LINES
+        ):
+            current["parts"].append(s)  # the row is wrapped over several lines
+            current["end"] = i + 1
+            current["raw"] += " " + s
+        else:
+            break
+        i += 1
+    flush()
+    return table
