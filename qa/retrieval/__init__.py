@@ -1,0 +1,1 @@
+"""Dense, lexical and fused retrieval over chunks."""

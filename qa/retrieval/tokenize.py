@@ -1,0 +1,74 @@
+"""Tokens for Vietnamese BM25: syllables, accent-folded forms, bigrams, số hiệu, synonym groups.
+
+The same function serves documents and questions, so whatever is folded,
+canonicalised or expanded on one side is on the other.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from functools import lru_cache
+from importlib import resources
+
+from qa.text import fold, nfc, strip_tags
+
+# Document numbers stay whole: "2143/qđ-ubnd", "20-nq/tw", "12/2023/qđ-ubnd", "60/2021/nđ-cp".
+SO_HIEU_RE = re.compile(r"(?<![\w/])\d{1,5}(?:/\d{4})?[-/][A-Za-zĐđÐ][\wĐđ]*(?:[-/][\wĐđ]+)*", re.UNICODE)
+_WORD_RE = re.compile(r"\d+(?:[.,]\d+)*|[^\W\d_]+", re.UNICODE)
+# y/i spelling variants after a consonant onset: "sỹ"/"sĩ", "tỷ"/"tỉ", "kỹ"/"kĩ", "lý"/"lí".
+_Y_TO_I = str.maketrans({"y": "i", "ý": "í", "ỳ": "ì", "ỷ": "ỉ", "ỹ": "ĩ", "ỵ": "ị"})
+_Y_ONSET = re.compile(r"^(?:b|c|d|đ|h|k|l|m|n|s|t|v|x|ph|th|tr|ch|nh|kh)[yýỳỷỹỵ]$")
+
+
+_THOUSANDS = re.compile(r"\d{1,3}(?:\.\d{3})+")
+
+
+def canonical_syllable(syllable: str) -> str:
+    if _THOUSANDS.fullmatch(syllable):
+        return syllable.replace(".", "")  # "10.000" and "10000" are one number
+    if _Y_ONSET.match(syllable):
+        return syllable[:-1] + syllable[-1].translate(_Y_TO_I)
+    return syllable
+
+
+def normalize_so_hieu(number: str) -> str:
+    return nfc(number).replace(" ", "").lower()
+
+
+def syllables(text: str) -> list[str]:
+    return [canonical_syllable(w) for w in _WORD_RE.findall(nfc(strip_tags(text)).lower())]
+
+
+@lru_cache(maxsize=1)
+def _synonym_groups() -> list[tuple[str, re.Pattern[str]]]:
+    data = json.loads(resources.files("qa").joinpath("data/synonyms.json").read_text(encoding="utf-8"))
+    groups = []
+    for members in data["groups"]:
+        variants = sorted({" ".join(fold(canonical_syllable(w)) for w in syllables(m)) or fold(m) for m in members},
+                          key=len, reverse=True)
+        pattern = re.compile(r"(?<!\S)(?:" + "|".join(re.escape(v) for v in variants) + r")(?!\S)")
+        groups.append(("syn:" + fold(members[0]).replace(" ", "_"), pattern))
+    return groups
+
+
+def synonym_tokens(folded_text: str) -> list[str]:
+    """One token per synonym group with a member in the (folded, space-joined) text."""
+    out = []
+    for token, pattern in _synonym_groups():
+        n = len(pattern.findall(folded_text))
+        out.extend([token] * n)
+    return out
+
+
+def tokenize(text: str) -> list[str]:
+    """Accented and folded syllables, folded bigrams, whole số hiệu and synonym-group tokens."""
+    numbers = [normalize_so_hieu(m) for m in SO_HIEU_RE.findall(nfc(text))]
+    sylls = syllables(SO_HIEU_RE.sub(" ", nfc(text)))
+    folded = [fold(s) for s in sylls]
+    tokens: list[str] = list(sylls)
+    tokens += [f for f, s in zip(folded, sylls, strict=True) if f != s]
+    tokens += [f"{a}_{b}" for a, b in zip(folded, folded[1:], strict=False)]
+    tokens += numbers + [fold(n) for n in numbers if fold(n) != n]
+    tokens += synonym_tokens(" " + " ".join(folded) + " ")
+    return tokens

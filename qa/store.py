@@ -1,0 +1,122 @@
+"""SQLite store of one index generation: documents, their lines, chunks, figures, regulations."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterable
+from dataclasses import asdict
+from pathlib import Path
+from typing import Any
+
+from qa.models import Chunk, DocumentMeta, Figure, ParsedDocument, RegulationMention
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS documents (
+    doc_id TEXT PRIMARY KEY, source TEXT NOT NULL UNIQUE, sha256 TEXT NOT NULL, fmt TEXT NOT NULL,
+    title TEXT, province TEXT, kind TEXT, number TEXT, date TEXT, years TEXT,
+    n_lines INTEGER, sections INTEGER, tables INTEGER, ingested_at TEXT
+);
+CREATE TABLE IF NOT EXISTS lines (
+    doc_id TEXT NOT NULL, line_no INTEGER NOT NULL, text TEXT NOT NULL, page INTEGER,
+    PRIMARY KEY (doc_id, line_no)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS chunks (
+    chunk_id INTEGER PRIMARY KEY, doc_id TEXT NOT NULL, source TEXT NOT NULL, section TEXT, text TEXT NOT NULL,
+    context TEXT, start_line INTEGER, end_line INTEGER, page INTEGER, kind TEXT, ordinal INTEGER
+);
+CREATE INDEX IF NOT EXISTS chunks_doc ON chunks(doc_id);
+CREATE TABLE IF NOT EXISTS figures (
+    id INTEGER PRIMARY KEY, doc_id TEXT NOT NULL, data TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS figures_doc ON figures(doc_id);
+CREATE TABLE IF NOT EXISTS regulations (
+    id INTEGER PRIMARY KEY, doc_id TEXT NOT NULL, number TEXT NOT NULL, data TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS regulations_doc ON regulations(doc_id);
+"""
+
+
+def connect(path: Path, readonly: bool = False) -> sqlite3.Connection:
+    if readonly:
+        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True, check_same_thread=False)
+    else:
+        conn = sqlite3.connect(path, check_same_thread=False)
+        conn.executescript(SCHEMA)
+    conn.row_factory = sqlite3.Row
+    return conn
+
+
+def set_meta(conn: sqlite3.Connection, values: dict[str, Any]) -> None:
+    conn.executemany(
+        "INSERT OR REPLACE INTO meta(key, value) VALUES (?, ?)", [(k, json.dumps(v)) for k, v in values.items()]
+    )
+
+
+def get_meta(conn: sqlite3.Connection) -> dict[str, Any]:
+    return {row["key"]: json.loads(row["value"]) for row in conn.execute("SELECT key, value FROM meta")}
+
+
+def write_document(conn: sqlite3.Connection, doc: ParsedDocument, ingested_at: str) -> None:
+    m = doc.meta
+    conn.execute(
+        "INSERT INTO documents VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+        (doc.doc_id, doc.source, doc.sha256, doc.fmt, m.title, m.province, m.kind, m.number, m.date,
+         json.dumps(m.years), len(doc.lines), doc.sections, doc.tables, ingested_at),
+    )
+    conn.executemany(
+        "INSERT INTO lines VALUES (?,?,?,?)",
+        [(doc.doc_id, i + 1, text, page) for i, (text, page) in enumerate(zip(doc.lines, doc.pages, strict=False))],
+    )
+
+
+def write_chunks(conn: sqlite3.Connection, chunks: Iterable[Chunk]) -> None:
+    conn.executemany(
+        "INSERT INTO chunks VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+        [(c.chunk_id, c.doc_id, c.source, c.section, c.text, c.context, c.start_line, c.end_line, c.page, c.kind, k)
+         for k, c in enumerate(chunks)],
+    )
+
+
+def write_figures(conn: sqlite3.Connection, figures: Iterable[Figure]) -> None:
+    conn.executemany("INSERT INTO figures(doc_id, data) VALUES (?, ?)",
+                     [(f.doc_id, json.dumps(asdict(f), ensure_ascii=False)) for f in figures])
+
+
+def write_regulations(conn: sqlite3.Connection, mentions: Iterable[RegulationMention]) -> None:
+    conn.executemany("INSERT INTO regulations(doc_id, number, data) VALUES (?, ?, ?)",
+                     [(m.doc_id, m.number, json.dumps(asdict(m), ensure_ascii=False)) for m in mentions])
+
+
+def copy_document(dst: sqlite3.Connection, src: sqlite3.Connection, doc_id: str) -> None:
+    """Carry an unchanged document (its rows in every table) over from the previous generation."""
+    for table in ("documents", "lines", "chunks"):
+        rows = src.execute(f"SELECT * FROM {table} WHERE doc_id = ?", (doc_id,)).fetchall()
+        if rows:
+            marks = ",".join("?" * len(rows[0].keys()))
+            dst.executemany(f"INSERT INTO {table} VALUES ({marks})", [tuple(r) for r in rows])
+    dst.executemany("INSERT INTO figures(doc_id, data) VALUES (?, ?)",
+                    src.execute("SELECT doc_id, data FROM figures WHERE doc_id = ? ORDER BY id", (doc_id,)))
+    dst.executemany("INSERT INTO regulations(doc_id, number, data) VALUES (?, ?, ?)",
+                    src.execute("SELECT doc_id, number, data FROM regulations WHERE doc_id = ? ORDER BY id",
+                                (doc_id,)))
+
+
+def row_to_chunk(row: sqlite3.Row) -> Chunk:
+    return Chunk(row["chunk_id"], row["doc_id"], row["source"], row["section"], row["text"], row["context"],
+                 row["start_line"], row["end_line"], row["page"], row["kind"])
+
+
+def row_to_meta(row: sqlite3.Row) -> DocumentMeta:
+    return DocumentMeta(row["title"] or "", row["province"], row["kind"], row["number"], row["date"],
+                        json.loads(row["years"] or "[]"))
+
+
+def load_figures(conn: sqlite3.Connection) -> list[Figure]:
+    return [Figure(**json.loads(row["data"])) for row in conn.execute("SELECT data FROM figures ORDER BY id")]
+
+
+def load_regulations(conn: sqlite3.Connection) -> list[RegulationMention]:
+    return [RegulationMention(**json.loads(row["data"]))
+            for row in conn.execute("SELECT data FROM regulations ORDER BY id")]
