@@ -22,7 +22,8 @@ class Gazetteer:
         self._by_fold = {fold(p): p for p in provinces} | {fold(a): p for a, p in aliases.items()}
         owners: dict[str, set[str]] = {}
         for province, places in provinces.items():
-            for place in places:
+            # One-syllable names (Thắng, Neo, Kép) fold onto everyday words ("tháng"); skip them.
+            for place in (p for p in places if len(p.split()) >= 2):
                 owners.setdefault(fold(place), set()).add(province)
         # Places shared by several provinces (Châu Thành) imply nothing.
         self.places = {p: next(iter(o)) for p, o in owners.items() if len(o) == 1 and p not in self._by_fold}

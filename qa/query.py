@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass, field
 
 from rapidfuzz import process
-from rapidfuzz.distance import Levenshtein
+from rapidfuzz.distance import OSA
 
 from qa.gazetteer import load_gazetteer
 from qa.retrieval.tokenize import SO_HIEU_RE, normalize_so_hieu
@@ -15,13 +15,15 @@ from qa.text import fold, nfc
 _YEAR_RE = re.compile(r"(?<!\d)((?:19|20)\d\d)(?!\d)")
 _HALF_RE = re.compile(r"6\s*tháng\s*(?:đầu\s*)?(?:năm)?", re.I)
 
-# Intent cues, matched on folded text with word boundaries; the longest cue wins ties.
+# Intent cues on the accented question ("đặt" sets a plan, "đạt" reports a result: they fold alike).
+# The earliest cue wins; at one position the longest ("đặt mục tiêu" over "đặt").
 _KIND_CUES: list[tuple[str, str]] = [
-    (r"\buoc( tinh| th| thuc hien)?\b", "estimate"),
-    (r"\b(muc tieu|huong toi|phan dau|tam nhin|dinh huong|den nam)\b", "target"),
-    (r"\b(ke hoach|kh|chi tieu|dat ra|dat chi tieu|duoc giao|giao)\b", "plan"),
-    (r"\b(dat|dat duoc|thuc hien|th|ket qua|ghi nhan|phat hien|thu duoc|con lai)\b", "actual"),
+    (r"ước( tính| th| thực hiện)?", "estimate"),
+    (r"mục tiêu|đặt mục tiêu|hướng tới|phấn đấu|tầm nhìn|định hướng|đến năm", "target"),
+    (r"kế hoạch|kh|chỉ tiêu|đặt ra|đặt chỉ tiêu|đặt|được giao|giao", "plan"),
+    (r"đạt|đạt được|thực hiện|th|kết quả|ghi nhận|phát hiện|thu được|thực hiện được", "actual"),
 ]
+_KIND_CUES_FOLDED = [(fold(p), k) for p, k in _KIND_CUES if fold(p) != "dat"]
 _REGULATION_CUES = re.compile(
     r"\b(quyet dinh|nghi dinh|nghi quyet|thong tu|chi thi|van ban|ke hoach so|cong van|qd|nd)\b.*"
     r"\b(nao|gi|so may|so bao nhieu|noi dung gi|ve viec gi)\b"
@@ -29,7 +31,7 @@ _REGULATION_CUES = re.compile(
     r"|\b(duoc|da) phe duyet tai\b|\bphe duyet (noi dung )?gi\b|\bban hanh .* (nao|so may)\b"
 )
 _COMPARE_CUES = re.compile(r"\b(so voi|cao hon|thap hon|nhieu hon|it hon|hay|chenh lech|khac nhau|nhung tinh nao|tinh nao)\b")
-_FIGURE_CUES = re.compile(r"\b(bao nhieu|so luong|ty le|ti le|ty suat|ti suat|ty so|ti so|la may|muc|so ca|so luot|so nguoi|tong so|so giuong|so bac si|dat ty le)\b")
+_FIGURE_CUES = re.compile(r"^so (?!voi|y te)|\| so |\b(bao nhieu|so luong|ty le|ti le|ty suat|ti suat|ty so|ti so|la may|muc|so ca|so luot|so nguoi|tong so|so giuong|so bac si|dat ty le)\b")
 _ABBREVIATIONS = {
     "bs": "bác sĩ", "tyt": "trạm y tế", "ttyt": "trung tâm y tế", "sxh": "sốt xuất huyết", "kh": "kế hoạch",
     "th": "thực hiện", "bhyt": "bảo hiểm y tế", "sdd": "suy dinh dưỡng", "bn": "bệnh nhân",
@@ -60,16 +62,18 @@ class ParsedQuestion:
         return " ".join(_ABBREVIATIONS.get(w.lower().strip(",.?;:"), w) for w in words)
 
 
-def detect_kind(folded: str) -> str | None:
-    best: tuple[int, str] | None = None
-    for pattern, kind in _KIND_CUES:
-        for m in re.finditer(pattern, folded):
-            # Later cues in the question usually qualify the asked figure more directly; the first
-            # matching class in _KIND_CUES order wins on equal footing.
-            score = len(m.group(0))
-            if best is None or score > best[0]:
-                best = (score, kind)
-    return best[1] if best else None
+def detect_kind(text: str) -> str | None:
+    lowered = nfc(text).lower()
+    accented = fold(lowered) != lowered
+    cues = _KIND_CUES if accented else _KIND_CUES_FOLDED
+    source = lowered if accented else fold(lowered)
+    best: tuple[int, int, str] | None = None
+    for pattern, kind in cues:
+        for m in re.finditer(rf"(?<!\w)(?:{pattern})(?!\w)", source):
+            key = (m.start(), -len(m.group(0)))
+            if best is None or key < best[:2]:
+                best = (key[0], key[1], kind)
+    return best[2] if best else None
 
 
 def parse_question(question: str, known_provinces: list[str], vocabulary: set[str] | None = None) -> ParsedQuestion:
@@ -84,10 +88,10 @@ def parse_question(question: str, known_provinces: list[str], vocabulary: set[st
     implied = [p for p in gaz.implied_provinces(text) if p not in named]
     provinces = [p for p in named + implied if fold(p) in known]
     unknown = [p for p in named if fold(p) not in known]
-    years = [int(y) for y in _YEAR_RE.findall(text)]
     numbers = [normalize_so_hieu(n) for n in SO_HIEU_RE.findall(text)]
+    years = [int(y) for y in _YEAR_RE.findall(SO_HIEU_RE.sub(" ", text))]  # not the 2021 of 60/2021/NĐ-CP
     pq = ParsedQuestion(text=text, original=question, folded=folded, provinces=provinces, unknown_provinces=unknown,
-                        years=years, half_year=bool(_HALF_RE.search(text)), kind=detect_kind(folded),
+                        years=years, half_year=bool(_HALF_RE.search(text)), kind=detect_kind(text),
                         numbers=numbers, corrections=corrections)
     pq.qtype = question_type(pq)
     return pq
@@ -116,7 +120,8 @@ def correct_typos(text: str, vocabulary: set[str]) -> tuple[str, dict[str, str]]
         key = fold(word)
         if len(key) < 4 or key in vocabulary or word.isupper():
             return word
-        found = process.extractOne(key, choices, scorer=Levenshtein.distance, score_cutoff=1)
+        # OSA counts a swap of two letters ("Gaing") as one edit.
+        found = process.extractOne(key, choices, scorer=OSA.distance, score_cutoff=1)
         if found is None:
             return word
         corrections[word] = found[0]
