@@ -24,6 +24,11 @@ index: $(STAMP)
 run: index
 	$(BIN)/qa ask "Năm 2024 Bắc Giang đặt chỉ tiêu bao nhiêu bác sĩ trên 10.000 dân?"
 
+bench: $(STAMP) index
+	$(BIN)/qa eval eval/dev.jsonl --retrieval --out bench/out/retrieval.json
+	$(BIN)/qa eval eval/dev.jsonl --out bench/out/system.json
+	$(BIN)/python bench/figure_quality.py
+
 test: $(STAMP)
 	$(BIN)/ruff check qa tests ui bench
 	$(BIN)/python -m pytest -q -ra

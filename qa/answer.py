@@ -19,8 +19,16 @@ from qa.query import ParsedQuestion, parse_question
 from qa.retrieval.tokenize import canonical_syllable, normalize_so_hieu
 from qa.text import collapse_ws, fold, nfc, strip_tags
 
-# Words that carry no topic: question words, glue, and cue words handled elsewhere.
-_STOP = set(["la", "bao", "nhieu", "gi", "nao", "cua", "o", "tai", "nam", "trong", "va", "cac", "nhung", "co", "duoc", "cho", "ve", "voi", "the", "thi", "sao", "nhu", "khong", "da", "dang", "se", "mot", "theo", "tu", "den", "vi", "do", "ma", "hay", "hoac", "con", "vay", "ra", "nay", "do", "thang", "dau", "tinh", "so", "muc", "may", "khi", "nao", "bang", "the", "nao", "ai", "dau", "ke", "hoach", "kh", "th", "thuc", "hien", "dat", "chi", "tieu", "uoc", "muc", "tieu", "huong", "toi", "phan", "dau", "cao", "hon", "thap", "hon", "so", "voi", "nganh", "y", "te", "so", "lieu", "bao", "cao", "cu", "the", "nhu", "the", "nao", "duoc", "giao", "dat", "ra", "dat", "duoc"])
+# Words that carry no topic: question words, glue, and cue words handled elsewhere. Accented, because
+# folding merges stop words with content words ("vì"/"vị", "từ"/"tự", "mức"/"mực").
+_STOP_WORDS = """
+là bao nhiêu gì nào của ở tại năm trong và các những có được cho về với thế thì sao như không đã đang sẽ một
+theo từ đến vì do mà hay hoặc còn vậy ra này đó tháng đầu tỉnh số mấy khi bằng ai đâu
+kế hoạch kh th thực hiện đạt chỉ tiêu ước mục tiêu hướng tới phấn đấu cao hơn thấp hơn so
+ngành y tế liệu báo cáo cụ thể giao đặt
+"""
+_STOP = set(_STOP_WORDS.split())
+_STOP_FOLDED = {fold(w) for w in _STOP}
 
 KIND_LABEL = {"plan": "kế hoạch", "actual": "thực hiện", "estimate": "ước thực hiện", "target": "mục tiêu"}
 _FOLLOW_UP = re.compile(r"^\s*(còn|thế còn|vậy còn|vậy|còn với|so với)\b|thì sao\s*\??\s*$|\bthế nào\s*\??$", re.I)
@@ -62,7 +70,8 @@ class Answerer:
         for w in re.findall(r"[^\W_]+", nfc(pq.expanded).lower()):
             w = canonical_syllable(w)
             folded = fold(w)
-            if folded in _STOP or folded in drop or folded.isdigit() and len(folded) == 4:
+            stop = w in _STOP if folded != w else folded in _STOP_FOLDED
+            if stop or folded in drop or folded.isdigit() and len(folded) == 4:
                 continue
             # Accented words match accented text only: "dại" (rabies) is not "đại" (đại học).
             terms[w] = self._idf.get(w, 8.0)

@@ -29,14 +29,20 @@ def _groups(blocks: list[Block]) -> list[_Group]:
     """Consecutive text of one section; a lone heading joins the section that follows it."""
     groups: list[_Group] = []
     pending: list[Block] = []
+    closed = False  # a table interrupts the text: what follows it is a new group
     for block in blocks:
         if block.kind == "table_row":
+            if pending:
+                groups.append(_Group(pending[-1].section, pending))
+                pending = []
+            closed = True
             continue
         current = groups[-1] if groups else None
         if block.kind == "heading":
             pending.append(block)
             continue
-        if pending or current is None or current.section != block.section:
+        if pending or closed or current is None or current.section != block.section:
+            closed = False
             groups.append(_Group(block.section, pending + [block]))
             pending = []
         else:

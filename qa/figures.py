@@ -1,0 +1,909 @@
+"""Numeric facts (figures) from the indicator tables and the prose of a parsed document.
+
+Tables give one figure per value column whose header names a kind and a year
+("KH 2023", "Ước TH năm 2023", "Năm 2030"); the unit comes from the unit column,
+completed by the per-population part of the label ("Số bác sỹ/10.000 dân",
+column "Bác sỹ" -> "bác sỹ/10.000 dân"; a generic column "Người" takes the
+label's own noun instead: "Số điều dưỡng trên 10.000 dân" -> "điều dưỡng/10.000 dân").
+Per-population parts are written "/10.000 dân" whatever the source said
+("trên 10.000 người dân", "/vạn dân", "/VD").
+
+Prose is read for precision, not recall: a number becomes a figure only when it
+carries a unit ("92 ca", "72,92%", "35,8 giường") or follows a value cue
+("đạt", "là", ":", "KH") after an indicator-like phrase ("số bác sĩ trên 10.000
+người dân đạt 9,32"). Dates, years, document numbers, section numbers, ratios
+("75/75"), ages inside labels ("dưới 5 tuổi"), change amounts ("tăng 36 ca")
+and the like are never figures. A range "10-15%" is stored as its first bound
+with value_text "10-15".
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from qa.models import Block, Figure, FigureKind, ParsedDocument
+from qa.regulations import NUMBER_RE as _DOC_NUMBER_RE
+from qa.text import collapse_ws, fold, parse_vn_number
+
+_MAX_QUOTE = 300
+_CMP = {"<=": "≤", ">=": "≥", "≤": "≤", "≥": "≥", "<": "<", ">": ">"}
+_WORD_CMP = {"hơn": ">", "trên": ">", "dưới": "<", "ít nhất": "≥", "tối thiểu": "≥", "tối đa": "≤", "không quá": "≤"}
+
+# ---------------------------------------------------------------- units
+
+_POP = r"(?:người dân|dân|trẻ đẻ sống|trẻ sinh sống|trẻ sơ sinh sống|sơ sinh sống|bé gái)"
+_PER_POP_RE = re.compile(
+    rf"(?:/\s*|\btrên\s+|\bmỗi\s+)(?P<n>\d{{1,3}}(?:\.\d{{3}})+|\d+)\s*(?P<pop>{_POP})\b"
+    r"|(?P<vd>/\s*VD\b|/\s*vạn dân\b|\btrên\s+vạn dân\b)",
+    re.I,
+)
+_PER_PERSON_RE = re.compile(r"/\s*người\s*/\s*năm", re.I)
+
+# Units a prose number may carry; longest first. Weak ones ("tuổi", "năm") are labels as often as
+# units ("trẻ em dưới 5 tuổi"), so they only count right after a value cue.
+_STRONG_UNITS = [
+    "triệu đồng", "tỷ đồng", "nghìn đồng", "đồng", "tỷ", "triệu",
+    "giường bệnh", "giường", "bác sĩ", "bác sỹ", "dược sĩ", "dược sỹ", "điều dưỡng",
+    "đơn vị máu", "đơn vị", "trạm y tế", "trạm", "con/phụ nữ", "bệnh nhân", "BN",
+    "chứng chỉ hành nghề", "chứng chỉ", "trường hợp", "hồ sơ", "ổ dịch", "đơn thư", "đơn",
+    "người", "ca", "lượt", "cơ sở", "xã", "mẫu", "cuộc", "liều", "trẻ em", "trẻ", "kỹ thuật",
+    "học viên", "đề tài", "sáng kiến", "quyết định", "phòng khám", "bệnh viện", "cm", "kg",
+]
+_WEAK_UNITS = ["tuổi", "ngày", "năm", "lần", "điểm", "giờ"]
+_CANONICAL_UNIT = {u.lower(): u for u in _STRONG_UNITS + _WEAK_UNITS}
+_MONEY = {"triệu đồng", "tỷ đồng", "nghìn đồng", "đồng", "tỷ", "triệu"}
+_UNIT_RE = re.compile(
+    r"\s?(?:(?P<sym>%o(?![^\W\d_])|‰|%)|(?P<word>"
+    + "|".join(re.escape(u) for u in sorted(_STRONG_UNITS + _WEAK_UNITS, key=len, reverse=True))
+    + r")(?![^\W\d_]))"
+    r"(?P<per>\s*/\s*(?:\d{1,3}(?:\.\d{3})+|\d+)\s*" + _POP + r"\b"
+    r"|\s*/\s*(?:VD|vạn dân)\b|\s+trên\s+\d{1,3}(?:\.\d{3})+\s+" + _POP + r"\b"
+    r"|/(?:người/năm|ngày|tuần|tháng|năm|người|vụ)\b)?",
+    re.I,
+)
+_UNIT_ALT = "|".join(re.escape(u) for u in sorted(_STRONG_UNITS, key=len, reverse=True))
+# Units a table's unit column may name without saying what is counted.
+_GENERIC_UNITS = {"", "nguoi", "so", "so luong"}  # folded
+
+
+def _per_pop_text(m: re.Match) -> str:
+    if m.group("vd"):
+        return "/10.000 dân"
+    pop = m.group("pop").lower()
+    pop = "dân" if pop == "người dân" else pop
+    return f"/{m.group('n')} {pop}"
+
+
+def _normalize_per(per: str) -> str:
+    """'/100.000 người dân' -> '/100.000 dân', '/VD' -> '/10.000 dân', ' trên 10.000 dân' -> '/10.000 dân'."""
+    m = _PER_POP_RE.search(per)
+    return _per_pop_text(m) if m else collapse_ws(per).replace(" /", "/")
+
+
+def _normalize_unit(unit: str) -> str:
+    u = collapse_ws(unit)
+    if not u:
+        return ""
+    if u in {"%o", "%0", "‰"}:
+        return "‰"
+    u = re.sub(r"^[Ss]ố\s+", "", u)  # "Số bé trai/100 bé gái" -> "bé trai/100 bé gái"
+    if len(u) > 1 and u[0].isupper() and not u[1].isupper():
+        u = u[0].lower() + u[1:]  # "Bác sỹ" -> "bác sỹ", but "BM/100.000 ..." stays
+    u = re.sub(r"^trên\s+", "/", u)  # "Trên 1.000 trẻ đẻ sống" -> "/1.000 trẻ đẻ sống"
+    m = _PER_POP_RE.search(u)
+    if m:
+        u = u[: m.start()].rstrip() + _per_pop_text(m) + u[m.end() :]
+    return {"bn": "bệnh nhân", "tỷ": "tỷ đồng", "triệu": "triệu đồng"}.get(u.lower(), u)
+
+
+def _label_noun(label: str) -> str:
+    """What a 'Số X/10.000 dân' label counts: 'Số điều dưỡng trên 10.000 dân' -> 'điều dưỡng'."""
+    m = re.match(r"^(?:tổng\s+)?số\s+(.+?)\s*(?:/|\btrên\b|\bmỗi\b)", label, re.I)
+    return collapse_ws(m.group(1)) if m else ""
+
+
+def _per_part(label: str) -> str:
+    m = _PER_POP_RE.search(label)
+    if m:
+        return _per_pop_text(m)
+    return "/người/năm" if _PER_PERSON_RE.search(label) else ""
+
+
+# ---------------------------------------------------------------- shared helpers
+
+
+def _base_year(doc: ParsedDocument) -> int | None:
+    """The document's own year: its date, else the earliest year it is about."""
+    if doc.meta.date and re.match(r"\d{4}", doc.meta.date):
+        return int(doc.meta.date[:4])
+    return min(doc.meta.years) if doc.meta.years else None
+
+
+def _horizon(doc: ParsedDocument, block: Block) -> int | None:
+    """Target year of a strategy ('... đến năm 2030') named in the title or the section path."""
+    text = fold(" ".join([doc.meta.title, *block.section]))
+    years = [int(y) for y in re.findall(r"den nam ((?:19|20)\d{2})", text)]
+    return min(years) if years else None
+
+
+def _line_at(block: Block, offset: int) -> int:
+    line = block.start_line
+    for mark_offset, mark_line in block.marks:
+        if mark_offset <= offset:
+            line = mark_line
+        else:
+            break
+    return line
+
+
+def _clip_quote(text: str, start: int, end: int, lo: int, hi: int) -> str:
+    """Whitespace-collapsed text[lo:hi], or a 300-character window around [start, end) of it."""
+    quote = collapse_ws(text[lo:hi])
+    if len(quote) <= _MAX_QUOTE:
+        return quote
+    a = max(lo, start - 120)
+    b = min(hi, max(end + 60, a + _MAX_QUOTE))
+    return collapse_ws(text[a:b])[:_MAX_QUOTE].strip()
+
+
+# ---------------------------------------------------------------- tables
+
+_COLUMN_KINDS: list[tuple[re.Pattern[str], FigureKind]] = [
+    (re.compile(r"^uoc\b.*?((?:19|20)\d{2})\b"), "estimate"),
+    (re.compile(r"^(?:th|thuc hien|ket qua)\b.*?((?:19|20)\d{2})\b"), "actual"),
+    (re.compile(r"^(?:kh|ke hoach|chi tieu)\b.*?((?:19|20)\d{2})\b"), "plan"),
+    (re.compile(r"^muc tieu\b.*?((?:19|20)\d{2})\b"), "target"),
+]
+_YEAR_COLUMN = re.compile(r"^(?:nam\s+)?((?:19|20)\d{2})$")
+_CELL_RE = re.compile(
+    r"^\s*(?P<cmp><=|>=|≤|≥|<|>)?\s*(?P<num>\d[\d.,]*\d|\d)(?:\s*[-–]\s*(?P<num2>\d[\d.,]*))?\s*(?P<sym>%o|‰|%)?"
+)
+
+
+def column_kind_year(column: str, header: list[str], doc: ParsedDocument, block: Block) -> tuple[FigureKind, int] | None:
+    """What a value column holds: ('plan', 2023) for 'KH 2023', ('target', 2030) for 'Năm 2030' of a strategy."""
+    col = collapse_ws(fold(column))
+    for pattern, kind in _COLUMN_KINDS:
+        m = pattern.match(col)
+        if m:
+            return kind, int(m.group(1))
+    m = _YEAR_COLUMN.match(col)
+    if not m:
+        return None
+    year = int(m.group(1))
+    # A bare year column is a plan, unless the table looks past the coming year (a strategy's targets).
+    header_years = [int(y) for h in header for y in re.findall(r"\b((?:19|20)\d{2})\b", fold(h))]
+    base = _base_year(doc)
+    far = base is not None and max(header_years, default=year) >= base + 2
+    return ("target" if far or _horizon(doc, block) is not None else "plan"), year
+
+
+def _row_unit(block: Block) -> str:
+    row = block.row
+    assert row is not None
+    unit = _normalize_unit(row.unit)
+    per = _per_part(row.label)
+    if not per or "/" in unit or unit in {"%", "‰"}:
+        return unit
+    noun = unit if fold(unit) not in _GENERIC_UNITS else _label_noun(row.label)
+    return f"{noun}{per}" if noun else per
+
+
+_INDICATOR_START = re.compile(
+    r"^(?:tong so|tong|so|ty le|ti le|ty suat|ti suat|ty so|ti so|binh quan|tuoi tho|muc|chi so|chi"
+    r"|cong suat|dan so|toc do)\b"
+)
+
+
+def _row_indicator(block: Block) -> str:
+    row = block.row
+    assert row is not None
+    label = collapse_ws(row.label)
+    sub_row = row.tt.strip() in {"-", "+", "*", "–"}
+    self_contained = _INDICATOR_START.match(fold(label)) or len(label.split()) > 5
+    if sub_row and row.group and row.group != label and not self_contained:
+        return f"{collapse_ws(row.group)}: {label}"  # "Chiều cao trung bình ...: Nam"
+    return label
+
+
+def _cell_line(doc: ParsedDocument, block: Block, cell: str) -> int:
+    """Source line of a cell: the last line of the row that contains it (flattened PDF rows wrap)."""
+    if block.marks:
+        pos = block.text.rfind(cell)
+        return _line_at(block, pos) if pos >= 0 else block.start_line
+    for line_no in range(block.end_line, block.start_line - 1, -1):
+        if 0 < line_no <= len(doc.lines) and cell in doc.lines[line_no - 1]:
+            return line_no
+    return block.end_line
+
+
+def _table_figures(doc: ParsedDocument, block: Block) -> list[Figure]:
+    row = block.row
+    if row is None or not row.values or not row.label.strip():
+        return []
+    indicator = _row_indicator(block)
+    unit = _row_unit(block)
+    quote = collapse_ws(block.text)[:_MAX_QUOTE]
+    figures: list[Figure] = []
+    for column, cell in row.values:
+        mapped = column_kind_year(column, row.header, doc, block)
+        m = _CELL_RE.match(cell)
+        if not mapped or not m:
+            continue  # "Đạt mục tiêu", "Loại trừ sốt rét", or a column without kind/year
+        value = parse_vn_number(m.group("num"))
+        if value is None:
+            continue
+        value_text = m.group("num") + (f"-{m.group('num2')}" if m.group("num2") else "")
+        sym = m.group("sym")
+        kind, year = mapped
+        figures.append(
+            Figure(
+                indicator=indicator,
+                value=value,
+                value_text=value_text,
+                unit=_normalize_unit(sym) if sym else unit,
+                year=year,
+                kind=kind,
+                comparator=_CMP.get(m.group("cmp") or ""),
+                doc_id=doc.doc_id,
+                source=doc.source,
+                section=block.section_path,
+                line=_cell_line(doc, block, cell.strip()),
+                quote=quote,
+                province=doc.meta.province,
+                column=column,
+                row_key=f"{doc.doc_id}:{block.start_line}",
+            )
+        )
+    return figures
+
+
+# ---------------------------------------------------------------- prose: what is not a figure
+
+_NUM_RE = re.compile(
+    r"(?<![\w.,/])(?P<cmp>(?:<=|>=|≤|≥|<|>)\s*)?"
+    r"(?P<num>\d{1,3}(?:\.\d{3})+(?:,\d+)?|\d+,\d+|\d+\.\d+|\d+)"
+    r"(?:\s?[-–]\s?(?P<num2>\d+(?:,\d+)?)(?=\s?(?:%|‰)))?"  # a range counts only as a percentage: 10-15%
+    r"(?!\d|[.,]\d)"
+)
+_YEAR = r"(?:19|20)\d{2}"
+_NOT_MORE_DIGITS = r"\b(?![.,]\d)"
+_BLOCK_PATTERNS = [
+    re.compile(r"\b\d{1,2}\s*[/.-]\s*\d{1,2}\s*[/.-]\s*(?:19|20)?\d{2}\b"),  # 21/12/2022, 01-6-2018
+    re.compile(rf"\bngày\s+\d{{1,2}}{_NOT_MORE_DIGITS}(?:\s+tháng\s+\d{{1,2}})?(?:\s+năm\s+{_YEAR})?", re.I),
+    re.compile(r"\bngày\s*:?\s*\d{1,2}\s*/\s*\d{1,2}", re.I),  # "Ngày: 20/7"
+    re.compile(rf"\btháng\s+\d{{1,2}}{_NOT_MORE_DIGITS}(?:\s*[/-]\s*{_YEAR})?", re.I),
+    re.compile(r"\b\d{1,2}\s+tháng\b", re.I),  # durations: 6 tháng đầu năm, 12 tháng
+    re.compile(rf"\b\d{{1,2}}\s*/\s*{_YEAR}\b"),  # 6/2023
+    re.compile(rf"\b(?:năm|từ|đến|giai đoạn|thời kỳ|khóa|khoá|xuân|niên độ)\s+{_YEAR}\b", re.I),
+    re.compile(rf"\b{_YEAR}\s*[-–]\s*{_YEAR}\b"),  # 2021-2025
+    re.compile(r"\d[\d.,]*\s*/\s*\d[\d.,]*"),  # ratios 75/75, 2.490/3.415, 24/24
+    re.compile(r"/\s*\d[\d.,]*"),  # denominators: ca/100.000 dân, bé trai/100
+    re.compile(rf"\b(?:trên|mỗi)\s+\d{{1,3}}(?:\.\d{{3}})+\s+{_POP}", re.I),
+    re.compile(rf"\b\d{{1,3}}(?:\.\d{{3}})+\s+{_POP}\b", re.I),
+    re.compile(r"[^\W\d_]\d+|\d+[^\W\d_]"),  # glued to letters: F1, xã1, 5K, 2500gr, QH15
+    re.compile(r"(?:covid|ncovi|cov|sars)\s*[-–]?\s*\d+", re.I),
+    re.compile(r"\(\d{1,2}\)"),  # (1), (2) enumerations
+    re.compile(r"\d+\s?\+\s?\d+"),  # "Mũi 1+2"
+    re.compile(r"(?<![\d.,])0\d{2,3}[\s.]?\d{3}[\s.]?\d{3,4}(?![\d.,]?\d)"),  # phone numbers: 0293 3876 543
+    # section numbers opening a paragraph: "1.", "2.1.", "1. 2.", "4 Tình hình ..."
+    re.compile(r"^\s*\(?\d+(?:\s?\.\s?\d+)*\s?[.)](?=\s)|^\s*\d+\s+(?=[A-ZĐ])"),
+]
+# Words after which a number is a name, not a quantity: "Điều 2", "Lần 2", "khóa 12", "mũi 1".
+_NAME_BEFORE = re.compile(
+    r"(?:^|[^\w])(?:điều|khoản|điểm|mục|lần|lần thứ|thứ|khóa|khoá|mũi|đợt|hạng|quý|phần|phụ lục|biểu|"
+    r"biểu số|mẫu số|đề án|quyết định|nghị định|nghị quyết|thông tư|chỉ thị|chương trình|công văn|"
+    r"tuần|nhóm|kỳ|trung tâm|trung ương|cấp độ|độ|tổ|khu|ấp|phường|(?<!tổng )số|bản tin số|top|"
+    r"kíp|đội|phòng|tầng|lô|dự án|gói thầu|tiểu dự án|nhiệm kỳ|cấp|đối tượng|loại|bậc)\s*:?\s*$",
+    re.I,
+)
+_COMPARISON = re.compile(r"(?:^|[^\w])(?:cùng kỳ|so với)(?!\w)", re.I)
+_CHANGE_BEFORE = re.compile(r"(?:^|[^\w])(?:tăng|giảm)(?:\s+thêm|\s+so(?:\s+với)?\s+cùng\s+kỳ)?\s*$", re.I)
+# Flattened table debris in prose: "- Lao phổi M(+) mới 1.060 128.6% 0.8%" has no header to map columns.
+_TABLE_DEBRIS = re.compile(r"^\D{0,90}?(?:(?:^|\s)[-+]?\d[\d.,]*\s?%?){2,}\s*$")
+
+
+def _blocked(text: str) -> list[bool]:
+    mask = [False] * len(text)
+    for pattern in [_DOC_NUMBER_RE, *_BLOCK_PATTERNS, re.compile(r"\S*(?:://|=)\S*")]:
+        for m in pattern.finditer(text):
+            mask[m.start() : m.end()] = [True] * (m.end() - m.start())
+    return mask
+
+
+# ---------------------------------------------------------------- prose: context
+
+
+def _sentence_bounds(text: str, pos: int) -> tuple[int, int]:
+    """Sentence around pos: '.', '!' or '?' then a capital, a digit, a bullet or the end closes one."""
+    start, end = 0, len(text)
+    for m in re.finditer(r"[.!?](\s+)(?=\S)", text):
+        nxt = text[m.end()]
+        if not (nxt.isupper() or nxt.isdigit() or nxt in "-+*•(“\""):
+            continue
+        if m.end() <= pos:
+            start = m.end()
+        elif m.start() >= pos:
+            end = m.start() + 1
+            break
+    return start, end
+
+
+def _clause_start(text: str, sent_start: int, pos: int) -> tuple[int, bool]:
+    """Start of the clause holding pos (after ';' or an unclosed '('), and whether pos is in parentheses."""
+    start = max(sent_start, text.rfind(";", sent_start, pos) + 1)
+    depth = 0
+    for i in range(pos - 1, start - 1, -1):
+        ch = text[i]
+        if ch == ")":
+            depth += 1
+        elif ch == "(":
+            if depth == 0:
+                return i + 1, True
+            depth -= 1
+    return start, False
+
+
+def _drop_parens(text: str) -> str:
+    prev = None
+    while prev != text:
+        prev = text
+        text = re.sub(r"\([^()]*\)", " ", text)
+    return text
+
+
+# Function words and value cues: a phrase made only of these does not name anything.
+_STOP = {
+    "dat", "la", "co", "duoc", "da", "cua", "voi", "cho", "tai", "va", "cac", "nhung", "mot", "nay",
+    "den", "tu", "chiem", "bang", "gom", "trong", "do", "nhu", "the", "cu", "hon", "khoang", "tren",
+    "duoi", "kh", "uoc", "th", "ty", "ti", "le", "so", "tong", "ket", "qua", "hoach", "thuc", "hien",
+    "thang", "nam", "dau", "phan",
+}
+
+
+def _content_words(text: str) -> int:
+    return sum(1 for w in re.findall(r"[a-z]+", fold(text)) if w not in _STOP)
+
+
+_BULLET = re.compile(r"^\s*[-+*•–]\s*")
+_LEAD_JUNK = re.compile(
+    r"^\s*(?:trong đó|cụ thể|bao gồm|gồm|là|có|được|ngoài ra|đồng thời|riêng|trong năm(?:\s+\d{4})?|"
+    r"năm \d{4}|(?:trong\s+)?\d+\s+tháng(?:\s+đầu)?\s+năm(?:\s+\d{4})?|tính (?:từ|đến)[^,:]*|đến nay|"
+    r"hiện nay|hiện tại|theo dự kiến[^,]*|kết quả(?: thực hiện)?(?: cho thấy)?)(?!\w)\s*[,:]?\s*",
+    re.I,
+)
+_TRAIL_CUE = re.compile(
+    r"(?:\s*(?:(?<!\w)(?:đạt tỷ lệ|chiếm tỷ lệ|đạt|là|có|được|chiếm|bằng|gồm|với|KH|kế hoạch|ước đạt|ước|"
+    r"phấn đấu|hơn|trên|dưới|khoảng|gần|từ|tổng số|số tiền|ít nhất|tối thiểu|tối đa|không quá|và)(?!\w)"
+    r"|[:=,;(\-–<>≤≥]))+\s*$",
+    re.I,
+)
+
+
+def _clean_phrase(phrase: str, keep_trailing: bool = False) -> str:
+    p = collapse_ws(phrase.replace("*", " ")).strip(" ,;:-–")
+    prev = None
+    while prev != p:
+        prev = p
+        p = _LEAD_JUNK.sub("", _BULLET.sub("", p), count=1).strip(" ,;:-–*")
+    if not keep_trailing:
+        p = _TRAIL_CUE.sub("", p).strip(" ,;:-–*")
+    return p
+
+
+_IS_VALUE = re.compile(r"^\s*[<>≤≥]?\s*\d")
+_MIN_CONTENT = 3  # syllables: "bồi dưỡng" is one word of two
+
+
+@dataclass(slots=True)
+class _Left:
+    phrase: str  # the naming words, parts joined with ", "
+    list_item: bool  # ", 22 sáng kiến, 07 kỹ thuật mới": an item of a list of counts
+    cue_only: bool  # the words right before the number are only cues ("đạt", "chiếm tỷ lệ", "KH")
+    empty: bool  # no word at all before the number in its clause
+    last: str  # the part right before the number (after the last ':' or ',')
+
+
+def _left_phrase(text: str, lo: int, hi: int) -> _Left:
+    """Words before a number that name it.
+
+    Parts are cut at ':' and ','; parts are taken from the last one back until they have some content,
+    and parts that are values ("Khám sức khỏe tiền hôn nhân: 2.490/3.415, đạt tỷ lệ 72,92%") are
+    passed over to their label.
+    """
+    seg = _drop_parens(text[lo:hi])
+    seg = seg[seg.rfind(")") + 1 :]  # the clause started inside a parenthesis that closed since
+    empty = re.search(r"[^\W\d_]", seg) is None
+    pieces = re.split(r"(:|,(?!\d)|\b[Tt]rong đó\b)", seg)
+    parts, seps = pieces[0::2], pieces[1::2]
+    joiner = r"\s*(?:và|cùng|với)?\s*"
+    if (
+        (len(parts) > 1 and seps[-1] == "," and re.fullmatch(joiner, parts[-1]))
+        or (len(parts) == 1 and re.fullmatch(r"\s*và\s*", parts[0]))
+        or re.fullmatch(r"\s*\d[\d.,]*\s+[^,]*\svà\s*", parts[-1])  # "…, 148 Phòng chẩn trị YHCT và 65 Cơ sở …"
+        or (len(parts) > 1 and re.search(r"\svà\s*$", parts[-1]) is not None)  # "…, Bệnh viện Lao và 6 xã"
+    ):
+        return _Left("", True, False, empty, "")
+    kept: list[str] = []
+    for i in range(len(parts) - 1, -1, -1):
+        part = parts[i]
+        if i < len(parts) - 1 and _IS_VALUE.match(part):
+            part = re.sub(rf"^\s*[<>≤≥]?\s*\d[\d.,/]*\s*(?:{_UNIT_ALT})?(?![^\W\d_])", "", part, flags=re.I)
+            if not part.strip():
+                continue  # "…: 2.490/3.415, đạt tỷ lệ 72,92%": look further back for the label
+        kept.insert(0, part)
+        if _content_words(" ".join(kept)) >= _MIN_CONTENT:
+            break
+    phrase = ", ".join(p.strip() for p in kept if p.strip())
+    last = parts[-1]
+    cue_only = re.search(r"[^\W\d_]", last) is not None and _content_words(last) == 0
+    return _Left(phrase, False, cue_only, empty, last)
+
+
+def _name_before_paren(text: str, sent_start: int, paren: int) -> str:
+    """What a '(102%)' right after a name qualifies: 'BVĐK tỉnh Hậu Giang (102%)'."""
+    seg = _drop_parens(text[sent_start:paren])
+    part = re.split(r"[:;]|,(?!\d)|\s(?:là|gồm|như|và)\s", seg)[-1]
+    return _clean_phrase(part)
+
+
+_TAIL_STOP = re.compile(
+    r"\s(?:tăng|giảm|đạt|so với|so cùng kỳ|chiếm|trong đó|với|tại|bằng|là|và|gồm)\b"
+    rf"|\s\d[\d.,]*\s*(?:%|{_UNIT_ALT})(?![^\W\d_])",
+    re.I,
+)
+
+
+def _tail_words(
+    text: str, pos: int, stops: str = r"[;:()\[\]]|[,.](?!\d)", limit: int = 8, digits: bool = False, loose: bool = False
+) -> str:
+    """Words right after a unit: '332 đơn vị [máu]', '25 ca [mắc Sốt xuất huyết]'.
+
+    ``digits`` stops at a number; ``loose`` keeps connecting words ("tại", "với") for a sentence
+    that opens with its figure ("100% sản phụ sanh tại cơ sở y tế").
+    """
+    rest = re.sub(r"^\s*\([^()]*\)", "", text[pos:])  # "72% (54/75) TYT có BS định biên"
+    m = re.match(rf"(?:(?!{stops}).)*", rest)
+    tail = m.group(0) if m else ""
+    if loose:
+        tail = re.split(r"\s(?:tăng|giảm|so với|so cùng kỳ)\b", tail, maxsplit=1)[0]
+    else:
+        tail = _TAIL_STOP.split(tail, maxsplit=1)[0]
+    if digits:
+        tail = re.split(r"\s\d", tail, maxsplit=1)[0]
+    tail = re.sub(r"(?:\s+(?:và|của|với|là|có|được|đạt))+\s*$", "", re.sub(r"^\s*(?:và|của)\s+", "", tail))
+    return " ".join(tail.split()[:limit])
+
+
+_KIND_CUES: list[tuple[re.Pattern[str], FigureKind]] = [
+    (re.compile(r"\b(?:KH|kế hoạch(?! hóa| hoá)|chỉ tiêu|được giao|dự toán)\b", re.I), "plan"),
+    (re.compile(r"\b(?:ước|dự kiến|dự báo)\b", re.I), "estimate"),
+    (re.compile(r"\b(?:phấn đấu|mục tiêu(?! quốc gia))\b", re.I), "target"),
+    (re.compile(r"\b(?:đạt|thực hiện|TH|kết quả|thu được|ghi nhận|phát hiện|đã)\b", re.I), "actual"),
+]
+_SECTION_ACTUAL = re.compile(r"kết quả|thực hiện|tình hình|đánh giá|sơ kết|tổng kết", re.I)
+_SECTION_PLAN = re.compile(r"kế hoạch(?! hóa| hoá)|mục tiêu|nhiệm vụ|giải pháp|chỉ tiêu|phương hướng", re.I)
+
+
+def _kind_window(text: str, clause: int, start: int) -> str:
+    """Where kind cues count: the clause, but not a heading before ':' when the value is not right after it
+    ("… đều đạt chỉ tiêu kế hoạch năm: Tỷ suất tử vong … là 1,9‰" is not a plan figure)."""
+    window = _drop_parens(text[clause:start])
+    colon = window.rfind(":")
+    if colon != -1 and re.search(r"[^\W\d_]", window[colon + 1 :]):
+        window = window[colon + 1 :]
+    return window
+
+
+def _cue_kind(left: str) -> FigureKind | None:
+    """Kind named by the cue word nearest before a number ('đạt' -> actual, 'KH' -> plan); 'ước' rules
+    its whole clause ("Ước 6 tháng đầu năm 2023 đã hỗ trợ … 1.350 lượt")."""
+    if re.search(r"(?<!\w)ước(?!\w)", left, re.I):
+        return "estimate"
+    best: tuple[int, FigureKind] | None = None
+    for pattern, kind in _KIND_CUES:
+        for m in pattern.finditer(left):
+            if best is None or m.end() > best[0]:
+                best = (m.end(), kind)
+    return best[1] if best else None
+
+
+def _section_kind(doc: ParsedDocument, block: Block) -> FigureKind | None:
+    for title in reversed(block.section):
+        if _SECTION_ACTUAL.search(title):
+            return "actual"
+        if _SECTION_PLAN.search(title):
+            return "plan"
+    return "actual" if doc.meta.kind in {"Báo cáo", "Công văn"} else None
+
+
+_YEAR_IN_TEXT = re.compile(rf"(?:năm\s+|/)({_YEAR})\b(?!\s*[-–]\s*{_YEAR})", re.I)
+_COMPARISON_BEFORE = re.compile(r"(?:so với|so cùng kỳ|cùng kỳ|từ|giai đoạn)[^,;]{0,20}$", re.I)
+
+
+def _year_in(text: str) -> int | None:
+    """The last year of a time expression in text, ignoring comparison years ('so với cùng kỳ năm 2022')."""
+    year = None
+    for m in _YEAR_IN_TEXT.finditer(text):
+        if _COMPARISON_BEFORE.search(text[: m.start()]):
+            continue
+        if m.group(0).startswith("/") and _DOC_NUMBER_RE.search(text[max(0, m.start() - 60) : m.start()]):
+            continue  # the date of a cited document
+        year = int(m.group(1))
+    return year
+
+
+def _section_year(block: Block) -> int | None:
+    for title in reversed(block.section):
+        year = _year_in(title)
+        if year is not None:
+            return year
+    return None
+
+
+# ---------------------------------------------------------------- prose: extraction
+
+
+# Words that may follow a bare value ("216.094 đạt 49,7% KH"); any other word makes it a count of that word.
+_AFTER_CUES = {"đạt", "tăng", "giảm", "chiếm", "bằng", "so", "và", "trong"}
+
+
+@dataclass(slots=True)
+class _Found:
+    start: int  # where the number (or its comparator) starts
+    end: int  # end of the number and its unit
+    figure: Figure
+    clause: int  # clause start, to link "(KH 9,3)" to "9,32"
+    root: str  # the indicator before any "(…)" qualifier, for the figures that refer back to this one
+
+
+@dataclass(slots=True)
+class _Candidate:
+    m: re.Match
+    unit: re.Match | None
+    cut: int  # where the words naming this number may start: after the previous quantity
+
+    @property
+    def word(self) -> str:
+        """The unit word in the spelling of the unit list ("Trạm Y tế" -> "trạm y tế")."""
+        word = (self.unit.group("word") or "") if self.unit else ""
+        return _CANONICAL_UNIT.get(word.lower(), word)
+
+    @property
+    def sym(self) -> str:
+        return (self.unit.group("sym") or "") if self.unit else ""
+
+    @property
+    def weak(self) -> bool:
+        return self.word.lower() in _WEAK_UNITS
+
+    @property
+    def strong(self) -> bool:
+        return bool(self.sym) or (bool(self.word) and not self.weak)
+
+    @property
+    def end(self) -> int:
+        return self.unit.end() if self.unit else self.m.end()
+
+
+@dataclass(slots=True)
+class _Context:
+    doc: ParsedDocument
+    block: Block
+    base: int | None
+    horizon: int | None
+    section_kind: FigureKind | None
+    section_year: int | None
+
+
+def clean_enough(indicator: str) -> bool:
+    """An indicator with at least two naming syllables ("dành" alone is not)."""
+    return _content_words(indicator) >= 2
+
+
+def _looks_like_indicator(phrase: str) -> bool:
+    return bool(_INDICATOR_START.match(fold(phrase))) or bool(_PER_POP_RE.search(phrase))
+
+
+def _unit_from_indicator(indicator: str) -> str:
+    """Unit of a unitless value from its indicator: 'số bác sĩ trên 10.000 người dân' -> 'bác sĩ/10.000 dân'."""
+    per = _per_part(indicator)
+    m = re.match(r"^(?:tổng\s+)?số\s+(.+)", indicator, re.I)
+    noun = ""
+    if per and not m:  # "Bình quân số cán bộ y tế/vạn dân", "Bác sĩ/vạn dân"
+        pm = _PER_POP_RE.search(indicator)
+        head = re.sub(r"^(?:bình quân\s+)?(?:tổng\s+)?(?:số\s+)?", "", indicator[: pm.start()].strip(), flags=re.I)
+        if head and not re.match(r"^(?:tỷ|tỉ)\b", head, re.I):
+            noun = head[0].lower() + head[1:]
+    if m:
+        rest = fold(m.group(1))
+        for unit in sorted(_STRONG_UNITS + ["lần"], key=len, reverse=True):
+            if rest == fold(unit) or rest.startswith(fold(unit) + " "):
+                noun = _normalize_unit(m.group(1)[: len(unit)])
+                break
+        if per and not noun:
+            noun = _label_noun(indicator)
+    if per:
+        return f"{noun}{per}" if noun else per
+    return noun
+
+
+def _prose_candidates(text: str) -> list[_Candidate]:
+    """Numbers of a paragraph that are not dates, codes, ratios or names, with the unit after them."""
+    mask = _blocked(text)
+    out: list[_Candidate] = []
+    cut = 0
+    for m in _NUM_RE.finditer(text):
+        a, b = m.start("num"), m.end("num")
+        if any(mask[a:b]):
+            continue
+        if re.search(r"\d\s?[-–]\s?$", text[max(0, a - 4) : a]) or re.search(r"(?:^|[\s(])[-+]$", text[max(0, a - 2) : a]):
+            continue  # second bound of a range, or a signed change ("-4.1%")
+        if _NAME_BEFORE.search(text[max(0, m.start() - 40) : m.start()].lower()):
+            continue  # "Điều 2", "tiểu dự án 2": a name
+        cand = _Candidate(m, _UNIT_RE.match(text, m.end()), cut)
+        out.append(cand)
+        # A quantity ends the words of the next number; "dưới 5 tuổi", "trong 3 thời kỳ" are part of them.
+        nxt = re.match(r"\s*([^\W\d_]*)", text[cand.end :])
+        if cand.strong or (not cand.unit and (not nxt or nxt.group(1).lower() in _AFTER_CUES or not nxt.group(1))):
+            cut = cand.end
+    return out
+
+
+def _prose_figures(doc: ParsedDocument, block: Block) -> list[Figure]:
+    text = block.text
+    if _TABLE_DEBRIS.match(text):
+        return []
+    ctx = _Context(doc, block, _base_year(doc), _horizon(doc, block), _section_kind(doc, block), _section_year(block))
+    found: list[_Found] = []
+    for cand in _prose_candidates(text):
+        fig = _prose_figure(ctx, cand, found)
+        if fig is not None:
+            found.append(fig)
+    return [f.figure for f in found]
+
+
+def _previous(
+    found: list[_Found], clause: int, in_parens: bool, sent_start: int, start: int, left: _Left, cand: _Candidate
+) -> _Found | None:
+    """The figure a value may refer back to: the last one of its clause, the one before its '(', or,
+    for a bare percentage ('; đạt 125,20%KH'), the last one of its sentence."""
+    same = [f for f in found if f.clause == clause and f.end <= start]
+    if same:
+        return same[-1]
+    if in_parens:
+        outer = [f for f in found if sent_start <= f.start and f.end <= start]
+        return outer[-1] if outer else None
+    return None
+
+
+def _previous_clause_name(text: str, sent_start: int, clause: int) -> str:
+    """Name of a '; đạt 60% KH năm' clause: what the clause before it was about."""
+    lo = max(sent_start, text.rfind(";", sent_start, clause - 1) + 1)
+    seg = _drop_parens(text[lo : clause - 1])
+    seg = re.sub(rf"[\s,:]*[<>≤≥]?\s*\d[\d.,/ ]*(?:{_UNIT_ALT})?\s*$", "", seg, flags=re.I)
+    return _clean_phrase(_left_phrase(seg, 0, len(seg)).phrase)
+
+
+def _name(
+    ctx: _Context, cand: _Candidate, prev: _Found | None, left: _Left, where: tuple[int, int, bool]
+) -> tuple[str, bool, bool]:
+    """(indicator, inherited from prev, phrase looks like an indicator) for a prose number."""
+    text = ctx.block.text
+    sent_start, clause, in_parens = where
+    clean = _clean_phrase(left.phrase)
+    tail = _tail_words(text, cand.end, digits=bool(cand.sym)) if cand.strong else ""
+    own_noun = bool(cand.word and not cand.weak and cand.word.lower() not in _MONEY)
+    paren = clause - 1
+    if prev is None and cand.sym and left.cue_only and clause > sent_start and text[clause - 1] == ";":
+        clause_words = _drop_parens(text[clause : cand.m.start()])
+        if _content_words(clause_words) == 0:  # "…được 150/250 lượt; đạt 60% KH năm"
+            name = _previous_clause_name(text, sent_start, clause)
+            if name:
+                return f"{name} ({_clean_phrase(left.last) or '%'} {tail})".replace(" )", ")"), True, True
+    if in_parens and left.empty and prev is not None and not re.search(r"[\d,:;()]", text[prev.end : paren]):
+        # "23 cuộc (19 cuộc thường xuyên, …)": a breakdown of the figure before the parenthesis
+        return (f"{prev.root} ({tail})" if tail else prev.root), True, True
+    if in_parens and left.empty:  # "BVĐK tỉnh Hậu Giang (102%)", "... tăng cao (2.176 ca, ...)"
+        name = _name_before_paren(text, sent_start, paren)
+        if re.match(r"(?:tăng|giảm)\b", name, re.I):
+            return "", False, False  # "tăng 178,8 tỷ đồng (23,4%)": the change in percent
+        if re.search(r"\d\s*$", name):  # "187/209 (89,5%) trạm y tế thực hiện quản lý bệnh tăng huyết áp"
+            close = text.find(")", cand.end)
+            name = _tail_words(text, close + 1, r"[;()]|\.(?!\d)", 12, digits=True, loose=True) if close != -1 else ""
+        if name:
+            return collapse_ws(f"{name} {cand.word} {tail}" if own_noun and tail else name), False, False
+    if left.list_item or (left.empty and own_noun):  # "…, 521.049 người từ 18 tuổi trở đã tiêm đủ 2 mũi"
+        if cand.sym:
+            return tail, False, False  # "…, 72% (54/75) TYT có BS định biên"
+        return (collapse_ws(f"{cand.word} {tail}") if own_noun else ""), False, False
+    if left.empty and cand.sym:  # "; 100% cơ sở khám, chữa bệnh triển khai ..."
+        return _tail_words(text, cand.end, r"[;()]|\.(?!\d)", 12, digits=True, loose=True), False, False
+    referring = left.cue_only or (_content_words(left.last) <= 1 and not (own_noun and tail))
+    if prev is not None and (referring or (in_parens and not _looks_like_indicator(clean))):
+        # "(KH 9,3)", ", đạt 103,8% kế hoạch", "(19 cuộc thường xuyên, …)": about the previous figure
+        own = _clean_phrase(left.last) if left.cue_only else clean
+        extra = " ".join(filter(None, [own, f"% {tail}" if cand.sym == "%" and tail else tail]))
+        indicator = f"{prev.root} ({extra})" if extra else prev.root
+        return indicator, True, True
+    verb_before = re.search(r"(?:được|có|cho|phạt|xử lý|tiếp nhận|phát hiện|ghi nhận|thu)\s*$", text[: cand.m.start()], re.I)
+    if own_noun and (tail or verb_before) and not _looks_like_indicator(clean):  # "kết quả thu được 332 đơn vị máu"
+        return collapse_ws(f"{_clean_phrase(left.phrase, keep_trailing=True)} {cand.word} {tail}"), False, False
+    if not clean and own_noun:
+        return collapse_ws(f"{cand.word} {tail}"), False, False
+    return clean, False, _looks_like_indicator(clean)
+
+
+def _is_figure(
+    cand: _Candidate, before: str, after: str, inherited: bool, named: bool, indicator: str, left: _Left
+) -> bool:
+    """A unit makes a figure; a bare number needs a value cue after an indicator-like phrase."""
+    if not indicator or len(indicator) < 3:
+        return False
+    if cand.word and fold(indicator) == fold(cand.word) and not left.list_item:
+        return False  # nothing but the unit ("4 lượt)") names nothing
+    if cand.strong:
+        return True
+    nxt = re.match(r"\s*([^\W\d_]+)", after)
+    if nxt and nxt.group(1).lower() not in _AFTER_CUES:
+        return False  # "19 tổ chức": a count of something that is not a unit we know
+    cue = re.search(r"(?:đạt|là|:|=|\bKH|kế hoạch|chỉ tiêu|ước|chiếm)\s*$", before, re.I)
+    if cue:
+        return inherited or named or (cand.weak and _content_words(indicator) >= 2)
+    # "Tổng số mẫu kiểm nghiệm 550, đạt ...": a count right after its "Số ..." label
+    return not cand.unit and named and re.match(r"^(?:tổng\s+)?số\b", indicator, re.I) is not None
+
+
+def _prose_figure(ctx: _Context, cand: _Candidate, found: list[_Found]) -> _Found | None:
+    text = ctx.block.text
+    m = cand.m
+    start = m.start()
+    sent_start, sent_end = _sentence_bounds(text, start)
+    clause, in_parens = _clause_start(text, sent_start, start)
+    before = text[max(clause, start - 40) : start]
+    near = re.split(r",(?!\d)|\b[Tt]rong đó\b", _drop_parens(text[max(clause, cand.cut) : start]))[-1]
+    if _CHANGE_BEFORE.search(before) or _COMPARISON.search(near):
+        return None  # "tăng 36 ca so với cùng kỳ", "(cùng kỳ năm 2022: 0)": a change or a comparison
+    lo = max(clause, cand.cut)
+    left = _left_phrase(text, lo, start)
+    prev = _previous(found, clause, in_parens, sent_start, start, left, cand)
+    indicator, inherited, named = _name(ctx, cand, prev, left, (sent_start, clause, in_parens))
+    if not _is_figure(cand, before, text[cand.end : cand.end + 12], inherited, named, indicator, left):
+        return None
+    value = parse_vn_number(m.group("num"))
+    if value is None:
+        return None
+
+    comparator = _CMP.get((m.group("cmp") or "").strip())
+    if comparator is None and cand.strong:
+        wm = re.search(r"(?:^|\s)(" + "|".join(_WORD_CMP) + r")\s*$", before, re.I)
+        comparator = _WORD_CMP[wm.group(1).lower()] if wm else None
+
+    if cand.sym and not clean_enough(indicator):
+        indicator = collapse_ws(f"{indicator} {_tail_words(text, cand.end, limit=12, digits=True)}")
+    if cand.sym:
+        unit = _normalize_unit(cand.sym)
+    elif cand.word:
+        per_m = cand.unit.group("per") if cand.unit else None
+        unit = _normalize_unit(cand.word) + (_normalize_per(per_m) if per_m else "")
+        per = _per_part(indicator)
+        if per and "/" not in unit:
+            unit += per
+    elif inherited and prev is not None and (prev.figure.unit not in {"%", "‰"} or re.search(r"KH|kế hoạch", before)):
+        unit = prev.figure.unit  # "(KH 9,3)" is in the unit of "9,32"; "(thạc sĩ: 54)" is not a percentage
+    else:
+        unit = _unit_from_indicator(indicator)
+
+    kind = _cue_kind(_kind_window(text, clause, start))
+    if kind is None and in_parens and prev is not None:
+        kind = prev.figure.kind
+    kind = kind or ctx.section_kind
+    year = _year_in(_drop_parens(text[sent_start:start])) or ctx.section_year or ctx.base
+    if kind == "plan" and ctx.horizon is not None and year == ctx.base and ctx.doc.meta.kind == "Kế hoạch":
+        kind = "target"  # the goals of a strategy plan ("… đến năm 2030") are its targets
+    if kind == "target" and ctx.horizon is not None and year == ctx.base:
+        year = ctx.horizon
+    if kind == "target" and ctx.base is not None and year is not None and year < ctx.base + 2:
+        kind = "plan"  # "phấn đấu" for the coming year is that year's plan
+
+    end = cand.end
+    q_lo, q_hi = sent_start, sent_end
+    if len(collapse_ws(text[q_lo:q_hi])) > _MAX_QUOTE:  # a long sentence: quote the ';' clause
+        q_lo = max(sent_start, text.rfind(";", sent_start, start) + 1)
+        semi = text.find(";", end, sent_end)
+        q_hi = semi if semi != -1 else sent_end
+    doc = ctx.doc
+    row_key = prev.figure.row_key if inherited and prev is not None else f"{doc.doc_id}:{ctx.block.start_line}:{start}"
+    figure = Figure(
+        indicator=indicator[:200],
+        value=value,
+        value_text=m.group("num") + (f"-{m.group('num2')}" if m.group("num2") else ""),
+        unit=unit,
+        year=year,
+        kind=kind,
+        comparator=comparator,
+        doc_id=doc.doc_id,
+        source=doc.source,
+        section=ctx.block.section_path,
+        line=_line_at(ctx.block, m.start("num")),
+        quote=_clip_quote(text, start, end, q_lo, q_hi),
+        province=doc.meta.province,
+        column="",
+        row_key=row_key,
+    )
+    root = prev.root if inherited and prev is not None else indicator
+    return _Found(start=start, end=end, figure=figure, clause=clause, root=root)
+
+
+# ---------------------------------------------------------------- public API
+
+
+def extract_figures(doc: ParsedDocument) -> list[Figure]:
+    """All figures of a document: table cells first in reading order, then prose, as they come."""
+    figures: list[Figure] = []
+    for block in doc.blocks:
+        if block.kind == "table_row":
+            figures.extend(_table_figures(doc, block))
+        elif block.kind == "text":
+            figures.extend(_prose_figures(doc, block))
+    return figures
+
+
+_QUERY_STOP = {
+    "bao", "nhieu", "la", "cua", "o", "nao", "gi", "the", "nhu", "hay", "khong", "duoc", "va", "cac",
+    "nhung", "voi", "cho", "tai", "trong", "nam", "tinh", "thi", "dat", "bn",
+}
+
+
+# How questions name a kind ("KH 2024", "ước thực hiện", "mục tiêu"), matched at the quote's low weight.
+_KIND_WORDS = {
+    "plan": "kế hoạch KH chỉ tiêu",
+    "actual": "thực hiện TH đạt",
+    "estimate": "ước tính ước thực hiện",
+    "target": "mục tiêu phấn đấu hướng tới",
+}
+
+
+def _tokens(text: str) -> set[str]:
+    return {t for t in re.findall(r"[a-z0-9]+(?:[.,][0-9]+)*", fold(text)) if t not in _QUERY_STOP}
+
+
+def find_figures(
+    figures: list[Figure],
+    query: str | None = None,
+    province: str | None = None,
+    year: int | None = None,
+    kind: str | None = None,
+    limit: int = 10,
+) -> list[Figure]:
+    """Figures whose indicator shares the most words with the query (accents ignored), best first.
+
+    Score: share of query words in the indicator, plus 0.2 x the share of indicator words the query
+    covers, plus 0.3 x the share of query words in the quote (with the figure's province, year, column
+    and kind words added to it); ties keep the table figures (labelled indicators) before prose ones,
+    then document order.
+    """
+    pool = [
+        f
+        for f in figures
+        if (province is None or fold(f.province or "") == fold(province))
+        and (year is None or f.year == year)
+        and (kind is None or f.kind == kind)
+    ]
+    words = _tokens(query or "")
+    if not words:
+        return pool[:limit]
+    scored: list[tuple[float, int, int, Figure]] = []
+    for i, f in enumerate(pool):
+        named = _tokens(f.indicator)
+        hits = len(words & named)
+        # Share of the query found in the indicator, plus a little for how much of the indicator the
+        # query covers, so "Bệnh nhân mới phát hiện" beats a long sentence sharing as many words.
+        share = hits / len(words) + (0.2 * hits / len(named) if named else 0.0)
+        context = f"{f.quote} {f.province or ''} {f.year or ''} {f.column} {_KIND_WORDS.get(f.kind or '', '')}"
+        share += 0.3 * len(words & _tokens(context)) / len(words)
+        if share > 0:
+            scored.append((share, 0 if f.column else 1, i, f))
+    scored.sort(key=lambda t: (-t[0], t[1], t[2]))
+    return [f for _, _, _, f in scored[:limit]]

@@ -1,0 +1,417 @@
+"""Registry of cited document numbers (số hiệu): who issued what, when, about what.
+
+Vietnamese administrative texts cite other documents as
+``<kind> số <number> ngày <date> của <issuer> về việc <subject>``; each part is
+optional. ``extract_regulations`` finds every number with what can be read
+around it, ``build_registry`` merges the mentions of one number *within one
+province* (``12/2023/QĐ-UBND`` of Hậu Giang is not the one of Bắc Giang) and
+``find_regulations`` looks entries up by number or by subject words.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+
+from qa.models import Block, ParsedDocument, RegulationMention
+from qa.text import collapse_ws, fold, nfc
+
+# A code part ("QĐ", "UBND", "TTg", "QH15"); Vietnamese codes start with a capital.
+_CODE = r"[A-ZĐ][A-Za-zĐđ0-9]*"
+# Issuer codes sometimes typed after a space instead of a hyphen ("129/KH UBND").
+_SPACED_CODE = r"\s(?=(?:UBND|SYT|BYT|CP|TTg|HĐND|TU|TW)\b)"
+NUMBER_RE = re.compile(
+    # 2143/QĐ-UBND, 12/2023/QĐ-UBND, 60/2021/NĐ-CP, 99/2023/QH15, 05/2023/NĐ- CP
+    rf"(?<![\w/.,])\d{{1,5}}(?:/(?:19|20)\d{{2}})?/{_CODE}(?:(?:\s?-\s?|{_SPACED_CODE}){_CODE})*"
+    # 20-NQ/TW, 33-CTr/TU, 54 - CTr/TU, 18- NQ/TW (party documents put the kind before the slash)
+    rf"|(?<![\w/.,])\d{{1,5}}\s?-\s?{_CODE}\s?/\s?{_CODE}(?:-{_CODE})*"
+)
+
+# Kind words as they precede a number, longest first so "Chương trình hành động" beats "Chương trình".
+_KIND_WORDS: list[tuple[str, str]] = [
+    ("chuong trinh hanh dong", "Chương trình hành động"),
+    ("cthd", "Chương trình hành động"),
+    ("thong bao ket luan", "Thông báo"),
+    ("quyet dinh", "Quyết định"),
+    ("ke hoach", "Kế hoạch"),
+    ("nghi quyet", "Nghị quyết"),
+    ("nghi dinh", "Nghị định"),
+    ("thong tu", "Thông tư"),
+    ("chi thi", "Chỉ thị"),
+    ("cong van", "Công văn"),
+    ("to trinh", "Tờ trình"),
+    ("bao cao", "Báo cáo"),
+    ("de an", "Đề án"),
+    ("thong bao", "Thông báo"),
+    ("phuong an", "Phương án"),
+    ("chuong trinh", "Chương trình"),
+    ("huong dan", "Hướng dẫn"),
+    ("luat", "Luật"),
+]
+# Kind codes inside the number ("QĐ" in 2143/QĐ-UBND, "NQ" in 20-NQ/TW), folded.
+_KIND_CODES = {
+    "qd": "Quyết định",
+    "kh": "Kế hoạch",
+    "nq": "Nghị quyết",
+    "nd": "Nghị định",
+    "tt": "Thông tư",
+    "ttlt": "Thông tư",
+    "ct": "Chỉ thị",
+    "ctr": "Chương trình hành động",
+    "ttr": "Tờ trình",
+    "bc": "Báo cáo",
+    "da": "Đề án",
+    "tb": "Thông báo",
+    "pa": "Phương án",
+    "hd": "Hướng dẫn",
+    "cv": "Công văn",
+}
+# A kind word (optionally "số", ":") right before the number.
+_KIND_BEFORE = re.compile(
+    r"(" + "|".join(k for k, _ in _KIND_WORDS) + r")\s*(?:so\s*)?:?\s*$"
+)
+_OWN_NUMBER = re.compile(r"\bso\s*:\s*$")
+
+_DATE_AFTER = re.compile(
+    r"^\s*,?\s*ngày\s+(\d{1,2})\s*(?:tháng\s*(\d{1,2})\s*năm\s*(\d{4})|[/.-]\s*(\d{1,2})\s*[/.-]\s*(\d{4}))",
+    re.I,
+)
+# Words that open the subject clause; "về việc"/"về" are dropped, the others kept as the subject's verb.
+_SUBJECT_START = re.compile(
+    r"^\s*,?\s*(?:(?:về việc|V/v|về)\s+|(?=(?:phê duyệt|quy định|ban hành|sửa đổi|bãi bỏ|thực hiện|"
+    r"triển khai|hướng dẫn|giao|tổng kết|sơ kết|kiện toàn|thành lập)\b))",
+    re.I,
+)
+_ISSUER = re.compile(r"^\s*,?\s*(?:của|do)\s+(.+)", re.I)
+# Where an issuer phrase stops: the subject clause, punctuation, or a quotation.
+_ISSUER_STOP = re.compile(
+    r"\s+(?:về|phê duyệt|quy định|ban hành|sửa đổi|bãi bỏ|thực hiện|triển khai|hướng dẫn|giao|tổng kết|"
+    r"sơ kết|kiện toàn|thành lập|tại|đối với|cho|trên địa bàn|là|đã|theo|và|ra|đề|để|kịp thời)\b|[;,.(“\"*]|\s+\d",
+    re.I,
+)
+_SENTENCE_END = re.compile(r"[.!?](?=\s+[A-ZĐÀ-Ỹ\-+*#(“\"]|\s*$)|;")
+_MAX_SUBJECT = 250
+_MAX_QUOTE = 300
+
+
+@dataclass(slots=True)
+class Regulation:
+    """One cited document of one province, merged over all its mentions."""
+
+    number: str
+    province: str | None
+    kind: str | None
+    issuer: str | None
+    date: str | None
+    subject: str | None
+    mentions: list[RegulationMention] = field(default_factory=list)
+
+    @property
+    def key(self) -> str:
+        return number_key(self.number)
+
+    def as_dict(self) -> dict:
+        return {
+            "number": self.number,
+            "province": self.province,
+            "kind": self.kind,
+            "issuer": self.issuer,
+            "date": self.date,
+            "subject": self.subject,
+            "mentions": [
+                {
+                    "doc_id": m.doc_id,
+                    "source": m.source,
+                    "section": m.section,
+                    "line": m.line,
+                    "quote": m.quote,
+                }
+                for m in self.mentions
+            ],
+        }
+
+
+def normalize_number(raw: str) -> str:
+    """The number as written, without spaces and with the look-alike Ð fixed: '18- NQ/TW' -> '18-NQ/TW'."""
+    s = nfc(raw)
+    s = re.sub(r"\s*-\s*", "-", s)
+    s = re.sub(r"\s*/\s*", "/", s)
+    return re.sub(r"\s+", "-", s.strip())  # "129/KH UBND" -> "129/KH-UBND"
+
+
+def number_key(number: str) -> str:
+    """Comparison form: case, spaces, Ð/Đ and accents do not matter ('860/qd-syt' == '860/QĐ-SYT')."""
+    return fold(normalize_number(number)).replace(" ", "")
+
+
+def _kind_from_code(number: str) -> str | None:
+    parts = [fold(p) for p in re.split(r"[-/]", number) if p and not p.isdigit()]
+    if not parts:
+        return None
+    for part in parts:
+        if part in _KIND_CODES:
+            return _KIND_CODES[part]
+        if re.fullmatch(r"qh\d*", part):
+            return "Nghị quyết"  # "99/2023/QH15": resolutions of the National Assembly
+    # "3328/UBND-TH", "2345/SYT-KHTC": an office code only is the form of an official letter
+    return "Công văn"
+
+
+def _kind_before(text: str, start: int) -> tuple[str | None, bool]:
+    """(kind word right before the number, whether it is the document's own 'Số:' line)."""
+    before = fold(text[max(0, start - 40) : start])
+    if _OWN_NUMBER.search(before) and not _KIND_BEFORE.search(before):
+        return None, True
+    m = _KIND_BEFORE.search(before)
+    if not m:
+        return None, False
+    word = m.group(1)
+    for key, kind in _KIND_WORDS:
+        if word == key:
+            return kind, False
+    return None, False
+
+
+def _iso_date(m: re.Match) -> str | None:
+    day = int(m.group(1))
+    month = int(m.group(2) or m.group(4))
+    year = int(m.group(3) or m.group(5))
+    if not (1 <= day <= 31 and 1 <= month <= 12 and 1900 <= year <= 2100):
+        return None
+    return f"{year:04d}-{month:02d}-{day:02d}"
+
+
+def _issuer(rest: str) -> tuple[str | None, int]:
+    """Issuer phrase at the start of ``rest`` ('của UBND tỉnh ...') and how much of ``rest`` it used."""
+    m = _ISSUER.match(rest)
+    if not m:
+        return None, 0
+    body_start = m.start(1)
+    stop = _ISSUER_STOP.search(rest, body_start)
+    end = stop.start() if stop else len(rest)
+    issuer = rest[body_start:end].strip(" ,")
+    if not issuer or len(issuer) > 90:
+        return None, 0
+    return issuer, end
+
+
+def _subject(rest: str, next_start: int, next_end: int) -> str | None:
+    """The 'về việc …' clause at the start of ``rest``, up to ';', a sentence end or the next number.
+
+    ``next_start``/``next_end`` delimit the next cited number in ``rest``. A subject that refers to it
+    ("thực hiện Nghị quyết số 20-NQ/TW") keeps it; a list (", Kế hoạch số 14/KH-UBND") is cut before it.
+    """
+    m = _SUBJECT_START.match(rest)
+    if not m:
+        return None
+    body = rest[m.end() : next_start]
+    end = _SENTENCE_END.search(body)
+    if end:
+        body = body[: end.start()]
+    elif next_start < len(rest):
+        cut = _NEXT_CITATION.search(fold(body))
+        if cut and cut.group(0).lstrip()[:1] in {",", ";"}:
+            body = body[: cut.start()]
+        elif cut:
+            body = rest[m.end() : next_end]
+    subject = collapse_ws(body).strip(" ,.;:-*")
+    subject = re.sub(r"\s+(?:và|và các)$", "", subject)
+    if len(subject) < 4:
+        return None
+    if len(subject) > _MAX_SUBJECT:
+        subject = subject[:_MAX_SUBJECT].rsplit(" ", 1)[0] + "…"
+    return subject
+
+
+# What introduces the next number at the end of a subject: ", Kế hoạch số", " và Quyết định", "; số".
+_NEXT_CITATION = re.compile(
+    r"\s*[,;]?\s*(?:va\s+)?(?:(?:" + "|".join(w for w, _ in _KIND_WORDS) + r")\s*(?:so\s*)?|so\s*):?\s*$"
+)
+
+def _line_at(block: Block, offset: int) -> int:
+    line = block.start_line
+    for mark_offset, mark_line in block.marks:
+        if mark_offset <= offset:
+            line = mark_line
+        else:
+            break
+    return line
+
+
+def _quote(text: str, start: int, end: int) -> str:
+    """The sentence around [start, end), whitespace-collapsed, at most 300 characters."""
+    s0 = 0
+    for m in _SENTENCE_END.finditer(text, 0, start):
+        s0 = m.end()
+    m = _SENTENCE_END.search(text, end)
+    s1 = m.end() if m else len(text)
+    sentence = text[s0:s1]
+    if len(collapse_ws(sentence)) <= _MAX_QUOTE:
+        return collapse_ws(sentence)
+    lo = max(s0, start - 120)
+    window = text[lo : lo + _MAX_QUOTE + 40]
+    return collapse_ws(window)[:_MAX_QUOTE].strip()
+
+
+def _continuation(blocks: list[Block], index: int) -> str:
+    """Text of the next block when the parser split a sentence at a '- xã hội' line wrap."""
+    if index + 1 >= len(blocks):
+        return ""
+    nxt = blocks[index + 1]
+    if nxt.kind == "text" and re.match(r"^-\s+[a-zđà-ỹ]", nxt.text):
+        return " " + nxt.text
+    return ""
+
+
+def _own_issuer(doc: ParsedDocument) -> str | None:
+    head = fold(" ".join(doc.lines[:15]))
+    if "so y te" in head and doc.meta.province:
+        return f"Sở Y tế tỉnh {doc.meta.province}"
+    if "uy ban nhan dan" in head or "ubnd" in head:
+        return f"Ủy ban nhân dân tỉnh {doc.meta.province}" if doc.meta.province else None
+    return None
+
+
+def _own_mention(doc: ParsedDocument, number: str) -> tuple[str | None, str | None, str | None]:
+    """Kind, date and subject of the document's own 'Số:' number, from its metadata."""
+    subject = re.sub(r"^\S+(?:\s+\S+)?\s+về việc\s+", "", doc.meta.title, flags=re.I) or None
+    date = doc.meta.date if doc.meta.date and len(doc.meta.date) == 10 else None
+    return doc.meta.kind or _kind_from_code(number), date, subject
+
+
+def _block_mentions(doc: ParsedDocument, blocks: list[Block], index: int) -> list[RegulationMention]:
+    block = blocks[index]
+    text = block.text
+    matches = [m for m in NUMBER_RE.finditer(text) if not _inside_url(text, m.start())]
+    out: list[RegulationMention] = []
+    for m in matches:
+        number = normalize_number(m.group(0))
+        kind, own = _kind_before(text, m.start())
+        # The subject may run into the next block when the parser split the sentence there.
+        tail = text[m.end() :] + _continuation(blocks, index)
+        nxt = NUMBER_RE.search(tail)
+        next_span = (nxt.start(), nxt.end()) if nxt else (len(tail), len(tail))
+        date = None
+        pos = 0
+        dm = _DATE_AFTER.match(tail)
+        if dm:
+            date = _iso_date(dm)
+            pos = dm.end()
+        issuer, used = _issuer(tail[pos:])
+        pos += used
+        subject = _subject(tail[pos:], max(0, next_span[0] - pos), max(0, next_span[1] - pos))
+        if own:
+            kind, date, subject = _own_mention(doc, number)
+            issuer = issuer or _own_issuer(doc)
+        out.append(
+            RegulationMention(
+                number=number,
+                kind=kind or _kind_from_code(number),
+                issuer=issuer,
+                date=date,
+                subject=subject,
+                doc_id=doc.doc_id,
+                source=doc.source,
+                section=block.section_path,
+                line=_line_at(block, m.start()),
+                quote=_quote(text, m.start(), m.end()),
+                province=doc.meta.province,
+            )
+        )
+    return out
+
+
+def _inside_url(text: str, pos: int) -> bool:
+    start = text.rfind(" ", 0, pos) + 1
+    return "://" in text[start:pos] or "=" in text[start:pos]
+
+
+def extract_regulations(doc: ParsedDocument) -> list[RegulationMention]:
+    """Every cited số hiệu of the document, in reading order."""
+    mentions: list[RegulationMention] = []
+    for index in range(len(doc.blocks)):
+        mentions.extend(_block_mentions(doc, doc.blocks, index))
+    return mentions
+
+
+def _most_common(values: list[str | None]) -> str | None:
+    present = [v for v in values if v]
+    if not present:
+        return None
+    counts = Counter(present)
+    # Most frequent; ties go to the longer (more informative) form, then the first seen.
+    return max(present, key=lambda v: (counts[v], len(v)))
+
+
+def _longest(values: list[str | None]) -> str | None:
+    present = [v for v in values if v]
+    return max(present, key=len) if present else None
+
+
+def build_registry(mentions: list[RegulationMention]) -> list[Regulation]:
+    """Merge mentions into one entry per (number, province of the citing document)."""
+    groups: dict[tuple[str, str], list[RegulationMention]] = {}
+    for m in mentions:
+        key = (number_key(m.number), fold(m.province or ""))
+        groups.setdefault(key, []).append(m)
+    registry: list[Regulation] = []
+    for group in groups.values():
+        registry.append(
+            Regulation(
+                number=_most_common([m.number for m in group]) or group[0].number,
+                province=group[0].province,
+                kind=_most_common([m.kind for m in group]),
+                issuer=_longest([m.issuer for m in group]),
+                date=_most_common([m.date for m in group]),
+                subject=_longest([m.subject for m in group]),
+                mentions=list(group),
+            )
+        )
+    return registry
+
+
+_STOP_WORDS = {"ve", "viec", "cua", "cac", "va", "so", "theo", "nao", "gi", "la", "nhung", "duoc", "tai", "trong"}
+
+
+def _words(text: str) -> set[str]:
+    return {w for w in re.findall(r"[a-z0-9]+", fold(text)) if w not in _STOP_WORDS}
+
+
+def _number_matches(entry: Regulation, query: str) -> bool:
+    q = number_key(query)
+    key = entry.key
+    if q == key:
+        return True
+    if q.isdigit():
+        return re.split(r"[-/]", key, maxsplit=1)[0] == q
+    return len(q) >= 4 and q in key
+
+
+def find_regulations(
+    registry: list[Regulation],
+    number: str | None = None,
+    words: str | None = None,
+    province: str | None = None,
+) -> list[Regulation]:
+    """Entries matching a number (tolerant of case, spaces, Ð) and/or subject words, best first."""
+    candidates = registry
+    if province:
+        candidates = [e for e in candidates if fold(e.province or "") == fold(province)]
+    if number:
+        candidates = [e for e in candidates if _number_matches(e, number)]
+    if not words:
+        return sorted(candidates, key=lambda e: -len(e.mentions))
+    query = _words(words)
+    if not query:
+        return candidates if number else []
+    scored: list[tuple[float, int, Regulation]] = []
+    for e in candidates:
+        subject_words = _words(" ".join(filter(None, [e.subject, e.kind])))
+        other_words = _words(" ".join(filter(None, [e.issuer, e.number])))
+        share = len(query & subject_words) / len(query)
+        share += 0.3 * len(query & other_words) / len(query)
+        if share > 0 or number:
+            scored.append((share, len(e.mentions), e))
+    scored.sort(key=lambda t: (-t[0], -t[1]))
+    return [e for _, _, e in scored]

@@ -1,0 +1,60 @@
+"""Shared fixtures: the real corpus, parsed, and one real index built once per session."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+
+ROOT = Path(__file__).resolve().parent.parent
+CORPUS = ROOT / "corpus"
+
+
+@pytest.fixture(scope="session")
+def parsed() -> dict:
+    from qa.ingest.pipeline import parse_file
+
+    return {p.name[:3]: parse_file(p, 50 * 1024 * 1024) for p in sorted(CORPUS.glob("*.txt"))}
+
+
+@pytest.fixture(scope="session")
+def settings_factory(tmp_path_factory):
+    from qa.settings import Settings
+
+    cache = Path(os.environ.get("QA_CACHE_DIR", Path.home() / ".cache" / "healthplan-qa"))
+
+    def make(corpus: Path | None = None, index: Path | None = None) -> Settings:
+        return Settings(corpus_dir=corpus or CORPUS, index_dir=index or tmp_path_factory.mktemp("index"),
+                        cache_dir=cache)
+
+    return make
+
+
+@pytest.fixture(scope="session")
+def embed(settings_factory):
+    from qa.embeddings.model import embed_passages, load_embedder
+
+    s = settings_factory()
+    model = load_embedder(s.embedding_model, s.cache_dir)
+    return lambda texts: embed_passages(model, texts, batch_size=32)
+
+
+@pytest.fixture(scope="session")
+def engine(settings_factory, embed):
+    from qa.engine import Engine
+    from qa.indexer import build
+
+    s = settings_factory()
+    build(s, embed=embed)
+    return Engine(s)
+
+
+@pytest.fixture(scope="session")
+def answerer(engine):
+    from qa.answer import Answerer
+
+    return Answerer(engine)

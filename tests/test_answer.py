@@ -1,0 +1,106 @@
+"""The answer engine on the real corpus: each question type, abstention, follow-ups, the contract."""
+
+from __future__ import annotations
+
+import pytest
+
+from qa.engine import Filters
+from qa.text import parse_vn_number
+
+pytestmark = pytest.mark.slow
+
+CONTRACT = {"answer", "abstained", "confidence", "citations", "figures", "timings_ms"}
+
+
+def test_figure_plan_with_neighbour_column(answerer):
+    r = answerer.ask("Năm 2024 Bắc Giang đặt chỉ tiêu bao nhiêu bác sĩ trên 10.000 dân?")
+    assert set(r) >= CONTRACT and not r["abstained"]
+    top = r["figures"][0]
+    assert (top["value"], top["year"], top["kind"]) == (12.5, 2024, "plan")
+    assert "12,5" in r["answer"] and "12,2" in r["answer"]
+    assert r["citations"][0]["source"] == "001_a66ba2e25b7bb22e.txt"
+    assert {"source", "text", "section", "start_line", "end_line", "quote"} <= set(r["citations"][0])
+
+
+def test_plan_versus_actual(answerer):
+    plan = answerer.ask("Kế hoạch năm 2023 tỷ lệ xã có bác sỹ định biên của Hậu Giang là bao nhiêu?")
+    actual = answerer.ask("Tỷ lệ xã có bác sỹ định biên của Hậu Giang năm 2023 thực hiện đạt bao nhiêu?")
+    assert plan["figures"][0]["value"] == 70.66 and plan["figures"][0]["kind"] == "plan"
+    assert actual["figures"][0]["value"] == 72 and actual["figures"][0]["kind"] == "actual"
+
+
+def test_accentless_and_typo_questions(answerer):
+    r = answerer.ask("so ca nhiem HIV moi phat hien nam 2023 o hau giang")
+    assert r["figures"] and r["figures"][0]["value"] == 92
+    r = answerer.ask("Khám sức khỏe tiền hôn nhân ở Hậu Gaing năm 2023 đạt tỷ lệ bao nhiêu?")
+    assert not r["abstained"] and r["figures"][0]["value"] == parse_vn_number("72,92")
+
+
+def test_province_implied_by_district(answerer):
+    from qa.query import parse_question
+
+    q = "Vì sao TTYT thành phố Vị Thanh không đạt mức độ tự chủ được giao năm 2023?"
+    assert parse_question(q, answerer.engine.provinces()).provinces == ["Hậu Giang"]
+    r = answerer.ask(q)
+    assert r["citations"] and {c["province"] for c in r["citations"]} == {"Hậu Giang"}
+
+
+def test_passage_answer_quotes_the_evidence(answerer):
+    r = answerer.ask("Lỗi vi phạm an toàn thực phẩm chủ yếu của các cơ sở ở Bắc Giang là gì?")
+    assert not r["abstained"] and "[1]" in r["answer"]
+    assert "chưa chấp hành đúng quy định về điều kiện vệ sinh cơ sở" in r["citations"][0]["text"]
+
+
+def test_regulation_by_subject_and_by_number(answerer):
+    r = answerer.ask("Chiến lược quốc gia bảo vệ, chăm sóc và nâng cao sức khỏe Nhân dân đến 2030 được phê duyệt tại quyết định nào?")
+    assert "89/QĐ-TTg" in r["answer"]
+    r = answerer.ask("QĐ 591/QĐ-UBND ngày 22/4/2023 của Chủ tịch UBND tỉnh Bắc Giang phê duyệt nội dung gì?")
+    assert "cải tạo, sửa chữa cơ sở vật chất" in r["answer"]
+
+
+def test_cited_by_several_provinces(answerer):
+    r = answerer.ask("Nghị định 60/2021/NĐ-CP được viện dẫn trong kế hoạch của những tỉnh nào?")
+    assert "Bắc Giang" in r["answer"] and "Kiên Giang" in r["answer"]
+    assert {c["source"] for c in r["citations"]} >= {"001_a66ba2e25b7bb22e.txt", "003_1d2db8ccb91c3f66.txt"}
+
+
+def test_comparison_gives_both_sides(answerer):
+    r = answerer.ask("Số giường bệnh trên 10.000 dân năm 2023: Hậu Giang hay Bắc Giang cao hơn?")
+    assert not r["abstained"] and len(r["figures"]) >= 2
+    assert "Hậu Giang" in r["answer"] and "Bắc Giang" in r["answer"] and "cao hơn" in r["answer"]
+    assert {c["province"] for c in r["citations"][:2]} == {"Hậu Giang", "Bắc Giang"}
+
+
+def test_follow_up_reuses_indicator(answerer):
+    history = [{"role": "user", "content": "Năm 2024 Bắc Giang đặt chỉ tiêu bao nhiêu dược sỹ đại học trên 10.000 dân?"},
+               {"role": "assistant", "content": "2,5"}]
+    r = answerer.ask("Còn năm 2023 thì sao?", history=history)
+    assert r["figures"][0]["value"] == 2.2 and r["figures"][0]["year"] == 2023
+
+
+@pytest.mark.parametrize("question", [
+    "Số giường bệnh trên 10.000 dân của tỉnh Bình Dương năm 2023?",  # province not in the corpus
+    "Tỷ lệ xã có bác sỹ định biên của Hà Nam năm 2025 là bao nhiêu?",  # year not covered
+    "Bắc Giang ghi nhận bao nhiêu ca bệnh dại trong 6 tháng đầu năm 2023?",  # never mentioned
+])
+def test_abstains_when_documents_do_not_say(answerer, question):
+    r = answerer.ask(question)
+    assert r["abstained"] and r["answer"].startswith("Không tìm thấy")
+    assert r["confidence"] == 0.0 and r["figures"] == []
+
+
+def test_filters_restrict_answers(answerer):
+    r = answerer.ask("Số giường bệnh trên 10.000 dân", filters=Filters(province="Hà Nam"))
+    assert all(c["province"] == "Hà Nam" for c in r["citations"])
+
+
+def test_dev_set_targets(answerer):
+    from pathlib import Path
+
+    from qa.evaluation import evaluate, load_questions
+
+    items = load_questions(Path(__file__).resolve().parent.parent / "eval" / "dev.jsonl")
+    overall = evaluate(items, lambda it: answerer.ask(it["question"]))["summary"]["overall"]
+    assert overall["hit@5"] >= 0.90 and overall["hit@1"] >= 0.70
+    assert overall["figure@1"] >= 0.75
+    assert overall["abstention"] >= 2 / 3 and overall["false_abstention"] <= 0.10
