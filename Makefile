@@ -30,11 +30,11 @@ bench: $(STAMP) index
 	$(BIN)/python bench/figure_quality.py
 
 test: $(STAMP)
-	$(BIN)/ruff check qa tests ui bench
+	$(BIN)/ruff check $(wildcard qa tests ui bench)
 	$(BIN)/python -m pytest -q -ra
 
 lint: $(STAMP)
-	$(BIN)/ruff check qa tests ui bench
+	$(BIN)/ruff check $(wildcard qa tests ui bench)
 
 clean:
 	rm -rf index test-output
