@@ -11,12 +11,13 @@ import math
 import re
 import time
 from dataclasses import asdict, dataclass
+from functools import lru_cache
 from typing import Any
 
 from qa.engine import Engine, Filters, Hit
 from qa.models import Figure, RegulationMention
-from qa.query import ParsedQuestion, parse_question
-from qa.retrieval.tokenize import canonical_syllable, normalize_so_hieu
+from qa.query import ABBREVIATIONS, ParsedQuestion, parse_question
+from qa.retrieval.tokenize import canonical_syllable, normalize_so_hieu, synonym_words
 from qa.text import collapse_ws, fold, nfc, strip_tags
 
 # Words that carry no topic: question words, glue, and cue words handled elsewhere. Accented, because
@@ -29,6 +30,7 @@ ngành y tế liệu báo cáo cụ thể giao đặt
 """
 _STOP = set(_STOP_WORDS.split())
 _STOP_FOLDED = {fold(w) for w in _STOP}
+_ABBREVIATION_KEYS = set(ABBREVIATIONS)
 
 KIND_LABEL = {"plan": "kế hoạch", "actual": "thực hiện", "estimate": "ước thực hiện", "target": "mục tiêu"}
 _FOLLOW_UP = re.compile(r"^\s*(còn|thế còn|vậy còn|vậy|còn với|so với)\b|thì sao\s*\??\s*$|\bthế nào\s*\??$", re.I)
@@ -167,12 +169,12 @@ class Answerer:
     # ------------------------------------------------------------------ evidence scoring
 
     def coverage(self, terms: dict[str, float], text: str) -> float:
+        """IDF-weighted share of the terms present in the text (abbreviations and synonyms count)."""
         if not terms:
             return 0.0
-        words = {canonical_syllable(w) for w in re.findall(r"[^\W_]+", nfc(text).lower())}
-        words |= {fold(w) for w in words}
+        words, synonyms = _evidence_words(text)
         total = sum(terms.values())
-        return sum(w for t, w in terms.items() if t in words) / total
+        return sum(w for t, w in terms.items() if t in words or fold(t) in synonyms) / total
 
     def _best_sentences(self, terms: dict[str, float], hits: list[Hit], limit: int = 2) -> list[tuple[float, int, str]]:
         scored: list[tuple[float, int, str]] = []
@@ -376,6 +378,8 @@ class Answerer:
                 hits = [h for h in hits if sub.years[0] in h.doc.years] or hits
             terms = self.key_terms(sub)
             ranked = self.rank_figures(sub, terms, hits, filters)
+            if sub.years and len(set(pq.years)) >= 2:
+                ranked = [r for r in ranked if r[0].year == sub.years[0]]  # each side is its own year
             fig = ranked[0][0] if ranked and ranked[0][1] >= self.thresholds.figure_match else None
             parts.append((fig, self._hits_with_chunk(hits, fig.chunk_id) if fig else hits))
         if not all(f for f, _ in parts):
@@ -465,6 +469,15 @@ class Answerer:
 
 
 # ---------------------------------------------------------------------- helpers
+
+
+@lru_cache(maxsize=65536)
+def _evidence_words(text: str) -> tuple[frozenset[str], frozenset[str]]:
+    words = {canonical_syllable(w) for w in re.findall(r"[^\W_]+", nfc(text).lower())}
+    for abbreviation in words & _ABBREVIATION_KEYS:  # "TP" in the text covers "thành phố" in the question
+        words.update(ABBREVIATIONS[abbreviation].split())
+    words |= {fold(w) for w in words}
+    return frozenset(words), frozenset(synonym_words(text))
 
 
 def figure_dict(f: Figure) -> dict[str, Any]:

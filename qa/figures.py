@@ -597,7 +597,7 @@ class _Context:
     section_year: int | None
 
 
-def clean_enough(indicator: str) -> bool:
+def _clean_enough(indicator: str) -> bool:
     """An indicator with at least two naming syllables ("dành" alone is not)."""
     return _content_words(indicator) >= 2
 
@@ -664,11 +664,9 @@ def _prose_figures(doc: ParsedDocument, block: Block) -> list[Figure]:
     return [f.figure for f in found]
 
 
-def _previous(
-    found: list[_Found], clause: int, in_parens: bool, sent_start: int, start: int, left: _Left, cand: _Candidate
-) -> _Found | None:
-    """The figure a value may refer back to: the last one of its clause, the one before its '(', or,
-    for a bare percentage ('; đạt 125,20%KH'), the last one of its sentence."""
+def _previous(found: list[_Found], clause: int, in_parens: bool, sent_start: int, start: int) -> _Found | None:
+    """The figure a value may refer back to: the last one of its clause, or for a value in parentheses
+    the last one of its sentence ("1.721.470 (tuyến tỉnh: 193.929, …)")."""
     same = [f for f in found if f.clause == clause and f.end <= start]
     if same:
         return same[-1]
@@ -702,7 +700,8 @@ def _name(
             name = _previous_clause_name(text, sent_start, clause)
             if name:
                 return f"{name} ({_clean_phrase(left.last) or '%'} {tail})".replace(" )", ")"), True, True
-    if in_parens and left.empty and prev is not None and not re.search(r"[\d,:;()]", text[prev.end : paren]):
+    between = text[prev.end : paren] if prev is not None else ""
+    if in_parens and left.empty and prev is not None and not re.search(r"[\d,:;()]|\b[A-ZĐ]", between):
         # "23 cuộc (19 cuộc thường xuyên, …)": a breakdown of the figure before the parenthesis
         return (f"{prev.root} ({tail})" if tail else prev.root), True, True
     if in_parens and left.empty:  # "BVĐK tỉnh Hậu Giang (102%)", "... tăng cao (2.176 ca, ...)"
@@ -755,6 +754,64 @@ def _is_figure(
     return not cand.unit and named and re.match(r"^(?:tổng\s+)?số\b", indicator, re.I) is not None
 
 
+def _prose_unit(cand: _Candidate, indicator: str, before: str, inherited: bool, prev: _Found | None) -> str:
+    if cand.sym:
+        return _normalize_unit(cand.sym)
+    if cand.word:
+        per_m = cand.unit.group("per") if cand.unit else None
+        unit = _normalize_unit(cand.word) + (_normalize_per(per_m) if per_m else "")
+        per = _per_part(indicator)
+        return unit + per if per and "/" not in unit else unit  # "35,8 giường" of "số giường … trên 10.000 dân"
+    if inherited and prev is not None and (prev.figure.unit not in {"%", "‰"} or re.search(r"KH|kế hoạch", before)):
+        return prev.figure.unit  # "(KH 9,3)" is in the unit of "9,32"; "(thạc sĩ: 54)" is not a percentage
+    return _unit_from_indicator(indicator)
+
+
+def _prose_kind_year(
+    ctx: _Context, start: int, sent_start: int, clause: int, in_parens: bool, prev: _Found | None
+) -> tuple[FigureKind | None, int | None]:
+    """Kind from the nearest cue (else the enclosing figure, else the section), year from the sentence
+    (else the section, else the document); a strategy plan's goals are targets of its horizon."""
+    text = ctx.block.text
+    kind = _cue_kind(_kind_window(text, clause, start))
+    if kind is None and in_parens and prev is not None:
+        kind = prev.figure.kind
+    kind = kind or ctx.section_kind
+    # The sentence's own time ("6 tháng đầu năm 2023"), else the paragraph's ("… năm 2022 theo hướng dẫn
+    # của Bộ Y tế: … . Các Bệnh viện ngoài công lập … 3,03 điểm"), else the section's, else the document's.
+    year = (
+        _year_in(_drop_parens(text[sent_start:start]))
+        or _year_in(_drop_parens(text[:sent_start]))
+        or ctx.section_year
+        or ctx.base
+    )
+    if kind == "plan" and ctx.horizon is not None and year == ctx.base and ctx.doc.meta.kind == "Kế hoạch":
+        kind = "target"  # the goals of a strategy plan ("… đến năm 2030") are its targets
+    if kind == "target" and ctx.horizon is not None and year == ctx.base:
+        year = ctx.horizon
+    if kind == "target" and ctx.base is not None and year is not None and year < ctx.base + 2:
+        kind = "plan"  # "phấn đấu" for the coming year is that year's plan
+    return kind, year
+
+
+def _prose_quote(text: str, start: int, end: int, sentence: tuple[int, int]) -> str:
+    """The sentence of the number; for a sentence over 300 characters, its ';' clause."""
+    lo, hi = sentence
+    if len(collapse_ws(text[lo:hi])) > _MAX_QUOTE:
+        lo = max(lo, text.rfind(";", lo, start) + 1)
+        semi = text.find(";", end, hi)
+        hi = semi if semi != -1 else hi
+    return _clip_quote(text, start, end, lo, hi)
+
+
+def _comparator(cand: _Candidate, before: str) -> str | None:
+    comparator = _CMP.get((cand.m.group("cmp") or "").strip())
+    if comparator is None and cand.strong:  # "hơn 2.000 ca", "dưới 7%", "ít nhất 30%"
+        wm = re.search(r"(?:^|\s)(" + "|".join(_WORD_CMP) + r")\s*$", before, re.I)
+        comparator = _WORD_CMP[wm.group(1).lower()] if wm else None
+    return comparator
+
+
 def _prose_figure(ctx: _Context, cand: _Candidate, found: list[_Found]) -> _Found | None:
     text = ctx.block.text
     m = cand.m
@@ -765,82 +822,44 @@ def _prose_figure(ctx: _Context, cand: _Candidate, found: list[_Found]) -> _Foun
     near = re.split(r",(?!\d)|\b[Tt]rong đó\b", _drop_parens(text[max(clause, cand.cut) : start]))[-1]
     if _CHANGE_BEFORE.search(before) or _COMPARISON.search(near):
         return None  # "tăng 36 ca so với cùng kỳ", "(cùng kỳ năm 2022: 0)": a change or a comparison
-    lo = max(clause, cand.cut)
-    left = _left_phrase(text, lo, start)
-    prev = _previous(found, clause, in_parens, sent_start, start, left, cand)
+    left = _left_phrase(text, max(clause, cand.cut), start)
+    prev = _previous(found, clause, in_parens, sent_start, start)
     indicator, inherited, named = _name(ctx, cand, prev, left, (sent_start, clause, in_parens))
-    if not _is_figure(cand, before, text[cand.end : cand.end + 12], inherited, named, indicator, left):
-        return None
     value = parse_vn_number(m.group("num"))
-    if value is None:
+    if value is None or not _is_figure(cand, before, text[cand.end : cand.end + 12], inherited, named, indicator, left):
         return None
-
-    comparator = _CMP.get((m.group("cmp") or "").strip())
-    if comparator is None and cand.strong:
-        wm = re.search(r"(?:^|\s)(" + "|".join(_WORD_CMP) + r")\s*$", before, re.I)
-        comparator = _WORD_CMP[wm.group(1).lower()] if wm else None
-
-    if cand.sym and not clean_enough(indicator):
+    if cand.sym and not _clean_enough(indicator):  # "dành ít nhất 30% ngân sách y tế cho …"
         indicator = collapse_ws(f"{indicator} {_tail_words(text, cand.end, limit=12, digits=True)}")
-    if cand.sym:
-        unit = _normalize_unit(cand.sym)
-    elif cand.word:
-        per_m = cand.unit.group("per") if cand.unit else None
-        unit = _normalize_unit(cand.word) + (_normalize_per(per_m) if per_m else "")
-        per = _per_part(indicator)
-        if per and "/" not in unit:
-            unit += per
-    elif inherited and prev is not None and (prev.figure.unit not in {"%", "‰"} or re.search(r"KH|kế hoạch", before)):
-        unit = prev.figure.unit  # "(KH 9,3)" is in the unit of "9,32"; "(thạc sĩ: 54)" is not a percentage
-    else:
-        unit = _unit_from_indicator(indicator)
-
-    kind = _cue_kind(_kind_window(text, clause, start))
-    if kind is None and in_parens and prev is not None:
-        kind = prev.figure.kind
-    kind = kind or ctx.section_kind
-    year = _year_in(_drop_parens(text[sent_start:start])) or ctx.section_year or ctx.base
-    if kind == "plan" and ctx.horizon is not None and year == ctx.base and ctx.doc.meta.kind == "Kế hoạch":
-        kind = "target"  # the goals of a strategy plan ("… đến năm 2030") are its targets
-    if kind == "target" and ctx.horizon is not None and year == ctx.base:
-        year = ctx.horizon
-    if kind == "target" and ctx.base is not None and year is not None and year < ctx.base + 2:
-        kind = "plan"  # "phấn đấu" for the coming year is that year's plan
-
-    end = cand.end
-    q_lo, q_hi = sent_start, sent_end
-    if len(collapse_ws(text[q_lo:q_hi])) > _MAX_QUOTE:  # a long sentence: quote the ';' clause
-        q_lo = max(sent_start, text.rfind(";", sent_start, start) + 1)
-        semi = text.find(";", end, sent_end)
-        q_hi = semi if semi != -1 else sent_end
+    kind, year = _prose_kind_year(ctx, start, sent_start, clause, in_parens, prev)
     doc = ctx.doc
-    row_key = prev.figure.row_key if inherited and prev is not None else f"{doc.doc_id}:{ctx.block.start_line}:{start}"
+    linked = inherited and prev is not None
     figure = Figure(
         indicator=indicator[:200],
         value=value,
         value_text=m.group("num") + (f"-{m.group('num2')}" if m.group("num2") else ""),
-        unit=unit,
+        unit=_prose_unit(cand, indicator, before, inherited, prev),
         year=year,
         kind=kind,
-        comparator=comparator,
+        comparator=_comparator(cand, before),
         doc_id=doc.doc_id,
         source=doc.source,
         section=ctx.block.section_path,
         line=_line_at(ctx.block, m.start("num")),
-        quote=_clip_quote(text, start, end, q_lo, q_hi),
+        quote=_prose_quote(text, start, cand.end, (sent_start, sent_end)),
         province=doc.meta.province,
         column="",
-        row_key=row_key,
+        # a value that refers back ("(KH 9,3)") shares the key of the figure it qualifies
+        row_key=prev.figure.row_key if linked else f"{doc.doc_id}:{ctx.block.start_line}:{start}",
     )
-    root = prev.root if inherited and prev is not None else indicator
-    return _Found(start=start, end=end, figure=figure, clause=clause, root=root)
+    root = prev.root if linked else indicator
+    return _Found(start=start, end=cand.end, figure=figure, clause=clause, root=root)
 
 
 # ---------------------------------------------------------------- public API
 
 
 def extract_figures(doc: ParsedDocument) -> list[Figure]:
-    """All figures of a document: table cells first in reading order, then prose, as they come."""
+    """All figures of a document in reading order: table cells and prose numbers."""
     figures: list[Figure] = []
     for block in doc.blocks:
         if block.kind == "table_row":
@@ -852,7 +871,7 @@ def extract_figures(doc: ParsedDocument) -> list[Figure]:
 
 _QUERY_STOP = {
     "bao", "nhieu", "la", "cua", "o", "nao", "gi", "the", "nhu", "hay", "khong", "duoc", "va", "cac",
-    "nhung", "voi", "cho", "tai", "trong", "nam", "tinh", "thi", "dat", "bn",
+    "nhung", "voi", "cho", "tai", "trong", "nam", "tinh", "thi", "dat",
 }
 
 

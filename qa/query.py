@@ -32,7 +32,7 @@ _REGULATION_CUES = re.compile(
 )
 _COMPARE_CUES = re.compile(r"\b(so voi|cao hon|thap hon|nhieu hon|it hon|hay|chenh lech|khac nhau|nhung tinh nao|tinh nao)\b")
 _FIGURE_CUES = re.compile(r"^so (?!voi|y te)|\| so |\b(bao nhieu|so luong|ty le|ti le|ty suat|ti suat|ty so|ti so|la may|muc|so ca|so luot|so nguoi|tong so|so giuong|so bac si|dat ty le)\b")
-_ABBREVIATIONS = {
+ABBREVIATIONS = {
     "bs": "bác sĩ", "tyt": "trạm y tế", "ttyt": "trung tâm y tế", "sxh": "sốt xuất huyết", "kh": "kế hoạch",
     "th": "thực hiện", "bhyt": "bảo hiểm y tế", "sdd": "suy dinh dưỡng", "bn": "bệnh nhân",
     "cssk": "chăm sóc sức khỏe", "khhgđ": "kế hoạch hóa gia đình", "khhgd": "kế hoạch hóa gia đình",
@@ -59,7 +59,7 @@ class ParsedQuestion:
     def expanded(self) -> str:
         """The question with abbreviations spelled out (for matching indicators)."""
         words = self.text.split()
-        return " ".join(_ABBREVIATIONS.get(w.lower().strip(",.?;:"), w) for w in words)
+        return " ".join(ABBREVIATIONS.get(w.lower().strip(",.?;:"), w) for w in words)
 
 
 def detect_kind(text: str) -> str | None:
@@ -97,6 +97,9 @@ def parse_question(question: str, known_provinces: list[str], vocabulary: set[st
     return pq
 
 
+_PASSAGE_CUES = re.compile(r"\b(vi sao|tai sao|nguyen nhan|la gi|nhu the nao|the nao|nhung gi|ra sao|han che|kho khan)\b")
+
+
 def question_type(pq: ParsedQuestion) -> str:
     f = pq.folded
     if len(pq.provinces) + len(pq.unknown_provinces) >= 2 or (_COMPARE_CUES.search(f) and len(set(pq.years)) >= 2):
@@ -105,7 +108,7 @@ def question_type(pq: ParsedQuestion) -> str:
         return "compare"
     if _REGULATION_CUES.search(f) or (pq.numbers and not _FIGURE_CUES.search(f)):
         return "regulation"
-    if _FIGURE_CUES.search(f):
+    if _FIGURE_CUES.search(f) and not _PASSAGE_CUES.search(f):
         return "figure"
     return "passage"
 

@@ -95,9 +95,12 @@ _MAX_SUBJECT = 250
 _MAX_QUOTE = 300
 
 
-@dataclass(slots=True)
+@dataclass
 class Regulation:
-    """One cited document of one province, merged over all its mentions."""
+    """One cited document of one province, merged over all its mentions.
+
+    Not slotted: callers may read it through ``vars(entry)`` like a dict.
+    """
 
     number: str
     province: str | None
@@ -196,6 +199,12 @@ def _issuer(rest: str) -> tuple[str | None, int]:
     return issuer, end
 
 
+# What introduces the next number at the end of a subject: ", Kế hoạch số", " và Quyết định", "; số".
+_NEXT_CITATION = re.compile(
+    r"\s*[,;]?\s*(?:va\s+)?(?:(?:" + "|".join(w for w, _ in _KIND_WORDS) + r")\s*(?:so\s*)?|so\s*):?\s*$"
+)
+
+
 def _subject(rest: str, next_start: int, next_end: int) -> str | None:
     """The 'về việc …' clause at the start of ``rest``, up to ';', a sentence end or the next number.
 
@@ -211,23 +220,19 @@ def _subject(rest: str, next_start: int, next_end: int) -> str | None:
         body = body[: end.start()]
     elif next_start < len(rest):
         cut = _NEXT_CITATION.search(fold(body))
-        if cut and cut.group(0).lstrip()[:1] in {",", ";"}:
+        if cut and re.match(r"\s*(?:[,;]|va\b)", cut.group(0)):  # a list: ", Kế hoạch số …", "và Quyết định …"
             body = body[: cut.start()]
         elif cut:
             body = rest[m.end() : next_end]
     subject = collapse_ws(body).strip(" ,.;:-*")
     subject = re.sub(r"\s+(?:và|và các)$", "", subject)
+    subject = re.sub(r"\s*\(Lần \d+\)$", "", subject)  # "(Lần 2)": the draft round of the citing letter
     if len(subject) < 4:
         return None
     if len(subject) > _MAX_SUBJECT:
         subject = subject[:_MAX_SUBJECT].rsplit(" ", 1)[0] + "…"
     return subject
 
-
-# What introduces the next number at the end of a subject: ", Kế hoạch số", " và Quyết định", "; số".
-_NEXT_CITATION = re.compile(
-    r"\s*[,;]?\s*(?:va\s+)?(?:(?:" + "|".join(w for w, _ in _KIND_WORDS) + r")\s*(?:so\s*)?|so\s*):?\s*$"
-)
 
 def _line_at(block: Block, offset: int) -> int:
     line = block.start_line
@@ -280,6 +285,22 @@ def _own_mention(doc: ParsedDocument, number: str) -> tuple[str | None, str | No
     return doc.meta.kind or _kind_from_code(number), date, subject
 
 
+def _read_after(tail: str) -> tuple[str | None, str | None, str | None]:
+    """(date, issuer, subject) from the words after a number: 'ngày … của … về việc …'."""
+    nxt = NUMBER_RE.search(tail)
+    next_start, next_end = (nxt.start(), nxt.end()) if nxt else (len(tail), len(tail))
+    date = None
+    pos = 0
+    dm = _DATE_AFTER.match(tail)
+    if dm:
+        date = _iso_date(dm)
+        pos = dm.end()
+    issuer, used = _issuer(tail[pos:])
+    pos += used
+    subject = _subject(tail[pos:], max(0, next_start - pos), max(0, next_end - pos))
+    return date, issuer, subject
+
+
 def _block_mentions(doc: ParsedDocument, blocks: list[Block], index: int) -> list[RegulationMention]:
     block = blocks[index]
     text = block.text
@@ -289,18 +310,7 @@ def _block_mentions(doc: ParsedDocument, blocks: list[Block], index: int) -> lis
         number = normalize_number(m.group(0))
         kind, own = _kind_before(text, m.start())
         # The subject may run into the next block when the parser split the sentence there.
-        tail = text[m.end() :] + _continuation(blocks, index)
-        nxt = NUMBER_RE.search(tail)
-        next_span = (nxt.start(), nxt.end()) if nxt else (len(tail), len(tail))
-        date = None
-        pos = 0
-        dm = _DATE_AFTER.match(tail)
-        if dm:
-            date = _iso_date(dm)
-            pos = dm.end()
-        issuer, used = _issuer(tail[pos:])
-        pos += used
-        subject = _subject(tail[pos:], max(0, next_span[0] - pos), max(0, next_span[1] - pos))
+        date, issuer, subject = _read_after(text[m.end() :] + _continuation(blocks, index))
         if own:
             kind, date, subject = _own_mention(doc, number)
             issuer = issuer or _own_issuer(doc)
@@ -344,9 +354,28 @@ def _most_common(values: list[str | None]) -> str | None:
     return max(present, key=lambda v: (counts[v], len(v)))
 
 
-def _longest(values: list[str | None]) -> str | None:
+def _consensus(values: list[str | None]) -> str | None:
+    """The subject most mentions agree on: the one most others start with, then the longer.
+
+    "tăng cường công tác … trong tình hình mới" beats a mention that ran on into the citing sentence
+    ("… trong tình hình mới trên địa bàn tỉnh Kiên Giang, đề nghị …").
+    """
     present = [v for v in values if v]
-    return max(present, key=len) if present else None
+    if not present:
+        return None
+    folded = [fold(v) for v in present]
+    support = {v: sum(f.startswith(fold(v)) for f in folded) for v in present}
+    return max(present, key=lambda v: (support[v], len(v)))
+
+
+def _fullest(values: list[str | None]) -> str | None:
+    """The issuer that completes most others: "UBND tỉnh Bắc Giang" over "UBND tỉnh"."""
+    present = [v for v in values if v]
+    if not present:
+        return None
+    folded = [fold(v) for v in present]
+    support = {v: sum(fold(v).startswith(f) for f in folded) for v in present}
+    return max(present, key=lambda v: (support[v], len(v)))
 
 
 def build_registry(mentions: list[RegulationMention]) -> list[Regulation]:
@@ -362,9 +391,9 @@ def build_registry(mentions: list[RegulationMention]) -> list[Regulation]:
                 number=_most_common([m.number for m in group]) or group[0].number,
                 province=group[0].province,
                 kind=_most_common([m.kind for m in group]),
-                issuer=_longest([m.issuer for m in group]),
+                issuer=_fullest([m.issuer for m in group]),
                 date=_most_common([m.date for m in group]),
-                subject=_longest([m.subject for m in group]),
+                subject=_consensus([m.subject for m in group]),
                 mentions=list(group),
             )
         )

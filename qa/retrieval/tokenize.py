@@ -27,6 +27,8 @@ _THOUSANDS = re.compile(r"\d{1,3}(?:\.\d{3})+")
 def canonical_syllable(syllable: str) -> str:
     if _THOUSANDS.fullmatch(syllable):
         return syllable.replace(".", "")  # "10.000" and "10000" are one number
+    if len(syllable) > 1 and syllable[0] == "0" and syllable.isdigit():
+        return syllable.lstrip("0") or "0"  # "dưới 01 tuổi" is "dưới 1 tuổi"
     if _Y_ONSET.match(syllable):
         return syllable[:-1] + syllable[-1].translate(_Y_TO_I)
     return syllable
@@ -48,17 +50,27 @@ def _synonym_groups() -> list[tuple[str, re.Pattern[str]]]:
         variants = sorted({" ".join(fold(canonical_syllable(w)) for w in syllables(m)) or fold(m) for m in members},
                           key=len, reverse=True)
         pattern = re.compile(r"(?<!\S)(?:" + "|".join(re.escape(v) for v in variants) + r")(?!\S)")
-        groups.append(("syn:" + fold(members[0]).replace(" ", "_"), pattern))
+        groups.append(("syn:" + fold(members[0]).replace(" ", "_"), pattern, frozenset(" ".join(variants).split())))
     return groups
 
 
 def synonym_tokens(folded_text: str) -> list[str]:
     """One token per synonym group with a member in the (folded, space-joined) text."""
     out = []
-    for token, pattern in _synonym_groups():
+    for token, pattern, _ in _synonym_groups():
         n = len(pattern.findall(folded_text))
         out.extend([token] * n)
     return out
+
+
+def synonym_words(text: str) -> set[str]:
+    """Folded words of every member of the synonym groups present in the text ("10.000 dân" → "van", "vd")."""
+    folded = " " + " ".join(fold(s) for s in syllables(text)) + " "
+    words: set[str] = set()
+    for _, pattern, members in _synonym_groups():
+        if pattern.search(folded):
+            words |= members
+    return words
 
 
 def tokenize(text: str) -> list[str]:

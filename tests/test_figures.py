@@ -1,0 +1,220 @@
+"""Figures from the five real documents: hand-checked values, things that are not figures, and search.
+
+Each expected figure was read in the corpus file (line numbers are the file's own lines). A figure is
+found by (document, indicator substring, column — "" for prose — year, kind); the first such figure in
+document order must have the expected value, unit, comparator and line.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from qa.figures import extract_figures, find_figures
+from qa.text import fold
+
+
+@pytest.fixture(scope="module")
+def figures(parsed) -> dict:
+    return {key: extract_figures(doc) for key, doc in parsed.items()}
+
+
+# (doc, indicator substring, column ("" = prose), year, kind, value, unit, comparator, line)
+EXPECTED = [
+    # 000 Hậu Giang, flattened PDF table "1.2. Các chỉ tiêu hoạt động của ngành" (KH 2023 / TH 2023)
+    ("000", "Tỷ lệ xã có bác sỹ định biên", "KH 2023", 2023, "plan", 70.66, "%", None, 103),
+    ("000", "Tỷ lệ xã có bác sỹ định biên", "TH 2023", 2023, "actual", 72, "%", None, 103),
+    ("000", "Tỷ suất chết của trẻ em dưới 5 tuổi", "KH 2023", 2023, "plan", 10, "‰", "<", 93),
+    ("000", "Tỷ suất chết của trẻ em dưới 5 tuổi", "TH 2023", 2023, "actual", 7.03, "‰", None, 93),
+    ("000", "Tỷ lệ tăng dân số tự nhiên", "TH 2023", 2023, "actual", 6.62, "‰", None, 77),
+    ("000", "Tỷ số giới tính khi sinh", "KH 2023", 2023, "plan", 107, "bé trai/100 bé gai", "<", 87),
+    ("000", "tiêm đủ các loại vaccine", "KH 2023", 2023, "plan", 95, "%", ">", 101),
+    ("000", "Tuổi thọ trung bình", "TH 2023", 2023, "actual", 75, "tuổi", None, 75),
+    # 000, Phần II "2. Chỉ tiêu": a single bare "2024" column is the 2024 plan
+    ("000", "hồ sơ sức khỏe điện tử", "2024", 2024, "plan", 94.45, "%", None, 1537),
+    ("000", "Chiều cao theo tuổi", "2024", 2024, "plan", 22, "%", "<", 1525),
+    ("000", "suy dinh dưỡng: Cân nặng theo tuổi", "2024", 2024, "plan", 10.42, "%", None, 1523),
+    # 000 prose
+    ("000", "số bác sĩ trên 10.000 người dân", "", 2023, "actual", 9.32, "bác sĩ/10.000 dân", None, 60),
+    ("000", "số bác sĩ trên 10.000 người dân", "", 2023, "plan", 9.3, "bác sĩ/10.000 dân", None, 60),
+    ("000", "số giường bệnh trên 10.000 người dân", "", 2023, "actual", 35.8, "giường/10.000 dân", None, 62),
+    ("000", "số giường bệnh trên 10.000 người dân", "", 2023, "plan", 35.7, "giường/10.000 dân", None, 62),
+    ("000", "trẻ em dưới 5 tuổi suy dinh dưỡng", "", 2023, "actual", 10.44, "%", None, 59),
+    ("000", "trẻ em dưới 5 tuổi suy dinh dưỡng", "", 2023, "plan", 10.45, "%", "<", 59),
+    ("000", "Tỷ lệ xã đạt chuẩn quốc gia về y tế", "", 2023, "actual", 100, "%", None, 59),
+    ("000", "Số nhiễm HIV mới phát hiện", "", 2023, "actual", 92, "ca", None, 591),
+    ("000", "Khám sức khỏe tiền hôn nhân", "", 2023, "actual", 72.92, "%", None, 691),
+    ("000", "Tổng số lần khám", "", 2023, "actual", 1721470, "lần", None, 533),
+    ("000", "số tiền xử phạt", "", 2023, "actual", 568350000000, "đồng", None, 259),
+    ("000", "sốt xuất huyết trên 100.000 dân", "", 2023, "actual", 77.62, "ca/100.000 dân", None, 301),
+    ("000", "Tăng Tỷ suất sinh hàng năm", "", 2023, "actual", 9.45, "‰", None, 681),
+    ("000", "dân số Hậu Giang", "", 2023, "estimate", 728293, "người", None, 675),
+    ("000", "Ngày điều trị trung bình", "", 2023, "actual", 6.08, "ngày", None, 547),
+    ("000", "ngộ độc thực phẩm", "", 2024, "plan", 30, "người/vụ", None, 1788),
+    ("000", "Bệnh sởi", "", 2023, "actual", 0, "trường hợp", None, 363),
+    ("000", "Kế hoạch thu đầu năm", "", 2023, "plan", 512.67, "tỷ đồng", None, 1075),
+    ("000", "Kế hoạch thu đầu năm", "", 2023, "actual", 512.363, "tỷ đồng", None, 1075),
+    # 001 Bắc Giang, tab table "2. Các chỉ tiêu cơ bản" (Ước TH năm 2023 / Kế hoạch năm 2024)
+    ("001", "Số bác sỹ/10.000 dân", "Ước TH năm 2023", 2023, "estimate", 12.2, "bác sỹ/10.000 dân", None, 327),
+    ("001", "Số bác sỹ/10.000 dân", "Kế hoạch năm 2024", 2024, "plan", 12.5, "bác sỹ/10.000 dân", None, 327),
+    ("001", "Số dược sỹ đại học/10.000 dân", "Kế hoạch năm 2024", 2024, "plan", 2.5, "dược sỹ/10.000 dân", None, 328),
+    ("001", "Dân số trung bình", "Ước TH năm 2023", 2023, "estimate", 1920000, "người", None, 348),
+    ("001", "Dân số trung bình", "Kế hoạch năm 2024", 2024, "plan", 1950000, "người", None, 348),
+    ("001", "Số giường BV ngoài công lập/10.000 dân", "Ước TH năm 2023", 2023, "estimate", 4.8,
+     "giường/10.000 dân", None, 335),
+    ("001", "Tỷ số giới tính khi sinh", "Kế hoạch năm 2024", 2024, "plan", 115.4, "bé trai/100 bé gái", None, 351),
+    ("001", "Tỷ suất tử vong trẻ em dưới 1 tuổi", "Kế hoạch năm 2024", 2024, "plan", 13, "‰", "≤", 343),
+    ("001", "8 loại vắc xin", "Ước TH năm 2023", 2023, "estimate", 96, "%", "≥", 340),
+    ("001", "Tỷ số tử vong mẹ", "Kế hoạch năm 2024", 2024, "plan", 35, "BM/100.000 trẻ đẻ sống", "≤", 342),
+    ("001", "trung bình/người/năm", "Kế hoạch năm 2024", 2024, "plan", 2.0, "lượt/người/năm", None, 339),
+    # 001 prose (6 tháng đầu năm 2023: actual 2023)
+    ("001", "khám chữa bệnh BHYT", "", 2023, "actual", 1990878, "lượt", None, 241),
+    ("001", "tiêm chủng cho trẻ dưới 1 tuổi", "", 2023, "actual", 47.3, "%", None, 169),
+    ("001", "tiêm chủng cho trẻ dưới 1 tuổi", "", 2023, "plan", 48, "%", None, 169),
+    ("001", "cấp lại chứng chỉ hành nghề", "", 2023, "actual", 550, "chứng chỉ hành nghề", None, 63),
+    ("001", "Tỷ suất tử vong trẻ em dưới 01 tuổi", "", 2023, "actual", 1.9, "‰", None, 179),
+    ("001", "Dân số toàn tỉnh", "", 2023, "actual", 1902925, "người", None, 209),
+    ("001", "xử lý ổ dịch", "", 2023, "actual", 2, "ổ dịch", None, 161),
+    ("001", "Chi phí khám chữa bệnh BHYT", "", 2023, "actual", 943.5, "tỷ đồng", None, 243),
+    # 002 Kiên Giang draft report 2021, prose only ("/VD", "/vạn dân" -> "/10.000 dân")
+    ("002", "tổng số nhân lực", "", 2021, "actual", 9644, "người", None, 107),
+    ("002", "Bác sĩ/vạn dân", "", 2021, "actual", 9.93, "bác sĩ/10.000 dân", None, 107),
+    ("002", "giường bệnh / VD", "", 2021, "actual", 30.83, "giường/10.000 dân", None, 131),
+    ("002", "Trạm Y tế có bác sĩ", "", 2021, "actual", 98.62, "%", None, 107),
+    # 003 Kiên Giang strategy plan, markdown pipe table (Năm 2025 / Năm 2030 targets)
+    ("003", "Số điều dưỡng trên 10.000 dân", "Năm 2025", 2025, "target", 25, "điều dưỡng/10.000 dân", None, 392),
+    ("003", "Số điều dưỡng trên 10.000 dân", "Năm 2030", 2030, "target", 33, "điều dưỡng/10.000 dân", None, 392),
+    ("003", "Tổng tỉ suất sinh", "Năm 2030", 2030, "target", 2.1, "con/phụ nữ", None, 416),
+    ("003", "tham gia bảo hiểm y tế", "Năm 2025", 2025, "target", 90.26, "%", ">", 403),
+    ("003", "sống khỏe mạnh", "Năm 2030", 2030, "target", 68, "năm", "≥", 415),
+    ("003", "tiêm chủng đầy đủ", "Năm 2025", 2025, "target", 95, "%", None, 397),
+    ("003", "thanh niên 18 tuổi: Nam", "Năm 2030", 2030, "target", 168.5, "cm", None, 422),
+    ("003", "Số ca mắc mới lao", "Năm 2025", 2025, "target", 100, "ca/100.000 dân", None, 408),
+    ("003", "Số giường bệnh trên 10.000 dân", "Năm 2025", 2025, "target", 33.49, "giường bệnh/10.000 dân", None, 393),
+    ("003", "Tỉ suất tử vong trẻ em dưới 1 tuổi", "Năm 2025", 2025, "target", 11.2, "/1.000 trẻ đẻ sống", None, 417),
+    # 004 Hà Nam plan for 2022, flattened PDF table "1. 2. Chỉ tiêu chủ yếu" (Năm 2022)
+    ("004", "Số giường bệnh/10.000 dân", "Năm 2022", 2022, "plan", 24, "giường/10.000 dân", None, 630),
+    ("004", "SDD thể cân nặng/tuổi", "Năm 2022", 2022, "plan", 9.6, "%", None, 644),
+    ("004", "Số bác sỹ/10.000 người dân", "Năm 2022", 2022, "plan", 8.3, "bác sỹ/10.000 dân", None, 632),
+    ("004", "Tỷ số tử vong mẹ", "Năm 2022", 2022, "plan", 20, "bà mẹ/100.000 sơ sinh sống", None, 642),
+    # 004 prose (6 tháng đầu năm 2021)
+    ("004", "Bệnh nhân mới phát hiện", "", 2021, "actual", 225, "bệnh nhân", None, 407),
+    ("004", "đơn vị máu", "", 2021, "actual", 332, "đơn vị máu", None, 553),
+    ("004", "đơn vị máu", "", 2021, "plan", 320, "đơn vị", None, 555),
+    ("004", "Tổng số trẻ em sinh ra", "", 2021, "actual", 4950, "trẻ", None, 318),
+    ("004", "số trẻ sinh ra 6 tháng đầu năm 2020", "", 2020, "actual", 5159, "trẻ", None, 322),
+    ("004", "Kế hoạch vốn năm", "", 2021, "plan", 36680, "triệu đồng", None, 771),
+    ("004", "nhiễm HIV mới trong kỳ báo cáo", "", 2021, "actual", 12, "trường hợp", None, 213),
+]
+
+
+def _find(figures: dict, doc: str, indicator: str, column: str, year: int, kind: str):
+    return [
+        f
+        for f in figures[doc]
+        if fold(indicator) in fold(f.indicator) and f.column == column and f.year == year and f.kind == kind
+    ]
+
+
+@pytest.mark.parametrize("doc,indicator,column,year,kind,value,unit,comparator,line", EXPECTED)
+def test_expected_figure(figures, doc, indicator, column, year, kind, value, unit, comparator, line):
+    found = _find(figures, doc, indicator, column, year, kind)
+    assert found, f"no {kind} {year} figure for {indicator!r} in {doc}"
+    fig = found[0]
+    assert fig.value == pytest.approx(value)
+    assert fig.unit == unit
+    assert fig.comparator == comparator
+    assert fig.line == line
+    assert fig.value_text.split("-")[0] in fig.quote
+
+
+def test_expected_list_covers_documents_and_formats():
+    docs = {e[0] for e in EXPECTED}
+    assert docs == {"000", "001", "002", "003", "004"}
+    assert len(EXPECTED) >= 40
+    assert {e[0] for e in EXPECTED if e[2]} == {"000", "001", "003", "004"}  # flattened, tab, pipe, flattened
+    assert {e[0] for e in EXPECTED if not e[2]} >= {"000", "001", "002", "004"}
+
+
+def test_plan_and_actual_of_a_row_are_linked(figures):
+    pair = [f for f in figures["000"] if f.indicator == "Tỷ lệ xã có bác sỹ định biên" and f.column]
+    assert {(f.kind, f.value) for f in pair} >= {("plan", 70.66), ("actual", 72.0)}
+    assert len({f.row_key for f in pair if f.year == 2023}) == 1
+    prose = [f for f in figures["000"] if f.line == 60 and "bác sĩ" in f.unit]
+    assert {f.kind for f in prose} == {"actual", "plan"} and len({f.row_key for f in prose}) == 1
+
+
+def test_non_numeric_cells_give_no_figure(figures):
+    # 001 row 14 "Đạt mục tiêu"; 003 row 15.3 "Loại trừ sốt rét" in Năm 2030 (Năm 2025 has 0,08)
+    assert not [f for f in figures["001"] if f.line == 347]
+    assert [(f.column, f.value) for f in figures["003"] if f.line == 409] == [("Năm 2025", 0.08)]
+    # 003 second table: "Thời gian thực hiện 2024" is a schedule, not a figure
+    assert not [f for f in figures["003"] if 425 <= f.line <= 431]
+
+
+def test_every_figure_is_well_formed(figures, parsed):
+    for key, figs in figures.items():
+        meta = parsed[key].meta
+        for f in figs:
+            assert f.indicator and len(f.quote) <= 300
+            assert f.province == meta.province
+            assert f.kind in {"plan", "actual", "estimate", "target", None}
+            assert f.comparator in {None, "<", "≤", ">", "≥"}
+            assert f.doc_id == parsed[key].doc_id and f.row_key
+            assert "%o" not in f.unit
+
+
+# (doc, line, value or None for "no figure on this line at all", what the number really is)
+NOT_FIGURES = [
+    ("001", 43, None, "khoản 1 Điều 2 of Quyết định số 12/2023/QĐ-UBND ngày 04/5/2023"),
+    ("000", 7, None, "Quyết định số 2143/QĐ-UBND ngày 21 tháng 12 năm 2022"),
+    ("000", 55, 2023, "'Năm 2023, ngành Y tế đã hoàn thành' - a year"),
+    ("000", 1196, 4, "'4 Tình hình thực hiện các nhiệm vụ' - a section number"),
+    ("000", 2057, 1, "'1. Trên cơ sở mục tiêu' - a section number"),
+    ("002", 9, None, "Số: 2345/SYT-KHTC - the document's own number"),
+    ("001", 10, None, "Công văn số 3328/UBND-TH ngày 19/6/2023"),
+    ("001", 287, None, "Nghị định số 60/2021/NĐ-CP ngày 21/6/2021"),
+    ("004", 296, None, "Ban chấp hành Trung ương Đảng lần thứ sáu khóa XII"),
+    ("004", 209, 9, "thông tư số 09/2012/TT-BYT"),
+    ("000", 27, 19, "dịch bệnh Covid-19"),
+    ("004", 255, None, "'- 19 và các trường hợp F1.' - Covid - 19 wrapped, and F1"),
+    ("000", 59, 5, "'trẻ em dưới 5 tuổi' inside an indicator"),
+    ("001", 151, 18, "'Người ≥ 18 tuổi' - an age group"),
+    ("003", 392, 3, "row number TT 3"),
+    ("001", 348, 15, "row number TT 15"),
+    ("002", 13, None, "'(Lần 2)' and the numbers 33-CTr/TU, 20-NQ/TW"),
+    ("002", 41, None, "ngày 26/7/2021, 'số 01 đường Trần Hưng Đạo'"),
+    ("000", 691, 2490, "'2.490/3.415' - a ratio, the 72,92% next to it is the figure"),
+    ("000", 691, 3415, "'2.490/3.415' - a ratio"),
+    ("000", 756, 24, "'24/24 kỳ' - a ratio"),
+    ("000", 1095, 2, "'tiểu dự án 2' - a name"),
+    ("000", 494, 2151, "'Quyết định 2151 của BYT' - a document number"),
+    ("000", 591, 36, "'tăng 36 ca so với cùng kỳ' - a change, not the fact"),
+    ("003", 43, 4, "'cách mạng công nghiệp 4.0'"),
+    ("001", 161, 6, "'Trong 6 tháng đầu năm 2023' - a duration"),
+]
+
+
+@pytest.mark.parametrize("doc,line,value,why", NOT_FIGURES)
+def test_not_a_figure(figures, doc, line, value, why):
+    on_line = [f for f in figures[doc] if f.line == line]
+    if value is None:
+        assert not on_line, f"{why}: {[(f.value_text, f.indicator) for f in on_line]}"
+    else:
+        assert not [f for f in on_line if f.value == pytest.approx(value)], why
+
+
+def test_ranges_store_the_first_bound(figures):
+    ranges = [f for f in figures["000"] if f.value_text == "70-100"]
+    assert ranges and ranges[0].value == 70 and ranges[0].unit == "%" and ranges[0].comparator is None
+
+
+def test_find_figures_accent_insensitive(figures):
+    everything = [f for figs in figures.values() for f in figs]
+    top = find_figures(everything, "so dieu duong tren 10.000 dan", "kien giang", 2025, "target", 5)
+    assert top and top[0].value == 25 and top[0].source.startswith("003")
+    top = find_figures(everything, "Số bác sĩ trên 10.000 dân", "Bắc Giang", 2024, "plan", 3)
+    assert top[0].value == pytest.approx(12.5)
+    top = find_figures(everything, "kham suc khoe tien hon nhan", "Hau Giang", 2023, None, 3)
+    assert top[0].value == pytest.approx(72.92)
+    assert all(f.province == "Hà Nam" for f in find_figures(everything, "giường bệnh", "ha nam", None, None, 10))
+    assert find_figures(everything, "tuổi thọ trung bình", None, 1999, None, 5) == []
