@@ -255,7 +255,10 @@ class Answerer:
             if provinces and fold(f.province or "") not in provinces:
                 continue
             match = self.coverage(terms, f"{f.indicator} {f.unit}")
-            context = self.coverage(terms, f"{f.indicator} {f.unit} {f.quote} {f.section}")
+            # The figure's chunk is its context: "Chương trình chống lao" two lines above "225 BN".
+            chunk = self.engine.chunks.get(f.chunk_id) if f.chunk_id is not None else None
+            around = f"{f.indicator} {f.unit} {f.quote} {f.section} {chunk.text if chunk else ''}"
+            context = self.coverage(terms, around)
             if match <= 0 and context <= 0:
                 continue
             score = match + 0.5 * context
@@ -269,7 +272,7 @@ class Answerer:
                 score += {"actual": 0.1, "estimate": 0.05}.get(f.kind or "", 0.0)
             if pq.half_year and "6 thang" in fold(f.quote + " " + f.section):
                 score += 0.3
-            if rarest and self.coverage({rarest: 1.0}, f"{f.indicator} {f.quote} {f.section}") == 0:
+            if rarest and self.coverage({rarest: 1.0}, around) == 0:
                 # The question's most specific word ("lao", "dại") must be where the figure is.
                 match *= 0.5
                 context *= 0.5

@@ -32,14 +32,15 @@ def resolve_model_path(name: str, cache_dir: Path) -> str:
 
 
 def load_embedder(name: str, cache_dir: Path, backend: str = "torch") -> SentenceTransformer:
-    """A CPU SentenceTransformer, created once per (name, backend) for the process."""
-    key = (name, backend)
+    """A CPU SentenceTransformer, created once per (resolved path, backend) for the process."""
     with _lock:  # one load per key even when API workers race on the first request
+        # Keyed by the resolved path: two cache directories hold two distinct conversions.
+        path = resolve_model_path(name, cache_dir)
+        key = (path, backend)
         model = _models.get(key)
         if model is None:
             from sentence_transformers import SentenceTransformer  # heavy import, only when needed
 
-            path = resolve_model_path(name, cache_dir)
             model = SentenceTransformer(path, device="cpu", backend=backend)
             _models[key] = model
         return model

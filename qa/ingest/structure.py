@@ -20,6 +20,9 @@ _APPENDIX = re.compile(r"^Phụ\s+lục\b", re.I)
 _ROMAN = re.compile(r"^[IVXLC]{1,6}\.\s*\S")
 _NUMBERED = re.compile(r"^(\d{1,2}\.(?:\s?\d{1,2}\.)*(?:\s?\d{1,2})?)\s*(\S)")
 _LETTER = re.compile(r"^[a-zđ]\)\s+\S")
+# "* Công tác phòng chống bệnh Lao": a short starred title over its own bullets. Kept shorter than a
+# hard-wrapped line so a long starred bullet is never mistaken for one.
+_STARRED = re.compile(r"^\*\s+[A-ZĐÀ-Ỹ][^.;:,]{5,45}$")
 _BULLET = re.compile(r"^\s*(?:[-+•–]|\*(?!\*))\s")
 _STAMPS = {"hoa toc", "khan", "mat", "toi mat", "du thao", "thuong khan"}
 _WRAP_MIN = 55  # a hard-wrapped line is at least this long
@@ -68,6 +71,8 @@ def heading_rank(text: str, emphasized: bool) -> int | None:
         return 1 + min(depth, 4)
     if _LETTER.match(t) and len(t) <= 120:
         return 6
+    if _STARRED.match(text.strip()):
+        return 7
     if emphasized and _is_caps(t) and len(t) <= 120 and fold(t) not in _STAMPS:
         return 0
     return None
