@@ -31,6 +31,7 @@ ngành y tế liệu báo cáo cụ thể giao đặt
 _STOP = set(_STOP_WORDS.split())
 _STOP_FOLDED = {fold(w) for w in _STOP}
 _ABBREVIATION_KEYS = set(ABBREVIATIONS)
+_WORD_RE = re.compile(r"\d+(?:[.,]\d+)*|[^\W\d_]+")  # "10.000" stays one number
 
 KIND_LABEL = {"plan": "kế hoạch", "actual": "thực hiện", "estimate": "ước thực hiện", "target": "mục tiêu"}
 _FOLLOW_UP = re.compile(r"^\s*(còn|thế còn|vậy còn|vậy|còn với|so với)\b|thì sao\s*\??\s*$|\bthế nào\s*\??$", re.I)
@@ -43,6 +44,7 @@ class Thresholds:
     coverage: float = 0.4  # IDF-weighted share of the question's key words found in the best chunks
     fallback_coverage: float = 0.6  # stricter, when a figure question falls back to a passage
     figure_match: float = 0.55  # share of indicator words a chosen figure must match
+    strict_figure_match: float = 0.85  # for questions that do not ask for a number outright
 
 
 class Answerer:
@@ -67,13 +69,17 @@ class Answerer:
 
     def key_terms(self, pq: ParsedQuestion) -> dict[str, float]:
         """Folded content syllables of the question with their IDF (unknown words weigh most)."""
-        drop = {fold(w) for p in pq.provinces + pq.unknown_provinces for w in p.split()}
+        names = [w.lower() for p in pq.provinces + pq.unknown_provinces for w in p.split()]
+        drop, drop_folded = set(names), {fold(w) for w in names}
         terms: dict[str, float] = {}
-        for w in re.findall(r"[^\W_]+", nfc(pq.expanded).lower()):
+        for w in _WORD_RE.findall(nfc(pq.expanded).lower()):
             w = canonical_syllable(w)
             folded = fold(w)
-            stop = w in _STOP if folded != w else folded in _STOP_FOLDED
-            if stop or folded in drop or folded.isdigit() and len(folded) == 4:
+            accented = folded != w
+            stop = w in _STOP if accented else folded in _STOP_FOLDED
+            # "bác" (sĩ) is not the "Bắc" of Bắc Giang: compare accented words accented.
+            place = w in drop if accented else folded in drop_folded
+            if stop or place or folded.isdigit() and len(folded) == 4:
                 continue
             # Accented words match accented text only: "dại" (rabies) is not "đại" (đại học).
             terms[w] = self._idf.get(w, 8.0)
@@ -104,7 +110,13 @@ class Answerer:
         elif pq.qtype == "figure":
             result = self._figure(pq, filters, top_k, timings)
         else:
-            result = self._passage(pq, filters, top_k, timings)
+            # "Tuổi thọ trung bình Hậu Giang năm 2023?" names an indicator without asking "bao nhiêu":
+            # a figure that matches it closely is the answer; otherwise quote sentences.
+            result = None
+            if not pq.explanatory:
+                result = self._figure(pq, filters, top_k, timings, strict=True)
+            if result is None:
+                result = self._passage(pq, filters, top_k, timings)
         timings["total"] = (time.perf_counter() - t0) * 1000
         result["timings_ms"] = {k: round(v, 2) for k, v in timings.items()}
         result["question"] = pq.text
@@ -212,11 +224,17 @@ class Answerer:
         timings["answer"] = (time.perf_counter() - t0) * 1000
         return self._response(answer, False, chunk_cov, order[:top_k], [], {0: best[0][2]})
 
-    def _figure(self, pq: ParsedQuestion, filters: Filters, top_k: int, timings: dict[str, float]) -> dict[str, Any]:
+    def _figure(self, pq: ParsedQuestion, filters: Filters, top_k: int, timings: dict[str, float],
+                strict: bool = False) -> dict[str, Any] | None:
+        """A figure answer; with ``strict``, only a close indicator match, else None."""
         hits = self._search(pq, filters, top_k, timings)
         t0 = time.perf_counter()
         terms = self.key_terms(pq)
         ranked = self.rank_figures(pq, terms, hits, filters)
+        if strict:
+            top_ids = {h.chunk.chunk_id for h in hits[:5]}
+            if not ranked or ranked[0][1] < self.thresholds.strict_figure_match or ranked[0][0].chunk_id not in top_ids:
+                return None
         chunk_cov = max((self.coverage(terms, h.chunk.index_text) for h in hits[:3]), default=0.0)
         if self.unknown_terms(terms):
             return self._abstain(pq, hits, None, t0, timings)
@@ -250,6 +268,7 @@ class Answerer:
         provinces = {fold(p) for p in pq.provinces} or ({fold(filters.province)} if filters.province else set())
         words = [t for t in terms if not t.isdigit()]
         rarest = max(words, key=lambda t: terms[t]) if words else None
+        question_words = _evidence_words(pq.expanded)[0]
         out: list[tuple[Figure, float, float]] = []
         for f in self.engine.figures:
             if provinces and fold(f.province or "") not in provinces:
@@ -261,9 +280,11 @@ class Answerer:
             context = self.coverage(terms, around)
             if match <= 0 and context <= 0:
                 continue
-            score = match + 0.5 * context
+            score = match + 0.5 * context - self._extra_words_penalty(f.indicator, question_words)
             if f.chunk_id in hit_rank:
-                score += 0.4 / (1 + hit_rank[f.chunk_id])
+                # Retrieval vouches for the figure's passage; its exact rank among near-identical
+                # table rows says little, so only the top few count more.
+                score += 0.15 if hit_rank[f.chunk_id] < 3 else 0.05
             if pq.years:
                 score += 0.3 if f.year in pq.years else -0.3
             if pq.kind:
@@ -280,6 +301,15 @@ class Answerer:
             out.append((f, max(match, 0.8 * context), score))
         out.sort(key=lambda x: -x[2])
         return out
+
+    @staticmethod
+    def _extra_words_penalty(indicator: str, question_words: frozenset[str]) -> float:
+        """Prefer the indicator that says no more than was asked: the parent row over "… công lập"."""
+        core = re.sub(r"\([^)]*\)", " ", indicator)  # parentheses only qualify the indicator
+        words = {canonical_syllable(w) for w in _WORD_RE.findall(nfc(core).lower())}
+        extra = [w for w in words if w not in question_words and fold(w) not in question_words
+                 and w not in _STOP and not w[0].isdigit()]
+        return min(0.4, 0.08 * len(extra))
 
     def _row_siblings(self, figure: Figure) -> list[Figure]:
         if not figure.row_key:
@@ -365,6 +395,8 @@ class Answerer:
             for p in pq.provinces[:2]:
                 sub = parse_question(_only_side(pq.text, p, pq.provinces), self.engine.provinces(), self.vocabulary)
                 sub.provinces = [p]
+                if len(set(pq.years)) >= 2:  # "Bắc Giang năm 2024 so với Hà Nam năm 2022": each its own year
+                    sub.years = [_year_near(pq.text, p, pq.years)]
                 sides.append((p, sub))
         elif len(set(pq.years)) >= 2:
             for y in sorted(set(pq.years))[:2]:
@@ -476,7 +508,7 @@ class Answerer:
 
 @lru_cache(maxsize=65536)
 def _evidence_words(text: str) -> tuple[frozenset[str], frozenset[str]]:
-    words = {canonical_syllable(w) for w in re.findall(r"[^\W_]+", nfc(text).lower())}
+    words = {canonical_syllable(w) for w in _WORD_RE.findall(nfc(text).lower())}
     for abbreviation in words & _ABBREVIATION_KEYS:  # "TP" in the text covers "thành phố" in the question
         words.update(ABBREVIATIONS[abbreviation].split())
     words |= {fold(w) for w in words}
@@ -549,6 +581,16 @@ def _interleave(lists: list[list[Hit]]) -> list[Hit]:
                 seen.add(lst[k].chunk.chunk_id)
                 out.append(lst[k])
     return out
+
+
+def _year_near(text: str, province: str, years: list[int]) -> int:
+    """The year written closest after the province's name (or before it, when none follows)."""
+    at = fold(text).find(fold(province))
+    positions = [(m.start(), int(m.group())) for m in re.finditer(r"(?<!\d)(?:19|20)\d\d(?!\d)", text)
+                 if int(m.group()) in years]
+    after = [y for pos, y in positions if pos > at]
+    before = [y for pos, y in positions if pos < at]
+    return after[0] if after else (before[-1] if before else years[0])
 
 
 def _only_side(text: str, keep: str, provinces: list[str]) -> str:

@@ -53,6 +53,7 @@ class ParsedQuestion:
     kind: str | None = None  # plan | actual | estimate | target
     numbers: list[str] = field(default_factory=list)  # số hiệu, normalised
     qtype: str = "passage"  # figure | passage | regulation | compare
+    explanatory: bool = False  # "vì sao", "là gì", "như thế nào": wants sentences, not a number
     corrections: dict[str, str] = field(default_factory=dict)
 
     @property
@@ -93,6 +94,7 @@ def parse_question(question: str, known_provinces: list[str], vocabulary: set[st
     pq = ParsedQuestion(text=text, original=question, folded=folded, provinces=provinces, unknown_provinces=unknown,
                         years=years, half_year=bool(_HALF_RE.search(text)), kind=detect_kind(text),
                         numbers=numbers, corrections=corrections)
+    pq.explanatory = bool(_PASSAGE_CUES.search(folded))
     pq.qtype = question_type(pq)
     return pq
 
