@@ -363,7 +363,12 @@ class Answerer:
                         and normalize_so_hieu(m.number) not in wanted
                         and any(m.doc_id == e.doc_id and abs(m.line - e.line) <= 2 for e in exact)]
                 if near:
-                    return [(m, 0.9) for m in near]
+                    def fits(m: RegulationMention) -> float:
+                        # Best: its own subject names the given number ("… về thực hiện Nghị quyết 20-NQ/TW"),
+                        # and it shares the question's words (issuer "Sở Y tế", topic).
+                        names_given = any(n in normalize_so_hieu(m.subject or "") for n in wanted)
+                        return float(names_given) + self.coverage(terms, f"{m.subject or ''} {m.quote} {m.issuer or ''}")
+                    return [(m, 0.9) for m in sorted(near, key=fits, reverse=True)]
             return [(m, 1.0) for m in sorted(exact, key=lambda m: -(len(m.subject or "") + len(m.issuer or "")))]
         hit_rank = {h.chunk.chunk_id: k for k, h in enumerate(hits)}
         scored = []
