@@ -239,12 +239,9 @@ def regulations(
     for col in ("Số hiệu", "Loại", "Ngày", "Cơ quan ban hành", "Nội dung", "Tỉnh", "Được nhắc tại"):
         table.add_column(col)
     for entry in found:
-        e = entry if isinstance(entry, dict) else entry.__dict__
-        mentions = e.get("mentions", [])
-        places = "; ".join(f"{m.source if hasattr(m, 'source') else m['source']}:"
-                           f"{m.line if hasattr(m, 'line') else m['line']}" for m in mentions[:4])
-        table.add_row(e.get("number", ""), e.get("kind") or "", e.get("date") or "", (e.get("issuer") or "")[:40],
-                      (e.get("subject") or "")[:80], e.get("province") or "", places)
+        places = "; ".join(f"{m.source}:{m.line}" for m in entry.mentions[:4])
+        table.add_row(entry.number, entry.kind or "", entry.date or "", (entry.issuer or "")[:40],
+                      (entry.subject or "")[:80], entry.province or "", places)
     console.print(table)
 
 
