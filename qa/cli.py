@@ -24,11 +24,16 @@ STATUS_VI = {"new": "mới", "changed": "cập nhật", "unchanged": "không đ�
 
 
 def _embedder():  # type: ignore[no-untyped-def]
+    """Embeds passages; the model loads on the first call, so an unchanged corpus costs nothing."""
     from qa.embeddings.model import embed_passages, load_embedder
 
     s = get_settings()
-    model = load_embedder(s.embedding_model, s.cache_dir, s.embedding_backend)
-    return lambda texts: embed_passages(model, texts, batch_size=s.embedding_batch_size, show_progress=True)
+
+    def embed(texts: list[str]):  # type: ignore[no-untyped-def]
+        model = load_embedder(s.embedding_model, s.cache_dir, s.embedding_backend)
+        return embed_passages(model, texts, batch_size=s.embedding_batch_size, show_progress=True)
+
+    return embed
 
 
 @app.command()
@@ -45,19 +50,21 @@ def ingest(paths: Annotated[list[Path] | None, typer.Argument(help="Tệp hoặc
             progress.update(task, total=total, completed=n - 1, description=name)
 
         report = build(settings, paths or None, embed=_embedder(), progress=tick)
-    table = Table(title="Kết quả lập chỉ mục", show_lines=False)
-    for col in ("Tệp", "Trạng thái", "Tiêu đề", "Tỉnh", "Loại", "Mục", "Bảng", "Đoạn", "Số liệu"):
-        table.add_column(col)
+    # One line per document, so the report reads the same in a terminal, a log or CI.
     for d in report.documents:
         if d.status == "skipped":
-            table.add_row(d.source, f"[red]{STATUS_VI[d.status]}[/]", f"[red]{d.reason}[/]", "", "", "", "", "", "")
+            console.print(f"[red]✗ {d.source} — bỏ qua: {d.reason}[/]", soft_wrap=True, highlight=False)
+        elif d.status == "removed":
+            console.print(f"− {d.source} — đã xoá khỏi chỉ mục", soft_wrap=True, highlight=False)
         else:
-            table.add_row(d.source, STATUS_VI[d.status], (d.title or "")[:60], d.province or "", d.kind or "",
-                          str(d.sections), str(d.tables), str(d.chunks), str(d.figures))
-    console.print(table)
+            console.print(
+                f"✓ {d.source} ({STATUS_VI[d.status]}) — {d.title} | {d.province or '?'} | {d.kind or '?'} | "
+                f"{d.sections} mục, {d.tables} bảng, {d.chunks} đoạn, {d.figures} số liệu",
+                soft_wrap=True, highlight=False,
+            )
     timing = ", ".join(f"{k} {v:.1f}s" for k, v in report.timings.items())
     state = "đã tạo thế hệ chỉ mục mới" if report.changed else "không có thay đổi"
-    console.print(f"Chỉ mục: {report.generation or '—'} ({state}); thời gian: {timing}")
+    console.print(f"Chỉ mục: {report.generation or '—'} ({state}); thời gian: {timing}", soft_wrap=True)
 
 
 def _engine():  # type: ignore[no-untyped-def]
