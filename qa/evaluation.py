@@ -57,10 +57,11 @@ def evaluate(items: list[dict[str, Any]], respond: Responder) -> dict[str, Any]:
         latency = (time.perf_counter() - t0) * 1000
         citations = response.get("citations", [])
         rank = first_hit_rank(item, citations)
+        # Retrieval-only responders have no abstention or figures: leave those metrics out for them.
+        abstained = bool(response["abstained"]) if "abstained" in response else None
         row = {"id": item["id"], "type": item["type"], "question": item["question"], "rank": rank,
-               "abstained": bool(response.get("abstained")), "latency_ms": latency,
-               "answer": response.get("answer", "")}
-        if item["type"] == "figure":
+               "abstained": abstained, "latency_ms": latency, "answer": response.get("answer", "")}
+        if item["type"] == "figure" and "figures" in response:
             row["figure_ok"] = figure_ok(item, response.get("figures", []))
             row["figure_top"] = (response.get("figures") or [{}])[0].get("value_text")
         rows.append(row)
@@ -75,11 +76,12 @@ def _block(rows: list[dict[str, Any]]) -> dict[str, Any]:
         out["hit@1"] = float(np.mean([r is not None and r <= 1 for r in ranks]))
         out["hit@5"] = float(np.mean([r is not None and r <= 5 for r in ranks]))
         out["mrr"] = float(np.mean([1.0 / r if r else 0.0 for r in ranks]))
-        out["false_abstention"] = float(np.mean([r["abstained"] for r in answerable]))
+        if all(r["abstained"] is not None for r in answerable):
+            out["false_abstention"] = float(np.mean([r["abstained"] for r in answerable]))
     figures = [r for r in rows if "figure_ok" in r]
     if figures:
         out["figure@1"] = float(np.mean([r["figure_ok"] for r in figures]))
-    unanswerable = [r for r in rows if r["type"] == "unanswerable"]
+    unanswerable = [r for r in rows if r["type"] == "unanswerable" and r["abstained"] is not None]
     if unanswerable:
         out["abstention"] = float(np.mean([r["abstained"] for r in unanswerable]))
     return out
