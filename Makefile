@@ -6,7 +6,7 @@ STAMP   := $(VENV)/.installed
 export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 
-.PHONY: install run test lint index bench bench-scale clean
+.PHONY: install run ask test lint index bench bench-scale clean
 
 install: $(STAMP)
 
@@ -21,7 +21,12 @@ $(STAMP): pyproject.toml
 index: $(STAMP)
 	$(BIN)/qa ingest
 
+# API on 127.0.0.1:8000 and the web interface on 127.0.0.1:8501 until Ctrl-C (qa/run_services.py).
 run: index
+	$(BIN)/python -m qa.run_services --api-port 8000 --ui-port 8501
+
+# One example question on the command line, without starting the servers.
+ask: index
 	$(BIN)/qa ask "Năm 2024 Bắc Giang đặt chỉ tiêu bao nhiêu bác sĩ trên 10.000 dân?"
 
 bench: $(STAMP) index

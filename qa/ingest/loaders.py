@@ -48,7 +48,7 @@ def load_file(path: Path, max_bytes: int) -> LoadedText:
         shown = f".{ext}" if ext else "không có phần mở rộng"
         raise IngestError(f"định dạng không hỗ trợ ({shown}); chỉ nhận {_SUPPORTED}")
     data = _read_checked(path, max_bytes)
-    _check_content_type(data, fmt, ext)
+    check_content_type(data, fmt, ext)
     loaded = _LOADERS[fmt](data)
     loaded.fmt = fmt
     if not any(line.strip() for line in loaded.lines):
@@ -124,7 +124,7 @@ def _sniff(data: bytes) -> str | None:
     return next((name for magic, name in _SIGNATURES if head.startswith(magic)), None)
 
 
-def _check_content_type(data: bytes, fmt: str, ext: str) -> None:
+def check_content_type(data: bytes, fmt: str, ext: str) -> None:
     """The content must be what the extension says (a renamed file fails here, clearly)."""
     kind = _sniff(data)
     if fmt == "pdf":

@@ -1,0 +1,77 @@
+"""What the routes get injected: the services of this app instance, the live index, access checks."""
+
+from __future__ import annotations
+
+import hmac
+from dataclasses import dataclass
+
+from fastapi import Depends, HTTPException, Request, Security
+from fastapi.security import APIKeyHeader
+
+from qa.jobs import JobRunner
+from qa.live import Live, LiveIndex
+from qa.settings import Settings
+from qa.uploads import Corpus
+
+JSON_BODY_LIMIT = 64 * 1024  # JSON requests: a question, filters and a short history
+MULTIPART_SLACK = 64 * 1024  # multipart framing around an upload at the size limit
+
+
+@dataclass(slots=True)
+class Services:
+    """Everything one app instance shares across requests; created in the lifespan, not at import."""
+
+    settings: Settings
+    live: LiveIndex
+    jobs: JobRunner
+    corpus: Corpus
+    api_keys: tuple[str, ...]
+
+    @classmethod
+    def create(cls, settings: Settings) -> Services:
+        live = LiveIndex(settings)
+        keys = tuple(k.strip() for k in settings.api_keys.split(",") if k.strip())
+        return cls(settings, live, JobRunner(settings, live),
+                   Corpus(settings.corpus_dir, settings.index_dir / ".trash"), keys)
+
+    @property
+    def max_upload_bytes(self) -> int:
+        return upload_limit(self.settings)
+
+
+def upload_limit(settings: Settings) -> int:
+    return int(settings.max_upload_mb * 1024 * 1024)
+
+
+def get_services(request: Request) -> Services:
+    return request.app.state.services
+
+
+def get_live(services: Services = Depends(get_services)) -> Live:
+    live = services.live.current
+    if live is None:
+        raise HTTPException(503, services.live.problem)
+    return live
+
+
+api_key_header = APIKeyHeader(name="X-API-Key", auto_error=False,
+                              description="Khoá API (một trong các giá trị của QA_API_KEYS)")
+
+
+def _check_key(services: Services, key: str | None) -> None:
+    if not services.api_keys:
+        raise HTTPException(401, "Máy chủ chưa cấu hình khoá API (QA_API_KEYS): thao tác này bị từ chối.")
+    # Compare every key in constant time: the answer must not leak how much of a key matched.
+    if not key or not any(hmac.compare_digest(key.encode(), k.encode()) for k in services.api_keys):
+        raise HTTPException(401, "Thiếu hoặc sai khoá API (tiêu đề X-API-Key).")
+
+
+def require_write_key(services: Services = Depends(get_services),
+                      key: str | None = Security(api_key_header)) -> None:
+    _check_key(services, key)
+
+
+def require_read_key(services: Services = Depends(get_services),
+                     key: str | None = Security(api_key_header)) -> None:
+    """Only attached to the read routes when QA_PROTECT_READS=true (see create_app)."""
+    _check_key(services, key)

@@ -1,0 +1,233 @@
+"""The HTTP routes: thin shells over the live Engine/Answerer, the corpus and the job runner."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from fastapi import APIRouter, Depends, HTTPException, Query, Request, Response
+from fastapi import Path as PathParam
+from starlette.concurrency import run_in_threadpool
+from starlette.datastructures import UploadFile as StarletteUploadFile
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from qa.answer import figure_dict
+from qa.api_deps import Services, get_live, get_services, require_write_key
+from qa.engine import Filters, Hit
+from qa.figures import find_figures
+from qa.ingest.pipeline import doc_id_for
+from qa.jobs import Job
+from qa.live import Live
+from qa.regulations import find_regulations
+from qa.schemas import (
+    AskRequest,
+    AskResponse,
+    DocumentAccepted,
+    DocumentDetail,
+    DocumentsResponse,
+    ErrorOut,
+    FigureKind,
+    FiguresResponse,
+    HealthOut,
+    JobOut,
+    RegulationsResponse,
+    SearchFilters,
+    SearchRequest,
+    SearchResponse,
+)
+from qa.uploads import check_content, safe_name
+
+
+def error_responses(*codes: int) -> dict[int | str, dict[str, Any]]:
+    text = {400: "Yêu cầu không hợp lệ", 401: "Thiếu hoặc sai khoá API", 404: "Không tìm thấy",
+            409: "Trùng tài liệu", 413: "Dữ liệu quá lớn", 415: "Định dạng không hỗ trợ",
+            422: "Dữ liệu không hợp lệ", 503: "Chưa có chỉ mục"}
+    return {code: {"model": ErrorOut, "description": text[code]} for code in codes}
+
+
+def _filters(f: SearchFilters) -> Filters:
+    return Filters(province=f.province, year=f.year, doc_ids=f.doc_ids)
+
+
+def _hit(h: Hit) -> dict[str, Any]:
+    c, r = h.chunk, h.ranked
+    return {"chunk_id": c.chunk_id, "doc_id": c.doc_id, "source": c.source, "title": h.doc.title,
+            "province": h.doc.province, "section": c.section, "text": c.text, "start_line": c.start_line,
+            "end_line": c.end_line, "page": c.page, "score": round(r.score, 4), "lexical_rank": r.lexical_rank,
+            "dense_rank": r.dense_rank}
+
+
+def _document(live: Live, doc_id: str) -> dict[str, Any]:
+    row, meta = live.engine.doc_rows[doc_id], live.engine.docs[doc_id]
+    return {"doc_id": doc_id, "source": row["source"], "title": meta.title, "province": meta.province,
+            "kind": meta.kind, "number": meta.number, "date": meta.date, "years": meta.years,
+            "chunks": live.chunk_counts.get(doc_id, 0), "sections": row["sections"], "tables": row["tables"],
+            "n_lines": row["n_lines"], "fmt": row["fmt"], "sha256": row["sha256"],
+            "ingested_at": row["ingested_at"]}
+
+
+# ---------------------------------------------------------------------- questions (read)
+
+query_router = APIRouter(tags=["hỏi đáp"])
+
+
+@query_router.post("/ask", response_model=AskResponse, responses=error_responses(400, 413, 422, 503),
+                   summary="Hỏi một câu, nhận câu trả lời có trích dẫn và số liệu")
+def ask(body: AskRequest, live: Live = Depends(get_live)) -> dict[str, Any]:
+    history = [turn.model_dump() for turn in body.history or []]
+    return live.answerer.ask(body.question, body.top_k, _filters(body.filters), history)
+
+
+@query_router.post("/search", response_model=SearchResponse, responses=error_responses(400, 413, 422, 503),
+                   summary="Tìm các đoạn liên quan (xếp hạng lai BM25 + dense)")
+def search(body: SearchRequest, live: Live = Depends(get_live)) -> dict[str, Any]:
+    return {"hits": [_hit(h) for h in live.engine.search(body.query, body.top_k, _filters(body.filters))]}
+
+
+@query_router.get("/figures", response_model=FiguresResponse, responses=error_responses(422, 503),
+                  summary="Tra cứu số liệu đã trích xuất")
+def figures(
+    q: str | None = Query(None, max_length=500, description="Từ khoá chỉ tiêu", examples=["bác sĩ trên 10.000 dân"]),
+    province: str | None = Query(None, max_length=100, examples=["Bắc Giang"]),
+    year: int | None = Query(None, ge=1900, le=2100, examples=[2024]),
+    kind: FigureKind | None = Query(None, description="plan | actual | estimate | target"),
+    limit: int = Query(20, ge=1, le=200),
+    live: Live = Depends(get_live),
+) -> dict[str, Any]:
+    found = find_figures(live.engine.figures, q or None, province or None, year, kind, limit)
+    return {"figures": [figure_dict(f) for f in found]}
+
+
+@query_router.get("/regulations", response_model=RegulationsResponse, responses=error_responses(422, 503),
+                  summary="Tra cứu văn bản được viện dẫn theo số hiệu hoặc nội dung")
+def regulations(
+    number: str | None = Query(None, max_length=100, description="Số hiệu", examples=["2143/QĐ-UBND"]),
+    q: str | None = Query(None, max_length=500, description="Từ khoá nội dung", examples=["chức năng Sở Y tế"]),
+    province: str | None = Query(None, max_length=100, examples=["Hậu Giang"]),
+    limit: int = Query(50, ge=1, le=500),
+    live: Live = Depends(get_live),
+) -> dict[str, Any]:
+    found = find_regulations(live.registry, number or None, q or None, province or None)
+    return {"regulations": [r.as_dict() for r in found[:limit]]}
+
+
+# ---------------------------------------------------------------------- documents (read)
+
+documents_router = APIRouter(tags=["tài liệu"])
+
+
+@documents_router.get("/documents", response_model=DocumentsResponse, summary="Danh sách tài liệu đã lập chỉ mục")
+def list_documents(services: Services = Depends(get_services)) -> dict[str, Any]:
+    live = services.live.current
+    return {"documents": [_document(live, d) for d in live.engine.doc_rows] if live else []}
+
+
+@documents_router.get("/documents/{doc_id}", response_model=DocumentDetail, responses=error_responses(404, 422, 503),
+                      summary="Một tài liệu và các dòng đã đánh số (để hiển thị trích dẫn tại chỗ)")
+def get_document(
+    doc_id: str = PathParam(max_length=200, examples=["001_a66ba2e25b7bb22e"]),
+    start: int | None = Query(None, ge=1, description="Dòng đầu (từ 1)"),
+    end: int | None = Query(None, ge=1, description="Dòng cuối (tính cả dòng này)"),
+    live: Live = Depends(get_live),
+) -> dict[str, Any]:
+    if doc_id not in live.engine.doc_rows:
+        raise HTTPException(404, f"Không tìm thấy tài liệu «{doc_id}».")
+    lines = [{"n": n, "text": text, "page": page} for n, text, page in live.engine.document_lines(doc_id)
+             if (start is None or n >= start) and (end is None or n <= end)]
+    return {**_document(live, doc_id), "lines": lines}
+
+
+@documents_router.get("/jobs/{job_id}", response_model=JobOut, responses=error_responses(404, 422),
+                      summary="Trạng thái một tác vụ lập chỉ mục (tải lên / xoá)")
+def get_job(job_id: str = PathParam(max_length=64), services: Services = Depends(get_services)) -> dict[str, Any]:
+    job = services.jobs.get(job_id)
+    if job is None:
+        raise HTTPException(404, f"Không tìm thấy tác vụ «{job_id}».")
+    return job.as_dict()
+
+
+# ---------------------------------------------------------------------- documents (write)
+
+write_router = APIRouter(tags=["tài liệu"], dependencies=[Depends(require_write_key)])
+
+
+# Documented by hand: the form is read inside the route, after the key check (FastAPI parses declared
+# body parameters before it runs dependencies, so an UploadFile parameter would spool the file first).
+_UPLOAD_BODY = {"requestBody": {"required": True, "content": {"multipart/form-data": {"schema": {
+    "type": "object", "required": ["file"],
+    "properties": {"file": {"type": "string", "format": "binary", "description": "Tệp tài liệu"}}}}}}}
+
+
+@write_router.post(
+    "/documents", status_code=202, response_model=DocumentAccepted, openapi_extra=_UPLOAD_BODY,
+    responses=error_responses(400, 401, 409, 413, 415, 422),
+    summary="Tải lên một tài liệu (.txt, .md, .pdf, .docx, .html); lập chỉ mục chạy nền",
+    description="Trả về 202 và `job_id` (theo dõi ở `GET /jobs/{job_id}`). Cùng nội dung với tài liệu đã có: "
+                "409 kèm `doc_id` của tài liệu đó. Trùng tên nhưng khác nội dung: lưu với tên có hậu tố "
+                "(`ten-2.md`), xem trường `source`.",
+)
+async def upload(request: Request, response: Response, services: Services = Depends(get_services)) -> dict[str, Any]:
+    file = await _form_file(request)
+    try:
+        accepted = await run_in_threadpool(_accept_upload, services, file)  # disk work off the event loop
+    finally:
+        await file.close()
+    response.headers["Location"] = f"/jobs/{accepted['job_id']}"
+    return accepted
+
+
+async def _form_file(request: Request) -> StarletteUploadFile:
+    try:
+        form = await request.form(max_files=1, max_fields=8)
+    except StarletteHTTPException as exc:  # Starlette's multipart errors, in English
+        raise HTTPException(400, f"Không đọc được biểu mẫu tải lên ({exc.detail}).") from None
+    file = form.get("file")
+    if not isinstance(file, StarletteUploadFile):
+        await form.close()
+        raise HTTPException(422, "Thiếu tệp: gửi multipart/form-data với trường «file».")
+    return file
+
+
+def _accept_upload(services: Services, file: StarletteUploadFile) -> dict[str, Any]:
+    name = safe_name(file.filename)
+    staged = services.corpus.stage(file.file, services.max_upload_bytes)
+    try:
+        check_content(staged.path.read_bytes(), Path(name).suffix)
+        live = services.live.current
+        source = services.corpus.commit(staged, name, live.sha_index() if live else {})
+    finally:
+        staged.discard()  # committed files are a separate link: this only drops the temp name
+    job = services.jobs.submit(Job("upload", doc_id_for(source), source, undo=lambda: services.corpus.remove(source)))
+    return {"job_id": job.job_id, "status": job.status, "doc_id": job.doc_id, "source": source}
+
+
+@write_router.delete("/documents/{doc_id}", status_code=202, response_model=DocumentAccepted,
+                     responses=error_responses(401, 404, 422, 503),
+                     summary="Xoá một tài liệu (tệp chuyển vào index/.trash/); cập nhật chỉ mục chạy nền")
+def delete(response: Response, doc_id: str = PathParam(max_length=200),
+           services: Services = Depends(get_services), live: Live = Depends(get_live)) -> dict[str, Any]:
+    row = live.engine.doc_rows.get(doc_id)
+    if row is None:
+        raise HTTPException(404, f"Không tìm thấy tài liệu «{doc_id}».")
+    job = Job("delete", doc_id, row["source"])
+    moved = services.corpus.to_trash(row["source"], job.job_id)
+    job.undo = lambda: services.corpus.restore(moved)
+    services.jobs.submit(job)
+    response.headers["Location"] = f"/jobs/{job.job_id}"
+    return {"job_id": job.job_id, "status": job.status, "doc_id": doc_id, "source": row["source"]}
+
+
+# ---------------------------------------------------------------------- service
+
+health_router = APIRouter(tags=["hệ thống"])
+
+
+@health_router.get("/health", response_model=HealthOut, summary="Tình trạng dịch vụ và chỉ mục")
+def health(services: Services = Depends(get_services)) -> dict[str, Any]:
+    live = services.live.current
+    base = {"model": services.settings.embedding_model, "pending_jobs": services.jobs.pending()}
+    if live is None:
+        return {**base, "status": "empty", "generation": None, "documents": 0, "chunks": 0, "figures": 0,
+                "detail": services.live.problem}
+    counts = live.engine.counts()
+    return {**base, "status": "ok", "generation": live.generation, **counts}

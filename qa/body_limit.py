@@ -1,0 +1,60 @@
+"""Request body limits, enforced while the body streams in: 413 JSON, never an unbounded buffer.
+
+A declared Content-Length over the limit is refused before a byte is read; a body without one
+(chunked) is counted as it arrives and refused as soon as it passes the limit. The error is raised
+from `receive`, as an HTTPException, so FastAPI's body parsing hands it to the JSON error handler.
+"""
+
+from __future__ import annotations
+
+from starlette.datastructures import Headers
+from starlette.exceptions import HTTPException
+from starlette.responses import JSONResponse
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+
+class BodyLimitMiddleware:
+    def __init__(self, app: ASGIApp, default: int,
+                 routes: dict[tuple[str, str], tuple[int, str]] | None = None) -> None:
+        self.app = app
+        self.default = (default, f"Dữ liệu gửi lên quá lớn (giới hạn {default // 1024} KB).")
+        self.routes = routes or {}  # (method, path) -> (limit, message), e.g. the upload route
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        limit, message = self.routes.get((scope["method"], scope["path"]), self.default)
+        declared = Headers(scope=scope).get("content-length", "")
+        if declared.isdigit() and int(declared) > limit:
+            await _respond(HTTPException(413, message), scope, receive, send)
+            return
+
+        received = 0
+        started = False
+
+        async def limited_receive() -> Message:
+            nonlocal received
+            message = await receive()
+            if message["type"] == "http.request":
+                received += len(message.get("body", b""))
+                if received > limit:
+                    raise HTTPException(413, message)
+            return message
+
+        async def tracking_send(message: Message) -> None:
+            nonlocal started
+            started = started or message["type"] == "http.response.start"
+            await send(message)
+
+        try:
+            await self.app(scope, limited_receive, tracking_send)
+        except HTTPException as exc:  # raised where no handler saw it (outside a route)
+            if started or exc.status_code != 413:
+                raise
+            await _respond(exc, scope, receive, send)
+
+
+async def _respond(exc: HTTPException, scope: Scope, receive: Receive, send: Send) -> None:
+    response = JSONResponse({"detail": exc.detail}, exc.status_code, headers={"Connection": "close"})
+    await response(scope, receive, send)

@@ -1,0 +1,98 @@
+"""The index generation the API serves, swapped whole when a background build finishes.
+
+Requests take one reference (`LiveIndex.current`) and use it to the end, so a swap never mixes
+two generations inside one answer; the previous generation stays on disk (the indexer keeps it)
+for requests still running on it.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+
+from qa.answer import Answerer
+from qa.engine import Engine, IndexMissingError, ModelMismatchError
+from qa.regulations import Regulation, build_registry
+from qa.settings import Settings
+
+logger = logging.getLogger(__name__)
+
+NO_INDEX = "Chưa có chỉ mục: hãy tải tài liệu lên (POST /documents) hoặc chạy `qa ingest`."
+
+
+@dataclass(frozen=True, slots=True)
+class Live:
+    """One loaded generation and what the API derives from it once."""
+
+    engine: Engine
+    answerer: Answerer
+    registry: list[Regulation]
+    chunk_counts: dict[str, int]
+
+    @property
+    def generation(self) -> str:
+        return self.engine.generation.name
+
+    def sha_index(self) -> dict[str, tuple[str, str]]:
+        """Content hash -> (doc_id, source) of every indexed document."""
+        return {row["sha256"]: (doc_id, row["source"]) for doc_id, row in self.engine.doc_rows.items()}
+
+
+class LiveIndex:
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        # One model object serves queries (every Engine) and background builds; its fast tokenizer
+        # is not re-entrant ("Already borrowed"), so all of them share this lock.
+        self.embed_lock = threading.Lock()
+        self._swap_lock = threading.Lock()
+        self._live: Live | None = None
+        self.problem: str = NO_INDEX  # why nothing is served, when nothing is
+
+    @property
+    def current(self) -> Live | None:
+        return self._live
+
+    def load_initial(self) -> None:
+        """Open the current generation at start-up; a missing or foreign index leaves the API empty."""
+        try:
+            self.reload()
+        except IndexMissingError:
+            self.problem = NO_INDEX
+        except ModelMismatchError as exc:
+            self.problem = f"Chỉ mục được tạo bằng mô hình khác: {exc}"
+            logger.warning("index not served: %s", exc)
+
+    def reload(self) -> Live:
+        """Open the generation `index/current` points at and swap it in (one assignment)."""
+        engine = Engine(self.settings)
+        engine._embed_lock = self.embed_lock  # see __init__: one lock per model, not per Engine
+        engine.embed_query("khởi động")  # load the model now, not in the first question's latency
+        live = Live(engine, Answerer(engine), build_registry(engine.regulations),
+                    dict(Counter(c.doc_id for c in engine.chunks.values())))
+        with self._swap_lock:
+            self._live = live
+        logger.info("serving index generation %s", live.generation)
+        return live
+
+    def passage_embedder(self) -> Callable[[list[str]], np.ndarray]:
+        """Embedding function for builds: small batches under the shared lock, so queries keep
+        being answered while a large upload is embedded."""
+        from qa.embeddings.model import embed_passages, load_embedder
+
+        s = self.settings
+        batch = max(1, s.embedding_batch_size)
+
+        def embed(texts: list[str]) -> np.ndarray:
+            model = load_embedder(s.embedding_model, s.cache_dir, s.embedding_backend)
+            parts = []
+            for start in range(0, len(texts), batch):
+                with self.embed_lock:
+                    parts.append(embed_passages(model, texts[start:start + batch], batch_size=batch))
+            return np.concatenate(parts) if parts else embed_passages(model, [])
+
+        return embed

@@ -1,0 +1,251 @@
+"""Request and response models of the HTTP API (contract v1 in DESIGN.md).
+
+Field names are a contract: other tools and the evaluation read them. Responses allow extra
+fields (``extra="allow"``) so the answer step can add information without breaking clients.
+Examples are in Vietnamese: they are what ``/docs`` shows and what schemathesis tries first.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+FigureKind = Literal["plan", "actual", "estimate", "target"]
+JobStatus = Literal["queued", "running", "done", "failed"]
+
+_TEXT_MAX = 2000  # one question, one history turn
+_NOT_BLANK = r"\S"  # at least one visible character (a schema pattern, so fuzzers know it)
+
+
+class _Out(BaseModel):
+    model_config = ConfigDict(extra="allow")
+
+
+# ---------------------------------------------------------------------- requests
+
+
+class SearchFilters(BaseModel):
+    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [{"province": "Bắc Giang", "year": 2024}]})
+
+    province: str | None = Field(None, max_length=100, description="Tên tỉnh, vd «Bắc Giang» (có hoặc không dấu)")
+    year: int | None = Field(None, ge=1900, le=2100, description="Năm mà tài liệu đề cập")
+    doc_ids: list[str] | None = Field(None, max_length=100, description="Chỉ tìm trong các tài liệu này")
+
+
+class HistoryTurn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    role: Literal["user", "assistant"]
+    # Shorter than a question: 20 turns must fit in the 64 KB body limit of JSON requests.
+    content: str = Field(max_length=1000)
+
+
+class AskRequest(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [
+                {"question": "Năm 2024 Bắc Giang đặt chỉ tiêu bao nhiêu bác sĩ trên 10.000 dân?", "top_k": 5},
+                {"question": "Còn Hà Nam năm 2021 thì sao?", "top_k": 5,
+                 "history": [{"role": "user", "content": "Số bác sĩ trên 10.000 dân của Bắc Giang năm 2024?"}]},
+            ]
+        },
+    )
+
+    question: str = Field(min_length=1, max_length=_TEXT_MAX, pattern=_NOT_BLANK,
+                          description="Câu hỏi tiếng Việt (có hoặc không dấu)")
+    top_k: int = Field(5, ge=1, le=50, description="Số đoạn trích dẫn tối đa")
+    filters: SearchFilters = Field(default_factory=SearchFilters)
+    history: list[HistoryTurn] | None = Field(None, max_length=20, description="Các lượt hỏi trước (câu hỏi nối tiếp)")
+
+
+class SearchRequest(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={"examples": [{"query": "số lượt khám chữa bệnh BHYT Bắc Giang 6 tháng đầu năm 2023",
+                                         "top_k": 5, "filters": {"province": "Bắc Giang"}}]},
+    )
+
+    query: str = Field(min_length=1, max_length=_TEXT_MAX, pattern=_NOT_BLANK)
+    top_k: int = Field(5, ge=1, le=50)
+    filters: SearchFilters = Field(default_factory=SearchFilters)
+
+
+# ---------------------------------------------------------------------- answers
+
+
+class FigureOut(_Out):
+    indicator: str = Field(examples=["Số bác sỹ/10.000 dân"])
+    value: float = Field(examples=[12.5])
+    value_text: str = Field(examples=["12,5"])
+    unit: str = Field(examples=["bác sỹ/10.000 dân"])
+    year: int | None = Field(examples=[2024])
+    kind: FigureKind | None = Field(examples=["plan"])
+    comparator: str | None = Field(examples=[None])
+    source: str = Field(examples=["001_a66ba2e25b7bb22e.txt"])
+    section: str | None = Field(examples=["Phần II › I. Mục tiêu, chỉ tiêu › 2. Các chỉ tiêu cơ bản"])
+    quote: str = Field(examples=["1 Số bác sỹ/10.000 dân Bác sỹ 12,2 12,5"])
+    citation: int | None = Field(None, description="Số thứ tự trích dẫn chứa số liệu (null nếu không có)")
+
+
+class CitationOut(_Out):
+    id: int
+    doc_id: str
+    source: str
+    title: str | None
+    province: str | None
+    section: str | None
+    text: str
+    quote: str
+    start_line: int
+    end_line: int
+    page: int | None
+    score: float
+
+
+class AskResponse(_Out):
+    model_config = ConfigDict(
+        extra="allow",
+        json_schema_extra={"examples": [{
+            "answer": "Kế hoạch năm 2024 của Bắc Giang — Số bác sỹ/10.000 dân: 12,5 bác sỹ/10.000 dân [1].",
+            "abstained": False, "confidence": 0.83, "citations": [], "figures": [],
+            "timings_ms": {"retrieve": 12.1, "answer": 3.4},
+        }]},
+    )
+
+    answer: str
+    abstained: bool
+    confidence: float
+    citations: list[CitationOut]
+    figures: list[FigureOut]
+    timings_ms: dict[str, float]
+
+
+class SearchHit(_Out):
+    chunk_id: int
+    doc_id: str
+    source: str
+    title: str | None
+    province: str | None
+    section: str | None
+    text: str
+    start_line: int
+    end_line: int
+    page: int | None
+    score: float
+    lexical_rank: int | None
+    dense_rank: int | None
+
+
+class SearchResponse(_Out):
+    hits: list[SearchHit]
+
+
+class FiguresResponse(_Out):
+    figures: list[FigureOut]
+
+
+class MentionOut(_Out):
+    source: str
+    section: str | None
+    line: int
+    quote: str
+
+
+class RegulationOut(_Out):
+    number: str = Field(examples=["2143/QĐ-UBND"])
+    kind: str | None = Field(examples=["Quyết định"])
+    issuer: str | None = Field(examples=["UBND tỉnh Bắc Giang"])
+    date: str | None = Field(examples=["2023-12-14"])
+    subject: str | None = Field(examples=["về việc giao chỉ tiêu kế hoạch ngành Y tế năm 2024"])
+    province: str | None = Field(examples=["Bắc Giang"])
+    mentions: list[MentionOut]
+
+
+class RegulationsResponse(_Out):
+    regulations: list[RegulationOut]
+
+
+# ---------------------------------------------------------------------- documents
+
+
+class DocumentOut(_Out):
+    doc_id: str = Field(examples=["001_a66ba2e25b7bb22e"])
+    source: str = Field(examples=["001_a66ba2e25b7bb22e.txt"])
+    title: str | None = Field(examples=["Kế hoạch Công tác y tế tỉnh Bắc Giang năm 2024"])
+    province: str | None = Field(examples=["Bắc Giang"])
+    kind: str | None = Field(examples=["Kế hoạch"])
+    number: str | None
+    date: str | None
+    years: list[int]
+    chunks: int
+    sections: int | None
+    tables: int | None
+    n_lines: int | None
+
+
+class DocumentsResponse(_Out):
+    documents: list[DocumentOut]
+
+
+class LineOut(_Out):
+    n: int
+    text: str
+    page: int | None
+
+
+class DocumentDetail(DocumentOut):
+    lines: list[LineOut]
+
+
+class DocumentAccepted(_Out):
+    """202: the file is stored; indexing runs in the background (follow ``GET /jobs/{job_id}``)."""
+
+    model_config = ConfigDict(extra="allow", json_schema_extra={"examples": [{
+        "job_id": "3f2a9c1e7b4d", "status": "queued", "doc_id": "ke-hoach-lam-dong-2024",
+        "source": "ke-hoach-lam-dong-2024.md"}]})
+
+    job_id: str
+    status: JobStatus
+    doc_id: str
+    source: str
+
+
+class DocReportOut(_Out):
+    source: str
+    status: str = Field(description="new | changed | unchanged | skipped | removed")
+    reason: str = ""
+
+
+class JobOut(_Out):
+    job_id: str
+    kind: Literal["upload", "delete"]
+    status: JobStatus
+    detail: str
+    doc_id: str | None
+    source: str | None
+    documents: list[DocReportOut]
+
+
+# ---------------------------------------------------------------------- service
+
+
+class HealthOut(_Out):
+    status: Literal["ok", "empty"]
+    model: str
+    generation: str | None
+    documents: int
+    chunks: int
+    figures: int
+
+
+class FieldError(_Out):
+    loc: list[str]
+    msg: str
+    type: str
+
+
+class ErrorOut(_Out):
+    detail: str = Field(examples=["Không tìm thấy tài liệu «abc»."])
+    errors: list[FieldError] | None = Field(None, description="Chi tiết lỗi dữ liệu (422)")

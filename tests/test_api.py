@@ -1,0 +1,452 @@
+"""The HTTP API end to end: a real uvicorn server on 127.0.0.1 over a tmp copy of the corpus and index.
+
+The index is the session's own (tests/conftest.py builds it once); it is copied, not rebuilt, so
+uploads and deletions here never touch what other test files read. A few cases that need another
+configuration (no index, no keys, protected reads, a tiny upload limit) use in-process TestClients.
+"""
+
+from __future__ import annotations
+
+import io
+import shutil
+import socket
+import threading
+import time
+import zipfile
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+import schemathesis
+import uvicorn
+from fastapi.testclient import TestClient
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from schemathesis import GenerationMode
+from schemathesis.checks import not_a_server_error
+from schemathesis.specs.openapi.checks import (
+    content_type_conformance,
+    negative_data_rejection,
+    response_schema_conformance,
+    status_code_conformance,
+)
+
+from qa.api import create_app
+from qa.settings import Settings
+
+pytestmark = pytest.mark.slow
+
+ROOT = Path(__file__).resolve().parent.parent
+KEY = "khoa-thu-nghiem-123"
+AUTH = {"X-API-Key": KEY}
+BAC_GIANG = "Năm 2024 Bắc Giang đặt chỉ tiêu bao nhiêu bác sĩ trên 10.000 dân?"
+LAM_DONG_Q = "Năm 2024 Lâm Đồng đặt chỉ tiêu bao nhiêu bác sĩ trên 10.000 dân?"
+LAM_DONG_MD = """# KẾ HOẠCH CÔNG TÁC Y TẾ TỈNH LÂM ĐỒNG NĂM 2024
+
+UBND TỈNH LÂM ĐỒNG – SỞ Y TẾ
+
+Số: 999/KH-SYT, Lâm Đồng, ngày 15 tháng 01 năm 2024
+
+## I. MỤC TIÊU, CHỈ TIÊU
+
+### 1. Chỉ tiêu nhân lực y tế
+
+Năm 2024, Sở Y tế tỉnh Lâm Đồng phấn đấu số bác sĩ trên 10.000 dân đạt 11,4 bác sĩ; số giường bệnh trên
+10.000 dân đạt 32 giường bệnh.
+
+| TT | Chỉ tiêu | Đơn vị tính | Kế hoạch năm 2024 |
+|---|---|---|---|
+| 1 | Số bác sĩ/10.000 dân | Bác sĩ | 11,4 |
+| 2 | Số giường bệnh/10.000 dân | Giường | 32 |
+
+## II. NHIỆM VỤ, GIẢI PHÁP
+
+- Tăng cường thu hút bác sĩ về công tác tại các trạm y tế xã vùng sâu, vùng xa của tỉnh Lâm Đồng.
+""".encode()
+
+CITATION_KEYS = {"id", "doc_id", "source", "title", "province", "section", "text", "quote", "start_line", "end_line",
+                 "page", "score"}
+FIGURE_KEYS = {"indicator", "value", "value_text", "unit", "year", "kind", "comparator", "source", "section", "quote",
+               "citation"}
+
+
+# ---------------------------------------------------------------------- fixtures
+
+
+@dataclass
+class Server:
+    url: str
+    settings: Settings
+    root: Path
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _settings(corpus: Path, index: Path, **overrides: Any) -> Settings:
+    base = {"corpus_dir": corpus, "index_dir": index, "api_keys": KEY, "protect_reads": False, "cors_origins": "",
+            "max_upload_mb": 20.0}
+    return Settings(**{**base, **overrides})
+
+
+@pytest.fixture(scope="session")
+def server(engine, tmp_path_factory) -> Iterator[Server]:
+    root = tmp_path_factory.mktemp("api")
+    shutil.copytree(ROOT / "corpus", root / "corpus")
+    shutil.copytree(engine.settings.index_dir, root / "index", symlinks=True)  # already embedded: no rebuild
+    settings = _settings(root / "corpus", root / "index", cache_dir=engine.settings.cache_dir)
+    port = _free_port()
+    srv = uvicorn.Server(uvicorn.Config(create_app(settings), host="127.0.0.1", port=port, log_level="warning"))
+    thread = threading.Thread(target=srv.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 120
+    while not srv.started:
+        assert thread.is_alive() and time.monotonic() < deadline, "the API server did not start"
+        time.sleep(0.05)
+    yield Server(f"http://127.0.0.1:{port}", settings, root)
+    srv.should_exit = True
+    thread.join(30)
+
+
+@pytest.fixture(scope="session")
+def client(server: Server) -> Iterator[httpx.Client]:
+    with httpx.Client(base_url=server.url, timeout=60) as c:
+        yield c
+
+
+def _wait(client: httpx.Client, job_id: str, timeout: float = 120) -> dict[str, Any]:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        job = client.get(f"/jobs/{job_id}").json()
+        if job["status"] in ("done", "failed"):
+            return job
+        time.sleep(0.1)
+    raise AssertionError(f"job {job_id} did not finish")
+
+
+def _upload(client: httpx.Client, name: str, data: bytes, headers: dict[str, str] | None = None) -> httpx.Response:
+    return client.post("/documents", files={"file": (name, data)}, headers=AUTH if headers is None else headers)
+
+
+def _ask(client: httpx.Client, question: str, **body: Any) -> dict[str, Any]:
+    r = client.post("/ask", json={"question": question, **body})
+    assert r.status_code == 200, r.text
+    return r.json()
+
+
+# ---------------------------------------------------------------------- read endpoints
+
+
+def test_health(client: httpx.Client, server: Server) -> None:
+    h = client.get("/health").json()
+    assert h["status"] == "ok" and h["model"] == server.settings.embedding_model
+    assert h["generation"].startswith("gen-") and h["documents"] >= 5 and h["chunks"] > 100 and h["figures"] > 100
+
+
+def test_ask_answers_with_contract_fields(client: httpx.Client) -> None:
+    a = _ask(client, BAC_GIANG)
+    assert not a["abstained"] and 0 < a["confidence"] <= 1
+    assert a["figures"][0]["value"] == 12.5 and a["figures"][0]["year"] == 2024
+    assert a["citations"][0]["source"] == "001_a66ba2e25b7bb22e.txt"
+    assert set(a["citations"][0]) >= CITATION_KEYS and set(a["figures"][0]) >= FIGURE_KEYS
+    assert "12,5" in a["answer"] and a["timings_ms"]
+
+
+def test_ask_follow_up_and_filters(client: httpx.Client) -> None:
+    history = [{"role": "user", "content": BAC_GIANG}, {"role": "assistant", "content": "12,5 bác sỹ/10.000 dân"}]
+    a = _ask(client, "Còn số dược sĩ đại học thì sao?", history=history)
+    assert a["citations"] and a["citations"][0]["province"] == "Bắc Giang"
+    a = _ask(client, "số bác sĩ trên 10.000 dân", filters={"province": "Kiên Giang"}, top_k=3)
+    assert len(a["citations"]) <= 3 and all(c["province"] == "Kiên Giang" for c in a["citations"])
+
+
+def test_search(client: httpx.Client) -> None:
+    r = client.post("/search", json={"query": "số bác sỹ trên 10.000 dân Bắc Giang 2024", "top_k": 4})
+    hits = r.json()["hits"]
+    assert r.status_code == 200 and 1 <= len(hits) <= 4
+    assert {"chunk_id", "doc_id", "source", "title", "section", "text", "start_line", "end_line", "score",
+            "lexical_rank", "dense_rank"} <= set(hits[0])
+    assert hits[0]["source"] == "001_a66ba2e25b7bb22e.txt"
+    r = client.post("/search", json={"query": "bác sĩ", "filters": {"province": "Hà Nam"}})
+    assert {h["source"] for h in r.json()["hits"]} == {"004_182caa5ac67056e7.txt"}
+
+
+def test_figures(client: httpx.Client) -> None:
+    r = client.get("/figures", params={"q": "bác sĩ trên 10.000 dân", "province": "Bắc Giang", "year": 2024,
+                                       "kind": "plan", "limit": 3})
+    figs = r.json()["figures"]
+    assert r.status_code == 200 and 1 <= len(figs) <= 3
+    assert figs[0]["value"] == 12.5 and set(figs[0]) >= FIGURE_KEYS
+    assert client.get("/figures", params={"kind": "guess"}).status_code == 422
+
+
+def test_regulations(client: httpx.Client) -> None:
+    regs = client.get("/regulations", params={"number": "2143/QĐ-UBND"}).json()["regulations"]
+    assert regs and regs[0]["number"] == "2143/QĐ-UBND" and regs[0]["province"] == "Hậu Giang"
+    m = regs[0]["mentions"][0]
+    assert {"source", "section", "line", "quote"} <= set(m) and "2143" in m["quote"]
+    assert client.get("/regulations", params={"q": "chức năng nhiệm vụ Sở Y tế"}).json()["regulations"]
+
+
+def test_documents_and_citation_in_place(client: httpx.Client) -> None:
+    docs = client.get("/documents").json()["documents"]
+    assert {d["source"] for d in docs} >= {p.name for p in (ROOT / "corpus").glob("*.txt")}
+    assert {"doc_id", "source", "title", "province", "kind", "number", "date", "years", "chunks", "sections",
+            "tables", "n_lines"} <= set(docs[0])
+    cite = _ask(client, BAC_GIANG)["citations"][0]
+    r = client.get(f"/documents/{cite['doc_id']}", params={"start": cite["start_line"], "end": cite["end_line"]})
+    doc = r.json()
+    assert r.status_code == 200 and doc["source"] == cite["source"]
+    assert [line["n"] for line in doc["lines"]] == list(range(cite["start_line"], cite["end_line"] + 1))
+    assert "12,5" in " ".join(line["text"] for line in doc["lines"])
+    assert len(client.get(f"/documents/{cite['doc_id']}").json()["lines"]) == doc["n_lines"]
+
+
+def test_not_found_is_json(client: httpx.Client) -> None:
+    for path in ("/documents/khong-co", "/jobs/khong-co", "/khong-co"):
+        r = client.get(path)
+        assert r.status_code == 404 and r.headers["content-type"] == "application/json"
+        assert r.json()["detail"].startswith("Không tìm thấy")
+    r = client.delete("/documents/khong-co", headers=AUTH)
+    assert r.status_code == 404
+
+
+@pytest.mark.parametrize("body", [
+    {"question": "x" * 2001},
+    {"question": ""},
+    {"question": "   "},
+    {"question": "bác sĩ", "top_k": 0},
+    {"question": "bác sĩ", "top_k": 51},
+    {"question": "bác sĩ", "top_k": "năm"},
+    {"top_k": 5},
+    {"question": "bác sĩ", "filters": {"year": 1200}},
+    {"question": "bác sĩ", "history": [{"role": "system", "content": "x"}]},
+    {"question": "bác sĩ", "history": [{"role": "user", "content": "x"}] * 21},
+    {"question": "bác sĩ", "unknown": 1},
+])
+def test_ask_rejects_bad_input(client: httpx.Client, body: dict[str, Any]) -> None:
+    r = client.post("/ask", json=body)
+    assert r.status_code == 422, r.text
+    assert r.json()["detail"].startswith("Dữ liệu gửi lên không hợp lệ") and r.json()["errors"]
+
+
+def test_malformed_and_oversized_json(client: httpx.Client) -> None:
+    r = client.post("/ask", content=b'{"question": "bac si', headers={"content-type": "application/json"})
+    assert r.status_code == 422 and "JSON" in r.json()["detail"]
+    r = client.post("/search", content=b"[1, 2]", headers={"content-type": "application/json"})
+    assert r.status_code == 422
+    big = b'{"question": "' + b"a" * 70_000 + b'"}'
+    r = client.post("/ask", content=big, headers={"content-type": "application/json"})
+    assert r.status_code == 413 and "quá lớn" in r.json()["detail"]
+    # Without a Content-Length (chunked), the limit is enforced while the body streams in.
+    r = client.post("/ask", content=iter([b'{"question": "'] + [b"a" * 8192] * 10 + [b'"}']),
+                    headers={"content-type": "application/json"})
+    assert r.status_code == 413
+
+
+def test_concurrent_asks(client: httpx.Client) -> None:
+    with ThreadPoolExecutor(20) as pool:
+        answers = list(pool.map(lambda _: _ask(client, BAC_GIANG), range(20)))
+    assert all(a["figures"][0]["value"] == 12.5 and not a["abstained"] for a in answers)
+
+
+# ---------------------------------------------------------------------- writes
+
+
+def test_writes_need_a_key(client: httpx.Client) -> None:
+    for headers in ({}, {"X-API-Key": "sai-khoa"}):
+        r = _upload(client, "a.md", b"# Tieu de\nnoi dung", headers=headers)
+        assert r.status_code == 401 and "khoá API" in r.json()["detail"]
+        r = client.delete("/documents/001_a66ba2e25b7bb22e", headers=headers)
+        assert r.status_code == 401
+
+
+@pytest.mark.parametrize(("name", "data"), [
+    ("nhi-phan.txt", bytes(range(256)) * 8),  # binary under a text name
+    ("anh.txt", b"\x89PNG\r\n\x1a\n" + b"\x00" * 64),
+    ("chuong-trinh.exe", b"MZ\x90\x00" + b"\x00" * 64),
+    ("gia.pdf", "Đây là văn bản, không phải PDF".encode()),
+    ("gia.docx", b"PK\x03\x04 not really a zip"),
+    ("khong-ten", b"van ban"),
+])
+def test_upload_rejects_wrong_type(client: httpx.Client, server: Server, name: str, data: bytes) -> None:
+    before = sorted(p.name for p in server.settings.corpus_dir.iterdir())
+    r = _upload(client, name, data)
+    assert r.status_code == 415, r.text
+    assert sorted(p.name for p in server.settings.corpus_dir.iterdir()) == before  # no temp file left either
+
+
+def test_upload_needs_one_file_field(client: httpx.Client) -> None:
+    r = client.post("/documents", data={"ten": "a.md"}, headers=AUTH)
+    assert r.status_code == 422 and "file" in r.json()["detail"]
+    files = [("file", ("a.md", b"# A\nmot")), ("file", ("b.md", b"# B\nhai"))]
+    r = client.post("/documents", files=files, headers=AUTH)
+    assert r.status_code == 400 and r.json()["detail"].startswith("Không đọc được biểu mẫu")
+
+
+def test_upload_rejects_docx_without_document_xml(client: httpx.Client) -> None:
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as zf:
+        zf.writestr("xl/workbook.xml", "<workbook/>")
+    r = _upload(client, "bang-tinh.docx", buf.getvalue())
+    assert r.status_code == 415 and "word/document.xml" in r.json()["detail"]
+
+
+def test_upload_duplicate_content(client: httpx.Client) -> None:
+    data = (ROOT / "corpus" / "002_f78375c6f514f37c.txt").read_bytes()
+    r = _upload(client, "ban-sao.txt", data)
+    assert r.status_code == 409
+    assert r.json()["doc_id"] == "002_f78375c6f514f37c" and r.json()["source"] == "002_f78375c6f514f37c.txt"
+
+
+def test_upload_sanitises_names_and_never_overwrites(client: httpx.Client, server: Server) -> None:
+    corpus = server.settings.corpus_dir
+    first = _upload(client, "../../evil.txt", "Ghi chú nội bộ số một về tiêm chủng mở rộng.".encode())
+    assert first.status_code == 202, first.text
+    assert first.json()["source"] == "evil.txt" and (corpus / "evil.txt").is_file()
+    assert not (server.root / "evil.txt").exists() and not (corpus.parent.parent / "evil.txt").exists()
+    second = _upload(client, "evil.txt", "Ghi chú nội bộ số hai về phòng chống sốt xuất huyết.".encode())
+    assert second.status_code == 202 and second.json()["source"] == "evil-2.txt"
+    assert "số một" in (corpus / "evil.txt").read_text(encoding="utf-8")  # the first file is untouched
+    for r in (first, second):
+        assert _wait(client, r.json()["job_id"])["status"] == "done"
+        deleted = client.delete(f"/documents/{r.json()['doc_id']}", headers=AUTH)
+        assert deleted.status_code == 202
+        assert _wait(client, deleted.json()["job_id"])["status"] == "done"
+    assert not (corpus / "evil.txt").exists() and not (corpus / "evil-2.txt").exists()
+
+
+def test_failed_ingest_changes_nothing(client: httpx.Client, server: Server) -> None:
+    generation = client.get("/health").json()["generation"]
+    r = _upload(client, "hong.pdf", b"%PDF-1.4\n" + b"rac " * 200)  # right header, unreadable body
+    assert r.status_code == 202
+    job = _wait(client, r.json()["job_id"])
+    assert job["status"] == "failed" and "hong.pdf" in job["detail"]
+    assert any(d["source"] == "hong.pdf" and d["status"] == "skipped" and d["reason"] for d in job["documents"])
+    assert not (server.settings.corpus_dir / "hong.pdf").exists()
+    assert client.get("/health").json()["generation"] == generation
+
+
+def test_upload_ask_delete_lifecycle(client: httpx.Client, server: Server) -> None:
+    before = _ask(client, LAM_DONG_Q)
+    assert before["abstained"]  # no Lâm Đồng document yet
+
+    r = _upload(client, "Kế hoạch Lâm Đồng 2024.md", LAM_DONG_MD)
+    assert r.status_code == 202 and r.headers["location"] == f"/jobs/{r.json()['job_id']}"
+    accepted = r.json()
+    assert accepted["source"] == "Ke_hoach_Lam_Dong_2024.md" and accepted["status"] in ("queued", "running")
+    job = _wait(client, accepted["job_id"])
+    assert job["status"] == "done", job
+    assert any(d["source"] == accepted["source"] and d["status"] == "new" for d in job["documents"])
+
+    a = _ask(client, LAM_DONG_Q)
+    assert not a["abstained"] and a["citations"][0]["source"] == accepted["source"]
+    assert a["figures"][0]["value"] == 11.4 and "11,4" in a["answer"]
+    assert accepted["doc_id"] in {d["doc_id"] for d in client.get("/documents").json()["documents"]}
+    assert _ask(client, BAC_GIANG)["figures"][0]["value"] == 12.5  # the rest is still served
+
+    r = client.delete(f"/documents/{accepted['doc_id']}", headers=AUTH)
+    assert r.status_code == 202
+    assert _wait(client, r.json()["job_id"])["status"] == "done"
+    a = _ask(client, LAM_DONG_Q)
+    assert a["abstained"] or all(c["source"] != accepted["source"] for c in a["citations"])
+    assert client.get(f"/documents/{accepted['doc_id']}").status_code == 404
+    assert not (server.settings.corpus_dir / accepted["source"]).exists()
+    trashed = list((server.settings.index_dir / ".trash").glob(f"*{accepted['source']}"))
+    assert len(trashed) == 1 and trashed[0].read_bytes() == LAM_DONG_MD  # moved, not destroyed
+
+
+# ---------------------------------------------------------------------- other configurations (in-process)
+
+
+def test_starts_without_index_and_refuses_writes_without_keys(tmp_path: Path) -> None:
+    settings = _settings(tmp_path / "corpus", tmp_path / "index", api_keys="")
+    with TestClient(create_app(settings)) as c:
+        assert c.get("/health").json()["status"] == "empty"
+        r = c.post("/ask", json={"question": BAC_GIANG})
+        assert r.status_code == 503 and r.json()["detail"].startswith("Chưa có chỉ mục")
+        assert c.post("/search", json={"query": "bác sĩ"}).status_code == 503
+        assert c.get("/documents").json() == {"documents": []}
+        r = c.post("/documents", files={"file": ("a.md", b"# A\nnoi dung")}, headers={"X-API-Key": "bat-ky"})
+        assert r.status_code == 401 and "QA_API_KEYS" in r.json()["detail"]
+
+
+def test_unexpected_errors_are_generic_json(tmp_path: Path) -> None:
+    app = create_app(_settings(tmp_path / "corpus", tmp_path / "index"))
+
+    def boom() -> None:
+        raise ZeroDivisionError("bí mật nội bộ")
+
+    app.add_api_route("/boom", boom)
+    with TestClient(app, raise_server_exceptions=False) as c:
+        r = c.get("/boom")
+    assert r.status_code == 500 and r.json() == {"detail": "Lỗi máy chủ nội bộ."}
+    assert "ZeroDivisionError" not in r.text and "bí mật" not in r.text
+
+
+def test_protected_reads_and_cors(tmp_path: Path) -> None:
+    settings = _settings(tmp_path / "corpus", tmp_path / "index", protect_reads=True,
+                         cors_origins="http://localhost:8501")
+    with TestClient(create_app(settings)) as c:
+        assert c.get("/documents").status_code == 401
+        assert c.get("/documents", headers=AUTH).status_code == 200
+        assert c.get("/health").status_code == 200  # liveness stays open
+        r = c.options("/ask", headers={"Origin": "http://localhost:8501", "Access-Control-Request-Method": "POST"})
+        assert r.headers["access-control-allow-origin"] == "http://localhost:8501"
+
+
+def test_upload_size_limit(tmp_path: Path) -> None:
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    settings = _settings(corpus, tmp_path / "index", max_upload_mb=0.01)  # 10 KB
+    with TestClient(create_app(settings)) as c:
+        r = c.post("/documents", files={"file": ("lon.txt", b"a" * 20_000)}, headers=AUTH)  # caught while copying
+        assert r.status_code == 413 and "giới hạn" in r.json()["detail"]
+        r = c.post("/documents", files={"file": ("rat-lon.txt", b"a" * 2_000_000)}, headers=AUTH)  # by its length
+        assert r.status_code == 413 and "giới hạn" in r.json()["detail"]
+    assert list(corpus.iterdir()) == []
+
+
+# ---------------------------------------------------------------------- property-based: schemathesis
+
+
+READ_OPERATIONS = [("GET", "/health"), ("POST", "/ask"), ("POST", "/search"), ("GET", "/figures"),
+                   ("GET", "/regulations"), ("GET", "/documents"), ("GET", "/documents/{doc_id}"),
+                   ("GET", "/jobs/{job_id}")]
+WRITE_OPERATIONS = [("POST", "/documents"), ("DELETE", "/documents/{doc_id}")]
+
+
+@pytest.fixture(scope="session")
+def api_schema(server: Server):  # type: ignore[no-untyped-def]
+    return schemathesis.openapi.from_url(f"{server.url}/openapi.json")
+
+
+def test_openapi_lists_every_operation(api_schema) -> None:  # type: ignore[no-untyped-def]
+    found = {(op.ok().method.upper(), op.ok().path) for op in api_schema.get_all_operations()}
+    assert found == set(READ_OPERATIONS + WRITE_OPERATIONS)  # a new route must join the fuzzing below
+
+
+# Reads, /ask and /search, without a key (writes would change the corpus under the other tests).
+# schemathesis' own pytest plugin (`from_fixture`) does not run under pytest 9, so its strategies
+# are driven by hypothesis directly: valid and invalid requests, 30 per operation.
+@pytest.mark.parametrize(("method", "path"), READ_OPERATIONS)
+def test_openapi_contract(api_schema, method: str, path: str) -> None:  # type: ignore[no-untyped-def]
+    operation = api_schema[path][method]
+    strategy = st.one_of(operation.as_strategy(GenerationMode.POSITIVE),
+                         operation.as_strategy(GenerationMode.NEGATIVE))
+
+    @given(case=strategy)
+    @settings(max_examples=30, deadline=None, derandomize=True, database=None,
+              suppress_health_check=list(HealthCheck))
+    def check(case) -> None:  # type: ignore[no-untyped-def]
+        case.call_and_validate(checks=[not_a_server_error, status_code_conformance, content_type_conformance,
+                                       response_schema_conformance, negative_data_rejection], timeout=60)
+
+    check()
