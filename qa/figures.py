@@ -127,15 +127,6 @@ def _horizon(doc: ParsedDocument, block: Block) -> int | None:
     return min(years) if years else None
 
 
-def _line_at(block: Block, offset: int) -> int:
-    line = block.start_line
-    for mark_offset, mark_line in block.marks:
-        if mark_offset <= offset:
-            line = mark_line
-        else:
-            break
-    return line
-
 
 def _clip_quote(text: str, start: int, end: int, lo: int, hi: int) -> str:
     """Whitespace-collapsed text[lo:hi], or a 300-character window around [start, end) of it."""
@@ -211,7 +202,7 @@ def _cell_line(doc: ParsedDocument, block: Block, cell: str) -> int:
     """Source line of a cell: the last line of the row that contains it (flattened PDF rows wrap)."""
     if block.marks:
         pos = block.text.rfind(cell)
-        return _line_at(block, pos) if pos >= 0 else block.start_line
+        return block.line_at(pos) if pos >= 0 else block.start_line
     for line_no in range(block.end_line, block.start_line - 1, -1):
         if 0 < line_no <= len(doc.lines) and cell in doc.lines[line_no - 1]:
             return line_no
@@ -844,7 +835,7 @@ def _prose_figure(ctx: _Context, cand: _Candidate, found: list[_Found]) -> _Foun
         doc_id=doc.doc_id,
         source=doc.source,
         section=ctx.block.section_path,
-        line=_line_at(ctx.block, m.start("num")),
+        line=ctx.block.line_at(m.start("num")),
         quote=_prose_quote(text, start, cand.end, (sent_start, sent_end)),
         province=doc.meta.province,
         column="",

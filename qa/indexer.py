@@ -23,8 +23,9 @@ from pathlib import Path
 import numpy as np
 
 from qa import store
+from qa.fsutil import file_sha256, fsync_dir
 from qa.ingest.chunking import chunk_document
-from qa.ingest.pipeline import SUPPORTED_SUFFIXES, file_sha256, parse_file
+from qa.ingest.pipeline import SUPPORTED_SUFFIXES, parse_file
 from qa.models import Chunk, IngestError, ParsedDocument
 from qa.retrieval.dense import build_faiss, save_faiss
 from qa.retrieval.lexical import LexicalIndex
@@ -244,7 +245,7 @@ def _write_generation(
         manifest = {"generation": generation_no, "embedding_model": settings.embedding_model,
                     "created": now, "chunks": len(ids)}
         (tmp / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=2), encoding="utf-8")
-        _fsync_dir(tmp)
+        fsync_dir(tmp)
         final = index_dir / f"gen-{generation_no:06d}"
         os.rename(tmp, final)
         _switch_current(index_dir, final)
@@ -348,7 +349,7 @@ def _switch_current(index_dir: Path, target: Path) -> None:
         tmp_link.unlink()
     tmp_link.symlink_to(target.name)
     os.replace(tmp_link, index_dir / CURRENT)  # atomic on POSIX
-    _fsync_dir(index_dir)
+    fsync_dir(index_dir)
 
 
 def _prune(index_dir: Path, keep: set[str]) -> None:
@@ -361,11 +362,3 @@ def _prune(index_dir: Path, keep: set[str]) -> None:
 def _remove_stale_temp(index_dir: Path) -> None:
     for tmp in index_dir.glob(".tmp-*"):
         shutil.rmtree(tmp, ignore_errors=True)
-
-
-def _fsync_dir(path: Path) -> None:
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)

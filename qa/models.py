@@ -54,6 +54,15 @@ class Block:
     def section_path(self) -> str:
         return SECTION_SEP.join(self.section)
 
+    def line_at(self, offset: int) -> int:
+        """The source line that holds character ``offset`` of ``text``."""
+        line = self.start_line
+        for mark_offset, mark_line in self.marks:
+            if mark_offset > offset:
+                break
+            line = mark_line
+        return line
+
 
 @dataclass(slots=True)
 class DocumentMeta:

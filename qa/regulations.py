@@ -234,15 +234,6 @@ def _subject(rest: str, next_start: int, next_end: int) -> str | None:
     return subject
 
 
-def _line_at(block: Block, offset: int) -> int:
-    line = block.start_line
-    for mark_offset, mark_line in block.marks:
-        if mark_offset <= offset:
-            line = mark_line
-        else:
-            break
-    return line
-
 
 def _quote(text: str, start: int, end: int) -> str:
     """The sentence around [start, end), whitespace-collapsed, at most 300 characters."""
@@ -324,7 +315,7 @@ def _block_mentions(doc: ParsedDocument, blocks: list[Block], index: int) -> lis
                 doc_id=doc.doc_id,
                 source=doc.source,
                 section=block.section_path,
-                line=_line_at(block, m.start()),
+                line=block.line_at(m.start()),
                 quote=_quote(text, m.start(), m.end()),
                 province=doc.meta.province,
             )

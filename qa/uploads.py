@@ -24,6 +24,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import BinaryIO
 
+from qa.fsutil import file_sha256, fsync_dir
 from qa.ingest.loaders import check_content_type, decode_text  # the indexer's own rules
 from qa.ingest.pipeline import SUPPORTED_SUFFIXES, doc_id_for
 from qa.models import IngestError
@@ -133,7 +134,7 @@ class Corpus:
                 except FileExistsError:
                     continue
                 staged.discard()
-                _fsync_dir(self.dir)
+                fsync_dir(self.dir)
                 return candidate
         raise UploadError(409, f"Đã có quá nhiều tệp tên «{name}».")
 
@@ -142,7 +143,7 @@ class Corpus:
         if staged.sha256 in indexed:
             return indexed[staged.sha256]
         for path in self._files():
-            if path.stat().st_size == staged.size and _sha256(path) == staged.sha256:
+            if path.stat().st_size == staged.size and file_sha256(path) == staged.sha256:
                 return doc_id_for(path.name), path.name
         return None
 
@@ -177,19 +178,3 @@ class Corpus:
 
     def names(self) -> set[str]:
         return {p.name for p in self._files()}
-
-
-def _sha256(path: Path) -> str:
-    h = hashlib.sha256()
-    with path.open("rb") as f:
-        while block := f.read(_BLOCK):
-            h.update(block)
-    return h.hexdigest()
-
-
-def _fsync_dir(path: Path) -> None:
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)

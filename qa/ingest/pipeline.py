@@ -6,6 +6,7 @@ import hashlib
 import re
 from pathlib import Path
 
+from qa.fsutil import file_sha256
 from qa.ingest.chunking import chunk_document
 from qa.ingest.loaders import load_file
 from qa.ingest.metadata import apply_sidecar, detect_metadata
@@ -46,14 +47,6 @@ def parse_loaded(loaded: LoadedText, source: str, sha256: str, path: Path | None
         sections=structure.sections,
         dropped_lines=structure.dropped_lines,
     )
-
-
-def file_sha256(path: Path) -> str:
-    h = hashlib.sha256()
-    with path.open("rb") as f:
-        for block in iter(lambda: f.read(1 << 20), b""):
-            h.update(block)
-    return h.hexdigest()
 
 
 def parse_file(path: Path, max_bytes: int) -> ParsedDocument:
