@@ -384,8 +384,8 @@ class Answerer:
 
     def _chunk_of(self, m: RegulationMention) -> int | None:
         best = None
-        for c in self.engine.chunks.values():
-            if c.doc_id == m.doc_id and c.start_line <= m.line <= c.end_line:
+        for c in self.engine.doc_chunks.get(m.doc_id, []):
+            if c.start_line <= m.line <= c.end_line:
                 if c.kind == "text":
                     return c.chunk_id
                 best = c.chunk_id

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -62,6 +61,9 @@ class Engine:
             self.doc_rows[row["doc_id"]] = dict(row)
         rows = self.conn.execute("SELECT * FROM chunks").fetchall()
         self.chunks: dict[int, Chunk] = {r["chunk_id"]: store.row_to_chunk(r) for r in rows}
+        self.doc_chunks: dict[str, list[Chunk]] = {}  # per document, in line order
+        for chunk in sorted(self.chunks.values(), key=lambda c: (c.start_line, c.end_line)):
+            self.doc_chunks.setdefault(chunk.doc_id, []).append(chunk)
         self.lexical = LexicalIndex.load(self.generation / "lexical")
         self.faiss = load_faiss(self.generation / "vectors.faiss")
         self.chunk_doc = np.array([self.chunks[int(c)].doc_id for c in self.lexical.ids], dtype=object)
@@ -69,19 +71,17 @@ class Engine:
         self.regulations: list[RegulationMention] = store.load_regulations(self.conn)
         self.fusion = FusionParams()
         self._embedder = None
-        self._embed_lock = threading.Lock()
 
     # ------------------------------------------------------------------ embedding
 
     def embed_query(self, text: str) -> np.ndarray:
         from qa.embeddings.model import embed_queries, load_embedder
 
-        with self._embed_lock:  # torch modules are not re-entrant across threads
-            if self._embedder is None:
-                self._embedder = load_embedder(
-                    self.settings.embedding_model, self.settings.cache_dir, self.settings.embedding_backend
-                )
-            return embed_queries(self._embedder, [text])[0]
+        if self._embedder is None:  # load_embedder itself loads a model once per process
+            self._embedder = load_embedder(
+                self.settings.embedding_model, self.settings.cache_dir, self.settings.embedding_backend
+            )
+        return embed_queries(self._embedder, [text])[0]
 
     # ------------------------------------------------------------------ filters
 

@@ -46,9 +46,6 @@ class Live:
 class LiveIndex:
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
-        # One model object serves queries (every Engine) and background builds; its fast tokenizer
-        # is not re-entrant ("Already borrowed"), so all of them share this lock.
-        self.embed_lock = threading.Lock()
         self._swap_lock = threading.Lock()
         self._live: Live | None = None
         self.problem: str = NO_INDEX  # why nothing is served, when nothing is
@@ -70,7 +67,6 @@ class LiveIndex:
     def reload(self) -> Live:
         """Open the generation `index/current` points at and swap it in (one assignment)."""
         engine = Engine(self.settings)
-        engine._embed_lock = self.embed_lock  # see __init__: one lock per model, not per Engine
         engine.embed_query("khởi động")  # load the model now, not in the first question's latency
         live = Live(engine, Answerer(engine), build_registry(engine.regulations),
                     dict(Counter(c.doc_id for c in engine.chunks.values())))
@@ -91,8 +87,7 @@ class LiveIndex:
             model = load_embedder(s.embedding_model, s.cache_dir, s.embedding_backend)
             parts = []
             for start in range(0, len(texts), batch):
-                with self.embed_lock:
-                    parts.append(embed_passages(model, texts[start:start + batch], batch_size=batch))
+                parts.append(embed_passages(model, texts[start:start + batch], batch_size=batch))
             return np.concatenate(parts) if parts else embed_passages(model, [])
 
         return embed

@@ -26,6 +26,7 @@ BACKENDS = ("torch", "onnx", "onnx-int8")
 
 _models: dict[tuple[str, str], SentenceTransformer | OnnxEmbedder] = {}
 _lock = threading.Lock()
+_encode_locks: dict[int, threading.Lock] = {}  # by id() of a model kept alive in _models
 _warned: set[tuple[int | str, str | None]] = set()
 
 
@@ -99,14 +100,22 @@ def _encode(
             _warned.add((id(model), prompt_name))
             logger.warning("model has no %r prompt; embedding the raw text", prompt_name)
         prompt_name = None
-    emb = model.encode(
-        _nfc(texts),
-        prompt_name=prompt_name,
-        convert_to_numpy=True,
-        normalize_embeddings=True,
-        **kwargs,
-    )
+    # One encode at a time per model: its tokenizer is not safe across threads (API queries and a
+    # background ingest share the model). Callers that embed much pass small batches to interleave.
+    with _model_lock(model):
+        emb = model.encode(
+            _nfc(texts),
+            prompt_name=prompt_name,
+            convert_to_numpy=True,
+            normalize_embeddings=True,
+            **kwargs,
+        )
     return np.ascontiguousarray(emb, dtype=np.float32)
+
+
+def _model_lock(model: object) -> threading.Lock:
+    with _lock:
+        return _encode_locks.setdefault(id(model), threading.Lock())
 
 
 def embed_passages(
