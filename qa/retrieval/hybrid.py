@@ -15,8 +15,8 @@ import numpy as np
 @dataclass(slots=True)
 class FusionParams:
     lexical_weight: float = 1.0
-    dense_weight: float = 0.4
-    rrf_k: float = 10.0
+    dense_weight: float = 0.5
+    rrf_k: float = 5.0
     depth: int = 100  # how deep each ranking is read
 
 
