@@ -104,3 +104,23 @@ def test_dev_set_targets(answerer):
     assert overall["hit@5"] >= 0.90 and overall["hit@1"] >= 0.70
     assert overall["figure@1"] >= 0.75
     assert overall["abstention"] >= 2 / 3 and overall["false_abstention"] <= 0.10
+
+
+@pytest.mark.parametrize("question,value,year,kind", [
+    ("Tuổi thọ trung bình Hậu Giang năm 2023?", 75, 2023, "actual"),  # names an indicator, no "bao nhiêu"
+    ("Dân số trung bình Bắc Giang năm 2024 theo kế hoạch?", 1_950_000, 2024, "plan"),
+    ("Số giường bệnh trên 10.000 dân ở Phủ Lý năm 2022?", 24, 2022, "plan"),  # Phủ Lý implies Hà Nam
+    ("Tỷ lệ người dân hài lòng với dịch vụ y tế Kiên Giang mục tiêu 2030?", 90, 2030, "target"),
+])
+def test_figures_beyond_the_dev_set(answerer, question, value, year, kind):
+    r = answerer.ask(question)
+    assert not r["abstained"]
+    top = r["figures"][0]
+    assert (top["value"], top["year"], top["kind"]) == (value, year, kind)
+
+
+def test_comparison_of_two_provinces_in_two_years(answerer):
+    r = answerer.ask("Số bác sĩ trên 10.000 dân: Bắc Giang năm 2024 so với Hà Nam năm 2022?")
+    assert [(f["province"], f["value"], f["year"]) for f in r["figures"][:2]] == [
+        ("Bắc Giang", 12.5, 2024), ("Hà Nam", 8.3, 2022)]
+    assert "Bắc Giang (2024) cao hơn Hà Nam (2022)" in r["answer"]
