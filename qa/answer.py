@@ -17,6 +17,7 @@ from typing import Any
 from qa.engine import Engine, Filters, Hit
 from qa.models import Figure, RegulationMention
 from qa.query import ABBREVIATIONS, ParsedQuestion, parse_question
+from qa.retrieval.hybrid import Ranked
 from qa.retrieval.tokenize import canonical_syllable, normalize_so_hieu, synonym_words
 from qa.text import collapse_ws, fold, nfc, strip_tags
 
@@ -144,8 +145,7 @@ class Answerer:
             if not before.years:
                 merged += f" năm {current.years[0]}"
         if current.kind and current.kind != before.kind:
-            merged += " " + {"plan": "kế hoạch", "actual": "thực hiện", "estimate": "ước thực hiện",
-                             "target": "mục tiêu"}[current.kind]
+            merged += " " + KIND_LABEL[current.kind]
         return merged
 
     # ------------------------------------------------------------------ retrieval helpers
@@ -251,7 +251,8 @@ class Answerer:
         confidence = min(1.0, 0.5 * match + 0.5 * max(chunk_cov, match))
         return self._response(answer, False, confidence, order[:top_k], figures, {0: figure.quote})
 
-    def _passage_from(self, pq, hits, terms, top_k, t0, timings) -> dict[str, Any]:  # type: ignore[no-untyped-def]
+    def _passage_from(self, pq: ParsedQuestion, hits: list[Hit], terms: dict[str, float], top_k: int, t0: float,
+                      timings: dict[str, float]) -> dict[str, Any]:
         best = self._best_sentences(terms, hits, 1)
         if not best:
             return self._abstain(pq, hits, None, t0, timings)
@@ -613,9 +614,8 @@ def _year_query(pq: ParsedQuestion) -> str:
     return text
 
 
-def _fake_rank(chunk_id: int):  # type: ignore[no-untyped-def]
-    from qa.retrieval.hybrid import Ranked
-
+def _fake_rank(chunk_id: int) -> Ranked:
+    """A citation added by the answer step (not by retrieval) has no ranks."""
     return Ranked(chunk_id, 0.0, None, None, None, None)
 
 
