@@ -15,6 +15,7 @@ from functools import lru_cache
 from typing import Any
 
 from qa.engine import Engine, Filters, Hit
+from qa.ingest.chunking import chunk_holding
 from qa.models import Figure, RegulationMention
 from qa.query import ABBREVIATIONS, ParsedQuestion, parse_question
 from qa.retrieval.hybrid import Ranked
@@ -384,13 +385,7 @@ class Answerer:
         return [s for s in scored if s[1] >= 0.45]
 
     def _chunk_of(self, m: RegulationMention) -> int | None:
-        best = None
-        for c in self.engine.doc_chunks.get(m.doc_id, []):
-            if c.start_line <= m.line <= c.end_line:
-                if c.kind == "text":
-                    return c.chunk_id
-                best = c.chunk_id
-        return best
+        return chunk_holding(self.engine.doc_chunks.get(m.doc_id, []), m.line, prefer="text")
 
     def _compare(self, pq: ParsedQuestion, filters: Filters, top_k: int, timings: dict[str, float]) -> dict[str, Any]:
         t0 = time.perf_counter()

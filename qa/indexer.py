@@ -24,7 +24,7 @@ import numpy as np
 
 from qa import store
 from qa.fsutil import file_sha256, fsync_dir
-from qa.ingest.chunking import chunk_document
+from qa.ingest.chunking import chunk_document, chunk_holding
 from qa.ingest.pipeline import SUPPORTED_SUFFIXES, parse_file
 from qa.models import Chunk, IngestError, ParsedDocument
 from qa.retrieval.dense import build_faiss, save_faiss
@@ -206,7 +206,7 @@ def _write_generation(
             store.write_chunks(conn, chunks)
             figures = extract_figures(doc)
             for f in figures:
-                f.chunk_id = _chunk_for_line(chunks, f.line)
+                f.chunk_id = chunk_holding(chunks, f.line, prefer="table_row")
             store.write_figures(conn, figures)
             store.write_regulations(conn, extract_regulations(doc))
             n_figures[doc.source] = len(figures)
@@ -276,16 +276,6 @@ def _vectors(rows: list[sqlite3.Row], chunks: list[Chunk], ids: np.ndarray, old:
         out[todo] = new_vectors
     return out
 
-
-def _chunk_for_line(chunks: list[Chunk], line: int) -> int | None:
-    """The chunk that holds a line; table rows first, they are the precise citation."""
-    best = None
-    for c in chunks:
-        if c.start_line <= line <= c.end_line:
-            if c.kind == "table_row":
-                return c.chunk_id
-            best = best or c.chunk_id
-    return best
 
 
 class _OldGeneration:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import bisect
 import hashlib
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from langchain_text_splitters import RecursiveCharacterTextSplitter
@@ -59,6 +60,20 @@ def _table_context(block: Block) -> str:
     if row.group:
         parts.append(row.group)
     return "\n".join(p for p in parts if p)
+
+
+def chunk_holding(chunks: Iterable[Chunk], line: int, prefer: str) -> int | None:
+    """Id of a chunk whose lines hold ``line``, one of kind ``prefer`` when there is one.
+
+    Figures prefer their table row (the precise citation); regulation mentions prefer the prose around them.
+    """
+    fallback = None
+    for c in chunks:
+        if c.start_line <= line <= c.end_line:
+            if c.kind == prefer:
+                return c.chunk_id
+            fallback = fallback if fallback is not None else c.chunk_id
+    return fallback
 
 
 def chunk_document(doc: ParsedDocument, size: int = 1000, overlap: int = 150) -> list[Chunk]:
