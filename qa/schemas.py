@@ -89,19 +89,24 @@ class FigureOut(_Out):
     citation: int | None = Field(None, description="Số thứ tự trích dẫn chứa số liệu (null nếu không có)")
 
 
-class CitationOut(_Out):
-    id: int
+class _PassageOut(_Out):
+    """A chunk as cited or found: where it comes from and its text."""
+
     doc_id: str
     source: str
     title: str | None
     province: str | None
     section: str | None
     text: str
-    quote: str
     start_line: int
     end_line: int
     page: int | None
     score: float
+
+
+class CitationOut(_PassageOut):
+    id: int
+    quote: str
 
 
 class AskResponse(_Out):
@@ -122,18 +127,8 @@ class AskResponse(_Out):
     timings_ms: dict[str, float]
 
 
-class SearchHit(_Out):
+class SearchHit(_PassageOut):
     chunk_id: int
-    doc_id: str
-    source: str
-    title: str | None
-    province: str | None
-    section: str | None
-    text: str
-    start_line: int
-    end_line: int
-    page: int | None
-    score: float
     lexical_rank: int | None
     dense_rank: int | None
 
