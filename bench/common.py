@@ -28,7 +28,7 @@ import numpy as np
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))  # runnable without installing the package
 
-from qa.indexer import Embedder, build, current_generation  # noqa: E402
+from qa.index.build import Embedder, build, current_generation  # noqa: E402
 from qa.settings import Settings  # noqa: E402
 
 logging.getLogger("bm25s").setLevel(logging.WARNING)  # bm25s sets DEBUG on import; a root handler then prints it

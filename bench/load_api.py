@@ -1,6 +1,6 @@
 """Load test of POST /ask over HTTP: requests/s and latency percentiles at several concurrency levels.
 
-Starts its own API server (one uvicorn process, `qa.api:create_app`) on a free 127.0.0.1 port over
+Starts its own API server (one uvicorn process, `qa.api.app:create_app`) on a free 127.0.0.1 port over
 its own index of the real corpus (bench/out/index-api, product settings, built if missing: the other
 benchmarks' index may hold vectors of another embedding backend), then drives it with an
 asyncio httpx client: a warm-up round, then N requests per concurrency level, cycling through a fixed
@@ -47,7 +47,7 @@ def start_server(index_dir: Path, port: int, threads: str) -> subprocess.Popen[b
     env.pop("OMP_NUM_THREADS", None)
     if threads != "default":
         env["OMP_NUM_THREADS"] = threads  # torch reads it for its intra-op thread pool
-    cmd = [sys.executable, "-m", "uvicorn", "qa.api:create_app", "--factory", "--host", "127.0.0.1",
+    cmd = [sys.executable, "-m", "uvicorn", "qa.api.app:create_app", "--factory", "--host", "127.0.0.1",
            "--port", str(port), "--log-level", "warning", "--no-access-log"]
     return subprocess.Popen(cmd, cwd=common.ROOT, env=env)
 
@@ -139,7 +139,7 @@ load average {load} at the start, {load_end} at the end (other work on the machi
 
 Command: `{command}`
 
-One uvicorn process (`qa.api:create_app`, one worker) per torch-thread setting, over the real corpus index
+One uvicorn process (`qa.api.app:create_app`, one worker) per torch-thread setting, over the real corpus index
 ({h['documents']} documents, {h['chunks']} chunks, embedding backend {result['backend']}) on 127.0.0.1. An asyncio
 httpx client sends `POST /ask` (top_k 5), cycling through the first {result['questions']} questions of
 eval/dev.jsonl, {result['requests']} requests per concurrency level after one warm-up round. *torch threads*:

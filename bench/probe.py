@@ -26,8 +26,8 @@ def rss_mb() -> float:
 
 
 def probe(index_dir: Path, backend: str | None, runs: int, search: bool) -> dict[str, Any]:
-    from qa.answer import Answerer
-    from qa.engine import Engine
+    from qa.answer.answerer import Answerer
+    from qa.retrieval.engine import Engine
 
     overrides = {"embedding_backend": backend} if backend else {}
     settings = common.bench_settings(index_dir, **overrides)

@@ -107,8 +107,8 @@ HAS_ANSWER_LAYER = {"system"}
 
 
 def run(k: int, index_dir: Path) -> dict[str, Any]:
-    from qa.answer import Answerer
-    from qa.engine import Engine
+    from qa.answer.answerer import Answerer
+    from qa.retrieval.engine import Engine
 
     settings = common.bench_settings(index_dir)
     common.ensure_index(settings)

@@ -9,16 +9,16 @@ replaced by four other provinces of qa/data/gazetteer.json (59 others: at 100x e
 copies) and a file name of its own (distinct doc ids). Its vectors are NOT re-embedded: each copied chunk
 gets the 1x vector of the chunk at the same line of the original, plus N(0, 0.01²) noise per dimension
 (cosine ≈ 0.98 to the original) and re-normalised; copy 0 keeps the real vectors. The index is then
-built by qa.indexer.build as usual (store, figures, BM25, FAISS with QA_FAISS_INDEX=auto). Each size is
+built by qa.index.build.build as usual (store, figures, BM25, FAISS with QA_FAISS_INDEX=auto). Each size is
 served by bench/probe.py in a fresh process: /ask p50/p95 warm over the 40 dev questions (median of
 --runs runs) and peak RSS.
 
 1,000,000 chunks (--million): synthetic 384-d vectors around the real chunk vectors (5,000 centres =
 real vector + noise; points = centre + noise, cosine to the centre ≈ 0.9), 100 queries (the 40 dev
-question embeddings + 60 held-out points). Each index is qa.retrieval.dense.build_faiss(kind) with the
-product's parameters, searched one query at a time through qa.retrieval.dense.search (as the engine
+question embeddings + 60 held-out points). Each index is qa.index.dense.build_faiss(kind) with the
+product's parameters, searched one query at a time through qa.index.dense.search (as the engine
 does); recall@10 against exact search; RAM = RSS growth while the index is held. BM25: 1M synthetic
-documents made of the real chunks' tokens (qa.retrieval.tokenize; each document keeps ~70% of one real
+documents made of the real chunks' tokens (qa.vn.tokens; each document keeps ~70% of one real
 chunk's distinct tokens plus 8 random vocabulary tokens); the bm25s score matrix is computed with numpy
 using bm25s's formulas (checked equal to bm25s.index on 3,000 documents) because bm25s.index's
 per-document Python loop would take most of an hour; queries go through bm25s.get_scores + the engine's
@@ -42,8 +42,8 @@ import common  # first party-ish: sets HF_HUB_OFFLINE and sys.path before any Hu
 import numpy as np
 import psutil
 
-from qa.indexer import build, passage_text
-from qa.retrieval.dense import HNSW_EF_SEARCH
+from qa.index.build import build, passage_text
+from qa.index.dense import HNSW_EF_SEARCH
 from qa.settings import Settings
 
 SCALE = common.OUT / "scale"
@@ -88,7 +88,7 @@ def make_corpus(k: int, dest: Path) -> None:
 
 def copied_vectors(settings: Settings, corpus: Path, generation: Path) -> dict[str, np.ndarray]:
     """Passage text -> vector for every chunk of the copies: the original chunk's vector at that line + noise."""
-    from qa import store
+    from qa.index import store
     from qa.ingest.chunking import chunk_document
     from qa.ingest.pipeline import parse_file
 
@@ -160,7 +160,7 @@ def faiss_million(base_gen: Path, n: int, runs: int, settings: Settings, kinds: 
 
     from qa.embeddings.model import embed_queries, load_embedder
     from qa.evaluation import load_questions
-    from qa.retrieval.dense import build_faiss, search
+    from qa.index.dense import build_faiss, search
 
     base = np.load(base_gen / "vectors.npy")
     vectors, held_out = synthetic_vectors(base, n)
@@ -251,7 +251,7 @@ def _bm25_matrix(docs_tok: np.ndarray, docs_tf: np.ndarray, doc_len: np.ndarray,
 def synthetic_docs(base_texts: list[str], n: int, seed: int = 0) -> tuple[dict[str, int], np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     from collections import Counter
 
-    from qa.retrieval.tokenize import tokenize
+    from qa.vn.tokens import tokenize
 
     vocab: dict[str, int] = {}
     chunk_tok, chunk_tf, chunk_len = [], [], []
@@ -281,8 +281,8 @@ def bm25_million(base_texts: list[str], n: int, runs: int) -> dict[str, Any]:
     import bm25s
 
     from qa.evaluation import load_questions
-    from qa.retrieval.hybrid import top_positions
-    from qa.retrieval.tokenize import tokenize
+    from qa.retrieval.fusion import top_positions
+    from qa.vn.tokens import tokenize
 
     t0 = time.perf_counter()
     vocab, tok, tf, lens, indptr = synthetic_docs(base_texts, n)

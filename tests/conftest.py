@@ -45,8 +45,8 @@ def embed(settings_factory):
 
 @pytest.fixture(scope="session")
 def engine(settings_factory, embed):
-    from qa.engine import Engine
-    from qa.indexer import build
+    from qa.index.build import build
+    from qa.retrieval.engine import Engine
 
     s = settings_factory()
     build(s, embed=embed)
@@ -55,6 +55,6 @@ def engine(settings_factory, embed):
 
 @pytest.fixture(scope="session")
 def answerer(engine):
-    from qa.answer import Answerer
+    from qa.answer.answerer import Answerer
 
     return Answerer(engine)

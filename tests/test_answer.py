@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from qa.engine import Filters
-from qa.text import parse_vn_number
+from qa.retrieval.engine import Filters
+from qa.vn.text import parse_vn_number
 
 pytestmark = pytest.mark.slow
 
@@ -37,7 +37,7 @@ def test_accentless_and_typo_questions(answerer):
 
 
 def test_province_implied_by_district(answerer):
-    from qa.query import parse_question
+    from qa.answer.understand import parse_question
 
     q = "Vì sao TTYT thành phố Vị Thanh không đạt mức độ tự chủ được giao năm 2023?"
     assert parse_question(q, answerer.engine.provinces()).provinces == ["Hậu Giang"]

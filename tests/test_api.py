@@ -35,7 +35,7 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
-from qa.api import create_app
+from qa.api.app import create_app
 from qa.settings import Settings
 
 pytestmark = pytest.mark.slow

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import pytest
 
-from qa.figures import extract_figures, find_figures
-from qa.text import fold
+from qa.extract.figures import extract_figures, find_figures
+from qa.vn.text import fold
 
 
 @pytest.fixture(scope="module")

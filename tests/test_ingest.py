@@ -7,7 +7,7 @@ import unicodedata
 import pytest
 
 from qa.ingest.chunking import chunk_document
-from qa.text import evidence_form
+from qa.vn.text import evidence_form
 
 
 def rows(doc):

@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from qa.regulations import build_registry, extract_regulations, find_regulations, normalize_number
+from qa.extract.regulations import build_registry, extract_regulations, find_regulations, normalize_number
 
 
 @pytest.fixture(scope="module")

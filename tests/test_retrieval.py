@@ -12,9 +12,9 @@ from pathlib import Path
 
 import pytest
 
-from qa.engine import Engine, Filters, ModelMismatchError
-from qa.indexer import build, current_generation
-from qa.text import evidence_form
+from qa.index.build import build, current_generation
+from qa.retrieval.engine import Engine, Filters, ModelMismatchError
+from qa.vn.text import evidence_form
 
 pytestmark = pytest.mark.slow
 

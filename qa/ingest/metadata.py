@@ -11,9 +11,9 @@ import re
 from collections import Counter
 from pathlib import Path
 
-from qa.gazetteer import load_gazetteer
 from qa.models import Block, DocumentMeta
-from qa.text import collapse_ws, fold
+from qa.vn.gazetteer import load_gazetteer
+from qa.vn.text import collapse_ws, fold
 
 _KINDS = {
     "ke hoach": "Kế hoạch",

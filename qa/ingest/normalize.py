@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from qa.text import nfc, strip_tags
+from qa.vn.text import nfc, strip_tags
 
 _PAGE_NUMBER_RE = re.compile(r"\s*(?:-\s*)?\d{1,4}(?:\s*-)?\s*")
 _TERMINAL = (".", ":", ";", "!", "?", "…")

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from qa.ingest.normalize import ends_sentence, is_hard_wrapped, looks_like_page_number
 from qa.ingest.tables import ParsedTable
 from qa.models import Block
-from qa.text import fold
+from qa.vn.text import fold
 
 _PART = re.compile(r"^Phần\s+(?:thứ\s+\w+|[IVXLC]+\b)", re.I)
 _APPENDIX = re.compile(r"^Phụ\s+lục\b", re.I)

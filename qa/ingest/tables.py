@@ -10,7 +10,7 @@ import re
 from dataclasses import dataclass, field
 
 from qa.models import TableRow
-from qa.text import collapse_ws, fold
+from qa.vn.text import collapse_ws, fold
 
 _LABEL_COL = re.compile(r"^(chi tieu|noi dung|ten\b|chi so)", re.I)
 _UNIT_COL = re.compile(r"^(dvt|dv tinh|don vi)", re.I)

@@ -11,15 +11,11 @@ from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile as StarletteUploadFile
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from qa.answer import figure_dict
-from qa.api_deps import Services, get_live, get_services, require_write_key
-from qa.engine import Filters, Hit
-from qa.figures import find_figures
-from qa.ingest.pipeline import doc_id_for
-from qa.jobs import Job
-from qa.live import Live
-from qa.regulations import find_regulations
-from qa.schemas import (
+from qa.answer.answerer import figure_dict
+from qa.api.deps import Services, get_live, get_services, require_write_key
+from qa.api.jobs import Job
+from qa.api.live import Live
+from qa.api.schemas import (
     AskRequest,
     AskResponse,
     DocumentAccepted,
@@ -35,7 +31,11 @@ from qa.schemas import (
     SearchRequest,
     SearchResponse,
 )
-from qa.uploads import check_content, safe_name
+from qa.api.uploads import check_content, safe_name
+from qa.extract.figures import find_figures
+from qa.extract.regulations import find_regulations
+from qa.ingest.pipeline import doc_id_for
+from qa.retrieval.engine import Filters, Hit
 
 
 def error_responses(*codes: int) -> dict[int | str, dict[str, Any]]:

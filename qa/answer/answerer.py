@@ -14,13 +14,13 @@ from dataclasses import asdict, dataclass
 from functools import lru_cache
 from typing import Any
 
-from qa.engine import Engine, Filters, Hit
+from qa.answer.understand import ABBREVIATIONS, ParsedQuestion, parse_question
 from qa.ingest.chunking import chunk_holding
 from qa.models import Figure, RegulationMention
-from qa.query import ABBREVIATIONS, ParsedQuestion, parse_question
-from qa.retrieval.hybrid import Ranked
-from qa.retrieval.tokenize import canonical_syllable, normalize_so_hieu, synonym_words
-from qa.text import collapse_ws, fold, nfc, strip_tags
+from qa.retrieval.engine import Engine, Filters, Hit
+from qa.retrieval.fusion import Ranked
+from qa.vn.text import collapse_ws, fold, nfc, strip_tags
+from qa.vn.tokens import canonical_syllable, normalize_so_hieu, synonym_words
 
 # Words that carry no topic: question words, glue, and cue words handled elsewhere. Accented, because
 # folding merges stop words with content words ("vì"/"vị", "từ"/"tự", "mức"/"mực").

@@ -7,7 +7,7 @@ from pathlib import Path
 import bm25s
 import numpy as np
 
-from qa.retrieval.tokenize import tokenize
+from qa.vn.tokens import tokenize
 
 
 class LexicalIndex:

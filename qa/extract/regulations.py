@@ -15,7 +15,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from qa.models import Block, ParsedDocument, RegulationMention
-from qa.text import collapse_ws, fold, nfc
+from qa.vn.text import collapse_ws, fold, nfc
 
 # A code part ("QĐ", "UBND", "TTg", "QH15"); Vietnamese codes start with a capital.
 _CODE = r"[A-ZĐ][A-Za-zĐđ0-9]*"

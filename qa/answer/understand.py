@@ -8,9 +8,9 @@ from dataclasses import dataclass, field
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
-from qa.gazetteer import load_gazetteer
-from qa.retrieval.tokenize import SO_HIEU_RE, normalize_so_hieu
-from qa.text import fold, nfc
+from qa.vn.gazetteer import load_gazetteer
+from qa.vn.text import fold, nfc
+from qa.vn.tokens import SO_HIEU_RE, normalize_so_hieu
 
 _YEAR_RE = re.compile(r"(?<!\d)((?:19|20)\d\d)(?!\d)")
 _HALF_RE = re.compile(r"6\s*tháng\s*(?:đầu\s*)?(?:năm)?", re.I)

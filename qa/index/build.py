@@ -22,13 +22,13 @@ from pathlib import Path
 
 import numpy as np
 
-from qa import store
+from qa.index import store
 from qa.fsutil import file_sha256, fsync_dir
 from qa.ingest.chunking import chunk_document, chunk_holding
 from qa.ingest.pipeline import SUPPORTED_SUFFIXES, parse_file
 from qa.models import Chunk, IngestError, ParsedDocument
-from qa.retrieval.dense import build_faiss, save_faiss
-from qa.retrieval.lexical import LexicalIndex
+from qa.index.dense import build_faiss, save_faiss
+from qa.index.lexical import LexicalIndex
 from qa.settings import Settings
 
 CURRENT = "current"
@@ -189,8 +189,8 @@ def _write_generation(
     embed: Embedder | None,
     report: BuildReport,
 ) -> Path:
-    from qa.figures import extract_figures
-    from qa.regulations import extract_regulations
+    from qa.extract.figures import extract_figures
+    from qa.extract.regulations import extract_regulations
 
     index_dir = settings.index_dir
     tmp = Path(tempfile.mkdtemp(prefix=".tmp-", dir=index_dir))

@@ -22,9 +22,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from qa.extract.regulations import NUMBER_RE as _DOC_NUMBER_RE
 from qa.models import Block, Figure, FigureKind, ParsedDocument
-from qa.regulations import NUMBER_RE as _DOC_NUMBER_RE
-from qa.text import collapse_ws, fold, parse_vn_number
+from qa.vn.text import collapse_ws, fold, parse_vn_number
 
 _MAX_QUOTE = 300
 _CMP = {"<=": "≤", ">=": "≥", "≤": "≤", "≥": "≥", "<": "<", ">": ">"}

@@ -8,10 +8,10 @@ from dataclasses import dataclass
 from fastapi import Depends, HTTPException, Request, Security
 from fastapi.security import APIKeyHeader
 
-from qa.jobs import JobRunner
-from qa.live import Live, LiveIndex
+from qa.api.jobs import JobRunner
+from qa.api.live import Live, LiveIndex
+from qa.api.uploads import Corpus
 from qa.settings import Settings
-from qa.uploads import Corpus
 
 JSON_BODY_LIMIT = 64 * 1024  # JSON requests: a question, filters and a short history
 MULTIPART_SLACK = 64 * 1024  # multipart framing around an upload at the size limit

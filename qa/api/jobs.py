@@ -16,8 +16,8 @@ from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from typing import Any, Literal
 
-from qa.indexer import BuildReport, build
-from qa.live import LiveIndex
+from qa.api.live import LiveIndex
+from qa.index.build import BuildReport, build
 from qa.settings import Settings
 
 logger = logging.getLogger(__name__)

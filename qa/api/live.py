@@ -15,9 +15,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from qa.answer import Answerer
-from qa.engine import Engine, IndexMissingError, ModelMismatchError
-from qa.regulations import Regulation, build_registry
+from qa.answer.answerer import Answerer
+from qa.extract.regulations import Regulation, build_registry
+from qa.retrieval.engine import Engine, IndexMissingError, ModelMismatchError
 from qa.settings import Settings
 
 logger = logging.getLogger(__name__)

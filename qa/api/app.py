@@ -1,4 +1,4 @@
-"""FastAPI application: `create_app(settings)` (run with `qa serve` or `uvicorn qa.api:create_app --factory`).
+"""FastAPI application: `create_app(settings)` (run with `qa serve` or `uvicorn qa.api.app:create_app --factory`).
 
 The Engine/Answerer load once in the lifespan and reach the routes through dependencies
 (`qa/api_deps.py`); uploads and deletions sync the index in a background job and swap the new
@@ -20,13 +20,13 @@ from fastapi.responses import JSONResponse
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from qa.api_deps import JSON_BODY_LIMIT, MULTIPART_SLACK, Services, require_read_key, upload_limit
-from qa.api_routes import documents_router, error_responses, health_router, query_router, write_router
-from qa.body_limit import BodyLimitMiddleware
+from qa.api.deps import JSON_BODY_LIMIT, MULTIPART_SLACK, Services, require_read_key, upload_limit
+from qa.api.middleware import BodyLimitMiddleware
+from qa.api.routes import documents_router, error_responses, health_router, query_router, write_router
+from qa.api.uploads import UploadError
 from qa.settings import Settings, get_settings
-from qa.uploads import UploadError
 
-logger = logging.getLogger("qa.api")
+logger = logging.getLogger("qa.api.app")
 
 DESCRIPTION = """Hỏi đáp có trích dẫn trên kế hoạch, báo cáo y tế của các tỉnh.
 

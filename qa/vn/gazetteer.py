@@ -8,7 +8,7 @@ from collections import Counter
 from functools import lru_cache
 from importlib import resources
 
-from qa.text import fold
+from qa.vn.text import fold
 
 
 def _alternation(names: list[str]) -> re.Pattern[str]:

@@ -8,14 +8,14 @@ from pathlib import Path
 
 import numpy as np
 
-from qa import store
-from qa.indexer import current_generation
+from qa.index import store
+from qa.index.build import current_generation
+from qa.index.dense import load_faiss, search
+from qa.index.lexical import LexicalIndex
 from qa.models import Chunk, DocumentMeta, Figure, RegulationMention
-from qa.retrieval.dense import load_faiss, search
-from qa.retrieval.hybrid import FusionParams, Ranked, fuse, top_positions
-from qa.retrieval.lexical import LexicalIndex
+from qa.retrieval.fusion import FusionParams, Ranked, fuse, top_positions
 from qa.settings import Settings
-from qa.text import fold
+from qa.vn.text import fold
 
 
 class IndexMissingError(RuntimeError):

@@ -11,7 +11,7 @@ import re
 from functools import lru_cache
 from importlib import resources
 
-from qa.text import fold, nfc, strip_tags
+from qa.vn.text import fold, nfc, strip_tags
 
 # Document numbers stay whole: "2143/qđ-ubnd", "20-nq/tw", "12/2023/qđ-ubnd", "60/2021/nđ-cp".
 SO_HIEU_RE = re.compile(r"(?<![\w/])\d{1,5}(?:/\d{4})?[-/][A-Za-zĐđÐ][\wĐđ]*(?:[-/][\wĐđ]+)*", re.UNICODE)
