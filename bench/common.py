@@ -28,7 +28,8 @@ import numpy as np
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))  # runnable without installing the package
 
-from qa.index.build import Embedder, build, current_generation  # noqa: E402
+from qa.index.build import Embedder, build  # noqa: E402
+from qa.index.layout import current_generation  # noqa: E402
 from qa.settings import Settings  # noqa: E402
 
 logging.getLogger("bm25s").setLevel(logging.WARNING)  # bm25s sets DEBUG on import; a root handler then prints it
@@ -46,13 +47,10 @@ def bench_settings(index_dir: Path = BENCH_INDEX, **overrides: Any) -> Settings:
 
 
 def passage_embedder(settings: Settings, backend: str | None = None) -> Embedder:
-    from qa.embeddings.model import embed_passages, load_embedder
+    """The product's passage embedder, optionally with another backend."""
+    from qa.embeddings.model import passage_embedder as product_embedder
 
-    def embed(texts: list[str]) -> np.ndarray:  # loads the model only when something is to be embedded
-        model = load_embedder(settings.embedding_model, settings.cache_dir, backend or settings.embedding_backend)
-        return embed_passages(model, texts, batch_size=settings.embedding_batch_size)
-
-    return embed
+    return product_embedder(settings.model_copy(update={"embedding_backend": backend}) if backend else settings)
 
 
 def ensure_index(settings: Settings) -> Path:

@@ -34,9 +34,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))  # runnable without installing the package
 
-from qa.extract.figures import extract_figures, find_figures  # noqa: E402
+from qa.extract.figures import extract_figures  # noqa: E402
 from qa.ingest.pipeline import parse_file  # noqa: E402
 from qa.models import Figure, ParsedDocument  # noqa: E402
+from qa.retrieval.lookup import find_figures  # noqa: E402
 from qa.vn.text import fold, parse_vn_number  # noqa: E402
 
 # Hand-written: what each value column of each indicator table holds, read from the documents.

@@ -78,10 +78,11 @@ def conversion_and_export(settings: Settings, runs: int) -> dict[str, Any]:
 
 
 def ingest_stages(settings: Settings, runs: int) -> dict[str, Any]:
+    from qa.ingest.loaders import load_file
+
     from qa.extract.figures import extract_figures
     from qa.extract.regulations import extract_regulations
     from qa.ingest.chunking import chunk_document
-    from qa.ingest.loaders import load_file
     from qa.ingest.normalize import normalize_lines
     from qa.ingest.pipeline import file_sha256, parse_loaded
 

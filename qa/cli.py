@@ -23,22 +23,10 @@ err = Console(stderr=True)
 STATUS_VI = {"new": "mới", "changed": "cập nhật", "unchanged": "không đổi", "skipped": "bỏ qua", "removed": "đã xoá"}
 
 
-def _embedder():  # type: ignore[no-untyped-def]
-    """Embeds passages; the model loads on the first call, so an unchanged corpus costs nothing."""
-    from qa.embeddings.model import embed_passages, load_embedder
-
-    s = get_settings()
-
-    def embed(texts: list[str]):  # type: ignore[no-untyped-def]
-        model = load_embedder(s.embedding_model, s.cache_dir, s.embedding_backend)
-        return embed_passages(model, texts, batch_size=s.embedding_batch_size, show_progress=True)
-
-    return embed
-
-
 @app.command()
 def ingest(paths: Annotated[list[Path] | None, typer.Argument(help="Tệp hoặc thư mục (mặc định: corpus/)")] = None) -> None:
     """Lập chỉ mục tài liệu: thêm tệp mới, cập nhật tệp đổi, bỏ tệp đã xoá."""
+    from qa.embeddings.model import passage_embedder
     from qa.index.build import build
 
     settings = get_settings()
@@ -49,7 +37,7 @@ def ingest(paths: Annotated[list[Path] | None, typer.Argument(help="Tệp hoặc
         def tick(name: str, n: int, total: int) -> None:
             progress.update(task, total=total, completed=n - 1, description=name)
 
-        report = build(settings, paths or None, embed=_embedder(), progress=tick)
+        report = build(settings, paths or None, embed=passage_embedder(settings, show_progress=True), progress=tick)
     # One line per document, so the report reads the same in a terminal, a log or CI.
     for d in report.documents:
         if d.status == "skipped":
@@ -216,7 +204,7 @@ def figures(
 ) -> None:
     """Tra cứu số liệu đã trích xuất."""
     from qa.answer.answerer import KIND_LABEL
-    from qa.extract.figures import find_figures
+    from qa.retrieval.lookup import find_figures
 
     engine = _engine()
     found = find_figures(engine.figures, query or None, province, year, kind, limit)
@@ -235,7 +223,8 @@ def regulations(
     province: Annotated[str | None, typer.Option()] = None,
 ) -> None:
     """Tra cứu văn bản được viện dẫn theo số hiệu (vd 2143/QĐ-UBND) hoặc nội dung."""
-    from qa.extract.regulations import build_registry, find_regulations
+    from qa.extract.registry import build_registry
+    from qa.retrieval.lookup import find_regulations
     from qa.vn.tokens import SO_HIEU_RE
 
     engine = _engine()

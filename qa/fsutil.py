@@ -4,6 +4,10 @@ from __future__ import annotations
 
 import hashlib
 import os
+import shutil
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 
@@ -22,3 +26,32 @@ def file_sha256(path: Path) -> str:
         for block in iter(lambda: f.read(1 << 20), b""):
             h.update(block)
     return h.hexdigest()
+
+
+@contextmanager
+def staged_directory(dest: Path) -> Iterator[Path]:
+    """Build a directory aside and publish it at ``dest`` in one rename: the one atomic publish.
+
+    The block writes into a temporary sibling of ``dest``; when it ends without an error the sibling is
+    renamed onto ``dest`` (a previous ``dest`` is moved aside first, since a directory cannot be replaced
+    by rename), so ``dest`` is always absent, the old complete directory or the new complete one. On an
+    error, or when another process published ``dest`` first (``OSError`` from the rename), the sibling is
+    removed and the error raised. Leftovers of a killed process are named ``.<dest>.tmp-*``.
+    """
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{dest.name}.tmp-", dir=dest.parent))
+    try:
+        yield tmp
+        os.chmod(tmp, 0o755)  # mkdtemp creates 0700
+        fsync_dir(tmp)
+        if dest.exists():
+            old = Path(tempfile.mkdtemp(prefix=f".{dest.name}.old-", dir=dest.parent))
+            os.replace(dest, old / "previous")
+            os.replace(tmp, dest)
+            shutil.rmtree(old, ignore_errors=True)
+        else:
+            os.replace(tmp, dest)
+        fsync_dir(dest.parent)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise

@@ -36,11 +36,9 @@ def settings_factory(tmp_path_factory):
 
 @pytest.fixture(scope="session")
 def embed(settings_factory):
-    from qa.embeddings.model import embed_passages, load_embedder
+    from qa.embeddings.model import passage_embedder
 
-    s = settings_factory()
-    model = load_embedder(s.embedding_model, s.cache_dir)
-    return lambda texts: embed_passages(model, texts, batch_size=32)
+    return passage_embedder(settings_factory())
 
 
 @pytest.fixture(scope="session")

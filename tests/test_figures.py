@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import pytest
 
-from qa.extract.figures import extract_figures, find_figures
+from qa.extract.figures import extract_figures
+from qa.retrieval.lookup import find_figures
 from qa.vn.text import fold
 
 

@@ -21,8 +21,8 @@ from docgen import (
     make_pdf,
 )
 
+from qa.ingest.formats import load_file
 from qa.ingest.legacy_vn import VIETNAMESE_LETTERS, detect_legacy, from_unicode, to_unicode
-from qa.ingest.loaders import load_file
 from qa.models import IngestError
 
 CORPUS = Path(__file__).resolve().parent.parent / "corpus"

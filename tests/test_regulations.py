@@ -6,7 +6,10 @@ import re
 
 import pytest
 
-from qa.extract.regulations import build_registry, extract_regulations, find_regulations, normalize_number
+from qa.extract.registry import build_registry
+from qa.extract.regulations import extract_regulations
+from qa.retrieval.lookup import find_regulations
+from qa.vn.so_hieu import normalize_number
 
 
 @pytest.fixture(scope="module")

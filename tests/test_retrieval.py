@@ -12,7 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from qa.index.build import build, current_generation
+from qa.index.build import build
+from qa.index.layout import current_generation
 from qa.retrieval.engine import Engine, Filters, ModelMismatchError
 from qa.vn.text import evidence_form
 
@@ -139,7 +140,7 @@ def test_killed_ingest_leaves_previous_index_serving(tmp_path, settings_factory,
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
     # Kill it while it embeds: the new generation is still a temp directory then.
     deadline = time.time() + 120
-    while time.time() < deadline and not any(index.glob(".tmp-*")):
+    while time.time() < deadline and not any(index.glob(".gen-*.tmp-*")):
         time.sleep(0.2)
     time.sleep(1.0)
     os.killpg(proc.pid, signal.SIGKILL)

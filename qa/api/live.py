@@ -10,13 +10,11 @@ from __future__ import annotations
 import logging
 import threading
 from collections import Counter
-from collections.abc import Callable
 from dataclasses import dataclass
 
-import numpy as np
-
 from qa.answer.answerer import Answerer
-from qa.extract.regulations import Regulation, build_registry
+from qa.embeddings.model import PassageEmbedder, passage_embedder
+from qa.extract.registry import Regulation, build_registry
 from qa.retrieval.engine import Engine, IndexMissingError, ModelMismatchError
 from qa.settings import Settings
 
@@ -75,19 +73,7 @@ class LiveIndex:
         logger.info("serving index generation %s", live.generation)
         return live
 
-    def passage_embedder(self) -> Callable[[list[str]], np.ndarray]:
+    def passage_embedder(self) -> PassageEmbedder:
         """Embedding function for builds: small batches under the shared lock, so queries keep
         being answered while a large upload is embedded."""
-        from qa.embeddings.model import embed_passages, load_embedder
-
-        s = self.settings
-        batch = max(1, s.embedding_batch_size)
-
-        def embed(texts: list[str]) -> np.ndarray:
-            model = load_embedder(s.embedding_model, s.cache_dir, s.embedding_backend)
-            parts = []
-            for start in range(0, len(texts), batch):
-                parts.append(embed_passages(model, texts[start:start + batch], batch_size=batch))
-            return np.concatenate(parts) if parts else embed_passages(model, [])
-
-        return embed
+        return passage_embedder(self.settings, chunk=self.settings.embedding_batch_size)

@@ -25,7 +25,8 @@ from pathlib import Path
 from typing import BinaryIO
 
 from qa.fsutil import file_sha256, fsync_dir
-from qa.ingest.loaders import check_content_type, decode_text  # the indexer's own rules
+from qa.ingest.formats.checks import check_content_type
+from qa.ingest.formats.text import decode_text  # the indexer's own rules
 from qa.ingest.pipeline import SUPPORTED_SUFFIXES, doc_id_for
 from qa.models import IngestError
 

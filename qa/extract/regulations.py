@@ -1,32 +1,17 @@
-"""Registry of cited document numbers (số hiệu): who issued what, when, about what.
+"""Cited document numbers (số hiệu) with what can be read around them: kind, issuer, date, subject.
 
 Vietnamese administrative texts cite other documents as
 ``<kind> số <number> ngày <date> của <issuer> về việc <subject>``; each part is
-optional. ``extract_regulations`` finds every number with what can be read
-around it, ``build_registry`` merges the mentions of one number *within one
-province* (``12/2023/QĐ-UBND`` of Hậu Giang is not the one of Bắc Giang) and
-``find_regulations`` looks entries up by number or by subject words.
+optional. ``extract_regulations`` finds every number with what can be read around it.
 """
 
 from __future__ import annotations
 
 import re
-from collections import Counter
-from dataclasses import dataclass, field
 
 from qa.models import Block, ParsedDocument, RegulationMention
-from qa.vn.text import collapse_ws, fold, nfc
-
-# A code part ("QĐ", "UBND", "TTg", "QH15"); Vietnamese codes start with a capital.
-_CODE = r"[A-ZĐ][A-Za-zĐđ0-9]*"
-# Issuer codes sometimes typed after a space instead of a hyphen ("129/KH UBND").
-_SPACED_CODE = r"\s(?=(?:UBND|SYT|BYT|CP|TTg|HĐND|TU|TW)\b)"
-NUMBER_RE = re.compile(
-    # 2143/QĐ-UBND, 12/2023/QĐ-UBND, 60/2021/NĐ-CP, 99/2023/QH15, 05/2023/NĐ- CP
-    rf"(?<![\w/.,])\d{{1,5}}(?:/(?:19|20)\d{{2}})?/{_CODE}(?:(?:\s?-\s?|{_SPACED_CODE}){_CODE})*"
-    # 20-NQ/TW, 33-CTr/TU, 54 - CTr/TU, 18- NQ/TW (party documents put the kind before the slash)
-    rf"|(?<![\w/.,])\d{{1,5}}\s?-\s?{_CODE}\s?/\s?{_CODE}(?:-{_CODE})*"
-)
+from qa.vn.so_hieu import NUMBER_RE, normalize_number
+from qa.vn.text import collapse_ws, fold
 
 # Kind words as they precede a number, longest first so "Chương trình hành động" beats "Chương trình".
 _KIND_WORDS: list[tuple[str, str]] = [
@@ -93,60 +78,6 @@ _ISSUER_STOP = re.compile(
 _SENTENCE_END = re.compile(r"[.!?](?=\s+[A-ZĐÀ-Ỹ\-+*#(“\"]|\s*$)|;")
 _MAX_SUBJECT = 250
 _MAX_QUOTE = 300
-
-
-@dataclass
-class Regulation:
-    """One cited document of one province, merged over all its mentions.
-
-    Not slotted: callers may read it through ``vars(entry)`` like a dict.
-    """
-
-    number: str
-    province: str | None
-    kind: str | None
-    issuer: str | None
-    date: str | None
-    subject: str | None
-    mentions: list[RegulationMention] = field(default_factory=list)
-
-    @property
-    def key(self) -> str:
-        return number_key(self.number)
-
-    def as_dict(self) -> dict:
-        return {
-            "number": self.number,
-            "province": self.province,
-            "kind": self.kind,
-            "issuer": self.issuer,
-            "date": self.date,
-            "subject": self.subject,
-            "mentions": [
-                {
-                    "doc_id": m.doc_id,
-                    "source": m.source,
-                    "section": m.section,
-                    "line": m.line,
-                    "quote": m.quote,
-                }
-                for m in self.mentions
-            ],
-        }
-
-
-def normalize_number(raw: str) -> str:
-    """The number as written, without spaces and with the look-alike Ð fixed: '18- NQ/TW' -> '18-NQ/TW'."""
-    s = nfc(raw)
-    s = re.sub(r"\s*-\s*", "-", s)
-    s = re.sub(r"\s*/\s*", "/", s)
-    return re.sub(r"\s+", "-", s.strip())  # "129/KH UBND" -> "129/KH-UBND"
-
-
-def number_key(number: str) -> str:
-    """Comparison form: case, spaces, Ð/Đ and accents do not matter ('860/qd-syt' == '860/QĐ-SYT')."""
-    return fold(normalize_number(number)).replace(" ", "")
-
 
 def _kind_from_code(number: str) -> str | None:
     parts = [fold(p) for p in re.split(r"[-/]", number) if p and not p.isdigit()]
@@ -336,102 +267,3 @@ def extract_regulations(doc: ParsedDocument) -> list[RegulationMention]:
     return mentions
 
 
-def _most_common(values: list[str | None]) -> str | None:
-    present = [v for v in values if v]
-    if not present:
-        return None
-    counts = Counter(present)
-    # Most frequent; ties go to the longer (more informative) form, then the first seen.
-    return max(present, key=lambda v: (counts[v], len(v)))
-
-
-def _consensus(values: list[str | None]) -> str | None:
-    """The subject most mentions agree on: the one most others start with, then the longer.
-
-    "tăng cường công tác … trong tình hình mới" beats a mention that ran on into the citing sentence
-    ("… trong tình hình mới trên địa bàn tỉnh Kiên Giang, đề nghị …").
-    """
-    present = [v for v in values if v]
-    if not present:
-        return None
-    folded = [fold(v) for v in present]
-    support = {v: sum(f.startswith(fold(v)) for f in folded) for v in present}
-    return max(present, key=lambda v: (support[v], len(v)))
-
-
-def _fullest(values: list[str | None]) -> str | None:
-    """The issuer that completes most others: "UBND tỉnh Bắc Giang" over "UBND tỉnh"."""
-    present = [v for v in values if v]
-    if not present:
-        return None
-    folded = [fold(v) for v in present]
-    support = {v: sum(fold(v).startswith(f) for f in folded) for v in present}
-    return max(present, key=lambda v: (support[v], len(v)))
-
-
-def build_registry(mentions: list[RegulationMention]) -> list[Regulation]:
-    """Merge mentions into one entry per (number, province of the citing document)."""
-    groups: dict[tuple[str, str], list[RegulationMention]] = {}
-    for m in mentions:
-        key = (number_key(m.number), fold(m.province or ""))
-        groups.setdefault(key, []).append(m)
-    registry: list[Regulation] = []
-    for group in groups.values():
-        registry.append(
-            Regulation(
-                number=_most_common([m.number for m in group]) or group[0].number,
-                province=group[0].province,
-                kind=_most_common([m.kind for m in group]),
-                issuer=_fullest([m.issuer for m in group]),
-                date=_most_common([m.date for m in group]),
-                subject=_consensus([m.subject for m in group]),
-                mentions=list(group),
-            )
-        )
-    return registry
-
-
-_STOP_WORDS = {"ve", "viec", "cua", "cac", "va", "so", "theo", "nao", "gi", "la", "nhung", "duoc", "tai", "trong"}
-
-
-def _words(text: str) -> set[str]:
-    return {w for w in re.findall(r"[a-z0-9]+", fold(text)) if w not in _STOP_WORDS}
-
-
-def _number_matches(entry: Regulation, query: str) -> bool:
-    q = number_key(query)
-    key = entry.key
-    if q == key:
-        return True
-    if q.isdigit():
-        return re.split(r"[-/]", key, maxsplit=1)[0] == q
-    return len(q) >= 4 and q in key
-
-
-def find_regulations(
-    registry: list[Regulation],
-    number: str | None = None,
-    words: str | None = None,
-    province: str | None = None,
-) -> list[Regulation]:
-    """Entries matching a number (tolerant of case, spaces, Ð) and/or subject words, best first."""
-    candidates = registry
-    if province:
-        candidates = [e for e in candidates if fold(e.province or "") == fold(province)]
-    if number:
-        candidates = [e for e in candidates if _number_matches(e, number)]
-    if not words:
-        return sorted(candidates, key=lambda e: -len(e.mentions))
-    query = _words(words)
-    if not query:
-        return candidates if number else []
-    scored: list[tuple[float, int, Regulation]] = []
-    for e in candidates:
-        subject_words = _words(" ".join(filter(None, [e.subject, e.kind])))
-        other_words = _words(" ".join(filter(None, [e.issuer, e.number])))
-        share = len(query & subject_words) / len(query)
-        share += 0.3 * len(query & other_words) / len(query)
-        if share > 0 or number:
-            scored.append((share, len(e.mentions), e))
-    scored.sort(key=lambda t: (-t[0], -t[1]))
-    return [e for _, _, e in scored]

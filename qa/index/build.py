@@ -3,7 +3,7 @@
 Layout: ``index/gen-000007/{store.sqlite, vectors.faiss, vectors.npy, ids.npy, lexical/, manifest.json}``
 and ``index/current``, a symlink swapped with one rename. A reader resolves
 ``current`` once and sees an old or a new generation, never a mix; a build that
-dies half-way leaves only a ``.tmp-*`` directory that the next build removes.
+dies half-way leaves only a ``.gen-*.tmp-*`` directory that the next build removes.
 """
 
 from __future__ import annotations
@@ -23,7 +23,10 @@ from pathlib import Path
 import numpy as np
 
 from qa.index import store
-from qa.fsutil import file_sha256, fsync_dir
+from qa.extract.figures import extract_figures
+from qa.extract.regulations import extract_regulations
+from qa.fsutil import file_sha256, staged_directory
+from qa.index.layout import current_generation, next_generation_number, prune, remove_stale_temp, switch_current
 from qa.ingest.chunking import chunk_document, chunk_holding
 from qa.ingest.pipeline import SUPPORTED_SUFFIXES, parse_file
 from qa.models import Chunk, IngestError, ParsedDocument
@@ -31,7 +34,6 @@ from qa.index.dense import build_faiss, save_faiss
 from qa.index.lexical import LexicalIndex
 from qa.settings import Settings
 
-CURRENT = "current"
 FORMAT_VERSION = 1
 
 
@@ -55,13 +57,6 @@ class BuildReport:
     documents: list[DocReport] = field(default_factory=list)
     timings: dict[str, float] = field(default_factory=dict)
     changed: bool = False
-
-
-def current_generation(index_dir: Path) -> Path | None:
-    link = index_dir / CURRENT
-    if not link.exists():
-        return None
-    return link.resolve()
 
 
 def discover(paths: list[Path]) -> list[Path]:
@@ -112,7 +107,7 @@ def _build_locked(
 ) -> BuildReport:
     started = time.perf_counter()
     index_dir = settings.index_dir
-    _remove_stale_temp(index_dir)
+    remove_stale_temp(index_dir)
     previous = current_generation(index_dir)
     old = _OldGeneration.open(previous, settings.embedding_model)
     files = discover(paths or [settings.corpus_dir])
@@ -189,71 +184,78 @@ def _write_generation(
     embed: Embedder | None,
     report: BuildReport,
 ) -> Path:
-    from qa.extract.figures import extract_figures
-    from qa.extract.regulations import extract_regulations
-
     index_dir = settings.index_dir
-    tmp = Path(tempfile.mkdtemp(prefix=".tmp-", dir=index_dir))
-    try:
+    generation_no = next_generation_number(index_dir)
+    final = index_dir / f"gen-{generation_no:06d}"
+    with staged_directory(final) as tmp:
         conn = store.connect(tmp / "store.sqlite")
-        now = datetime.now(UTC).isoformat(timespec="seconds")
-        t0 = time.perf_counter()
-        for doc_id in reused:
-            store.copy_document(conn, old.conn, doc_id)  # type: ignore[arg-type]
-        n_figures: dict[str, int] = {}
-        for doc, chunks in docs:
-            store.write_document(conn, doc, now)
-            store.write_chunks(conn, chunks)
-            figures = extract_figures(doc)
-            for f in figures:
-                f.chunk_id = chunk_holding(chunks, f.line, prefer="table_row")
-            store.write_figures(conn, figures)
-            store.write_regulations(conn, extract_regulations(doc))
-            n_figures[doc.source] = len(figures)
-        for r in report.documents:
-            r.figures = n_figures.get(r.source, r.figures)
-        conn.commit()
-        report.timings["store"] = time.perf_counter() - t0
+        try:
+            _fill_generation(tmp, conn, settings, docs, reused, old, embed, report, generation_no)
+        finally:
+            conn.close()
+    switch_current(index_dir, final)
+    prune(index_dir, keep={final.name, old.path.name if old.path else ""})
+    return final
 
-        rows = conn.execute(
-            "SELECT c.*, d.title AS doc_title, d.province AS doc_province FROM chunks c "
-            "JOIN documents d USING (doc_id) ORDER BY d.source, c.ordinal"
-        ).fetchall()
-        ids = np.array([r["chunk_id"] for r in rows], dtype=np.int64)
-        chunks_all = [store.row_to_chunk(r) for r in rows]
 
-        t0 = time.perf_counter()
-        vectors = _vectors(rows, chunks_all, ids, old, embed)
-        report.timings["embed"] = time.perf_counter() - t0
+def _fill_generation(
+    tmp: Path,
+    conn: sqlite3.Connection,
+    settings: Settings,
+    docs: list[tuple[ParsedDocument, list[Chunk]]],
+    reused: list[str],
+    old: _OldGeneration,
+    embed: Embedder | None,
+    report: BuildReport,
+    generation_no: int,
+) -> None:
+    now = datetime.now(UTC).isoformat(timespec="seconds")
+    t0 = time.perf_counter()
+    for doc_id in reused:
+        store.copy_document(conn, old.conn, doc_id)  # type: ignore[arg-type]
+    n_figures: dict[str, int] = {}
+    for doc, chunks in docs:
+        store.write_document(conn, doc, now)
+        store.write_chunks(conn, chunks)
+        figures = extract_figures(doc)
+        for f in figures:
+            f.chunk_id = chunk_holding(chunks, f.line, prefer="table_row")
+        store.write_figures(conn, figures)
+        store.write_regulations(conn, extract_regulations(doc))
+        n_figures[doc.source] = len(figures)
+    for r in report.documents:
+        r.figures = n_figures.get(r.source, r.figures)
+    conn.commit()
+    report.timings["store"] = time.perf_counter() - t0
 
-        t0 = time.perf_counter()
-        np.save(tmp / "vectors.npy", vectors)
-        np.save(tmp / "ids.npy", ids)
-        save_faiss(build_faiss(vectors, ids, settings.faiss_index), tmp / "vectors.faiss")
-        (tmp / "lexical").mkdir()
-        texts = [passage_text(c, r["doc_title"] or "", r["doc_province"]) for c, r in zip(chunks_all, rows, strict=True)]
-        LexicalIndex.build(texts, ids).save(tmp / "lexical")
-        report.timings["index"] = time.perf_counter() - t0
+    rows = conn.execute(
+        "SELECT c.*, d.title AS doc_title, d.province AS doc_province FROM chunks c "
+        "JOIN documents d USING (doc_id) ORDER BY d.source, c.ordinal"
+    ).fetchall()
+    ids = np.array([r["chunk_id"] for r in rows], dtype=np.int64)
+    chunks_all = [store.row_to_chunk(r) for r in rows]
 
-        generation_no = _next_generation_number(index_dir)
-        store.set_meta(conn, {
-            "format": FORMAT_VERSION, "embedding_model": settings.embedding_model, "dim": int(vectors.shape[1]),
-            "generation": generation_no, "created": now, "chunks": len(ids),
-        })
-        conn.commit()
-        conn.close()
-        manifest = {"generation": generation_no, "embedding_model": settings.embedding_model,
-                    "created": now, "chunks": len(ids)}
-        (tmp / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=2), encoding="utf-8")
-        fsync_dir(tmp)
-        final = index_dir / f"gen-{generation_no:06d}"
-        os.rename(tmp, final)
-        _switch_current(index_dir, final)
-        _prune(index_dir, keep={final.name, old.path.name if old.path else ""})
-        return final
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
+    t0 = time.perf_counter()
+    vectors = _vectors(rows, chunks_all, ids, old, embed)
+    report.timings["embed"] = time.perf_counter() - t0
+
+    t0 = time.perf_counter()
+    np.save(tmp / "vectors.npy", vectors)
+    np.save(tmp / "ids.npy", ids)
+    save_faiss(build_faiss(vectors, ids, settings.faiss_index), tmp / "vectors.faiss")
+    (tmp / "lexical").mkdir()
+    texts = [passage_text(c, r["doc_title"] or "", r["doc_province"]) for c, r in zip(chunks_all, rows, strict=True)]
+    LexicalIndex.build(texts, ids).save(tmp / "lexical")
+    report.timings["index"] = time.perf_counter() - t0
+
+    store.set_meta(conn, {
+        "format": FORMAT_VERSION, "embedding_model": settings.embedding_model, "dim": int(vectors.shape[1]),
+        "generation": generation_no, "created": now, "chunks": len(ids),
+    })
+    conn.commit()
+    manifest = {"generation": generation_no, "embedding_model": settings.embedding_model,
+                "created": now, "chunks": len(ids)}
+    (tmp / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=2), encoding="utf-8")
 
 
 def _vectors(rows: list[sqlite3.Row], chunks: list[Chunk], ids: np.ndarray, old: _OldGeneration,
@@ -328,27 +330,3 @@ class _OldGeneration:
         return self._vectors
 
 
-def _next_generation_number(index_dir: Path) -> int:
-    numbers = [int(p.name[4:]) for p in index_dir.glob("gen-*") if p.name[4:].isdigit()]
-    return max(numbers, default=0) + 1
-
-
-def _switch_current(index_dir: Path, target: Path) -> None:
-    tmp_link = index_dir / f".current-{os.getpid()}"
-    if tmp_link.is_symlink() or tmp_link.exists():
-        tmp_link.unlink()
-    tmp_link.symlink_to(target.name)
-    os.replace(tmp_link, index_dir / CURRENT)  # atomic on POSIX
-    fsync_dir(index_dir)
-
-
-def _prune(index_dir: Path, keep: set[str]) -> None:
-    """Keep the new and the previous generation (a reader may still hold the previous one)."""
-    for gen in index_dir.glob("gen-*"):
-        if gen.name not in keep:
-            shutil.rmtree(gen, ignore_errors=True)
-
-
-def _remove_stale_temp(index_dir: Path) -> None:
-    for tmp in index_dir.glob(".tmp-*"):
-        shutil.rmtree(tmp, ignore_errors=True)

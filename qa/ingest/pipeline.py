@@ -8,7 +8,7 @@ from pathlib import Path
 
 from qa.fsutil import file_sha256
 from qa.ingest.chunking import chunk_document
-from qa.ingest.loaders import load_file
+from qa.ingest.formats import load_file
 from qa.ingest.metadata import apply_sidecar, detect_metadata
 from qa.ingest.normalize import normalize_lines
 from qa.ingest.structure import build_blocks

@@ -9,8 +9,8 @@ from pathlib import Path
 import numpy as np
 
 from qa.index import store
-from qa.index.build import current_generation
 from qa.index.dense import load_faiss, search
+from qa.index.layout import current_generation
 from qa.index.lexical import LexicalIndex
 from qa.models import Chunk, DocumentMeta, Figure, RegulationMention
 from qa.retrieval.fusion import FusionParams, Ranked, fuse, top_positions

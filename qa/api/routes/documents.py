@@ -1,4 +1,4 @@
-"""The HTTP routes: thin shells over the live Engine/Answerer, the corpus and the job runner."""
+"""Documents: list, one with its numbered lines, upload (202 + a job), delete (202 + a job)."""
 
 from __future__ import annotations
 
@@ -11,50 +11,17 @@ from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile as StarletteUploadFile
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from qa.answer.answerer import figure_dict
 from qa.api.deps import Services, get_live, get_services, require_write_key
+from qa.api.errors import error_responses
 from qa.api.jobs import Job
 from qa.api.live import Live
 from qa.api.schemas import (
-    AskRequest,
-    AskResponse,
     DocumentAccepted,
     DocumentDetail,
     DocumentsResponse,
-    ErrorOut,
-    FigureKind,
-    FiguresResponse,
-    HealthOut,
-    JobOut,
-    RegulationsResponse,
-    SearchFilters,
-    SearchRequest,
-    SearchResponse,
 )
 from qa.api.uploads import check_content, safe_name
-from qa.extract.figures import find_figures
-from qa.extract.regulations import find_regulations
 from qa.ingest.pipeline import doc_id_for
-from qa.retrieval.engine import Filters, Hit
-
-
-def error_responses(*codes: int) -> dict[int | str, dict[str, Any]]:
-    text = {400: "Yêu cầu không hợp lệ", 401: "Thiếu hoặc sai khoá API", 404: "Không tìm thấy",
-            409: "Trùng tài liệu", 413: "Dữ liệu quá lớn", 415: "Định dạng không hỗ trợ",
-            422: "Dữ liệu không hợp lệ", 503: "Chưa có chỉ mục"}
-    return {code: {"model": ErrorOut, "description": text[code]} for code in codes}
-
-
-def _filters(f: SearchFilters) -> Filters:
-    return Filters(province=f.province, year=f.year, doc_ids=f.doc_ids)
-
-
-def _hit(h: Hit) -> dict[str, Any]:
-    c, r = h.chunk, h.ranked
-    return {"chunk_id": c.chunk_id, "doc_id": c.doc_id, "source": c.source, "title": h.doc.title,
-            "province": h.doc.province, "section": c.section, "text": c.text, "start_line": c.start_line,
-            "end_line": c.end_line, "page": c.page, "score": round(r.score, 4), "lexical_rank": r.lexical_rank,
-            "dense_rank": r.dense_rank}
 
 
 def _document(live: Live, doc_id: str) -> dict[str, Any]:
@@ -66,63 +33,18 @@ def _document(live: Live, doc_id: str) -> dict[str, Any]:
             "ingested_at": row["ingested_at"]}
 
 
-# ---------------------------------------------------------------------- questions (read)
-
-query_router = APIRouter(tags=["hỏi đáp"])
-
-
-@query_router.post("/ask", response_model=AskResponse, responses=error_responses(400, 413, 422, 503),
-                   summary="Hỏi một câu, nhận câu trả lời có trích dẫn và số liệu")
-def ask(body: AskRequest, live: Live = Depends(get_live)) -> dict[str, Any]:
-    history = [turn.model_dump() for turn in body.history or []]
-    return live.answerer.ask(body.question, body.top_k, _filters(body.filters), history)
-
-
-@query_router.post("/search", response_model=SearchResponse, responses=error_responses(400, 413, 422, 503),
-                   summary="Tìm các đoạn liên quan (xếp hạng lai BM25 + dense)")
-def search(body: SearchRequest, live: Live = Depends(get_live)) -> dict[str, Any]:
-    return {"hits": [_hit(h) for h in live.engine.search(body.query, body.top_k, _filters(body.filters))]}
-
-
-@query_router.get("/figures", response_model=FiguresResponse, responses=error_responses(422, 503),
-                  summary="Tra cứu số liệu đã trích xuất")
-def figures(
-    q: str | None = Query(None, max_length=500, description="Từ khoá chỉ tiêu", examples=["bác sĩ trên 10.000 dân"]),
-    province: str | None = Query(None, max_length=100, examples=["Bắc Giang"]),
-    year: int | None = Query(None, ge=1900, le=2100, examples=[2024]),
-    kind: FigureKind | None = Query(None, description="plan | actual | estimate | target"),
-    limit: int = Query(20, ge=1, le=200),
-    live: Live = Depends(get_live),
-) -> dict[str, Any]:
-    found = find_figures(live.engine.figures, q or None, province or None, year, kind, limit)
-    return {"figures": [figure_dict(f) for f in found]}
-
-
-@query_router.get("/regulations", response_model=RegulationsResponse, responses=error_responses(422, 503),
-                  summary="Tra cứu văn bản được viện dẫn theo số hiệu hoặc nội dung")
-def regulations(
-    number: str | None = Query(None, max_length=100, description="Số hiệu", examples=["2143/QĐ-UBND"]),
-    q: str | None = Query(None, max_length=500, description="Từ khoá nội dung", examples=["chức năng Sở Y tế"]),
-    province: str | None = Query(None, max_length=100, examples=["Hậu Giang"]),
-    limit: int = Query(50, ge=1, le=500),
-    live: Live = Depends(get_live),
-) -> dict[str, Any]:
-    found = find_regulations(live.registry, number or None, q or None, province or None)
-    return {"regulations": [r.as_dict() for r in found[:limit]]}
-
-
 # ---------------------------------------------------------------------- documents (read)
 
-documents_router = APIRouter(tags=["tài liệu"])
+router = APIRouter(tags=["tài liệu"])
 
 
-@documents_router.get("/documents", response_model=DocumentsResponse, summary="Danh sách tài liệu đã lập chỉ mục")
+@router.get("/documents", response_model=DocumentsResponse, summary="Danh sách tài liệu đã lập chỉ mục")
 def list_documents(services: Services = Depends(get_services)) -> dict[str, Any]:
     live = services.live.current
     return {"documents": [_document(live, d) for d in live.engine.doc_rows] if live else []}
 
 
-@documents_router.get("/documents/{doc_id}", response_model=DocumentDetail, responses=error_responses(404, 422, 503),
+@router.get("/documents/{doc_id}", response_model=DocumentDetail, responses=error_responses(404, 422, 503),
                       summary="Một tài liệu và các dòng đã đánh số (để hiển thị trích dẫn tại chỗ)")
 def get_document(
     doc_id: str = PathParam(max_length=200, examples=["001_a66ba2e25b7bb22e"]),
@@ -135,15 +57,6 @@ def get_document(
     lines = [{"n": n, "text": text, "page": page} for n, text, page in live.engine.document_lines(doc_id)
              if (start is None or n >= start) and (end is None or n <= end)]
     return {**_document(live, doc_id), "lines": lines}
-
-
-@documents_router.get("/jobs/{job_id}", response_model=JobOut, responses=error_responses(404, 422),
-                      summary="Trạng thái một tác vụ lập chỉ mục (tải lên / xoá)")
-def get_job(job_id: str = PathParam(max_length=64), services: Services = Depends(get_services)) -> dict[str, Any]:
-    job = services.jobs.get(job_id)
-    if job is None:
-        raise HTTPException(404, f"Không tìm thấy tác vụ «{job_id}».")
-    return job.as_dict()
 
 
 # ---------------------------------------------------------------------- documents (write)
@@ -217,17 +130,3 @@ def delete(response: Response, doc_id: str = PathParam(max_length=200),
     return {"job_id": job.job_id, "status": job.status, "doc_id": doc_id, "source": row["source"]}
 
 
-# ---------------------------------------------------------------------- service
-
-health_router = APIRouter(tags=["hệ thống"])
-
-
-@health_router.get("/health", response_model=HealthOut, summary="Tình trạng dịch vụ và chỉ mục")
-def health(services: Services = Depends(get_services)) -> dict[str, Any]:
-    live = services.live.current
-    base = {"model": services.settings.embedding_model, "pending_jobs": services.jobs.pending()}
-    if live is None:
-        return {**base, "status": "empty", "generation": None, "documents": 0, "chunks": 0, "figures": 0,
-                "detail": services.live.problem}
-    counts = live.engine.counts()
-    return {**base, "status": "ok", "generation": live.generation, **counts}

@@ -1,19 +1,9 @@
-"""Numeric facts (figures) from the indicator tables and the prose of a parsed document.
+"""Figures from prose, read for precision, not recall.
 
-Tables give one figure per value column whose header names a kind and a year
-("KH 2023", "Ước TH năm 2023", "Năm 2030"); the unit comes from the unit column,
-completed by the per-population part of the label ("Số bác sỹ/10.000 dân",
-column "Bác sỹ" -> "bác sỹ/10.000 dân"; a generic column "Người" takes the
-label's own noun instead: "Số điều dưỡng trên 10.000 dân" -> "điều dưỡng/10.000 dân").
-Per-population parts are written "/10.000 dân" whatever the source said
-("trên 10.000 người dân", "/vạn dân", "/VD").
-
-Prose is read for precision, not recall: a number becomes a figure only when it
-carries a unit ("92 ca", "72,92%", "35,8 giường") or follows a value cue
-("đạt", "là", ":", "KH") after an indicator-like phrase ("số bác sĩ trên 10.000
-người dân đạt 9,32"). Dates, years, document numbers, section numbers, ratios
-("75/75"), ages inside labels ("dưới 5 tuổi"), change amounts ("tăng 36 ca")
-and the like are never figures. A range "10-15%" is stored as its first bound
+A number becomes a figure only when it carries a unit ("92 ca", "72,92%", "35,8 giường") or follows a value
+cue ("đạt", "là", ":", "KH") after an indicator-like phrase ("số bác sĩ trên 10.000 người dân đạt 9,32").
+Dates, years, document numbers, section numbers, ratios ("75/75"), ages inside labels ("dưới 5 tuổi"),
+change amounts ("tăng 36 ca") and the like are never figures. A range "10-15%" is stored as its first bound
 with value_text "10-15".
 """
 
@@ -22,233 +12,27 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from qa.extract.regulations import NUMBER_RE as _DOC_NUMBER_RE
+from qa.extract.figures.context import MAX_QUOTE, base_year, clip_quote, horizon
+from qa.extract.figures.tables import INDICATOR_START
+from qa.extract.figures.units import (
+    CANONICAL_UNIT,
+    CMP,
+    MONEY,
+    PER_POP_RE,
+    POP,
+    STRONG_UNITS,
+    UNIT_ALT,
+    UNIT_RE,
+    WEAK_UNITS,
+    WORD_CMP,
+    label_noun,
+    normalize_per,
+    normalize_unit,
+    per_part,
+)
 from qa.models import Block, Figure, FigureKind, ParsedDocument
+from qa.vn.so_hieu import NUMBER_RE as _DOC_NUMBER_RE
 from qa.vn.text import collapse_ws, fold, parse_vn_number
-
-_MAX_QUOTE = 300
-_CMP = {"<=": "≤", ">=": "≥", "≤": "≤", "≥": "≥", "<": "<", ">": ">"}
-_WORD_CMP = {"hơn": ">", "trên": ">", "dưới": "<", "ít nhất": "≥", "tối thiểu": "≥", "tối đa": "≤", "không quá": "≤"}
-
-# ---------------------------------------------------------------- units
-
-_POP = r"(?:người dân|dân|trẻ đẻ sống|trẻ sinh sống|trẻ sơ sinh sống|sơ sinh sống|bé gái)"
-_PER_POP_RE = re.compile(
-    rf"(?:/\s*|\btrên\s+|\bmỗi\s+)(?P<n>\d{{1,3}}(?:\.\d{{3}})+|\d+)\s*(?P<pop>{_POP})\b"
-    r"|(?P<vd>/\s*VD\b|/\s*vạn dân\b|\btrên\s+vạn dân\b)",
-    re.I,
-)
-_PER_PERSON_RE = re.compile(r"/\s*người\s*/\s*năm", re.I)
-
-# Units a prose number may carry; longest first. Weak ones ("tuổi", "năm") are labels as often as
-# units ("trẻ em dưới 5 tuổi"), so they only count right after a value cue.
-_STRONG_UNITS = [
-    "triệu đồng", "tỷ đồng", "nghìn đồng", "đồng", "tỷ", "triệu",
-    "giường bệnh", "giường", "bác sĩ", "bác sỹ", "dược sĩ", "dược sỹ", "điều dưỡng",
-    "đơn vị máu", "đơn vị", "trạm y tế", "trạm", "con/phụ nữ", "bệnh nhân", "BN",
-    "chứng chỉ hành nghề", "chứng chỉ", "trường hợp", "hồ sơ", "ổ dịch", "đơn thư", "đơn",
-    "người", "ca", "lượt", "cơ sở", "xã", "mẫu", "cuộc", "liều", "trẻ em", "trẻ", "kỹ thuật",
-    "học viên", "đề tài", "sáng kiến", "quyết định", "phòng khám", "bệnh viện", "cm", "kg",
-]
-_WEAK_UNITS = ["tuổi", "ngày", "năm", "lần", "điểm", "giờ"]
-_CANONICAL_UNIT = {u.lower(): u for u in _STRONG_UNITS + _WEAK_UNITS}
-_MONEY = {"triệu đồng", "tỷ đồng", "nghìn đồng", "đồng", "tỷ", "triệu"}
-_UNIT_RE = re.compile(
-    r"\s?(?:(?P<sym>%o(?![^\W\d_])|‰|%)|(?P<word>"
-    + "|".join(re.escape(u) for u in sorted(_STRONG_UNITS + _WEAK_UNITS, key=len, reverse=True))
-    + r")(?![^\W\d_]))"
-    r"(?P<per>\s*/\s*(?:\d{1,3}(?:\.\d{3})+|\d+)\s*" + _POP + r"\b"
-    r"|\s*/\s*(?:VD|vạn dân)\b|\s+trên\s+\d{1,3}(?:\.\d{3})+\s+" + _POP + r"\b"
-    r"|/(?:người/năm|ngày|tuần|tháng|năm|người|vụ)\b)?",
-    re.I,
-)
-_UNIT_ALT = "|".join(re.escape(u) for u in sorted(_STRONG_UNITS, key=len, reverse=True))
-# Units a table's unit column may name without saying what is counted.
-_GENERIC_UNITS = {"", "nguoi", "so", "so luong"}  # folded
-
-
-def _per_pop_text(m: re.Match) -> str:
-    if m.group("vd"):
-        return "/10.000 dân"
-    pop = m.group("pop").lower()
-    pop = "dân" if pop == "người dân" else pop
-    return f"/{m.group('n')} {pop}"
-
-
-def _normalize_per(per: str) -> str:
-    """'/100.000 người dân' -> '/100.000 dân', '/VD' -> '/10.000 dân', ' trên 10.000 dân' -> '/10.000 dân'."""
-    m = _PER_POP_RE.search(per)
-    return _per_pop_text(m) if m else collapse_ws(per).replace(" /", "/")
-
-
-def _normalize_unit(unit: str) -> str:
-    u = collapse_ws(unit)
-    if not u:
-        return ""
-    if u in {"%o", "%0", "‰"}:
-        return "‰"
-    u = re.sub(r"^[Ss]ố\s+", "", u)  # "Số bé trai/100 bé gái" -> "bé trai/100 bé gái"
-    if len(u) > 1 and u[0].isupper() and not u[1].isupper():
-        u = u[0].lower() + u[1:]  # "Bác sỹ" -> "bác sỹ", but "BM/100.000 ..." stays
-    u = re.sub(r"^trên\s+", "/", u)  # "Trên 1.000 trẻ đẻ sống" -> "/1.000 trẻ đẻ sống"
-    m = _PER_POP_RE.search(u)
-    if m:
-        u = u[: m.start()].rstrip() + _per_pop_text(m) + u[m.end() :]
-    return {"bn": "bệnh nhân", "tỷ": "tỷ đồng", "triệu": "triệu đồng"}.get(u.lower(), u)
-
-
-def _label_noun(label: str) -> str:
-    """What a 'Số X/10.000 dân' label counts: 'Số điều dưỡng trên 10.000 dân' -> 'điều dưỡng'."""
-    m = re.match(r"^(?:tổng\s+)?số\s+(.+?)\s*(?:/|\btrên\b|\bmỗi\b)", label, re.I)
-    return collapse_ws(m.group(1)) if m else ""
-
-
-def _per_part(label: str) -> str:
-    m = _PER_POP_RE.search(label)
-    if m:
-        return _per_pop_text(m)
-    return "/người/năm" if _PER_PERSON_RE.search(label) else ""
-
-
-# ---------------------------------------------------------------- shared helpers
-
-
-def _base_year(doc: ParsedDocument) -> int | None:
-    """The document's own year: its date, else the earliest year it is about."""
-    if doc.meta.date and re.match(r"\d{4}", doc.meta.date):
-        return int(doc.meta.date[:4])
-    return min(doc.meta.years) if doc.meta.years else None
-
-
-def _horizon(doc: ParsedDocument, block: Block) -> int | None:
-    """Target year of a strategy ('... đến năm 2030') named in the title or the section path."""
-    text = fold(" ".join([doc.meta.title, *block.section]))
-    years = [int(y) for y in re.findall(r"den nam ((?:19|20)\d{2})", text)]
-    return min(years) if years else None
-
-
-
-def _clip_quote(text: str, start: int, end: int, lo: int, hi: int) -> str:
-    """Whitespace-collapsed text[lo:hi], or a 300-character window around [start, end) of it."""
-    quote = collapse_ws(text[lo:hi])
-    if len(quote) <= _MAX_QUOTE:
-        return quote
-    a = max(lo, start - 120)
-    b = min(hi, max(end + 60, a + _MAX_QUOTE))
-    return collapse_ws(text[a:b])[:_MAX_QUOTE].strip()
-
-
-# ---------------------------------------------------------------- tables
-
-_COLUMN_KINDS: list[tuple[re.Pattern[str], FigureKind]] = [
-    (re.compile(r"^uoc\b.*?((?:19|20)\d{2})\b"), "estimate"),
-    (re.compile(r"^(?:th|thuc hien|ket qua)\b.*?((?:19|20)\d{2})\b"), "actual"),
-    (re.compile(r"^(?:kh|ke hoach|chi tieu)\b.*?((?:19|20)\d{2})\b"), "plan"),
-    (re.compile(r"^muc tieu\b.*?((?:19|20)\d{2})\b"), "target"),
-]
-_YEAR_COLUMN = re.compile(r"^(?:nam\s+)?((?:19|20)\d{2})$")
-_CELL_RE = re.compile(
-    r"^\s*(?P<cmp><=|>=|≤|≥|<|>)?\s*(?P<num>\d[\d.,]*\d|\d)(?:\s*[-–]\s*(?P<num2>\d[\d.,]*))?\s*(?P<sym>%o|‰|%)?"
-)
-
-
-def column_kind_year(column: str, header: list[str], doc: ParsedDocument, block: Block) -> tuple[FigureKind, int] | None:
-    """What a value column holds: ('plan', 2023) for 'KH 2023', ('target', 2030) for 'Năm 2030' of a strategy."""
-    col = collapse_ws(fold(column))
-    for pattern, kind in _COLUMN_KINDS:
-        m = pattern.match(col)
-        if m:
-            return kind, int(m.group(1))
-    m = _YEAR_COLUMN.match(col)
-    if not m:
-        return None
-    year = int(m.group(1))
-    # A bare year column is a plan, unless the table looks past the coming year (a strategy's targets).
-    header_years = [int(y) for h in header for y in re.findall(r"\b((?:19|20)\d{2})\b", fold(h))]
-    base = _base_year(doc)
-    far = base is not None and max(header_years, default=year) >= base + 2
-    return ("target" if far or _horizon(doc, block) is not None else "plan"), year
-
-
-def _row_unit(block: Block) -> str:
-    row = block.row
-    assert row is not None
-    unit = _normalize_unit(row.unit)
-    per = _per_part(row.label)
-    if not per or "/" in unit or unit in {"%", "‰"}:
-        return unit
-    noun = unit if fold(unit) not in _GENERIC_UNITS else _label_noun(row.label)
-    return f"{noun}{per}" if noun else per
-
-
-_INDICATOR_START = re.compile(
-    r"^(?:tong so|tong|so|ty le|ti le|ty suat|ti suat|ty so|ti so|binh quan|tuoi tho|muc|chi so|chi"
-    r"|cong suat|dan so|toc do)\b"
-)
-
-
-def _row_indicator(block: Block) -> str:
-    row = block.row
-    assert row is not None
-    label = collapse_ws(row.label)
-    sub_row = row.tt.strip() in {"-", "+", "*", "–"}
-    self_contained = _INDICATOR_START.match(fold(label)) or len(label.split()) > 5
-    if sub_row and row.group and row.group != label and not self_contained:
-        return f"{collapse_ws(row.group)}: {label}"  # "Chiều cao trung bình ...: Nam"
-    return label
-
-
-def _cell_line(doc: ParsedDocument, block: Block, cell: str) -> int:
-    """Source line of a cell: the last line of the row that contains it (flattened PDF rows wrap)."""
-    if block.marks:
-        pos = block.text.rfind(cell)
-        return block.line_at(pos) if pos >= 0 else block.start_line
-    for line_no in range(block.end_line, block.start_line - 1, -1):
-        if 0 < line_no <= len(doc.lines) and cell in doc.lines[line_no - 1]:
-            return line_no
-    return block.end_line
-
-
-def _table_figures(doc: ParsedDocument, block: Block) -> list[Figure]:
-    row = block.row
-    if row is None or not row.values or not row.label.strip():
-        return []
-    indicator = _row_indicator(block)
-    unit = _row_unit(block)
-    quote = collapse_ws(block.text)[:_MAX_QUOTE]
-    figures: list[Figure] = []
-    for column, cell in row.values:
-        mapped = column_kind_year(column, row.header, doc, block)
-        m = _CELL_RE.match(cell)
-        if not mapped or not m:
-            continue  # "Đạt mục tiêu", "Loại trừ sốt rét", or a column without kind/year
-        value = parse_vn_number(m.group("num"))
-        if value is None:
-            continue
-        value_text = m.group("num") + (f"-{m.group('num2')}" if m.group("num2") else "")
-        sym = m.group("sym")
-        kind, year = mapped
-        figures.append(
-            Figure(
-                indicator=indicator,
-                value=value,
-                value_text=value_text,
-                unit=_normalize_unit(sym) if sym else unit,
-                year=year,
-                kind=kind,
-                comparator=_CMP.get(m.group("cmp") or ""),
-                doc_id=doc.doc_id,
-                source=doc.source,
-                section=block.section_path,
-                line=_cell_line(doc, block, cell.strip()),
-                quote=quote,
-                province=doc.meta.province,
-                column=column,
-                row_key=f"{doc.doc_id}:{block.start_line}",
-            )
-        )
-    return figures
-
 
 # ---------------------------------------------------------------- prose: what is not a figure
 
@@ -271,8 +55,8 @@ _BLOCK_PATTERNS = [
     re.compile(rf"\b{_YEAR}\s*[-–]\s*{_YEAR}\b"),  # 2021-2025
     re.compile(r"\d[\d.,]*\s*/\s*\d[\d.,]*"),  # ratios 75/75, 2.490/3.415, 24/24
     re.compile(r"/\s*\d[\d.,]*"),  # denominators: ca/100.000 dân, bé trai/100
-    re.compile(rf"\b(?:trên|mỗi)\s+\d{{1,3}}(?:\.\d{{3}})+\s+{_POP}", re.I),
-    re.compile(rf"\b\d{{1,3}}(?:\.\d{{3}})+\s+{_POP}\b", re.I),
+    re.compile(rf"\b(?:trên|mỗi)\s+\d{{1,3}}(?:\.\d{{3}})+\s+{POP}", re.I),
+    re.compile(rf"\b\d{{1,3}}(?:\.\d{{3}})+\s+{POP}\b", re.I),
     re.compile(r"[^\W\d_]\d+|\d+[^\W\d_]"),  # glued to letters: F1, xã1, 5K, 2500gr, QH15
     re.compile(r"(?:covid|ncovi|cov|sars)\s*[-–]?\s*\d+", re.I),
     re.compile(r"\(\d{1,2}\)"),  # (1), (2) enumerations
@@ -420,7 +204,7 @@ def _left_phrase(text: str, lo: int, hi: int) -> _Left:
     for i in range(len(parts) - 1, -1, -1):
         part = parts[i]
         if i < len(parts) - 1 and _IS_VALUE.match(part):
-            part = re.sub(rf"^\s*[<>≤≥]?\s*\d[\d.,/]*\s*(?:{_UNIT_ALT})?(?![^\W\d_])", "", part, flags=re.I)
+            part = re.sub(rf"^\s*[<>≤≥]?\s*\d[\d.,/]*\s*(?:{UNIT_ALT})?(?![^\W\d_])", "", part, flags=re.I)
             if not part.strip():
                 continue  # "…: 2.490/3.415, đạt tỷ lệ 72,92%": look further back for the label
         kept.insert(0, part)
@@ -441,7 +225,7 @@ def _name_before_paren(text: str, sent_start: int, paren: int) -> str:
 
 _TAIL_STOP = re.compile(
     r"\s(?:tăng|giảm|đạt|so với|so cùng kỳ|chiếm|trong đó|với|tại|bằng|là|và|gồm)\b"
-    rf"|\s\d[\d.,]*\s*(?:%|{_UNIT_ALT})(?![^\W\d_])",
+    rf"|\s\d[\d.,]*\s*(?:%|{UNIT_ALT})(?![^\W\d_])",
     re.I,
 )
 
@@ -559,7 +343,7 @@ class _Candidate:
     def word(self) -> str:
         """The unit word in the spelling of the unit list ("Trạm Y tế" -> "trạm y tế")."""
         word = (self.unit.group("word") or "") if self.unit else ""
-        return _CANONICAL_UNIT.get(word.lower(), word)
+        return CANONICAL_UNIT.get(word.lower(), word)
 
     @property
     def sym(self) -> str:
@@ -567,7 +351,7 @@ class _Candidate:
 
     @property
     def weak(self) -> bool:
-        return self.word.lower() in _WEAK_UNITS
+        return self.word.lower() in WEAK_UNITS
 
     @property
     def strong(self) -> bool:
@@ -594,27 +378,27 @@ def _clean_enough(indicator: str) -> bool:
 
 
 def _looks_like_indicator(phrase: str) -> bool:
-    return bool(_INDICATOR_START.match(fold(phrase))) or bool(_PER_POP_RE.search(phrase))
+    return bool(INDICATOR_START.match(fold(phrase))) or bool(PER_POP_RE.search(phrase))
 
 
 def _unit_from_indicator(indicator: str) -> str:
     """Unit of a unitless value from its indicator: 'số bác sĩ trên 10.000 người dân' -> 'bác sĩ/10.000 dân'."""
-    per = _per_part(indicator)
+    per = per_part(indicator)
     m = re.match(r"^(?:tổng\s+)?số\s+(.+)", indicator, re.I)
     noun = ""
     if per and not m:  # "Bình quân số cán bộ y tế/vạn dân", "Bác sĩ/vạn dân"
-        pm = _PER_POP_RE.search(indicator)
+        pm = PER_POP_RE.search(indicator)
         head = re.sub(r"^(?:bình quân\s+)?(?:tổng\s+)?(?:số\s+)?", "", indicator[: pm.start()].strip(), flags=re.I)
         if head and not re.match(r"^(?:tỷ|tỉ)\b", head, re.I):
             noun = head[0].lower() + head[1:]
     if m:
         rest = fold(m.group(1))
-        for unit in sorted(_STRONG_UNITS + ["lần"], key=len, reverse=True):
+        for unit in sorted(STRONG_UNITS + ["lần"], key=len, reverse=True):
             if rest == fold(unit) or rest.startswith(fold(unit) + " "):
-                noun = _normalize_unit(m.group(1)[: len(unit)])
+                noun = normalize_unit(m.group(1)[: len(unit)])
                 break
         if per and not noun:
-            noun = _label_noun(indicator)
+            noun = label_noun(indicator)
     if per:
         return f"{noun}{per}" if noun else per
     return noun
@@ -633,7 +417,7 @@ def _prose_candidates(text: str) -> list[_Candidate]:
             continue  # second bound of a range, or a signed change ("-4.1%")
         if _NAME_BEFORE.search(text[max(0, m.start() - 40) : m.start()].lower()):
             continue  # "Điều 2", "tiểu dự án 2": a name
-        cand = _Candidate(m, _UNIT_RE.match(text, m.end()), cut)
+        cand = _Candidate(m, UNIT_RE.match(text, m.end()), cut)
         out.append(cand)
         # A quantity ends the words of the next number; "dưới 5 tuổi", "trong 3 thời kỳ" are part of them.
         nxt = re.match(r"\s*([^\W\d_]*)", text[cand.end :])
@@ -642,11 +426,11 @@ def _prose_candidates(text: str) -> list[_Candidate]:
     return out
 
 
-def _prose_figures(doc: ParsedDocument, block: Block) -> list[Figure]:
+def prose_figures(doc: ParsedDocument, block: Block) -> list[Figure]:
     text = block.text
     if _TABLE_DEBRIS.match(text):
         return []
-    ctx = _Context(doc, block, _base_year(doc), _horizon(doc, block), _section_kind(doc, block), _section_year(block))
+    ctx = _Context(doc, block, base_year(doc), horizon(doc, block), _section_kind(doc, block), _section_year(block))
     found: list[_Found] = []
     for cand in _prose_candidates(text):
         fig = _prose_figure(ctx, cand, found)
@@ -671,7 +455,7 @@ def _previous_clause_name(text: str, sent_start: int, clause: int) -> str:
     """Name of a '; đạt 60% KH năm' clause: what the clause before it was about."""
     lo = max(sent_start, text.rfind(";", sent_start, clause - 1) + 1)
     seg = _drop_parens(text[lo : clause - 1])
-    seg = re.sub(rf"[\s,:]*[<>≤≥]?\s*\d[\d.,/ ]*(?:{_UNIT_ALT})?\s*$", "", seg, flags=re.I)
+    seg = re.sub(rf"[\s,:]*[<>≤≥]?\s*\d[\d.,/ ]*(?:{UNIT_ALT})?\s*$", "", seg, flags=re.I)
     return _clean_phrase(_left_phrase(seg, 0, len(seg)).phrase)
 
 
@@ -683,7 +467,7 @@ def _name(
     sent_start, clause, in_parens = where
     clean = _clean_phrase(left.phrase)
     tail = _tail_words(text, cand.end, digits=bool(cand.sym)) if cand.strong else ""
-    own_noun = bool(cand.word and not cand.weak and cand.word.lower() not in _MONEY)
+    own_noun = bool(cand.word and not cand.weak and cand.word.lower() not in MONEY)
     paren = clause - 1
     if prev is None and cand.sym and left.cue_only and clause > sent_start and text[clause - 1] == ";":
         clause_words = _drop_parens(text[clause : cand.m.start()])
@@ -747,11 +531,11 @@ def _is_figure(
 
 def _prose_unit(cand: _Candidate, indicator: str, before: str, inherited: bool, prev: _Found | None) -> str:
     if cand.sym:
-        return _normalize_unit(cand.sym)
+        return normalize_unit(cand.sym)
     if cand.word:
         per_m = cand.unit.group("per") if cand.unit else None
-        unit = _normalize_unit(cand.word) + (_normalize_per(per_m) if per_m else "")
-        per = _per_part(indicator)
+        unit = normalize_unit(cand.word) + (normalize_per(per_m) if per_m else "")
+        per = per_part(indicator)
         return unit + per if per and "/" not in unit else unit  # "35,8 giường" of "số giường … trên 10.000 dân"
     if inherited and prev is not None and (prev.figure.unit not in {"%", "‰"} or re.search(r"KH|kế hoạch", before)):
         return prev.figure.unit  # "(KH 9,3)" is in the unit of "9,32"; "(thạc sĩ: 54)" is not a percentage
@@ -788,18 +572,18 @@ def _prose_kind_year(
 def _prose_quote(text: str, start: int, end: int, sentence: tuple[int, int]) -> str:
     """The sentence of the number; for a sentence over 300 characters, its ';' clause."""
     lo, hi = sentence
-    if len(collapse_ws(text[lo:hi])) > _MAX_QUOTE:
+    if len(collapse_ws(text[lo:hi])) > MAX_QUOTE:
         lo = max(lo, text.rfind(";", lo, start) + 1)
         semi = text.find(";", end, hi)
         hi = semi if semi != -1 else hi
-    return _clip_quote(text, start, end, lo, hi)
+    return clip_quote(text, start, end, lo, hi)
 
 
 def _comparator(cand: _Candidate, before: str) -> str | None:
-    comparator = _CMP.get((cand.m.group("cmp") or "").strip())
+    comparator = CMP.get((cand.m.group("cmp") or "").strip())
     if comparator is None and cand.strong:  # "hơn 2.000 ca", "dưới 7%", "ít nhất 30%"
-        wm = re.search(r"(?:^|\s)(" + "|".join(_WORD_CMP) + r")\s*$", before, re.I)
-        comparator = _WORD_CMP[wm.group(1).lower()] if wm else None
+        wm = re.search(r"(?:^|\s)(" + "|".join(WORD_CMP) + r")\s*$", before, re.I)
+        comparator = WORD_CMP[wm.group(1).lower()] if wm else None
     return comparator
 
 
@@ -846,74 +630,3 @@ def _prose_figure(ctx: _Context, cand: _Candidate, found: list[_Found]) -> _Foun
     return _Found(start=start, end=cand.end, figure=figure, clause=clause, root=root)
 
 
-# ---------------------------------------------------------------- public API
-
-
-def extract_figures(doc: ParsedDocument) -> list[Figure]:
-    """All figures of a document in reading order: table cells and prose numbers."""
-    figures: list[Figure] = []
-    for block in doc.blocks:
-        if block.kind == "table_row":
-            figures.extend(_table_figures(doc, block))
-        elif block.kind == "text":
-            figures.extend(_prose_figures(doc, block))
-    return figures
-
-
-_QUERY_STOP = {
-    "bao", "nhieu", "la", "cua", "o", "nao", "gi", "the", "nhu", "hay", "khong", "duoc", "va", "cac",
-    "nhung", "voi", "cho", "tai", "trong", "nam", "tinh", "thi", "dat",
-}
-
-
-# How questions name a kind ("KH 2024", "ước thực hiện", "mục tiêu"), matched at the quote's low weight.
-_KIND_WORDS = {
-    "plan": "kế hoạch KH chỉ tiêu",
-    "actual": "thực hiện TH đạt",
-    "estimate": "ước tính ước thực hiện",
-    "target": "mục tiêu phấn đấu hướng tới",
-}
-
-
-def _tokens(text: str) -> set[str]:
-    return {t for t in re.findall(r"[a-z0-9]+(?:[.,][0-9]+)*", fold(text)) if t not in _QUERY_STOP}
-
-
-def find_figures(
-    figures: list[Figure],
-    query: str | None = None,
-    province: str | None = None,
-    year: int | None = None,
-    kind: str | None = None,
-    limit: int = 10,
-) -> list[Figure]:
-    """Figures whose indicator shares the most words with the query (accents ignored), best first.
-
-    Score: share of query words in the indicator, plus 0.2 x the share of indicator words the query
-    covers, plus 0.3 x the share of query words in the quote (with the figure's province, year, column
-    and kind words added to it); ties keep the table figures (labelled indicators) before prose ones,
-    then document order.
-    """
-    pool = [
-        f
-        for f in figures
-        if (province is None or fold(f.province or "") == fold(province))
-        and (year is None or f.year == year)
-        and (kind is None or f.kind == kind)
-    ]
-    words = _tokens(query or "")
-    if not words:
-        return pool[:limit]
-    scored: list[tuple[float, int, int, Figure]] = []
-    for i, f in enumerate(pool):
-        named = _tokens(f.indicator)
-        hits = len(words & named)
-        # Share of the query found in the indicator, plus a little for how much of the indicator the
-        # query covers, so "Bệnh nhân mới phát hiện" beats a long sentence sharing as many words.
-        share = hits / len(words) + (0.2 * hits / len(named) if named else 0.0)
-        context = f"{f.quote} {f.province or ''} {f.year or ''} {f.column} {_KIND_WORDS.get(f.kind or '', '')}"
-        share += 0.3 * len(words & _tokens(context)) / len(words)
-        if share > 0:
-            scored.append((share, 0 if f.column else 1, i, f))
-    scored.sort(key=lambda t: (-t[0], t[1], t[2]))
-    return [f for _, _, _, f in scored[:limit]]

@@ -1,0 +1,126 @@
+"""Figures from indicator table rows: one per value column whose header names a kind and a year
+("KH 2023", "Ước TH năm 2023", "Năm 2030"); the unit from the unit column, completed by the label's
+per-population part ("Số bác sỹ/10.000 dân", column "Bác sỹ" -> "bác sỹ/10.000 dân").
+"""
+
+from __future__ import annotations
+
+import re
+
+from qa.extract.figures.context import MAX_QUOTE, base_year, horizon
+from qa.extract.figures.units import CMP, GENERIC_UNITS, label_noun, normalize_unit, per_part
+from qa.models import Block, Figure, FigureKind, ParsedDocument
+from qa.vn.text import collapse_ws, fold, parse_vn_number
+
+# ---------------------------------------------------------------- tables
+
+_COLUMN_KINDS: list[tuple[re.Pattern[str], FigureKind]] = [
+    (re.compile(r"^uoc\b.*?((?:19|20)\d{2})\b"), "estimate"),
+    (re.compile(r"^(?:th|thuc hien|ket qua)\b.*?((?:19|20)\d{2})\b"), "actual"),
+    (re.compile(r"^(?:kh|ke hoach|chi tieu)\b.*?((?:19|20)\d{2})\b"), "plan"),
+    (re.compile(r"^muc tieu\b.*?((?:19|20)\d{2})\b"), "target"),
+]
+_YEAR_COLUMN = re.compile(r"^(?:nam\s+)?((?:19|20)\d{2})$")
+_CELL_RE = re.compile(
+    r"^\s*(?P<cmp><=|>=|≤|≥|<|>)?\s*(?P<num>\d[\d.,]*\d|\d)(?:\s*[-–]\s*(?P<num2>\d[\d.,]*))?\s*(?P<sym>%o|‰|%)?"
+)
+
+
+def column_kind_year(column: str, header: list[str], doc: ParsedDocument, block: Block) -> tuple[FigureKind, int] | None:
+    """What a value column holds: ('plan', 2023) for 'KH 2023', ('target', 2030) for 'Năm 2030' of a strategy."""
+    col = collapse_ws(fold(column))
+    for pattern, kind in _COLUMN_KINDS:
+        m = pattern.match(col)
+        if m:
+            return kind, int(m.group(1))
+    m = _YEAR_COLUMN.match(col)
+    if not m:
+        return None
+    year = int(m.group(1))
+    # A bare year column is a plan, unless the table looks past the coming year (a strategy's targets).
+    header_years = [int(y) for h in header for y in re.findall(r"\b((?:19|20)\d{2})\b", fold(h))]
+    base = base_year(doc)
+    far = base is not None and max(header_years, default=year) >= base + 2
+    return ("target" if far or horizon(doc, block) is not None else "plan"), year
+
+
+def _row_unit(block: Block) -> str:
+    row = block.row
+    assert row is not None
+    unit = normalize_unit(row.unit)
+    per = per_part(row.label)
+    if not per or "/" in unit or unit in {"%", "‰"}:
+        return unit
+    noun = unit if fold(unit) not in GENERIC_UNITS else label_noun(row.label)
+    return f"{noun}{per}" if noun else per
+
+
+INDICATOR_START = re.compile(
+    r"^(?:tong so|tong|so|ty le|ti le|ty suat|ti suat|ty so|ti so|binh quan|tuoi tho|muc|chi so|chi"
+    r"|cong suat|dan so|toc do)\b"
+)
+
+
+def _row_indicator(block: Block) -> str:
+    row = block.row
+    assert row is not None
+    label = collapse_ws(row.label)
+    sub_row = row.tt.strip() in {"-", "+", "*", "–"}
+    self_contained = INDICATOR_START.match(fold(label)) or len(label.split()) > 5
+    if sub_row and row.group and row.group != label and not self_contained:
+        return f"{collapse_ws(row.group)}: {label}"  # "Chiều cao trung bình ...: Nam"
+    return label
+
+
+def _cell_line(doc: ParsedDocument, block: Block, cell: str) -> int:
+    """Source line of a cell: the last line of the row that contains it (flattened PDF rows wrap)."""
+    if block.marks:
+        pos = block.text.rfind(cell)
+        return block.line_at(pos) if pos >= 0 else block.start_line
+    for line_no in range(block.end_line, block.start_line - 1, -1):
+        if 0 < line_no <= len(doc.lines) and cell in doc.lines[line_no - 1]:
+            return line_no
+    return block.end_line
+
+
+def table_figures(doc: ParsedDocument, block: Block) -> list[Figure]:
+    row = block.row
+    if row is None or not row.values or not row.label.strip():
+        return []
+    indicator = _row_indicator(block)
+    unit = _row_unit(block)
+    quote = collapse_ws(block.text)[:MAX_QUOTE]
+    figures: list[Figure] = []
+    for column, cell in row.values:
+        mapped = column_kind_year(column, row.header, doc, block)
+        m = _CELL_RE.match(cell)
+        if not mapped or not m:
+            continue  # "Đạt mục tiêu", "Loại trừ sốt rét", or a column without kind/year
+        value = parse_vn_number(m.group("num"))
+        if value is None:
+            continue
+        value_text = m.group("num") + (f"-{m.group('num2')}" if m.group("num2") else "")
+        sym = m.group("sym")
+        kind, year = mapped
+        figures.append(
+            Figure(
+                indicator=indicator,
+                value=value,
+                value_text=value_text,
+                unit=normalize_unit(sym) if sym else unit,
+                year=year,
+                kind=kind,
+                comparator=CMP.get(m.group("cmp") or ""),
+                doc_id=doc.doc_id,
+                source=doc.source,
+                section=block.section_path,
+                line=_cell_line(doc, block, cell.strip()),
+                quote=quote,
+                province=doc.meta.province,
+                column=column,
+                row_key=f"{doc.doc_id}:{block.start_line}",
+            )
+        )
+    return figures
+
+

@@ -1,0 +1,116 @@
+"""Checks before parsing: the file exists, is small enough, and its bytes are what its name says."""
+
+from __future__ import annotations
+
+import stat
+import zipfile
+from io import BytesIO
+from pathlib import Path
+
+from qa.models import IngestError
+
+MB = 1024 * 1024
+_MAX_UNZIPPED = 512 * MB
+# ---------------------------------------------------------------- checks before parsing
+
+
+def _fmt_size(n: int, unit: int, trim: bool = False) -> str:
+    """Vietnamese number style: decimal comma ("60,0 MB")."""
+    if unit == 1:
+        return f"{n} byte"
+    text = f"{n / unit:.1f}".replace(".", ",")
+    if trim and text.endswith(",0"):
+        text = text[:-2]
+    return f"{text} {'MB' if unit == MB else 'KB'}"
+
+
+def _too_large(size: int, max_bytes: int) -> IngestError:
+    unit = MB if max_bytes >= MB else 1024 if max_bytes >= 1024 else 1
+    return IngestError(
+        f"tệp quá lớn ({_fmt_size(size, unit)} > giới hạn {_fmt_size(max_bytes, unit, trim=True)})"
+    )
+
+
+def read_checked(path: Path, max_bytes: int) -> bytes:
+    """The file's bytes, after checking existence, type and size without reading a huge file."""
+    try:
+        st = path.stat()
+    except FileNotFoundError:
+        raise IngestError(f"không tìm thấy tệp {path.name}") from None
+    except OSError as exc:
+        raise IngestError(f"không đọc được tệp: {exc.strerror or exc}") from None
+    if not stat.S_ISREG(st.st_mode):
+        raise IngestError(f"{path.name} không phải là tệp thông thường")
+    if st.st_size == 0:
+        raise IngestError("tệp rỗng (0 byte)")
+    if st.st_size > max_bytes:
+        raise _too_large(st.st_size, max_bytes)
+    try:
+        with path.open("rb") as f:
+            data = f.read(max_bytes + 1)  # +1: notices a file that grew since stat()
+    except PermissionError:
+        raise IngestError("không đọc được tệp (không có quyền truy cập)") from None
+    except OSError as exc:
+        raise IngestError(f"không đọc được tệp: {exc.strerror or exc}") from None
+    if len(data) > max_bytes:
+        raise _too_large(len(data), max_bytes)
+    if not data:
+        raise IngestError("tệp rỗng (0 byte)")
+    return data
+
+
+# Signatures of binary formats people upload under the wrong name.
+_SIGNATURES: tuple[tuple[bytes, str], ...] = (
+    (b"%PDF-", "tệp PDF"),
+    (b"PK\x03\x04", "tệp nén zip (DOCX/XLSX?)"),
+    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "tệp Office 97-2003 (.doc/.xls)"),
+    (b"{\\rtf", "tệp RTF"),
+    (b"\x89PNG", "ảnh PNG"),
+    (b"\xff\xd8\xff", "ảnh JPEG"),
+    (b"GIF8", "ảnh GIF"),
+    (b"Rar!", "tệp nén RAR"),
+    (b"7z\xbc\xaf", "tệp nén 7z"),
+    (b"\x1f\x8b", "tệp nén gzip"),
+)
+
+
+def _sniff(data: bytes) -> str | None:
+    head = data[:16]
+    return next((name for magic, name in _SIGNATURES if head.startswith(magic)), None)
+
+
+def check_content_type(data: bytes, fmt: str, ext: str) -> None:
+    """The content must be what the extension says (a renamed file fails here, clearly)."""
+    kind = _sniff(data)
+    if fmt == "pdf":
+        if b"%PDF-" not in data[:1024]:  # the PDF spec tolerates junk before the header
+            found = f"nội dung là {kind}" if kind else "không có phần đầu %PDF-"
+            raise IngestError(f"không phải tệp PDF ({found})")
+    elif fmt == "docx":
+        _check_docx_zip(data, kind)
+    elif kind is not None:
+        raise IngestError(f"không phải văn bản (nội dung là {kind}, không khớp đuôi .{ext})")
+
+
+def _check_docx_zip(data: bytes, kind: str | None) -> None:
+    if kind == "tệp Office 97-2003 (.doc/.xls)":
+        raise IngestError("tệp Word 97-2003 (.doc) mang đuôi .docx; hãy lưu lại dưới dạng .docx")
+    if not data.startswith(b"PK"):
+        found = f"nội dung là {kind}" if kind else "không phải tệp zip"
+        raise IngestError(f"tệp DOCX hỏng ({found})")
+    try:
+        with zipfile.ZipFile(BytesIO(data)) as zf:
+            infos = zf.infolist()
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError) as exc:
+        raise IngestError(f"tệp DOCX hỏng: {short_reason(exc)}") from None
+    if "word/document.xml" not in {info.filename for info in infos}:
+        raise IngestError("tệp DOCX hỏng: thiếu word/document.xml (không phải tài liệu Word)")
+    if sum(info.file_size for info in infos) > _MAX_UNZIPPED:  # a zip bomb would exhaust memory
+        raise IngestError("tệp DOCX bất thường: nội dung giải nén quá lớn")
+
+
+def short_reason(exc: BaseException, limit: int = 160) -> str:
+    text = str(exc).strip() or type(exc).__name__
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+

@@ -1,0 +1,114 @@
+"""Direct look-ups beside the ranked search: regulations by number or subject words, figures by indicator words."""
+
+from __future__ import annotations
+
+import re
+
+from qa.extract.registry import Regulation
+from qa.models import Figure
+from qa.vn.so_hieu import number_key
+from qa.vn.text import fold
+
+_STOP_WORDS = {"ve", "viec", "cua", "cac", "va", "so", "theo", "nao", "gi", "la", "nhung", "duoc", "tai", "trong"}
+
+
+def _words(text: str) -> set[str]:
+    return {w for w in re.findall(r"[a-z0-9]+", fold(text)) if w not in _STOP_WORDS}
+
+
+def _number_matches(entry: Regulation, query: str) -> bool:
+    q = number_key(query)
+    key = entry.key
+    if q == key:
+        return True
+    if q.isdigit():
+        return re.split(r"[-/]", key, maxsplit=1)[0] == q
+    return len(q) >= 4 and q in key
+
+
+def find_regulations(
+    registry: list[Regulation],
+    number: str | None = None,
+    words: str | None = None,
+    province: str | None = None,
+) -> list[Regulation]:
+    """Entries matching a number (tolerant of case, spaces, Ð) and/or subject words, best first."""
+    candidates = registry
+    if province:
+        candidates = [e for e in candidates if fold(e.province or "") == fold(province)]
+    if number:
+        candidates = [e for e in candidates if _number_matches(e, number)]
+    if not words:
+        return sorted(candidates, key=lambda e: -len(e.mentions))
+    query = _words(words)
+    if not query:
+        return candidates if number else []
+    scored: list[tuple[float, int, Regulation]] = []
+    for e in candidates:
+        subject_words = _words(" ".join(filter(None, [e.subject, e.kind])))
+        other_words = _words(" ".join(filter(None, [e.issuer, e.number])))
+        share = len(query & subject_words) / len(query)
+        share += 0.3 * len(query & other_words) / len(query)
+        if share > 0 or number:
+            scored.append((share, len(e.mentions), e))
+    scored.sort(key=lambda t: (-t[0], -t[1]))
+    return [e for _, _, e in scored]
+
+
+_QUERY_STOP = {
+    "bao", "nhieu", "la", "cua", "o", "nao", "gi", "the", "nhu", "hay", "khong", "duoc", "va", "cac",
+    "nhung", "voi", "cho", "tai", "trong", "nam", "tinh", "thi", "dat",
+}
+
+
+# How questions name a kind ("KH 2024", "ước thực hiện", "mục tiêu"), matched at the quote's low weight.
+_KIND_WORDS = {
+    "plan": "kế hoạch KH chỉ tiêu",
+    "actual": "thực hiện TH đạt",
+    "estimate": "ước tính ước thực hiện",
+    "target": "mục tiêu phấn đấu hướng tới",
+}
+
+
+def _tokens(text: str) -> set[str]:
+    return {t for t in re.findall(r"[a-z0-9]+(?:[.,][0-9]+)*", fold(text)) if t not in _QUERY_STOP}
+
+
+def find_figures(
+    figures: list[Figure],
+    query: str | None = None,
+    province: str | None = None,
+    year: int | None = None,
+    kind: str | None = None,
+    limit: int = 10,
+) -> list[Figure]:
+    """Figures whose indicator shares the most words with the query (accents ignored), best first.
+
+    Score: share of query words in the indicator, plus 0.2 x the share of indicator words the query
+    covers, plus 0.3 x the share of query words in the quote (with the figure's province, year, column
+    and kind words added to it); ties keep the table figures (labelled indicators) before prose ones,
+    then document order.
+    """
+    pool = [
+        f
+        for f in figures
+        if (province is None or fold(f.province or "") == fold(province))
+        and (year is None or f.year == year)
+        and (kind is None or f.kind == kind)
+    ]
+    words = _tokens(query or "")
+    if not words:
+        return pool[:limit]
+    scored: list[tuple[float, int, int, Figure]] = []
+    for i, f in enumerate(pool):
+        named = _tokens(f.indicator)
+        hits = len(words & named)
+        # Share of the query found in the indicator, plus a little for how much of the indicator the
+        # query covers, so "Bệnh nhân mới phát hiện" beats a long sentence sharing as many words.
+        share = hits / len(words) + (0.2 * hits / len(named) if named else 0.0)
+        context = f"{f.quote} {f.province or ''} {f.year or ''} {f.column} {_KIND_WORDS.get(f.kind or '', '')}"
+        share += 0.3 * len(words & _tokens(context)) / len(words)
+        if share > 0:
+            scored.append((share, 0 if f.column else 1, i, f))
+    scored.sort(key=lambda t: (-t[0], t[1], t[2]))
+    return [f for _, _, _, f in scored[:limit]]
