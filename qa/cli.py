@@ -20,7 +20,7 @@ app.add_typer(model_app, name="model")
 console = Console()
 err = Console(stderr=True)
 
-STATUS_VI = {"new": "mới", "changed": "cập nhật", "unchanged": "không đổi", "skipped": "bỏ qua", "removed": "đã xoá"}
+STATUS_VI = {"new": "mới", "changed": "cập nhật", "reindexed": "đọc lại", "unchanged": "không đổi", "skipped": "bỏ qua", "removed": "đã xoá"}
 
 
 @app.command()
@@ -225,11 +225,11 @@ def regulations(
     """Tra cứu văn bản được viện dẫn theo số hiệu (vd 2143/QĐ-UBND) hoặc nội dung."""
     from qa.extract.registry import build_registry
     from qa.retrieval.lookup import find_regulations
-    from qa.vn.tokens import SO_HIEU_RE
+    from qa.vn.so_hieu import NUMBER_ANY_CASE_RE
 
     engine = _engine()
     registry = build_registry(engine.regulations)
-    is_number = bool(SO_HIEU_RE.search(number))
+    is_number = bool(NUMBER_ANY_CASE_RE.search(number))
     found = find_regulations(registry, number if is_number else None, None if is_number else number or None, province)
     table = Table(title=f"Văn bản: {number}")
     for col in ("Số hiệu", "Loại", "Ngày", "Cơ quan ban hành", "Nội dung", "Tỉnh", "Được nhắc tại"):

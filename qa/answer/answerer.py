@@ -19,23 +19,20 @@ from qa.ingest.chunking import chunk_holding
 from qa.models import Figure, RegulationMention
 from qa.retrieval.engine import Engine, Filters, Hit
 from qa.retrieval.fusion import Ranked
+from qa.vn.lexicon import lexicon
+from qa.vn.so_hieu import number_key
 from qa.vn.text import collapse_ws, fold, nfc, strip_tags
-from qa.vn.tokens import canonical_syllable, normalize_so_hieu, synonym_words
+from qa.vn.tokens import canonical_syllable, synonym_words
+from qa.vn.years import YEAR_RE
 
 # Words that carry no topic: question words, glue, and cue words handled elsewhere. Accented, because
 # folding merges stop words with content words ("vì"/"vị", "từ"/"tự", "mức"/"mực").
-_STOP_WORDS = """
-là bao nhiêu gì nào của ở tại năm trong và các những có được cho về với thế thì sao như không đã đang sẽ một
-theo từ đến vì do mà hay hoặc còn vậy ra này đó tháng đầu tỉnh số mấy khi bằng ai đâu
-kế hoạch kh th thực hiện đạt chỉ tiêu ước mục tiêu hướng tới phấn đấu cao hơn thấp hơn so
-ngành y tế liệu báo cáo cụ thể giao đặt
-"""
-_STOP = set(_STOP_WORDS.split())
-_STOP_FOLDED = {fold(w) for w in _STOP}
+_STOP = lexicon().stop_words.question
+_STOP_FOLDED = lexicon().stop_words.question_folded
 _ABBREVIATION_KEYS = set(ABBREVIATIONS)
 _WORD_RE = re.compile(r"\d+(?:[.,]\d+)*|[^\W\d_]+")  # "10.000" stays one number
 
-KIND_LABEL = {"plan": "kế hoạch", "actual": "thực hiện", "estimate": "ước thực hiện", "target": "mục tiêu"}
+KIND_LABEL = {kind: words.label for kind, words in lexicon().figure_kinds.items()}
 _FOLLOW_UP = re.compile(r"^\s*(còn|thế còn|vậy còn|vậy|còn với|so với)\b|thì sao\s*\??\s*$|\bthế nào\s*\??$", re.I)
 
 
@@ -356,19 +353,19 @@ class Answerer:
         pool = [m for m in self.engine.regulations if not provinces or fold(m.province or "") in provinces]
         if pq.numbers:
             wanted = set(pq.numbers)
-            exact = [m for m in pool if normalize_so_hieu(m.number) in wanted]
+            exact = [m for m in pool if number_key(m.number) in wanted]
             asked = _asked_kind(pq.folded)
             if asked and exact and all(fold(m.kind or "") != fold(asked) for m in exact):
                 # "kế hoạch số mấy để thực hiện Nghị quyết 20-NQ/TW": the answer is another document
                 # of the asked kind, cited next to the given one.
                 near = [m for m in pool if fold(m.kind or "") == fold(asked)
-                        and normalize_so_hieu(m.number) not in wanted
+                        and number_key(m.number) not in wanted
                         and any(m.doc_id == e.doc_id and abs(m.line - e.line) <= 2 for e in exact)]
                 if near:
                     def fits(m: RegulationMention) -> float:
                         # Best: its own subject names the given number ("… về thực hiện Nghị quyết 20-NQ/TW"),
                         # and it shares the question's words (issuer "Sở Y tế", topic).
-                        names_given = any(n in normalize_so_hieu(m.subject or "") for n in wanted)
+                        names_given = any(n in number_key(m.subject or "") for n in wanted)
                         return float(names_given) + self.coverage(terms, f"{m.subject or ''} {m.quote} {m.issuer or ''}")
                     return [(m, 0.9) for m in sorted(near, key=fits, reverse=True)]
             return [(m, 1.0) for m in sorted(exact, key=lambda m: -(len(m.subject or "") + len(m.issuer or "")))]
@@ -435,7 +432,7 @@ class Answerer:
     def _cited_by(self, pq: ParsedQuestion, filters: Filters, top_k: int, timings: dict[str, float]) -> dict[str, Any]:
         t0 = time.perf_counter()
         wanted = set(pq.numbers)
-        mentions = [m for m in self.engine.regulations if normalize_so_hieu(m.number) in wanted]
+        mentions = [m for m in self.engine.regulations if number_key(m.number) in wanted]
         by_doc: dict[str, RegulationMention] = {}
         for m in mentions:
             by_doc.setdefault(m.doc_id, m)
@@ -523,13 +520,11 @@ def figure_dict(f: Figure) -> dict[str, Any]:
             "citation": None}
 
 
-_ASKED_KIND = {"ke hoach": "Kế hoạch", "quyet dinh": "Quyết định", "nghi quyet": "Nghị quyết",
-               "nghi dinh": "Nghị định", "thong tu": "Thông tư", "cong van": "Công văn", "chi thi": "Chỉ thị"}
+_ASKED_KIND = dict(lexicon().document_kind_words(lexicon().asked_kinds))
 
 
 def _asked_kind(folded: str) -> str | None:
-    m = re.search(r"\b(ke hoach|quyet dinh|nghi quyet|nghi dinh|thong tu|cong van|chi thi) (so may|so bao nhieu|nao)\b",
-                  folded)
+    m = re.search(r"\b(" + "|".join(_ASKED_KIND) + r") (so may|so bao nhieu|nao)\b", folded)
     return _ASKED_KIND[m.group(1)] if m else None
 
 
@@ -587,7 +582,7 @@ def _interleave(lists: list[list[Hit]]) -> list[Hit]:
 def _year_near(text: str, province: str, years: list[int]) -> int:
     """The year written closest after the province's name (or before it, when none follows)."""
     at = fold(text).find(fold(province))
-    positions = [(m.start(), int(m.group())) for m in re.finditer(r"(?<!\d)(?:19|20)\d\d(?!\d)", text)
+    positions = [(m.start(), int(m.group())) for m in YEAR_RE.finditer(text)
                  if int(m.group()) in years]
     after = [y for pos, y in positions if pos > at]
     before = [y for pos, y in positions if pos < at]
@@ -603,7 +598,7 @@ def _only_side(text: str, keep: str, provinces: list[str]) -> str:
 
 def _year_query(pq: ParsedQuestion) -> str:
     text = pq.text
-    for y in re.findall(r"(?<!\d)(?:19|20)\d\d(?!\d)", text):
+    for y in YEAR_RE.findall(text):
         if int(y) not in pq.years:
             text = text.replace(y, " ")
     return text

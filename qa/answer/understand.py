@@ -9,19 +9,18 @@ from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
 from qa.vn.gazetteer import load_gazetteer
+from qa.vn.lexicon import lexicon
+from qa.vn.so_hieu import NUMBER_ANY_CASE_RE, number_key
 from qa.vn.text import fold, nfc
-from qa.vn.tokens import SO_HIEU_RE, normalize_so_hieu
+from qa.vn.years import YEAR_RE
 
-_YEAR_RE = re.compile(r"(?<!\d)((?:19|20)\d\d)(?!\d)")
 _HALF_RE = re.compile(r"6\s*tháng\s*(?:đầu\s*)?(?:năm)?", re.I)
 
 # Intent cues on the accented question ("đặt" sets a plan, "đạt" reports a result: they fold alike).
 # The earliest cue wins; at one position the longest ("đặt mục tiêu" over "đặt").
+_KIND_CUE_ORDER = ("estimate", "target", "plan", "actual")  # at one position and length, the first wins
 _KIND_CUES: list[tuple[str, str]] = [
-    (r"ước( tính| th| thực hiện)?", "estimate"),
-    (r"mục tiêu|đặt mục tiêu|hướng tới|phấn đấu|tầm nhìn|định hướng|đến năm", "target"),
-    (r"kế hoạch|kh|chỉ tiêu|đặt ra|đặt chỉ tiêu|đặt|được giao|giao", "plan"),
-    (r"đạt|đạt được|thực hiện|th|kết quả|ghi nhận|phát hiện|thu được|thực hiện được", "actual"),
+    ("|".join(lexicon().figure_kinds[kind].question_cues), kind) for kind in _KIND_CUE_ORDER
 ]
 _KIND_CUES_FOLDED = [(fold(p), k) for p, k in _KIND_CUES if fold(p) != "dat"]
 _REGULATION_CUES = re.compile(
@@ -32,13 +31,7 @@ _REGULATION_CUES = re.compile(
 )
 _COMPARE_CUES = re.compile(r"\b(so voi|cao hon|thap hon|nhieu hon|it hon|hay|chenh lech|khac nhau|nhung tinh nao|tinh nao)\b")
 _FIGURE_CUES = re.compile(r"^so (?!voi|y te)|\| so |\b(bao nhieu|so luong|ty le|ti le|ty suat|ti suat|ty so|ti so|la may|muc|so ca|so luot|so nguoi|tong so|so giuong|so bac si|dat ty le)\b")
-ABBREVIATIONS = {
-    "bs": "bác sĩ", "tyt": "trạm y tế", "ttyt": "trung tâm y tế", "sxh": "sốt xuất huyết", "kh": "kế hoạch",
-    "th": "thực hiện", "bhyt": "bảo hiểm y tế", "sdd": "suy dinh dưỡng", "bn": "bệnh nhân",
-    "cssk": "chăm sóc sức khỏe", "khhgđ": "kế hoạch hóa gia đình", "khhgd": "kế hoạch hóa gia đình",
-    "bv": "bệnh viện", "attp": "an toàn thực phẩm", "kcb": "khám chữa bệnh", "qđ": "quyết định",
-    "vd": "vạn dân", "ubnd": "ủy ban nhân dân", "syt": "sở y tế", "tp": "thành phố",
-}
+ABBREVIATIONS = lexicon().abbreviations
 
 
 @dataclass(slots=True)
@@ -89,8 +82,8 @@ def parse_question(question: str, known_provinces: list[str], vocabulary: set[st
     implied = [p for p in gaz.implied_provinces(text) if p not in named]
     provinces = [p for p in named + implied if fold(p) in known]
     unknown = [p for p in named if fold(p) not in known]
-    numbers = [normalize_so_hieu(n) for n in SO_HIEU_RE.findall(text)]
-    years = [int(y) for y in _YEAR_RE.findall(SO_HIEU_RE.sub(" ", text))]  # not the 2021 of 60/2021/NĐ-CP
+    numbers = [number_key(m.group(0)) for m in NUMBER_ANY_CASE_RE.finditer(text)]
+    years = [int(y) for y in YEAR_RE.findall(NUMBER_ANY_CASE_RE.sub(" ", text))]  # not the 2021 of 60/2021/NĐ-CP
     pq = ParsedQuestion(text=text, original=question, folded=folded, provinces=provinces, unknown_provinces=unknown,
                         years=years, half_year=bool(_HALF_RE.search(text)), kind=detect_kind(text),
                         numbers=numbers, corrections=corrections)

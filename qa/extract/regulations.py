@@ -10,48 +10,13 @@ from __future__ import annotations
 import re
 
 from qa.models import Block, ParsedDocument, RegulationMention
+from qa.vn.lexicon import lexicon
 from qa.vn.so_hieu import NUMBER_RE, normalize_number
 from qa.vn.text import collapse_ws, fold
 
-# Kind words as they precede a number, longest first so "Chương trình hành động" beats "Chương trình".
-_KIND_WORDS: list[tuple[str, str]] = [
-    ("chuong trinh hanh dong", "Chương trình hành động"),
-    ("cthd", "Chương trình hành động"),
-    ("thong bao ket luan", "Thông báo"),
-    ("quyet dinh", "Quyết định"),
-    ("ke hoach", "Kế hoạch"),
-    ("nghi quyet", "Nghị quyết"),
-    ("nghi dinh", "Nghị định"),
-    ("thong tu", "Thông tư"),
-    ("chi thi", "Chỉ thị"),
-    ("cong van", "Công văn"),
-    ("to trinh", "Tờ trình"),
-    ("bao cao", "Báo cáo"),
-    ("de an", "Đề án"),
-    ("thong bao", "Thông báo"),
-    ("phuong an", "Phương án"),
-    ("chuong trinh", "Chương trình"),
-    ("huong dan", "Hướng dẫn"),
-    ("luat", "Luật"),
-]
-# Kind codes inside the number ("QĐ" in 2143/QĐ-UBND, "NQ" in 20-NQ/TW), folded.
-_KIND_CODES = {
-    "qd": "Quyết định",
-    "kh": "Kế hoạch",
-    "nq": "Nghị quyết",
-    "nd": "Nghị định",
-    "tt": "Thông tư",
-    "ttlt": "Thông tư",
-    "ct": "Chỉ thị",
-    "ctr": "Chương trình hành động",
-    "ttr": "Tờ trình",
-    "bc": "Báo cáo",
-    "da": "Đề án",
-    "tb": "Thông báo",
-    "pa": "Phương án",
-    "hd": "Hướng dẫn",
-    "cv": "Công văn",
-}
+# Kind words as they precede a number, longest first; kind codes inside the number ("QĐ" in 2143/QĐ-UBND).
+_KIND_WORDS = lexicon().document_kind_words()
+_KIND_CODES = lexicon().document_kind_codes()
 # A kind word (optionally "số", ":") right before the number.
 _KIND_BEFORE = re.compile(
     r"(" + "|".join(k for k, _ in _KIND_WORDS) + r")\s*(?:so\s*)?:?\s*$"

@@ -26,7 +26,7 @@ from qa.index import store
 from qa.extract.figures import extract_figures
 from qa.extract.regulations import extract_regulations
 from qa.fsutil import file_sha256, staged_directory
-from qa.index.layout import current_generation, next_generation_number, prune, remove_stale_temp, switch_current
+from qa.index.layout import FORMAT_VERSION, current_generation, next_generation_number, prune, remove_stale_temp, switch_current
 from qa.ingest.chunking import chunk_document, chunk_holding
 from qa.ingest.pipeline import SUPPORTED_SUFFIXES, parse_file
 from qa.models import Chunk, IngestError, ParsedDocument
@@ -34,13 +34,12 @@ from qa.index.dense import build_faiss, save_faiss
 from qa.index.lexical import LexicalIndex
 from qa.settings import Settings
 
-FORMAT_VERSION = 1
 
 
 @dataclass(slots=True)
 class DocReport:
     source: str
-    status: str  # new | changed | unchanged | skipped | removed
+    status: str  # new | changed | reindexed (same file, read again by a newer format) | unchanged | skipped | removed
     reason: str = ""
     title: str = ""
     province: str | None = None
@@ -140,7 +139,7 @@ def _build_locked(
     report.documents += [DocReport(s, "removed") for s in removed]
     report.timings["parse"] = time.perf_counter() - t0
 
-    if previous is not None and not docs and not removed:
+    if previous is not None and not docs and not removed and old.format == FORMAT_VERSION:
         report.timings["total"] = time.perf_counter() - started
         return report  # nothing changed: keep serving the current generation
 
@@ -158,13 +157,14 @@ def _prepare(path: Path, settings: Settings, old: _OldGeneration):
         if path.suffix.lower() not in SUPPORTED_SUFFIXES:
             raise IngestError(f"định dạng không hỗ trợ ({path.suffix or 'không có phần mở rộng'})")
         sha = file_sha256(path)
-        if old.sha(path.name) == sha:
+        same_bytes = old.sha(path.name) == sha
+        if same_bytes and old.format == FORMAT_VERSION:
             return DocReport(path.name, "unchanged", **old.summary(path.name))
         doc = parse_file(path, settings.max_file_bytes)
         chunks = chunk_document(doc, settings.chunk_size, settings.chunk_overlap)
         if not chunks:
             raise IngestError("không có nội dung văn bản")
-        return doc, chunks, ("changed" if old.has(path.name) else "new")
+        return doc, chunks, ("reindexed" if same_bytes else "changed" if old.has(path.name) else "new")
     except IngestError as exc:
         return DocReport(path.name, "skipped", str(exc))
     except Exception as exc:  # a parser bug on one file must not stop the others
@@ -288,6 +288,7 @@ class _OldGeneration:
         self.conn = conn
         self._docs = {r["source"]: r for r in conn.execute("SELECT * FROM documents")} if conn else {}
         self._vectors: dict[int, np.ndarray] | None = None
+        self.format = store.get_meta(conn).get("format") if conn else None
 
     @classmethod
     def open(cls, path: Path | None, model: str) -> _OldGeneration:

@@ -13,22 +13,16 @@ from pathlib import Path
 
 from qa.models import Block, DocumentMeta
 from qa.vn.gazetteer import load_gazetteer
+from qa.vn.lexicon import lexicon
 from qa.vn.text import collapse_ws, fold
+from qa.vn.years import YEAR
 
-_KINDS = {
-    "ke hoach": "Kế hoạch",
-    "bao cao": "Báo cáo",
-    "cong van": "Công văn",
-    "quyet dinh": "Quyết định",
-    "nghi quyet": "Nghị quyết",
-    "to trinh": "Tờ trình",
-    "thong bao": "Thông báo",
-    "chuong trinh": "Chương trình",
-}
-_CODE_KINDS = {"KH": "Kế hoạch", "BC": "Báo cáo", "QĐ": "Quyết định", "NQ": "Nghị quyết", "TTr": "Tờ trình"}
+# The document-type line ("KẾ HOẠCH") and the code of its own số hiệu ("Số: 421/KH-UBND") name its kind.
+_KINDS = dict(lexicon().document_kind_words(lexicon().type_line_kinds))
+_CODE_KINDS = lexicon().document_kind_codes(lexicon().metadata_code_kinds)
 _NUMBER_LINE = re.compile(r"^\s*Số\s*:\s*([0-9]*)\s*(/[\w\-/ĐđÐ]+)", re.I)
-_DATE = re.compile(r"^[^\d,;]{2,40},\s*ngày\s+(\d{1,2})?\s*tháng\s+(\d{1,2})?\s*năm\s+((?:19|20)\d\d)", re.I)
-_YEAR = re.compile(r"(?<![\d/.-])((?:19|20)\d\d)(?![\d/])")
+_DATE = re.compile(rf"^[^\d,;]{{2,40}},\s*ngày\s+(\d{{1,2}})?\s*tháng\s+(\d{{1,2}})?\s*năm\s+({YEAR})", re.I)
+_YEAR = re.compile(rf"(?<![\d/.-])({YEAR})(?![\d/])")
 _SIDECAR_FIELDS = set(DocumentMeta.__slots__)  # type: ignore[attr-defined]
 
 
@@ -103,7 +97,7 @@ def _kind_and_title(head: list[str], blocks: list[Block], code: str | None) -> t
             return kind, collapse_ws(f"Công văn về việc {line[4:]}")[:200]
     bare_part = re.compile(r"(Phần|Phụ\s+lục)\s+\S+(\s+\S+)?", re.I)
     first = next((b.section[0] for b in blocks if b.section and not bare_part.fullmatch(b.section[0])), "")
-    kind = _CODE_KINDS.get(code or "")
+    kind = _CODE_KINDS.get(fold(code or ""))
     if kind is None and "ket qua" in fold(first):
         kind = "Báo cáo"
     title = re.sub(r"^Phần\s+(?:thứ\s+)?\S+\.\s*", "", first)

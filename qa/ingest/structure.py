@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from qa.ingest.normalize import ends_sentence, is_hard_wrapped, looks_like_page_number
 from qa.ingest.tables import ParsedTable
 from qa.models import Block
+from qa.vn.lexicon import lexicon
 from qa.vn.text import fold
 
 _PART = re.compile(r"^Phần\s+(?:thứ\s+\w+|[IVXLC]+\b)", re.I)
@@ -24,7 +25,7 @@ _LETTER = re.compile(r"^[a-zđ]\)\s+\S")
 # hard-wrapped line so a long starred bullet is never mistaken for one.
 _STARRED = re.compile(r"^\*\s+[A-ZĐÀ-Ỹ][^.;:,]{5,45}$")
 _BULLET = re.compile(r"^\s*(?:[-+•–]|\*(?!\*))\s")
-_STAMPS = {"hoa toc", "khan", "mat", "toi mat", "du thao", "thuong khan"}
+_STAMPS = lexicon().stamps
 _WRAP_MIN = 55  # a hard-wrapped line is at least this long
 _MAX_HEADING = 220
 _MAX_TITLE = 150

@@ -10,7 +10,9 @@ import re
 from dataclasses import dataclass, field
 
 from qa.models import TableRow
+from qa.vn.lexicon import lexicon
 from qa.vn.text import collapse_ws, fold
+from qa.vn.years import YEAR
 
 _LABEL_COL = re.compile(r"^(chi tieu|noi dung|ten\b|chi so)", re.I)
 _UNIT_COL = re.compile(r"^(dvt|dv tinh|don vi)", re.I)
@@ -22,14 +24,14 @@ _FLAT_SUBROW = re.compile(r"^\s*-\s+(.*)$")
 _HEADING_LIKE = re.compile(r"^\s*(?:\d+\.\s*)+\S|^\s*[IVX]+\.\s|^\s*Phần\b")
 _VALUE_TOKEN = re.compile(r"^[<>≤≥]?\d[\d.,]*%?$")
 _COMPARATOR = re.compile(r"^[<>≤≥]$")
-_YEAR_COL = re.compile(r"(?:[^\d\s][^\d]*?\s+)?(?:năm\s+)?\b(?:19|20)\d\d\b", re.I)
+_YEAR_COL = re.compile(rf"(?:[^\d\s][^\d]*?\s+)?(?:năm\s+)?\b{YEAR}\b", re.I)
 # Units written in the unit column of flattened tables (matched accent-folded, at the end of the label).
 _FLAT_UNITS = re.compile(
     r"(?:^|\s)((?:so\s+)?be\s+trai\s*/\s*100\s+be\s+gai|%o|‰|%|tuoi|nam|giuong|bac\s+s[yi]|duoc\s+s[yi]"
     r"|nguoi|ba\s+me|luot|ca|xa|tram|co\s+so|don\s+vi|con\s*/\s*phu\s+nu|diem|cm|kg)$",
     re.I,
 )
-_PLAN_COL = re.compile(r"^(kh|th|uoc th|ke hoach|thuc hien)\b")
+_PLAN_COL = re.compile(r"^(" + "|".join(lexicon().value_column_prefixes) + r")\b")
 _MAX_ROW_LINES = 8
 
 
@@ -246,7 +248,7 @@ def _parse_flat(lines: list[str], start: int) -> ParsedTable | None:
     i = start + 1
     while i < len(lines) and len(parts) < 12:
         s = lines[i].strip()
-        if s and (_FLAT_ROW.match(s) and not re.fullmatch(r"(?:19|20)\d\d", s)):
+        if s and (_FLAT_ROW.match(s) and not re.fullmatch(YEAR, s)):
             break
         if s:
             parts.append(s)

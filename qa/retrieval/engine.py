@@ -10,7 +10,7 @@ import numpy as np
 
 from qa.index import store
 from qa.index.dense import load_faiss, search
-from qa.index.layout import current_generation
+from qa.index.layout import FORMAT_VERSION, current_generation
 from qa.index.lexical import LexicalIndex
 from qa.models import Chunk, DocumentMeta, Figure, RegulationMention
 from qa.retrieval.fusion import FusionParams, Ranked, fuse, top_positions
@@ -49,6 +49,11 @@ class Engine:
             raise IndexMissingError(f"no index in {settings.index_dir}: run `qa ingest` first")
         self.conn = store.connect(self.generation / "store.sqlite", readonly=True)
         self.meta = store.get_meta(self.conn)
+        if self.meta.get("format") != FORMAT_VERSION:
+            raise IndexMissingError(
+                f"the index in {self.generation} has format {self.meta.get('format')}, this version reads "
+                f"{FORMAT_VERSION}: run `qa ingest` to read the documents again"
+            )
         if self.meta.get("embedding_model") != settings.embedding_model:
             raise ModelMismatchError(
                 f"the index was built with {self.meta.get('embedding_model')!r}, "

@@ -6,10 +6,11 @@ import re
 
 from qa.extract.registry import Regulation
 from qa.models import Figure
+from qa.vn.lexicon import lexicon
 from qa.vn.so_hieu import number_key
 from qa.vn.text import fold
 
-_STOP_WORDS = {"ve", "viec", "cua", "cac", "va", "so", "theo", "nao", "gi", "la", "nhung", "duoc", "tai", "trong"}
+_STOP_WORDS = lexicon().stop_words.regulation_lookup
 
 
 def _words(text: str) -> set[str]:
@@ -55,19 +56,11 @@ def find_regulations(
     return [e for _, _, e in scored]
 
 
-_QUERY_STOP = {
-    "bao", "nhieu", "la", "cua", "o", "nao", "gi", "the", "nhu", "hay", "khong", "duoc", "va", "cac",
-    "nhung", "voi", "cho", "tai", "trong", "nam", "tinh", "thi", "dat",
-}
+_QUERY_STOP = lexicon().stop_words.figure_lookup
 
 
 # How questions name a kind ("KH 2024", "ước thực hiện", "mục tiêu"), matched at the quote's low weight.
-_KIND_WORDS = {
-    "plan": "kế hoạch KH chỉ tiêu",
-    "actual": "thực hiện TH đạt",
-    "estimate": "ước tính ước thực hiện",
-    "target": "mục tiêu phấn đấu hướng tới",
-}
+_KIND_WORDS = {kind: words.lookup_words for kind, words in lexicon().figure_kinds.items()}
 
 
 def _tokens(text: str) -> set[str]:

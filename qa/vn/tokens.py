@@ -11,10 +11,9 @@ import re
 from functools import lru_cache
 from importlib import resources
 
+from qa.vn.so_hieu import NUMBER_ANY_CASE_RE, number_key
 from qa.vn.text import fold, nfc, strip_tags
 
-# Document numbers stay whole: "2143/qđ-ubnd", "20-nq/tw", "12/2023/qđ-ubnd", "60/2021/nđ-cp".
-SO_HIEU_RE = re.compile(r"(?<![\w/])\d{1,5}(?:/\d{4})?[-/][A-Za-zĐđÐ][\wĐđ]*(?:[-/][\wĐđ]+)*", re.UNICODE)
 _WORD_RE = re.compile(r"\d+(?:[.,]\d+)*|[^\W\d_]+", re.UNICODE)
 # y/i spelling variants after a consonant onset: "sỹ"/"sĩ", "tỷ"/"tỉ", "kỹ"/"kĩ", "lý"/"lí".
 _Y_TO_I = str.maketrans({"y": "i", "ý": "í", "ỳ": "ì", "ỷ": "ỉ", "ỹ": "ĩ", "ỵ": "ị"})
@@ -32,10 +31,6 @@ def canonical_syllable(syllable: str) -> str:
     if _Y_ONSET.match(syllable):
         return syllable[:-1] + syllable[-1].translate(_Y_TO_I)
     return syllable
-
-
-def normalize_so_hieu(number: str) -> str:
-    return nfc(number).replace(" ", "").lower()
 
 
 def syllables(text: str) -> list[str]:
@@ -75,12 +70,13 @@ def synonym_words(text: str) -> set[str]:
 
 def tokenize(text: str) -> list[str]:
     """Accented and folded syllables, folded bigrams, whole số hiệu and synonym-group tokens."""
-    numbers = [normalize_so_hieu(m) for m in SO_HIEU_RE.findall(nfc(text))]
-    sylls = syllables(SO_HIEU_RE.sub(" ", nfc(text)))
+    # Document numbers stay whole, in their comparison form: "2143/qd-ubnd", "20-nq/tw", "60/2021/nd-cp".
+    numbers = [number_key(m.group(0)) for m in NUMBER_ANY_CASE_RE.finditer(nfc(text))]
+    sylls = syllables(NUMBER_ANY_CASE_RE.sub(" ", nfc(text)))
     folded = [fold(s) for s in sylls]
     tokens: list[str] = list(sylls)
     tokens += [f for f, s in zip(folded, sylls, strict=True) if f != s]
     tokens += [f"{a}_{b}" for a, b in zip(folded, folded[1:], strict=False)]
-    tokens += numbers + [fold(n) for n in numbers if fold(n) != n]
+    tokens += numbers
     tokens += synonym_tokens(" " + " ".join(folded) + " ")
     return tokens

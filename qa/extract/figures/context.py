@@ -6,6 +6,7 @@ import re
 
 from qa.models import Block, ParsedDocument
 from qa.vn.text import collapse_ws, fold
+from qa.vn.years import YEAR
 
 # ---------------------------------------------------------------- shared helpers
 
@@ -23,7 +24,7 @@ def base_year(doc: ParsedDocument) -> int | None:
 def horizon(doc: ParsedDocument, block: Block) -> int | None:
     """Target year of a strategy ('... đến năm 2030') named in the title or the section path."""
     text = fold(" ".join([doc.meta.title, *block.section]))
-    years = [int(y) for y in re.findall(r"den nam ((?:19|20)\d{2})", text)]
+    years = [int(y) for y in re.findall(rf"den nam ({YEAR})", text)]
     return min(years) if years else None
 
 

@@ -31,8 +31,10 @@ from qa.extract.figures.units import (
     per_part,
 )
 from qa.models import Block, Figure, FigureKind, ParsedDocument
+from qa.vn.lexicon import lexicon
 from qa.vn.so_hieu import NUMBER_RE as _DOC_NUMBER_RE
 from qa.vn.text import collapse_ws, fold, parse_vn_number
+from qa.vn.years import YEAR
 
 # ---------------------------------------------------------------- prose: what is not a figure
 
@@ -42,7 +44,7 @@ _NUM_RE = re.compile(
     r"(?:\s?[-–]\s?(?P<num2>\d+(?:,\d+)?)(?=\s?(?:%|‰)))?"  # a range counts only as a percentage: 10-15%
     r"(?!\d|[.,]\d)"
 )
-_YEAR = r"(?:19|20)\d{2}"
+_YEAR = YEAR
 _NOT_MORE_DIGITS = r"\b(?![.,]\d)"
 _BLOCK_PATTERNS = [
     re.compile(r"\b\d{1,2}\s*[/.-]\s*\d{1,2}\s*[/.-]\s*(?:19|20)?\d{2}\b"),  # 21/12/2022, 01-6-2018
@@ -129,12 +131,7 @@ def _drop_parens(text: str) -> str:
 
 
 # Function words and value cues: a phrase made only of these does not name anything.
-_STOP = {
-    "dat", "la", "co", "duoc", "da", "cua", "voi", "cho", "tai", "va", "cac", "nhung", "mot", "nay",
-    "den", "tu", "chiem", "bang", "gom", "trong", "do", "nhu", "the", "cu", "hon", "khoang", "tren",
-    "duoi", "kh", "uoc", "th", "ty", "ti", "le", "so", "tong", "ket", "qua", "hoach", "thuc", "hien",
-    "thang", "nam", "dau", "phan",
-}
+_STOP = lexicon().stop_words.phrase
 
 
 def _content_words(text: str) -> int:
@@ -251,14 +248,13 @@ def _tail_words(
     return " ".join(tail.split()[:limit])
 
 
+# Cue words before a number; the nearest wins, and at one position the first kind in this order.
 _KIND_CUES: list[tuple[re.Pattern[str], FigureKind]] = [
-    (re.compile(r"\b(?:KH|kế hoạch(?! hóa| hoá)|chỉ tiêu|được giao|dự toán)\b", re.I), "plan"),
-    (re.compile(r"\b(?:ước|dự kiến|dự báo)\b", re.I), "estimate"),
-    (re.compile(r"\b(?:phấn đấu|mục tiêu(?! quốc gia))\b", re.I), "target"),
-    (re.compile(r"\b(?:đạt|thực hiện|TH|kết quả|thu được|ghi nhận|phát hiện|đã)\b", re.I), "actual"),
+    (re.compile(r"\b(?:" + "|".join(lexicon().figure_kinds[kind].text_cues) + r")\b", re.I), kind)
+    for kind in ("plan", "estimate", "target", "actual")
 ]
-_SECTION_ACTUAL = re.compile(r"kết quả|thực hiện|tình hình|đánh giá|sơ kết|tổng kết", re.I)
-_SECTION_PLAN = re.compile(r"kế hoạch(?! hóa| hoá)|mục tiêu|nhiệm vụ|giải pháp|chỉ tiêu|phương hướng", re.I)
+_SECTION_ACTUAL = re.compile("|".join(lexicon().figure_kinds["actual"].section_cues), re.I)
+_SECTION_PLAN = re.compile("|".join(lexicon().figure_kinds["plan"].section_cues), re.I)
 
 
 def _kind_window(text: str, clause: int, start: int) -> str:

@@ -10,17 +10,19 @@ import re
 from qa.extract.figures.context import MAX_QUOTE, base_year, horizon
 from qa.extract.figures.units import CMP, GENERIC_UNITS, label_noun, normalize_unit, per_part
 from qa.models import Block, Figure, FigureKind, ParsedDocument
+from qa.vn.lexicon import lexicon
 from qa.vn.text import collapse_ws, fold, parse_vn_number
+from qa.vn.years import YEAR
 
 # ---------------------------------------------------------------- tables
 
+# A value column's header names its kind before its year: "KH 2023", "Ước TH năm 2023", "Thực hiện 2022".
+# Tried in this order: "ước th" is an estimate before "th" could call it actual.
 _COLUMN_KINDS: list[tuple[re.Pattern[str], FigureKind]] = [
-    (re.compile(r"^uoc\b.*?((?:19|20)\d{2})\b"), "estimate"),
-    (re.compile(r"^(?:th|thuc hien|ket qua)\b.*?((?:19|20)\d{2})\b"), "actual"),
-    (re.compile(r"^(?:kh|ke hoach|chi tieu)\b.*?((?:19|20)\d{2})\b"), "plan"),
-    (re.compile(r"^muc tieu\b.*?((?:19|20)\d{2})\b"), "target"),
+    (re.compile(r"^(?:" + "|".join(lexicon().figure_kinds[kind].column_prefixes) + rf")\b.*?({YEAR})\b"), kind)
+    for kind in ("estimate", "actual", "plan", "target")
 ]
-_YEAR_COLUMN = re.compile(r"^(?:nam\s+)?((?:19|20)\d{2})$")
+_YEAR_COLUMN = re.compile(rf"^(?:nam\s+)?({YEAR})$")
 _CELL_RE = re.compile(
     r"^\s*(?P<cmp><=|>=|≤|≥|<|>)?\s*(?P<num>\d[\d.,]*\d|\d)(?:\s*[-–]\s*(?P<num2>\d[\d.,]*))?\s*(?P<sym>%o|‰|%)?"
 )
@@ -38,7 +40,7 @@ def column_kind_year(column: str, header: list[str], doc: ParsedDocument, block:
         return None
     year = int(m.group(1))
     # A bare year column is a plan, unless the table looks past the coming year (a strategy's targets).
-    header_years = [int(y) for h in header for y in re.findall(r"\b((?:19|20)\d{2})\b", fold(h))]
+    header_years = [int(y) for h in header for y in re.findall(rf"\b({YEAR})\b", fold(h))]
     base = base_year(doc)
     far = base is not None and max(header_years, default=year) >= base + 2
     return ("target" if far or horizon(doc, block) is not None else "plan"), year

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 
+from qa.vn.lexicon import lexicon
 from qa.vn.text import collapse_ws
 
 CMP = {"<=": "≤", ">=": "≥", "≤": "≤", "≥": "≥", "<": "<", ">": ">"}
@@ -24,17 +25,10 @@ _PER_PERSON_RE = re.compile(r"/\s*người\s*/\s*năm", re.I)
 
 # Units a prose number may carry; longest first. Weak ones ("tuổi", "năm") are labels as often as
 # units ("trẻ em dưới 5 tuổi"), so they only count right after a value cue.
-STRONG_UNITS = [
-    "triệu đồng", "tỷ đồng", "nghìn đồng", "đồng", "tỷ", "triệu",
-    "giường bệnh", "giường", "bác sĩ", "bác sỹ", "dược sĩ", "dược sỹ", "điều dưỡng",
-    "đơn vị máu", "đơn vị", "trạm y tế", "trạm", "con/phụ nữ", "bệnh nhân", "BN",
-    "chứng chỉ hành nghề", "chứng chỉ", "trường hợp", "hồ sơ", "ổ dịch", "đơn thư", "đơn",
-    "người", "ca", "lượt", "cơ sở", "xã", "mẫu", "cuộc", "liều", "trẻ em", "trẻ", "kỹ thuật",
-    "học viên", "đề tài", "sáng kiến", "quyết định", "phòng khám", "bệnh viện", "cm", "kg",
-]
-WEAK_UNITS = ["tuổi", "ngày", "năm", "lần", "điểm", "giờ"]
+STRONG_UNITS = list(lexicon().units.strong)
+WEAK_UNITS = list(lexicon().units.weak)
 CANONICAL_UNIT = {u.lower(): u for u in STRONG_UNITS + WEAK_UNITS}
-MONEY = {"triệu đồng", "tỷ đồng", "nghìn đồng", "đồng", "tỷ", "triệu"}
+MONEY = lexicon().units.money
 UNIT_RE = re.compile(
     r"\s?(?:(?P<sym>%o(?![^\W\d_])|‰|%)|(?P<word>"
     + "|".join(re.escape(u) for u in sorted(STRONG_UNITS + WEAK_UNITS, key=len, reverse=True))
@@ -46,7 +40,7 @@ UNIT_RE = re.compile(
 )
 UNIT_ALT = "|".join(re.escape(u) for u in sorted(STRONG_UNITS, key=len, reverse=True))
 # Units a table's unit column may name without saying what is counted.
-GENERIC_UNITS = {"", "nguoi", "so", "so luong"}  # folded
+GENERIC_UNITS = lexicon().units.generic_columns  # folded
 
 
 def _per_pop_text(m: re.Match) -> str:

@@ -1,0 +1,120 @@
+"""The Vietnamese vocabulary of the pipeline as typed, read-only tables (data: ``qa/data/lexicon.json``).
+
+One definition each: document kinds and their số hiệu codes, the four figure kinds with their cue words and
+labels, stop words per purpose, abbreviations, units and stamps. Code builds its patterns from these tables;
+it never writes a word list of its own.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+from types import MappingProxyType
+from typing import Literal, get_args
+
+from qa.vn.text import fold
+
+FigureKind = Literal["plan", "actual", "estimate", "target"]
+FIGURE_KINDS: tuple[FigureKind, ...] = get_args(FigureKind)
+
+
+@dataclass(frozen=True, slots=True)
+class DocumentKind:
+    name: str  # "Quyết định"
+    words: tuple[str, ...]  # "quyết định"
+    codes: tuple[str, ...]  # "QĐ"
+
+
+@dataclass(frozen=True, slots=True)
+class FigureKindWords:
+    kind: FigureKind
+    label: str  # "kế hoạch"
+    question_cues: tuple[str, ...]
+    text_cues: tuple[str, ...]  # regular-expression fragments
+    section_cues: tuple[str, ...]  # regular-expression fragments
+    column_prefixes: tuple[str, ...]  # folded
+    lookup_words: str
+
+
+@dataclass(frozen=True, slots=True)
+class StopWords:
+    question: frozenset[str]  # accented
+    question_folded: frozenset[str]
+    regulation_lookup: frozenset[str]  # folded
+    figure_lookup: frozenset[str]  # folded
+    phrase: frozenset[str]  # folded
+
+
+@dataclass(frozen=True, slots=True)
+class Units:
+    strong: tuple[str, ...]
+    weak: tuple[str, ...]
+    money: frozenset[str]
+    generic_columns: frozenset[str]  # folded
+
+
+@dataclass(frozen=True, slots=True)
+class Lexicon:
+    document_kinds: tuple[DocumentKind, ...]
+    type_line_kinds: frozenset[str]
+    metadata_code_kinds: frozenset[str]
+    asked_kinds: frozenset[str]
+    figure_kinds: MappingProxyType[FigureKind, FigureKindWords]
+    value_column_prefixes: tuple[str, ...]
+    stop_words: StopWords
+    abbreviations: MappingProxyType[str, str]
+    units: Units
+    stamps: frozenset[str]
+
+    def kind_label(self, kind: str | None) -> str:
+        """'plan' -> 'kế hoạch'; '' for no or an unknown kind."""
+        words = self.figure_kinds.get(kind) if kind else None  # type: ignore[call-overload]
+        return words.label if words else ""
+
+    def document_kind_words(self, names: frozenset[str] | None = None) -> list[tuple[str, str]]:
+        """(folded word, kind name), longest word first, for the kinds named (all by default)."""
+        pairs = [(fold(w), k.name) for k in self.document_kinds if names is None or k.name in names for w in k.words]
+        return sorted(pairs, key=lambda p: -len(p[0]))
+
+    def document_kind_codes(self, names: frozenset[str] | None = None) -> dict[str, str]:
+        """Folded số hiệu code -> kind name ('qd' -> 'Quyết định')."""
+        return {fold(c): k.name for k in self.document_kinds if names is None or k.name in names for c in k.codes}
+
+
+def _tuple(values: list[str]) -> tuple[str, ...]:
+    return tuple(values)
+
+
+@lru_cache(maxsize=1)
+def lexicon() -> Lexicon:
+    data = json.loads(resources.files("qa").joinpath("data/lexicon.json").read_text(encoding="utf-8"))
+    kinds = data["document_kinds"]
+    figure = data["figure_kinds"]
+    stops = data["stop_words"]
+    units = data["units"]
+    return Lexicon(
+        document_kinds=tuple(DocumentKind(k["name"], _tuple(k["words"]), _tuple(k["codes"])) for k in kinds["kinds"]),
+        type_line_kinds=frozenset(kinds["type_line_kinds"]),
+        metadata_code_kinds=frozenset(kinds["metadata_code_kinds"]),
+        asked_kinds=frozenset(kinds["asked_kinds"]),
+        figure_kinds=MappingProxyType({
+            kind: FigureKindWords(kind, figure[kind]["label"], _tuple(figure[kind]["question_cues"]),
+                                  _tuple(figure[kind]["text_cues"]), _tuple(figure[kind]["section_cues"]),
+                                  _tuple(figure[kind]["column_prefixes"]), figure[kind]["lookup_words"])
+            for kind in FIGURE_KINDS
+        }),
+        value_column_prefixes=_tuple(figure["value_column_prefixes"]),
+        stop_words=StopWords(
+            question=frozenset(stops["question"]),
+            question_folded=frozenset(fold(w) for w in stops["question"]),
+            regulation_lookup=frozenset(stops["regulation_lookup"]),
+            figure_lookup=frozenset(stops["figure_lookup"]),
+            phrase=frozenset(stops["phrase"]),
+        ),
+        abbreviations=MappingProxyType(dict(data["abbreviations"]["map"])),
+        units=Units(_tuple(units["strong"]), _tuple(units["weak"]), frozenset(units["money"]),
+                    frozenset(units["generic_columns"])),
+        stamps=frozenset(data["stamps"]["words"]),
+    )
