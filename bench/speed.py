@@ -109,10 +109,10 @@ def ingest_stages(settings: Settings, runs: int) -> dict[str, Any]:
     return {"files": len(files), "chunks": n_chunks, "runs": runs, "median_s": common.median_of_runs(per_run)}
 
 
-def build_timings(settings: Settings, generation: Path, runs: int) -> dict[str, Any]:
+def build_timings(generation: Path, runs: int) -> dict[str, Any]:
     """qa.index.build.build from scratch into a temporary index, vectors served from the benchmark index."""
     texts, _, vectors = corpus_rows(generation)
-    by_text = {t: v for t, v in zip(texts, vectors, strict=True)}
+    by_text = dict(zip(texts, vectors, strict=True))
     per_run = []
     for _ in range(runs):
         with tempfile.TemporaryDirectory(dir=common.OUT) as tmp:
@@ -251,7 +251,7 @@ def main() -> None:
     generation = common.ensure_index(settings)
     result["conversion"] = conversion_and_export(settings, args.runs)
     result["ingest"] = ingest_stages(settings, args.runs)
-    result["build"] = build_timings(settings, generation, args.runs)
+    result["build"] = build_timings(generation, args.runs)
     result["index_build"] = index_build(generation, max(5, args.runs))
     result["backends"] = backends(settings, generation, names, args.runs)
     result["serving"] = {name: common.run_probe(common.BENCH_INDEX, name, args.runs,

@@ -5,9 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Literal
 
+from qa.vn.lexicon import FigureKind
+
 SECTION_SEP = " › "
 
-FigureKind = Literal["plan", "actual", "estimate", "target"]
+
 
 
 class IngestError(Exception):

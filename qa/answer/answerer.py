@@ -243,7 +243,7 @@ class Answerer:
         figure, match = ranked[0][0], ranked[0][1]
         order = self._hits_with_chunk(hits, figure.chunk_id)
         related = self._row_siblings(figure)
-        answer = self._figure_sentence(figure, related, order)
+        answer = self._figure_sentence(figure, related)
         figures = [figure] + [f for f in related if f is not figure]
         timings["answer"] = (time.perf_counter() - t0) * 1000
         confidence = min(1.0, 0.5 * match + 0.5 * max(chunk_cov, match))
@@ -315,7 +315,7 @@ class Answerer:
             return [figure]
         return [f for f in self.engine.figures if f.row_key == figure.row_key]
 
-    def _figure_sentence(self, figure: Figure, siblings: list[Figure], order: list[Hit]) -> str:
+    def _figure_sentence(self, figure: Figure, siblings: list[Figure]) -> str:
         where = f" của {figure.province}" if figure.province else ""
         label = KIND_LABEL.get(figure.kind or "", "")
         head = f"{label.capitalize()} năm {figure.year}" if label and figure.year else (

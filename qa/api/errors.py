@@ -62,7 +62,7 @@ def add_error_handlers(app: FastAPI) -> None:
         return JSONResponse({"detail": detail}, exc.status_code, headers=exc.headers)
 
     @app.exception_handler(RequestValidationError)
-    async def validation_error(request: Request, exc: RequestValidationError) -> JSONResponse:
+    async def validation_error(_request: Request, exc: RequestValidationError) -> JSONResponse:
         errors = [_field_error(e) for e in exc.errors()]
         first = errors[0] if errors else None
         detail = "Dữ liệu gửi lên không hợp lệ"
@@ -73,11 +73,11 @@ def add_error_handlers(app: FastAPI) -> None:
             {"loc": e["loc"], "msg": e["msg"], "type": e["type"]} for e in errors]}, 422)
 
     @app.exception_handler(UploadError)
-    async def upload_error(request: Request, exc: UploadError) -> JSONResponse:
+    async def upload_error(_request: Request, exc: UploadError) -> JSONResponse:
         return JSONResponse({"detail": exc.detail, **exc.extra}, exc.status_code)
 
     @app.exception_handler(Exception)
-    async def unexpected(request: Request, exc: Exception) -> JSONResponse:
+    async def unexpected(request: Request, _exc: Exception) -> JSONResponse:
         # Logged with its trace on the server; the client learns nothing about the internals.
         logger.exception("unexpected error on %s %s", request.method, request.url.path)
         return JSONResponse({"detail": "Lỗi máy chủ nội bộ."}, 500)

@@ -11,7 +11,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-FigureKind = Literal["plan", "actual", "estimate", "target"]
+from qa.vn.lexicon import FigureKind
+
 JobStatus = Literal["queued", "running", "done", "failed"]
 
 _TEXT_MAX = 2000  # one question, one history turn

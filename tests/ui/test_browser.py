@@ -15,7 +15,7 @@ import pytest
 
 from qa.run_services import ServiceError, api_command, free_port, service, ui_command
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMEDRIVER = Path(shutil.which("chromedriver") or "/usr/bin/chromedriver")
 SHOT = ROOT / "test-output" / "browser" / "answer.png"

@@ -25,7 +25,7 @@ from qa.ingest.formats import load_file
 from qa.ingest.legacy_vn import VIETNAMESE_LETTERS, detect_legacy, from_unicode, to_unicode
 from qa.models import IngestError
 
-CORPUS = Path(__file__).resolve().parent.parent / "corpus"
+CORPUS = Path(__file__).resolve().parents[2] / "corpus"
 MB = 1024 * 1024
 LIMIT = 50 * MB  # the default settings.max_file_mb
 HEADER = ["TT", "Chỉ tiêu", "Đơn vị tính", "Ước TH năm 2023", "Kế hoạch năm 2024"]

@@ -99,7 +99,7 @@ def test_dev_set_targets(answerer):
 
     from qa.evaluation import evaluate, load_questions
 
-    items = load_questions(Path(__file__).resolve().parent.parent / "eval" / "dev.jsonl")
+    items = load_questions(Path(__file__).resolve().parents[2] / "eval" / "dev.jsonl")
     overall = evaluate(items, lambda it: answerer.ask(it["question"]))["summary"]["overall"]
     assert overall["hit@5"] >= 0.90 and overall["hit@1"] >= 0.70
     assert overall["figure@1"] >= 0.75

@@ -16,7 +16,7 @@ from qa.run_services import ServiceError, api_command, free_port, service
 
 pytestmark = pytest.mark.slow
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 APP = str(ROOT / "ui" / "app.py")
 KEY = "khoa-giao-dien-123"
 BAC_GIANG = "Năm 2024 Bắc Giang đặt chỉ tiêu bao nhiêu bác sĩ trên 10.000 dân?"

@@ -40,7 +40,7 @@ from qa.settings import Settings
 
 pytestmark = pytest.mark.slow
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 KEY = "khoa-thu-nghiem-123"
 AUTH = {"X-API-Key": KEY}
 BAC_GIANG = "Năm 2024 Bắc Giang đặt chỉ tiêu bao nhiêu bác sĩ trên 10.000 dân?"

@@ -9,7 +9,7 @@ from docgen import docx_blocks_from_lines, find_font, make_docx, make_pdf
 
 from qa.ingest.pipeline import parse_file
 
-SOURCE = Path(__file__).resolve().parent.parent / "corpus" / "001_a66ba2e25b7bb22e.txt"
+SOURCE = Path(__file__).resolve().parents[2] / "corpus" / "001_a66ba2e25b7bb22e.txt"
 
 
 def _rows(doc):
