@@ -32,7 +32,9 @@ from qa.index.build import Embedder, build  # noqa: E402
 from qa.index.layout import current_generation  # noqa: E402
 from qa.settings import Settings  # noqa: E402
 
-logging.getLogger("bm25s").setLevel(logging.WARNING)  # bm25s sets DEBUG on import; a root handler then prints it
+logging.getLogger("bm25s").setLevel(
+    logging.WARNING
+)  # bm25s sets DEBUG on import; a root handler then prints it
 
 OUT = ROOT / "bench" / "out"
 CACHE = OUT / "cache"
@@ -50,7 +52,9 @@ def passage_embedder(settings: Settings, backend: str | None = None) -> Embedder
     """The product's passage embedder, optionally with another backend."""
     from qa.embeddings.model import passage_embedder as product_embedder
 
-    return product_embedder(settings.model_copy(update={"embedding_backend": backend}) if backend else settings)
+    return product_embedder(
+        settings.model_copy(update={"embedding_backend": backend}) if backend else settings
+    )
 
 
 def ensure_index(settings: Settings) -> Path:
@@ -79,12 +83,27 @@ def _drop_index(index_dir: Path) -> None:
 
 
 def machine() -> dict[str, Any]:
-    cpu = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
-                if line.startswith("model name")), platform.processor())
-    mem_kb = next(int(line.split()[1]) for line in Path("/proc/meminfo").read_text().splitlines()
-                  if line.startswith("MemTotal"))
-    return {"nproc": os.cpu_count(), "ram_gib": round(mem_kb / 2**20, 1), "cpu": cpu, "python": platform.python_version(),
-            "date": RUN_DATE, "loadavg_start": os.getloadavg()}
+    cpu = next(
+        (
+            line.split(":", 1)[1].strip()
+            for line in Path("/proc/cpuinfo").read_text().splitlines()
+            if line.startswith("model name")
+        ),
+        platform.processor(),
+    )
+    mem_kb = next(
+        int(line.split()[1])
+        for line in Path("/proc/meminfo").read_text().splitlines()
+        if line.startswith("MemTotal")
+    )
+    return {
+        "nproc": os.cpu_count(),
+        "ram_gib": round(mem_kb / 2**20, 1),
+        "cpu": cpu,
+        "python": platform.python_version(),
+        "date": RUN_DATE,
+        "loadavg_start": os.getloadavg(),
+    }
 
 
 def loadavg() -> tuple[float, float, float]:
@@ -145,12 +164,20 @@ def write_json(name: str, obj: Any) -> Path:
     return path
 
 
-def run_probe(index_dir: Path, backend: str | None = None, runs: int = 3, search: bool = False,
-              timeout: float = 3600) -> dict[str, Any]:
+def run_probe(
+    index_dir: Path, backend: str | None = None, runs: int = 3, search: bool = False, timeout: float = 3600
+) -> dict[str, Any]:
     """bench/probe.py in a fresh process: its peak RSS is that of one process serving this index."""
     import subprocess
 
-    cmd = [sys.executable, str(ROOT / "bench" / "probe.py"), "--index-dir", str(index_dir), "--runs", str(runs)]
+    cmd = [
+        sys.executable,
+        str(ROOT / "bench" / "probe.py"),
+        "--index-dir",
+        str(index_dir),
+        "--runs",
+        str(runs),
+    ]
     cmd += ["--backend", backend] if backend else []
     cmd += ["--search"] if search else []
     done = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout, cwd=ROOT)

@@ -119,7 +119,9 @@ def measure_tables(docs: dict[str, ParsedDocument], verbose: bool) -> None:
     for key, doc in docs.items():
         expected = expected_rows(key, doc)
         lines = table_lines(key, doc)
-        predicted = [f for f in extract_figures(doc) if f.column and int(f.row_key.rsplit(":", 1)[1]) in lines]
+        predicted = [
+            f for f in extract_figures(doc) if f.column and int(f.row_key.rsplit(":", 1)[1]) in lines
+        ]
         used: set[int] = set()
         hits = 0
         for fig in predicted:
@@ -176,10 +178,14 @@ def measure_dev(docs: dict[str, ParsedDocument]) -> None:
         found += ok
         top1 += rank == 1
         top5 += rank is not None
-        print(f"  {item['id']} extracted={'yes' if ok else 'NO '} rank={rank or '-'}  {item['question'][:70]}")
+        print(
+            f"  {item['id']} extracted={'yes' if ok else 'NO '} rank={rank or '-'}  {item['question'][:70]}"
+        )
     n = len(items) or 1
-    print(f"extraction recall {found}/{len(items)} = {found / n:.3f}; "
-          f"find_figures top-1 {top1}/{len(items)} = {top1 / n:.3f}, top-5 {top5}/{len(items)} = {top5 / n:.3f}")
+    print(
+        f"extraction recall {found}/{len(items)} = {found / n:.3f}; "
+        f"find_figures top-1 {top1}/{len(items)} = {top1 / n:.3f}, top-5 {top5}/{len(items)} = {top5 / n:.3f}"
+    )
 
 
 def main() -> None:

@@ -47,8 +47,20 @@ def start_server(index_dir: Path, port: int, threads: str) -> subprocess.Popen[b
     env.pop("OMP_NUM_THREADS", None)
     if threads != "default":
         env["OMP_NUM_THREADS"] = threads  # torch reads it for its intra-op thread pool
-    cmd = [sys.executable, "-m", "uvicorn", "qa.api.app:create_app", "--factory", "--host", "127.0.0.1",
-           "--port", str(port), "--log-level", "warning", "--no-access-log"]
+    cmd = [
+        sys.executable,
+        "-m",
+        "uvicorn",
+        "qa.api.app:create_app",
+        "--factory",
+        "--host",
+        "127.0.0.1",
+        "--port",
+        str(port),
+        "--log-level",
+        "warning",
+        "--no-access-log",
+    ]
     return subprocess.Popen(cmd, cwd=common.ROOT, env=env)
 
 
@@ -74,8 +86,9 @@ async def ask(client: httpx.AsyncClient, question: str) -> tuple[float, int, str
     return elapsed, r.status_code, r.json().get("answer", "") if r.status_code == 200 else ""
 
 
-async def run_level(url: str, questions: list[str], expected: dict[str, str], concurrency: int,
-                    n: int, threads: str) -> dict[str, Any]:
+async def run_level(
+    url: str, questions: list[str], expected: dict[str, str], concurrency: int, n: int, threads: str
+) -> dict[str, Any]:
     latencies: list[float] = []
     errors = mismatches = 0
     order = iter(range(n))
@@ -94,20 +107,33 @@ async def run_level(url: str, questions: list[str], expected: dict[str, str], co
         t0 = time.perf_counter()
         await asyncio.gather(*(worker(client) for _ in range(concurrency)))
         wall = time.perf_counter() - t0
-    return {"torch_threads": threads, "concurrency": concurrency, "requests": n, "errors": errors, "mismatches": mismatches,
-            "rps": n / wall, "wall_s": wall, "p50_ms": common.pct(latencies, 50), "p95_ms": common.pct(latencies, 95),
-            "p99_ms": common.pct(latencies, 99), "max_ms": max(latencies)}
+    return {
+        "torch_threads": threads,
+        "concurrency": concurrency,
+        "requests": n,
+        "errors": errors,
+        "mismatches": mismatches,
+        "rps": n / wall,
+        "wall_s": wall,
+        "p50_ms": common.pct(latencies, 50),
+        "p95_ms": common.pct(latencies, 95),
+        "p99_ms": common.pct(latencies, 99),
+        "max_ms": max(latencies),
+    }
 
 
-async def measure(url: str, questions: list[str], levels: list[int], n: int, threads: str) -> list[dict[str, Any]]:
+async def measure(
+    url: str, questions: list[str], levels: list[int], n: int, threads: str
+) -> list[dict[str, Any]]:
     async with httpx.AsyncClient(base_url=url, timeout=300) as client:
         warm = [await ask(client, q) for q in questions]  # model, caches, first-call costs
     expected = {q: answer for q, (_, _, answer) in zip(questions, warm, strict=True)}
     return [await run_level(url, questions, expected, c, n, threads) for c in levels]
 
 
-def run_config(index_dir: Path, questions: list[str], levels: list[int], n: int,
-               threads: str) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+def run_config(
+    index_dir: Path, questions: list[str], levels: list[int], n: int, threads: str
+) -> tuple[dict[str, Any], list[dict[str, Any]]]:
     """One server process with this thread setting: (its /health, one row per concurrency level)."""
     port = free_port()
     url = f"http://127.0.0.1:{port}"
@@ -122,10 +148,34 @@ def run_config(index_dir: Path, questions: list[str], levels: list[int], n: int,
 
 def table(rows: list[dict[str, Any]]) -> str:
     return common.md_table(
-        ["torch threads", "concurrency", "requests", "errors", "mismatches", "req/s", "p50 ms", "p95 ms", "p99 ms",
-         "max ms"],
-        [[r["torch_threads"], r["concurrency"], r["requests"], r["errors"], r["mismatches"], f"{r['rps']:.1f}",
-          round(r["p50_ms"]), round(r["p95_ms"]), round(r["p99_ms"]), round(r["max_ms"])] for r in rows])
+        [
+            "torch threads",
+            "concurrency",
+            "requests",
+            "errors",
+            "mismatches",
+            "req/s",
+            "p50 ms",
+            "p95 ms",
+            "p99 ms",
+            "max ms",
+        ],
+        [
+            [
+                r["torch_threads"],
+                r["concurrency"],
+                r["requests"],
+                r["errors"],
+                r["mismatches"],
+                f"{r['rps']:.1f}",
+                round(r["p50_ms"]),
+                round(r["p95_ms"]),
+                round(r["p99_ms"]),
+                round(r["max_ms"]),
+            ]
+            for r in rows
+        ],
+    )
 
 
 def section(result: dict[str, Any], command: str) -> str:
@@ -134,21 +184,21 @@ def section(result: dict[str, Any], command: str) -> str:
     load_end = ", ".join(f"{x:.2f}" for x in m["loadavg_end"])
     return f"""{SECTION}
 
-{m['date']} · {m['nproc']} CPUs ({m['cpu']}), {m['ram_gib']} GiB RAM, Python {m['python']} ·
+{m["date"]} · {m["nproc"]} CPUs ({m["cpu"]}), {m["ram_gib"]} GiB RAM, Python {m["python"]} ·
 load average {load} at the start, {load_end} at the end (other work on the machine counts).
 
 Command: `{command}`
 
 One uvicorn process (`qa.api.app:create_app`, one worker) per torch-thread setting, over the real corpus index
-({h['documents']} documents, {h['chunks']} chunks, embedding backend {result['backend']}) on 127.0.0.1. An asyncio
-httpx client sends `POST /ask` (top_k 5), cycling through the first {result['questions']} questions of
-eval/dev.jsonl, {result['requests']} requests per concurrency level after one warm-up round. *torch threads*:
+({h["documents"]} documents, {h["chunks"]} chunks, embedding backend {result["backend"]}) on 127.0.0.1. An asyncio
+httpx client sends `POST /ask` (top_k 5), cycling through the first {result["questions"]} questions of
+eval/dev.jsonl, {result["requests"]} requests per concurrency level after one warm-up round. *torch threads*:
 `default` = torch's own choice (one per core), `1` = `OMP_NUM_THREADS=1`. *mismatches*: answers that differ
 from the warm-up answer to the same question.
 
-{table(result['levels'])}
+{table(result["levels"])}
 
-{reading(result['levels'])}
+{reading(result["levels"])}
 """
 
 
@@ -157,12 +207,14 @@ def reading(rows: list[dict[str, Any]]) -> str:
     for r in rows:
         by_setting.setdefault(r["torch_threads"], []).append(r["rps"])
     ranges = "; ".join(f"torch threads {t}: {min(v):.1f}–{max(v):.1f} req/s" for t, v in by_setting.items())
-    return (f"Throughput by setting, over the concurrency levels: {ranges}. One process answers one question at "
-            "a time in effect (the query embedding runs under one lock; retrieval and the answer step hold the GIL), "
-            "so past that rate requests queue and latency grows with the concurrency (p50 ≈ concurrency / "
-            "throughput); more throughput needs more processes or cores, not more threads. With torch's default "
-            "thread pool a lone request can be slow on a busy machine: its OpenMP threads wait for cores that "
-            "other processes hold. The numbers move with the machine's load (see the load average above).")
+    return (
+        f"Throughput by setting, over the concurrency levels: {ranges}. One process answers one question at "
+        "a time in effect (the query embedding runs under one lock; retrieval and the answer step hold the GIL), "
+        "so past that rate requests queue and latency grows with the concurrency (p50 ≈ concurrency / "
+        "throughput); more throughput needs more processes or cores, not more threads. With torch's default "
+        "thread pool a lone request can be slow on a busy machine: its OpenMP threads wait for cores that "
+        "other processes hold. The numbers move with the machine's load (see the load average above)."
+    )
 
 
 def write_section(path: Path, text: str) -> None:
@@ -182,18 +234,28 @@ def main() -> None:
     parser.add_argument("--levels", default="1,8,32", help="concurrency levels, comma-separated")
     parser.add_argument("--requests", type=int, default=200, help="requests per level")
     parser.add_argument("--questions", type=int, default=10, help="first N dev questions, in rotation")
-    parser.add_argument("--torch-threads", default="default,1",
-                        help="server torch threads to compare: 'default' and/or numbers (OMP_NUM_THREADS)")
+    parser.add_argument(
+        "--torch-threads",
+        default="default,1",
+        help="server torch threads to compare: 'default' and/or numbers (OMP_NUM_THREADS)",
+    )
     parser.add_argument("--results", type=Path, help="markdown file whose API load section is (re)written")
     args = parser.parse_args()
     command = "HF_HUB_OFFLINE=1 .venv/bin/python " + shlex.join(["bench/load_api.py", *sys.argv[1:]])
 
     settings = common.bench_settings(INDEX)
     common.ensure_index(settings)
-    questions = [json.loads(line)["question"] for line in common.DEV.read_text(encoding="utf-8").splitlines()
-                 if line.strip()][: args.questions]
-    result: dict[str, Any] = {"machine": common.machine(), "questions": len(questions), "requests": args.requests,
-                              "backend": settings.embedding_backend}
+    questions = [
+        json.loads(line)["question"]
+        for line in common.DEV.read_text(encoding="utf-8").splitlines()
+        if line.strip()
+    ][: args.questions]
+    result: dict[str, Any] = {
+        "machine": common.machine(),
+        "questions": len(questions),
+        "requests": args.requests,
+        "backend": settings.embedding_backend,
+    }
     levels = [int(x) for x in args.levels.split(",") if x.strip()]
     result["levels"] = []
     for threads in [t.strip() for t in args.torch_threads.split(",") if t.strip()]:

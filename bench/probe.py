@@ -64,11 +64,20 @@ def probe(index_dir: Path, backend: str | None, runs: int, search: bool) -> dict
             run[f"{key}_p95_ms"] = common.pct(values, 95)
         per_run.append(run)
     return {
-        "index_dir": str(index_dir), "backend": settings.embedding_backend, "chunks": len(engine.chunks),
-        "documents": len(engine.docs), "questions": len(questions), "runs": runs,
-        "load_index_s": t_index, "ready_s": t_ready, "rss_start_mb": rss0, "rss_ready_mb": rss_ready,
-        "rss_end_mb": rss_mb(), "peak_rss_mb": common.peak_rss_mb(),
-        "median": common.median_of_runs(per_run), "per_run": per_run,
+        "index_dir": str(index_dir),
+        "backend": settings.embedding_backend,
+        "chunks": len(engine.chunks),
+        "documents": len(engine.docs),
+        "questions": len(questions),
+        "runs": runs,
+        "load_index_s": t_index,
+        "ready_s": t_ready,
+        "rss_start_mb": rss0,
+        "rss_ready_mb": rss_ready,
+        "rss_end_mb": rss_mb(),
+        "peak_rss_mb": common.peak_rss_mb(),
+        "median": common.median_of_runs(per_run),
+        "per_run": per_run,
     }
 
 

@@ -41,8 +41,11 @@ Retriever = Callable[[str], list[Citation]]
 
 def raw_documents() -> list[tuple[str, str]]:
     """(file name, text) of the corpus exactly as stored: no NFC, no Ð→Đ, nothing."""
-    return [(p.name, p.read_text(encoding="utf-8")) for p in sorted((common.ROOT / "corpus").iterdir())
-            if p.suffix in (".txt", ".md") and p.is_file()]
+    return [
+        (p.name, p.read_text(encoding="utf-8"))
+        for p in sorted((common.ROOT / "corpus").iterdir())
+        if p.suffix in (".txt", ".md") and p.is_file()
+    ]
 
 
 def split(docs: list[tuple[str, str]]) -> list[Citation]:
@@ -101,8 +104,15 @@ def search_responder(engine: Any, mode: str, k: int) -> Callable[[dict[str, Any]
     return respond
 
 
-SYSTEMS = ["system", "ours hybrid search", "ours lexical search", "dense (ours)", "bm25 whitespace",
-           "bm25 syllables+bigrams", "langchain faiss"]
+SYSTEMS = [
+    "system",
+    "ours hybrid search",
+    "ours lexical search",
+    "dense (ours)",
+    "bm25 whitespace",
+    "bm25 syllables+bigrams",
+    "langchain faiss",
+]
 HAS_ANSWER_LAYER = {"system"}
 
 
@@ -133,9 +143,17 @@ def run(k: int, index_dir: Path) -> dict[str, Any]:
         "langchain faiss": wrap(langchain_retriever(raw_chunks, settings, k)),
     }
     reports = {name: evaluate(items, responders[name]) for name in SYSTEMS}
-    return {"backend": settings.embedding_backend, "top_k": k, "chunks": {"ours": len(engine.chunks),
-            "raw 1000/200": len(raw_chunks), "nfc 1000/200": len(nfc_chunks)},
-            "machine": common.machine(), "reports": reports}
+    return {
+        "backend": settings.embedding_backend,
+        "top_k": k,
+        "chunks": {
+            "ours": len(engine.chunks),
+            "raw 1000/200": len(raw_chunks),
+            "nfc 1000/200": len(nfc_chunks),
+        },
+        "machine": common.machine(),
+        "reports": reports,
+    }
 
 
 def tables(result: dict[str, Any]) -> str:
@@ -144,23 +162,39 @@ def tables(result: dict[str, Any]) -> str:
     for name in SYSTEMS:
         o = reports[name]["summary"]["overall"]
         answer_layer = name in HAS_ANSWER_LAYER
-        rows.append([name, o["hit@1"], o["hit@5"], o["mrr"], o.get("figure@1") if answer_layer else None,
-                     o.get("abstention") if answer_layer else None,
-                     o.get("false_abstention") if answer_layer else None])
-    out = [common.md_table(["system", "hit@1", "hit@5", "MRR", "figure@1", "abstention", "false abstention"], rows)]
+        rows.append(
+            [
+                name,
+                o["hit@1"],
+                o["hit@5"],
+                o["mrr"],
+                o.get("figure@1") if answer_layer else None,
+                o.get("abstention") if answer_layer else None,
+                o.get("false_abstention") if answer_layer else None,
+            ]
+        )
+    out = [
+        common.md_table(
+            ["system", "hit@1", "hit@5", "MRR", "figure@1", "abstention", "false abstention"], rows
+        )
+    ]
     types = [t for t in reports["system"]["summary"]["by_type"] if t != "unanswerable"]
     by_type = reports["system"]["summary"]["by_type"]
     head = ["system"] + [f"{t} (n={by_type[t]['n']}) hit@1 / hit@5 / MRR" for t in types]
     rows = []
     for name in SYSTEMS:
         bt = reports[name]["summary"]["by_type"]
-        rows.append([name] + [f"{bt[t]['hit@1']:.3f} / {bt[t]['hit@5']:.3f} / {bt[t]['mrr']:.3f}" for t in types])
+        rows.append(
+            [name] + [f"{bt[t]['hit@1']:.3f} / {bt[t]['hit@5']:.3f} / {bt[t]['mrr']:.3f}" for t in types]
+        )
     out.append(common.md_table(head, rows))
     un = by_type.get("unanswerable")
     if un:
         fig = by_type.get("figure", {})
-        out.append(f"system only: figure@1 on figure questions {fig.get('figure@1', float('nan')):.3f} "
-                   f"(n={fig.get('n', 0)}); abstention on unanswerable {un['abstention']:.3f} (n={un['n']})")
+        out.append(
+            f"system only: figure@1 on figure questions {fig.get('figure@1', float('nan')):.3f} "
+            f"(n={fig.get('n', 0)}); abstention on unanswerable {un['abstention']:.3f} (n={un['n']})"
+        )
     return "\n\n".join(out)
 
 
@@ -175,21 +209,29 @@ def misses(result: dict[str, Any]) -> str:
             if r["type"] == "unanswerable" or r["rank"] is None:
                 continue
             if mine["rank"] is None or (r["rank"] == 1 and mine["rank"] != 1):
-                lines.append(f"- {r['id']} ({r['type']}): {name} rank {r['rank']}, system rank {mine['rank']}"
-                             f"{' (abstained)' if mine['abstained'] else ''} — {r['question'][:80]}")
+                lines.append(
+                    f"- {r['id']} ({r['type']}): {name} rank {r['rank']}, system rank {mine['rank']}"
+                    f"{' (abstained)' if mine['abstained'] else ''} — {r['question'][:80]}"
+                )
     return "\n".join(lines) or "(none)"
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--top-k", type=int, default=5)
-    parser.add_argument("--index-dir", type=Path, default=common.BENCH_INDEX,
-                        help="benchmark index to use or build (one per embedding backend)")
+    parser.add_argument(
+        "--index-dir",
+        type=Path,
+        default=common.BENCH_INDEX,
+        help="benchmark index to use or build (one per embedding backend)",
+    )
     parser.add_argument("--out", default="quality.json")
     args = parser.parse_args()
     result = run(args.top_k, args.index_dir)
     text = tables(result)
-    print(f"Quality on eval/dev.jsonl (backend {result['backend']}, top-{args.top_k} citations; chunks {result['chunks']})\n")
+    print(
+        f"Quality on eval/dev.jsonl (backend {result['backend']}, top-{args.top_k} citations; chunks {result['chunks']})\n"
+    )
     print(text)
     print("\nWhere a baseline finds the evidence and the system does not (or not at rank 1):")
     print(misses(result))

@@ -77,13 +77,16 @@ def make_corpus(k: int, dest: Path) -> None:
             for v in _variants(r):  # keep the case and the normalisation form of the original
                 nfc_upper = unicodedata.normalize("NFC", v).isupper()
                 target = o.upper() if nfc_upper else o
-                table[v] = unicodedata.normalize("NFD", target) if v != unicodedata.normalize("NFC", v) else target
+                table[v] = (
+                    unicodedata.normalize("NFD", target) if v != unicodedata.normalize("NFC", v) else target
+                )
         pattern = re.compile("|".join(re.escape(v) for v in sorted(table, key=len, reverse=True)))
         for src in sources:
             name = src.name if j == 0 else f"{src.stem}-x{j:03d}{src.suffix}"
             text = src.read_text(encoding="utf-8")
-            (dest / name).write_text(text if j == 0 else pattern.sub(lambda m, t=table: t[m.group(0)], text),
-                                     encoding="utf-8")
+            (dest / name).write_text(
+                text if j == 0 else pattern.sub(lambda m, t=table: t[m.group(0)], text), encoding="utf-8"
+            )
 
 
 def copied_vectors(settings: Settings, corpus: Path, generation: Path) -> dict[str, np.ndarray]:
@@ -107,7 +110,11 @@ def copied_vectors(settings: Settings, corpus: Path, generation: Path) -> dict[s
         rng = np.random.default_rng(zlib.crc32(path.name.encode()))  # deterministic per copy
         for chunk in chunk_document(doc, settings.chunk_size, settings.chunk_overlap):
             lines = by_line.get((original, chunk.kind)) or by_line[(original, "text")]
-            line = chunk.start_line if chunk.start_line in lines else min(lines, key=lambda n: abs(n - chunk.start_line))
+            line = (
+                chunk.start_line
+                if chunk.start_line in lines
+                else min(lines, key=lambda n: abs(n - chunk.start_line))
+            )
             v = lines[line]
             if path.name != original:
                 v = v + rng.normal(0, NOISE, v.shape).astype(np.float32)
@@ -128,8 +135,14 @@ def corpus_size(k: int, runs: int, base: Path) -> dict[str, Any]:
     lookup.clear()
     gc.collect()
     probe = common.run_probe(index, None, runs, search=True)
-    return {"k": k, "documents": probe["documents"], "chunks": probe["chunks"], "prepare_s": prepare_s,
-            "build_timings_s": report.timings, "probe": probe}
+    return {
+        "k": k,
+        "documents": probe["documents"],
+        "chunks": probe["chunks"],
+        "prepare_s": prepare_s,
+        "build_timings_s": report.timings,
+        "probe": probe,
+    }
 
 
 # ---------------------------------------------------------------------------------------------- 1M: FAISS
@@ -148,14 +161,19 @@ def synthetic_vectors(base: np.ndarray, n: int, seed: int = 0) -> tuple[np.ndarr
     step = 100_000
     for s in range(0, n, step):
         m = min(step, n - s)
-        block = centres[rng.integers(len(centres), size=m)] + rng.normal(0, 0.025, (m, dim)).astype(np.float32)
-        out[s:s + m] = block / np.linalg.norm(block, axis=1, keepdims=True)
-    held_out = centres[rng.integers(len(centres), size=60)] + rng.normal(0, 0.025, (60, dim)).astype(np.float32)
+        block = centres[rng.integers(len(centres), size=m)] + rng.normal(0, 0.025, (m, dim)).astype(
+            np.float32
+        )
+        out[s : s + m] = block / np.linalg.norm(block, axis=1, keepdims=True)
+    held_out = centres[rng.integers(len(centres), size=60)] + rng.normal(0, 0.025, (60, dim)).astype(
+        np.float32
+    )
     return out, held_out / np.linalg.norm(held_out, axis=1, keepdims=True)
 
 
-def faiss_million(base_gen: Path, n: int, runs: int, settings: Settings, kinds: list[str],
-                  hnsw_ef: list[int]) -> dict[str, Any]:
+def faiss_million(
+    base_gen: Path, n: int, runs: int, settings: Settings, kinds: list[str], hnsw_ef: list[int]
+) -> dict[str, Any]:
     import faiss
 
     from qa.embeddings.model import embed_queries, load_embedder
@@ -170,8 +188,14 @@ def faiss_million(base_gen: Path, n: int, runs: int, settings: Settings, kinds: 
     ids = np.arange(n, dtype=np.int64) * 7 + 3  # arbitrary non-contiguous ids, like chunk ids
     allowed = np.sort(np.random.default_rng(1).choice(ids, size=n // 20, replace=False))  # a 5% filter
 
-    results: dict[str, Any] = {"n": n, "dim": int(vectors.shape[1]), "queries": len(queries), "runs": runs,
-                               "faiss_threads": faiss.omp_get_max_threads(), "indexes": {}}
+    results: dict[str, Any] = {
+        "n": n,
+        "dim": int(vectors.shape[1]),
+        "queries": len(queries),
+        "runs": runs,
+        "faiss_threads": faiss.omp_get_max_threads(),
+        "indexes": {},
+    }
     exact: dict[str, list[np.ndarray]] = {}
 
     def run_queries(index: Any, allowed_ids: np.ndarray | None) -> tuple[dict[str, float], list[np.ndarray]]:
@@ -187,7 +211,14 @@ def faiss_million(base_gen: Path, n: int, runs: int, settings: Settings, kinds: 
         return common.median_of_runs(per_run), found
 
     def recall(found: list[np.ndarray], truth: list[np.ndarray]) -> float:
-        return float(np.mean([len(set(f.tolist()) & set(t.tolist())) / max(1, len(t)) for f, t in zip(found, truth, strict=True)]))
+        return float(
+            np.mean(
+                [
+                    len(set(f.tolist()) & set(t.tolist())) / max(1, len(t))
+                    for f, t in zip(found, truth, strict=True)
+                ]
+            )
+        )
 
     sweeps: dict[str, list[Any]] = {"flat": [None], "hnsw": hnsw_ef, "ivfpq": [16, 32, 64]}
     for kind in ["flat"] + [k for k in kinds if k != "flat"]:  # flat first: it is the ground truth
@@ -209,19 +240,38 @@ def faiss_million(base_gen: Path, n: int, runs: int, settings: Settings, kinds: 
             flat_lat, found_f = run_queries(index, allowed)
             if kind == "flat":
                 exact["all"], exact["filtered"] = found, found_f
-            entries.append({"param": param, **lat, "recall@10": recall(found, exact["all"]),
-                            "filtered_p50_ms": flat_lat["p50_ms"], "filtered_p95_ms": flat_lat["p95_ms"],
-                            "filtered_recall@10": recall(found_f, exact["filtered"])})
+            entries.append(
+                {
+                    "param": param,
+                    **lat,
+                    "recall@10": recall(found, exact["all"]),
+                    "filtered_p50_ms": flat_lat["p50_ms"],
+                    "filtered_p95_ms": flat_lat["p95_ms"],
+                    "filtered_recall@10": recall(found_f, exact["filtered"]),
+                }
+            )
         if kind == "flat":  # single queries on a busy 2-core machine: OpenMP threads wait on each other
             threads = faiss.omp_get_max_threads()
             faiss.omp_set_num_threads(1)
             one, _ = run_queries(index, None)
             faiss.omp_set_num_threads(threads)
-            entries.append({"param": "1 thread", **one, "recall@10": 1.0, "filtered_p50_ms": float("nan"),
-                            "filtered_p95_ms": float("nan"), "filtered_recall@10": float("nan")})
-        results["indexes"][kind] = {"build_s": build_s, "ram_mb": ram, "sweep": entries,
-                                    "nlist": int(inner.nlist) if kind == "ivfpq" else None,
-                                    "product_param": {"flat": None, "hnsw": HNSW_EF_SEARCH, "ivfpq": 16}[kind]}
+            entries.append(
+                {
+                    "param": "1 thread",
+                    **one,
+                    "recall@10": 1.0,
+                    "filtered_p50_ms": float("nan"),
+                    "filtered_p95_ms": float("nan"),
+                    "filtered_recall@10": float("nan"),
+                }
+            )
+        results["indexes"][kind] = {
+            "build_s": build_s,
+            "ram_mb": ram,
+            "sweep": entries,
+            "nlist": int(inner.nlist) if kind == "ivfpq" else None,
+            "product_param": {"flat": None, "hnsw": HNSW_EF_SEARCH, "ivfpq": 16}[kind],
+        }
         print(f"  {kind}: build {build_s:.0f} s, RAM {ram:.0f} MB, {entries}", flush=True)
         del index, inner
     del vectors
@@ -232,8 +282,15 @@ def faiss_million(base_gen: Path, n: int, runs: int, settings: Settings, kinds: 
 # ---------------------------------------------------------------------------------------------- 1M: BM25
 
 
-def _bm25_matrix(docs_tok: np.ndarray, docs_tf: np.ndarray, doc_len: np.ndarray, indptr_docs: np.ndarray,
-                 n_vocab: int, k1: float = 1.2, b: float = 0.75) -> dict[str, Any]:
+def _bm25_matrix(
+    docs_tok: np.ndarray,
+    docs_tf: np.ndarray,
+    doc_len: np.ndarray,
+    indptr_docs: np.ndarray,
+    n_vocab: int,
+    k1: float = 1.2,
+    b: float = 0.75,
+) -> dict[str, Any]:
     """bm25s's score matrix (method "lucene": lucene idf, robertson tfc) from doc-major (token, tf) lists."""
     import scipy.sparse as sp
 
@@ -245,10 +302,17 @@ def _bm25_matrix(docs_tok: np.ndarray, docs_tf: np.ndarray, doc_len: np.ndarray,
     row_len = np.diff(indptr_docs)
     scores = idf[docs_tok] * docs_tf / (np.repeat(norm, row_len) + docs_tf)
     csc = sp.csr_matrix((scores.astype(np.float32), docs_tok, indptr_docs), shape=(n_docs, n_vocab)).tocsc()
-    return {"data": csc.data, "indices": csc.indices.astype(np.int32), "indptr": csc.indptr, "num_docs": n_docs}
+    return {
+        "data": csc.data,
+        "indices": csc.indices.astype(np.int32),
+        "indptr": csc.indptr,
+        "num_docs": n_docs,
+    }
 
 
-def synthetic_docs(base_texts: list[str], n: int, seed: int = 0) -> tuple[dict[str, int], np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+def synthetic_docs(
+    base_texts: list[str], n: int, seed: int = 0
+) -> tuple[dict[str, int], np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     from collections import Counter
 
     from qa.vn.tokens import tokenize
@@ -268,7 +332,11 @@ def synthetic_docs(base_texts: list[str], n: int, seed: int = 0) -> tuple[dict[s
             extra = rng.integers(len(vocab), size=8).astype(np.int32)
             tok = np.concatenate([chunk_tok[c][keep], extra[~np.isin(extra, chunk_tok[c][keep])]])
             tok, first = np.unique(tok, return_index=True)
-            tf = np.concatenate([chunk_tf[c][keep], np.ones(len(extra), np.float32)])[first] if len(tok) else tok
+            tf = (
+                np.concatenate([chunk_tf[c][keep], np.ones(len(extra), np.float32)])[first]
+                if len(tok)
+                else tok
+            )
             tok_parts.append(tok)
             tf_parts.append(tf.astype(np.float32))
             row_lens.append(len(tok))
@@ -291,10 +359,18 @@ def bm25_million(base_texts: list[str], n: int, runs: int) -> dict[str, Any]:
     # Check the matrix against bm25s.index itself on a small prefix.
     small = 3000
     ref = bm25s.BM25(method="lucene", k1=1.2, b=0.75)  # the product's LexicalIndex parameters
-    docs_small = [[int(t) for t, f in zip(tok[indptr[i]:indptr[i + 1]], tf[indptr[i]:indptr[i + 1]], strict=True)
-                   for _ in range(int(f))] for i in range(small)]
+    docs_small = [
+        [
+            int(t)
+            for t, f in zip(tok[indptr[i] : indptr[i + 1]], tf[indptr[i] : indptr[i + 1]], strict=True)
+            for _ in range(int(f))
+        ]
+        for i in range(small)
+    ]
     ref.index((docs_small, dict(vocab)), show_progress=False, create_empty_token=False)
-    mine = _bm25_matrix(tok[:indptr[small]], tf[:indptr[small]], lens[:small], indptr[:small + 1], len(vocab))
+    mine = _bm25_matrix(
+        tok[: indptr[small]], tf[: indptr[small]], lens[:small], indptr[: small + 1], len(vocab)
+    )
     probe_q = [vocab[t] for t in tokenize("số bác sĩ trên 10.000 dân năm 2024") if t in vocab]
     same = np.allclose(ref.get_scores_from_ids(probe_q), _scores_from(mine, probe_q), rtol=1e-4, atol=1e-5)
 
@@ -321,11 +397,26 @@ def bm25_million(base_texts: list[str], n: int, runs: int) -> dict[str, Any]:
             top_positions(scores, None, 100)
             lat_scores.append((t_mid - t) * 1000)
             lat_total.append((time.perf_counter() - t) * 1000)
-        per_run.append({"get_scores_p50_ms": common.pct(lat_scores, 50), "get_scores_p95_ms": common.pct(lat_scores, 95),
-                        "with_top100_p50_ms": common.pct(lat_total, 50), "with_top100_p95_ms": common.pct(lat_total, 95)})
-    return {"n": n, "vocab": len(vocab), "nnz": int(len(matrix["data"])), "mean_distinct_tokens": float(np.mean(np.diff(indptr))),
-            "generate_s": gen_s, "matrix_build_s": build_s, "ram_mb": ram, "matches_bm25s_index": bool(same),
-            "runs": runs, "median": common.median_of_runs(per_run)}
+        per_run.append(
+            {
+                "get_scores_p50_ms": common.pct(lat_scores, 50),
+                "get_scores_p95_ms": common.pct(lat_scores, 95),
+                "with_top100_p50_ms": common.pct(lat_total, 50),
+                "with_top100_p95_ms": common.pct(lat_total, 95),
+            }
+        )
+    return {
+        "n": n,
+        "vocab": len(vocab),
+        "nnz": int(len(matrix["data"])),
+        "mean_distinct_tokens": float(np.mean(np.diff(indptr))),
+        "generate_s": gen_s,
+        "matrix_build_s": build_s,
+        "ram_mb": ram,
+        "matches_bm25s_index": bool(same),
+        "runs": runs,
+        "median": common.median_of_runs(per_run),
+    }
 
 
 def _scores_from(matrix: dict[str, Any], token_ids: list[int]) -> np.ndarray:
@@ -358,40 +449,109 @@ def report(result: dict[str, Any]) -> str:
         for s in result["sizes"]:
             p, m = s["probe"], s["probe"]["median"]
             t = s["build_timings_s"]
-            rows.append([f"{s['k']}×", s["documents"], s["chunks"], t.get("total", 0) - t.get("embed", 0),
-                         m["lexical_p50_ms"], m["dense_p50_ms"], m["hybrid_p50_ms"], m["ask_p50_ms"], m["ask_p95_ms"],
-                         p["rss_ready_mb"], p["peak_rss_mb"]])
-        out.append(common.md_table(["corpus", "docs", "chunks", "build s (no embed)", "lexical p50 ms", "dense p50 ms",
-                                    "hybrid p50 ms", "/ask p50 ms", "/ask p95 ms", "RSS ready MB", "peak RSS MB"], rows))
+            rows.append(
+                [
+                    f"{s['k']}×",
+                    s["documents"],
+                    s["chunks"],
+                    t.get("total", 0) - t.get("embed", 0),
+                    m["lexical_p50_ms"],
+                    m["dense_p50_ms"],
+                    m["hybrid_p50_ms"],
+                    m["ask_p50_ms"],
+                    m["ask_p95_ms"],
+                    p["rss_ready_mb"],
+                    p["peak_rss_mb"],
+                ]
+            )
+        out.append(
+            common.md_table(
+                [
+                    "corpus",
+                    "docs",
+                    "chunks",
+                    "build s (no embed)",
+                    "lexical p50 ms",
+                    "dense p50 ms",
+                    "hybrid p50 ms",
+                    "/ask p50 ms",
+                    "/ask p95 ms",
+                    "RSS ready MB",
+                    "peak RSS MB",
+                ],
+                rows,
+            )
+        )
     fm = result.get("faiss")
     if fm:
         rows = []
         for kind, v in fm["indexes"].items():
             for e in v["sweep"]:
-                label = {"flat": "flat (exact)" + (", 1 FAISS thread" if e["param"] == "1 thread" else ""), "hnsw": f"HNSW M=32 efC=80 efSearch={e['param']}",
-                         "ivfpq": f"IVF-PQ nlist={v.get('nlist')} m=48×8 bit nprobe={e['param']}"}[kind]
+                label = {
+                    "flat": "flat (exact)" + (", 1 FAISS thread" if e["param"] == "1 thread" else ""),
+                    "hnsw": f"HNSW M=32 efC=80 efSearch={e['param']}",
+                    "ivfpq": f"IVF-PQ nlist={v.get('nlist')} m=48×8 bit nprobe={e['param']}",
+                }[kind]
                 if e["param"] == v["product_param"]:
                     label += " (product)"
-                rows.append([label, v["build_s"], v["ram_mb"], e["p50_ms"], e["p95_ms"], e["recall@10"],
-                             e["filtered_p50_ms"], e["filtered_recall@10"]])
-        out.append(f"FAISS at {fm['n']:,} × {fm['dim']} synthetic vectors, {fm['queries']} single queries × "
-                   f"{fm['runs']} runs, {fm['faiss_threads']} FAISS threads\n\n" + common.md_table(
-                       ["index", "build s", "RAM MB", "query p50 ms", "query p95 ms", "recall@10",
-                        "5% filter p50 ms", "5% filter recall@10"], rows))
+                rows.append(
+                    [
+                        label,
+                        v["build_s"],
+                        v["ram_mb"],
+                        e["p50_ms"],
+                        e["p95_ms"],
+                        e["recall@10"],
+                        e["filtered_p50_ms"],
+                        e["filtered_recall@10"],
+                    ]
+                )
+        out.append(
+            f"FAISS at {fm['n']:,} × {fm['dim']} synthetic vectors, {fm['queries']} single queries × "
+            f"{fm['runs']} runs, {fm['faiss_threads']} FAISS threads\n\n"
+            + common.md_table(
+                [
+                    "index",
+                    "build s",
+                    "RAM MB",
+                    "query p50 ms",
+                    "query p95 ms",
+                    "recall@10",
+                    "5% filter p50 ms",
+                    "5% filter recall@10",
+                ],
+                rows,
+            )
+        )
     bm = result.get("bm25")
     if bm:
         m = bm["median"]
-        out.append(f"bm25s at {bm['n']:,} synthetic documents ({bm['mean_distinct_tokens']:.0f} distinct tokens each, "
-                   f"vocabulary {bm['vocab']:,}, {bm['nnz']:,} postings; matrix equal to bm25s.index on 3,000 docs: "
-                   f"{bm['matches_bm25s_index']})\n\n" + common.md_table(
-                       ["what", "value"],
-                       [["score matrix build s", bm["matrix_build_s"]], ["RAM MB", bm["ram_mb"]],
-                        ["get_scores p50 / p95 ms", f"{m['get_scores_p50_ms']:.1f} / {m['get_scores_p95_ms']:.1f}"],
-                        ["+ top-100 (engine) p50 / p95 ms", f"{m['with_top100_p50_ms']:.1f} / {m['with_top100_p95_ms']:.1f}"]]))
+        out.append(
+            f"bm25s at {bm['n']:,} synthetic documents ({bm['mean_distinct_tokens']:.0f} distinct tokens each, "
+            f"vocabulary {bm['vocab']:,}, {bm['nnz']:,} postings; matrix equal to bm25s.index on 3,000 docs: "
+            f"{bm['matches_bm25s_index']})\n\n"
+            + common.md_table(
+                ["what", "value"],
+                [
+                    ["score matrix build s", bm["matrix_build_s"]],
+                    ["RAM MB", bm["ram_mb"]],
+                    [
+                        "get_scores p50 / p95 ms",
+                        f"{m['get_scores_p50_ms']:.1f} / {m['get_scores_p95_ms']:.1f}",
+                    ],
+                    [
+                        "+ top-100 (engine) p50 / p95 ms",
+                        f"{m['with_top100_p50_ms']:.1f} / {m['with_top100_p95_ms']:.1f}",
+                    ],
+                ],
+            )
+        )
     fc = result.get("filter_cost")
     if fc:
-        out.append(f"Engine province filter (`Engine._mask`, Python loop over chunks) at {fc['n']:,} chunks: "
-                   f"{fc['mask_ms']:.0f} ms per filtered query.")
+        out.append(
+            f"Engine province filter (`Engine._mask`, Python loop over chunks) at {fc['n']:,} chunks: "
+            f"{fc['mask_ms']:.0f} ms per filtered query."
+        )
     return "\n\n".join(out)
 
 
@@ -409,8 +569,13 @@ def main() -> None:
     started = time.perf_counter()
     settings = common.bench_settings()
     base = common.ensure_index(settings)
-    result: dict[str, Any] = {"machine": common.machine(), "backend": settings.embedding_backend, "runs": args.runs,
-                              "noise_sigma": NOISE, "sizes": []}
+    result: dict[str, Any] = {
+        "machine": common.machine(),
+        "backend": settings.embedding_backend,
+        "runs": args.runs,
+        "noise_sigma": NOISE,
+        "sizes": [],
+    }
     for k in [int(x) for x in args.sizes.split(",") if x]:
         print(f"corpus {k}×", flush=True)
         result["sizes"].append(corpus_size(k, args.runs, base))
@@ -420,8 +585,9 @@ def main() -> None:
         texts, _, _ = corpus_rows(base)
         print("FAISS at 1M", flush=True)
         kinds = [k for k in args.kinds.split(",") if k]
-        result["faiss"] = faiss_million(base, args.n, args.runs, settings, kinds,
-                                        [int(x) for x in args.hnsw_ef.split(",") if x])
+        result["faiss"] = faiss_million(
+            base, args.n, args.runs, settings, kinds, [int(x) for x in args.hnsw_ef.split(",") if x]
+        )
         if not args.no_bm25:
             print("bm25s at 1M", flush=True)
             result["bm25"] = bm25_million(texts, args.n, args.runs)
@@ -432,8 +598,10 @@ def main() -> None:
     text = report(result)
     result["markdown"] = text
     print(text)
-    print(f"\nload average start {result['machine']['loadavg_start']}, end {result['machine']['loadavg_end']}; "
-          f"elapsed {result['elapsed_s']:.0f} s; peak RSS {result['peak_rss_mb']:.0f} MB")
+    print(
+        f"\nload average start {result['machine']['loadavg_start']}, end {result['machine']['loadavg_end']}; "
+        f"elapsed {result['elapsed_s']:.0f} s; peak RSS {result['peak_rss_mb']:.0f} MB"
+    )
     print(f"JSON: {common.write_json(args.out, result)}")
 
 

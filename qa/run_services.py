@@ -48,17 +48,44 @@ def port_in_use(port: int, host: str = HOST) -> bool:
 
 
 def api_command(port: int, host: str = HOST) -> list[str]:
-    return [sys.executable, "-m", "uvicorn", "qa.api.app:create_app", "--factory", "--host", host, "--port", str(port),
-            "--no-access-log"]
+    return [
+        sys.executable,
+        "-m",
+        "uvicorn",
+        "qa.api.app:create_app",
+        "--factory",
+        "--host",
+        host,
+        "--port",
+        str(port),
+        "--no-access-log",
+    ]
 
 
 def ui_command(port: int, host: str = HOST) -> list[str]:
     # The upload box should announce the API's limit (QA_MAX_UPLOAD_MB), not Streamlit's 200 MB.
     upload_mb = max(1, round(float(os.environ.get("QA_MAX_UPLOAD_MB") or 20)))
-    return [sys.executable, "-m", "streamlit", "run", str(UI_SCRIPT), "--server.address", host,
-            "--server.port", str(port), "--server.headless", "true", "--browser.gatherUsageStats", "false",
-            "--server.fileWatcherType", "none", "--client.toolbarMode", "minimal",
-            "--server.maxUploadSize", str(upload_mb)]
+    return [
+        sys.executable,
+        "-m",
+        "streamlit",
+        "run",
+        str(UI_SCRIPT),
+        "--server.address",
+        host,
+        "--server.port",
+        str(port),
+        "--server.headless",
+        "true",
+        "--browser.gatherUsageStats",
+        "false",
+        "--server.fileWatcherType",
+        "none",
+        "--client.toolbarMode",
+        "minimal",
+        "--server.maxUploadSize",
+        str(upload_mb),
+    ]
 
 
 def wait_until_up(url: str, proc: subprocess.Popen[bytes], name: str, timeout: float = START_TIMEOUT) -> None:
@@ -91,13 +118,25 @@ def stop(proc: subprocess.Popen[bytes], grace: float = 15.0) -> None:
 
 
 @contextmanager
-def service(name: str, command: Sequence[str], health_url: str, env: Mapping[str, str] | None = None,
-            log: Path | None = None, timeout: float = START_TIMEOUT) -> Iterator[subprocess.Popen[bytes]]:
+def service(
+    name: str,
+    command: Sequence[str],
+    health_url: str,
+    env: Mapping[str, str] | None = None,
+    log: Path | None = None,
+    timeout: float = START_TIMEOUT,
+) -> Iterator[subprocess.Popen[bytes]]:
     """Run `command` until the block ends; yields once `health_url` answers."""
     out = log.open("ab") if log else None
     # Own session: a Ctrl-C reaches only this supervisor, which then stops the children in order.
-    proc = subprocess.Popen(list(command), cwd=ROOT, env={**os.environ, **(env or {})}, stdout=out,
-                            stderr=subprocess.STDOUT if out else None, start_new_session=True)
+    proc = subprocess.Popen(
+        list(command),
+        cwd=ROOT,
+        env={**os.environ, **(env or {})},
+        stdout=out,
+        stderr=subprocess.STDOUT if out else None,
+        start_new_session=True,
+    )
     try:
         wait_until_up(health_url, proc, name, timeout)
         yield proc
@@ -119,8 +158,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = _parse(argv)
     for port in (args.api_port, args.ui_port):
         if port_in_use(port, args.host):
-            print(f"Cổng {port} trên {args.host} đang bị một chương trình khác dùng; hãy dừng nó hoặc chọn "
-                  "cổng khác (--api-port / --ui-port).", file=sys.stderr)
+            print(
+                f"Cổng {port} trên {args.host} đang bị một chương trình khác dùng; hãy dừng nó hoặc chọn "
+                "cổng khác (--api-port / --ui-port).",
+                file=sys.stderr,
+            )
             return 2
     api_url, ui_url = f"http://{args.host}:{args.api_port}", f"http://{args.host}:{args.ui_port}"
     env = {"QA_API_URL": api_url, "HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1"}
@@ -136,13 +178,21 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         with ExitStack() as stack:
             procs = [
-                stack.enter_context(service("API", api_command(args.api_port, args.host), f"{api_url}/health", env)),
-                stack.enter_context(service("Giao diện web", ui_command(args.ui_port, args.host),
-                                            f"{ui_url}/_stcore/health", env)),
+                stack.enter_context(
+                    service("API", api_command(args.api_port, args.host), f"{api_url}/health", env)
+                ),
+                stack.enter_context(
+                    service(
+                        "Giao diện web", ui_command(args.ui_port, args.host), f"{ui_url}/_stcore/health", env
+                    )
+                ),
             ]
-            print(f"\nhealthplan-qa đang chạy:\n  Giao diện hỏi đáp:  {ui_url}\n"
-                  f"  API:                {api_url}  (tài liệu API: {api_url}/docs)\n{key_note}"
-                  "Nhấn Ctrl-C để dừng.\n", flush=True)
+            print(
+                f"\nhealthplan-qa đang chạy:\n  Giao diện hỏi đáp:  {ui_url}\n"
+                f"  API:                {api_url}  (tài liệu API: {api_url}/docs)\n{key_note}"
+                "Nhấn Ctrl-C để dừng.\n",
+                flush=True,
+            )
             while all(p.poll() is None for p in procs):
                 time.sleep(1.0)
             print("Một dịch vụ đã dừng bất thường; dừng nốt dịch vụ còn lại.", file=sys.stderr)

@@ -28,8 +28,9 @@ def settings_factory(tmp_path_factory):
     cache = Path(os.environ.get("QA_CACHE_DIR", Path.home() / ".cache" / "healthplan-qa"))
 
     def make(corpus: Path | None = None, index: Path | None = None) -> Settings:
-        return Settings(corpus_dir=corpus or CORPUS, index_dir=index or tmp_path_factory.mktemp("index"),
-                        cache_dir=cache)
+        return Settings(
+            corpus_dir=corpus or CORPUS, index_dir=index or tmp_path_factory.mktemp("index"), cache_dir=cache
+        )
 
     return make
 

@@ -12,7 +12,10 @@ PACKAGE = Path(__file__).resolve().parents[1] / "qa"
 # Lower number = lower stage. Modules at the top of the package are the base (settings, domain records,
 # file helpers) unless listed as shells of the whole pipeline.
 STAGE_RANK = {
-    "vn": 0, "models": 0, "settings": 0, "fsutil": 0,
+    "vn": 0,
+    "models": 0,
+    "settings": 0,
+    "fsutil": 0,
     "ingest": 1,
     "extract": 2,
     "index": 3,
@@ -20,7 +23,9 @@ STAGE_RANK = {
     "retrieval": 5,
     "answer": 6,
     "api": 7,
-    "cli": 8, "evaluation": 8, "run_services": 8,
+    "cli": 8,
+    "evaluation": 8,
+    "run_services": 8,
 }
 
 
@@ -53,8 +58,11 @@ def test_imports_point_down(path: Path) -> None:
     if stage in ("__init__", ""):
         return
     assert stage in STAGE_RANK, f"{module}: stage {stage!r} has no place in the pipeline order"
-    upward = [f"line {line}: {target}" for line, target in _imports(path)
-              if STAGE_RANK.get(_stage(target), 99) > STAGE_RANK[stage]]
+    upward = [
+        f"line {line}: {target}"
+        for line, target in _imports(path)
+        if STAGE_RANK.get(_stage(target), 99) > STAGE_RANK[stage]
+    ]
     assert not upward, f"{module} (stage {stage}) imports from a higher stage: {upward}"
 
 
@@ -65,5 +73,7 @@ def test_every_stage_folder_is_ranked() -> None:
 
 def test_the_check_sees_lazy_and_package_imports(tmp_path: Path) -> None:
     source = tmp_path / "m.py"
-    source.write_text("from qa import settings\n\ndef f():\n    from qa.api.app import create_app\n    import qa.vn.text\n")
+    source.write_text(
+        "from qa import settings\n\ndef f():\n    from qa.api.app import create_app\n    import qa.vn.text\n"
+    )
     assert [t for _, t in _imports(source)] == ["qa.settings", "qa.api.app", "qa.vn.text"]

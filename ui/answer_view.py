@@ -65,14 +65,23 @@ def render_figures(figures: list[dict[str, Any]], citations: list[dict[str, Any]
 
 
 def render_chart(figures: list[dict[str, Any]]) -> None:
-    data = pd.DataFrame({"Nhãn": bar_labels(figures), "Giá trị": [float(f["value"]) for f in figures],
-                         "Hiển thị": [str(f["value_text"]) for f in figures]})
+    data = pd.DataFrame(
+        {
+            "Nhãn": bar_labels(figures),
+            "Giá trị": [float(f["value"]) for f in figures],
+            "Hiển thị": [str(f["value_text"]) for f in figures],
+        }
+    )
     unit = figures[0].get("unit") or ""
     y = alt.Y("Nhãn:N", sort=None, title=None, axis=alt.Axis(labelLimit=320, labelFontSize=13))
     # No value axis: its ticks would print "12.5" (decimal point); each bar carries "12,5" itself.
     x = alt.X("Giá trị:Q", title=unit, axis=alt.Axis(labels=False, ticks=False, grid=False, domain=False))
     bars = alt.Chart(data).mark_bar(cornerRadiusEnd=3, size=22).encode(x=x, y=y, tooltip=["Nhãn", "Hiển thị"])
-    text = alt.Chart(data).mark_text(align="left", dx=4, fontSize=13).encode(x="Giá trị:Q", y=y, text="Hiển thị:N")
+    text = (
+        alt.Chart(data)
+        .mark_text(align="left", dx=4, fontSize=13)
+        .encode(x="Giá trị:Q", y=y, text="Hiển thị:N")
+    )
     st.altair_chart((bars + text).properties(height=44 * len(figures) + 40), width="stretch")
 
 
@@ -95,8 +104,13 @@ def render_citation(c: dict[str, Any], turn: int, api: ApiClient, *, expanded: b
         if span is None and c.get("quote"):
             st.caption(f"Câu được dùng: “{escape_md(c['quote'])}”")
         is_open = key in st.session_state.get(_OPEN, set())
-        st.button("Ẩn văn bản gốc" if is_open else "Xem trong tài liệu", key=key, on_click=_toggle, args=(key,),
-                  icon=":material/unfold_less:" if is_open else ":material/article:")
+        st.button(
+            "Ẩn văn bản gốc" if is_open else "Xem trong tài liệu",
+            key=key,
+            on_click=_toggle,
+            args=(key,),
+            icon=":material/unfold_less:" if is_open else ":material/article:",
+        )
         if is_open:
             render_document_window(c, key, api)
 
@@ -115,6 +129,10 @@ def render_document_window(c: dict[str, Any], key: str, api: ApiClient) -> None:
     lines = doc.get("lines") or []
     with st.container(border=True):
         shown = line_range(lines[0]["n"], lines[-1]["n"]) if lines else "không có dòng nào"
-        st.caption(escape_md(f"{doc.get('title') or doc.get('source')} — {doc.get('source')}, {shown}; "
-                             f"phần được trích dẫn ({line_range(first, last)}) được tô màu"))
+        st.caption(
+            escape_md(
+                f"{doc.get('title') or doc.get('source')} — {doc.get('source')}, {shown}; "
+                f"phần được trích dẫn ({line_range(first, last)}) được tô màu"
+            )
+        )
         st.markdown(numbered_lines_markdown(lines, first, last))

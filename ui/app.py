@@ -20,10 +20,12 @@ from ui.session import render_api_key  # noqa: E402  (needs the path fix above)
 
 st.set_page_config(page_title="Hỏi đáp kế hoạch y tế", page_icon="🩺", layout="wide")
 
-page = st.navigation([
-    st.Page("views/chat.py", title="Hỏi đáp", icon=":material/forum:", default=True),
-    st.Page("views/documents.py", title="Tài liệu", icon=":material/description:", url_path="tai-lieu"),
-])
+page = st.navigation(
+    [
+        st.Page("views/chat.py", title="Hỏi đáp", icon=":material/forum:", default=True),
+        st.Page("views/documents.py", title="Tài liệu", icon=":material/description:", url_path="tai-lieu"),
+    ]
+)
 page.run()
 # After the page: the key box sits at the bottom of the sidebar; pages read its value from the
 # session state of the previous run, so it must be drawn on every run (never `st.stop()` above).

@@ -75,8 +75,14 @@ class ApiClient:
     def health(self) -> dict[str, Any]:
         return self._call("GET", "/health", READ_TIMEOUT)
 
-    def ask(self, question: str, *, filters: dict[str, Any] | None = None,
-            history: list[dict[str, str]] | None = None, top_k: int = 5) -> dict[str, Any]:
+    def ask(
+        self,
+        question: str,
+        *,
+        filters: dict[str, Any] | None = None,
+        history: list[dict[str, str]] | None = None,
+        top_k: int = 5,
+    ) -> dict[str, Any]:
         body: dict[str, Any] = {"question": question, "top_k": top_k, "filters": filters or {}}
         if history:
             body["history"] = history
@@ -104,16 +110,23 @@ class ApiClient:
     def _call(self, method: str, path: str, timeout: float, **kwargs: Any) -> dict[str, Any]:
         headers = {"X-API-Key": self.api_key} if self.api_key else {}
         try:
-            with httpx.Client(base_url=self.base_url, timeout=httpx.Timeout(timeout, connect=CONNECT_TIMEOUT),
-                              trust_env=False) as http:  # trust_env: a proxy variable must not catch 127.0.0.1
+            with httpx.Client(
+                base_url=self.base_url,
+                timeout=httpx.Timeout(timeout, connect=CONNECT_TIMEOUT),
+                trust_env=False,
+            ) as http:  # trust_env: a proxy variable must not catch 127.0.0.1
                 response = http.request(method, path, headers=headers, **kwargs)
         except (httpx.ConnectError, httpx.ConnectTimeout) as exc:
-            raise ApiError(f"Không kết nối được tới máy chủ hỏi đáp ({self.base_url}). "
-                           "Hãy kiểm tra dịch vụ đã được khởi động, rồi thử lại.") from exc
+            raise ApiError(
+                f"Không kết nối được tới máy chủ hỏi đáp ({self.base_url}). "
+                "Hãy kiểm tra dịch vụ đã được khởi động, rồi thử lại."
+            ) from exc
         except httpx.TimeoutException as exc:
             raise ApiError(f"Máy chủ không trả lời trong {timeout:.0f} giây. Vui lòng thử lại sau.") from exc
         except httpx.HTTPError as exc:
-            raise ApiError(f"Lỗi kết nối tới máy chủ hỏi đáp ({self.base_url}): {type(exc).__name__}.") from exc
+            raise ApiError(
+                f"Lỗi kết nối tới máy chủ hỏi đáp ({self.base_url}): {type(exc).__name__}."
+            ) from exc
         if response.is_error:
             raise ApiError(_detail(response), response.status_code)
         try:

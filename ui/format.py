@@ -83,7 +83,7 @@ def _mark(text: str) -> str:
     core = text.strip()
     if not core:
         return text
-    lead, trail = text[: len(text) - len(text.lstrip())], text[len(text.rstrip()):]
+    lead, trail = text[: len(text) - len(text.lstrip())], text[len(text.rstrip()) :]
     return f"{lead}:{HIGHLIGHT}[{core}]{trail}"
 
 
@@ -147,7 +147,9 @@ def citation_label(c: dict[str, Any]) -> str:
     """`[n] title — province · lines`: the lines tell apart several citations of one document."""
     title = c.get("title") or c.get("source") or "Tài liệu"
     province = f" — {c['province']}" if c.get("province") else ""
-    return escape_md(f"[{c['id']}] {title}{province} · {line_range(int(c['start_line']), int(c['end_line']))}")
+    return escape_md(
+        f"[{c['id']}] {title}{province} · {line_range(int(c['start_line']), int(c['end_line']))}"
+    )
 
 
 def citation_location(c: dict[str, Any]) -> str:
@@ -171,15 +173,17 @@ def figure_rows(figures: list[dict[str, Any]], citations: list[dict[str, Any]]) 
         source = f.get("title") or f.get("source", "")
         where = f", dòng {f['line']}" if f.get("line") else ""
         # A cited figure points at its citation below (which names the document); others name it here.
-        rows.append({
-            "Chỉ tiêu": nfc(f.get("indicator") or ""),
-            "Giá trị": figure_value(f),
-            "Đơn vị": f.get("unit") or "",
-            "Năm": str(f["year"]) if f.get("year") else "",
-            "Loại": KIND_LABEL.get(f.get("kind") or "", ""),
-            "Tỉnh": f.get("province") or "",
-            "Nguồn": f"[{cited}]{where}" if cited else f"{source}{where}",
-        })
+        rows.append(
+            {
+                "Chỉ tiêu": nfc(f.get("indicator") or ""),
+                "Giá trị": figure_value(f),
+                "Đơn vị": f.get("unit") or "",
+                "Năm": str(f["year"]) if f.get("year") else "",
+                "Loại": KIND_LABEL.get(f.get("kind") or "", ""),
+                "Tỉnh": f.get("province") or "",
+                "Nguồn": f"[{cited}]{where}" if cited else f"{source}{where}",
+            }
+        )
     return rows
 
 
@@ -213,7 +217,9 @@ def bar_labels(figures: list[dict[str, Any]]) -> list[str]:
         parts.append(side.capitalize() or "—")
         labels.append(" · ".join(p for p in parts if p))
     if len(set(labels)) < len(labels):
-        labels = [f"{label} · {_short(f.get('indicator') or '')}" for label, f in zip(labels, figures, strict=True)]
+        labels = [
+            f"{label} · {_short(f.get('indicator') or '')}" for label, f in zip(labels, figures, strict=True)
+        ]
     # Two bars may still share a label (same side, same wording in two documents): number them.
     seen: dict[str, int] = {}
     for i, label in enumerate(labels):

@@ -22,7 +22,9 @@ def _progress(status: str, waited: float) -> float:
     return min(0.9, base + 0.75 * (1 - 1 / (1 + waited / 30)))
 
 
-def wait_for_job(api: ApiClient, job_id: str, box: Any, timeout: float = JOB_TIMEOUT) -> dict[str, Any] | None:
+def wait_for_job(
+    api: ApiClient, job_id: str, box: Any, timeout: float = JOB_TIMEOUT
+) -> dict[str, Any] | None:
     """Poll until the job ends; `box` is the `st.status` to update. Returns the last job seen."""
     bar = st.progress(0.05, text="Đang chờ xử lý…")
     started = time.monotonic()
@@ -35,8 +37,10 @@ def wait_for_job(api: ApiClient, job_id: str, box: Any, timeout: float = JOB_TIM
             st.error(exc.message, icon=":material/error:")
             return None
         status = job.get("status", "queued")
-        bar.progress(_progress(status, waited), text=f"{STATUS_VI.get(status, status).capitalize()} "
-                                                     f"— {waited:.0f} giây")
+        bar.progress(
+            _progress(status, waited),
+            text=f"{STATUS_VI.get(status, status).capitalize()} — {waited:.0f} giây",
+        )
         if status == "done":
             box.update(label="Hoàn tất", state="complete", expanded=False)
             return job
@@ -46,6 +50,8 @@ def wait_for_job(api: ApiClient, job_id: str, box: Any, timeout: float = JOB_TIM
             return job
         time.sleep(POLL_SECONDS)
     box.update(label="Vẫn đang xử lý", state="running")
-    st.warning("Máy chủ vẫn đang lập chỉ mục. Hãy tải lại trang sau ít phút để xem kết quả.",
-               icon=":material/schedule:")
+    st.warning(
+        "Máy chủ vẫn đang lập chỉ mục. Hãy tải lại trang sau ít phút để xem kết quả.",
+        icon=":material/schedule:",
+    )
     return job

@@ -36,9 +36,14 @@ def forget_documents() -> None:
 
 def render_api_key() -> None:
     with st.sidebar.expander("Khoá API (quản trị)", icon=":material/key:", expanded=False):
-        st.text_input("Khoá API", key=API_KEY, type="password", label_visibility="collapsed",
-                      placeholder="Nhập khoá API",
-                      help="Cần để tải lên hoặc xoá tài liệu. Hỏi đáp không cần khoá.")
+        st.text_input(
+            "Khoá API",
+            key=API_KEY,
+            type="password",
+            label_visibility="collapsed",
+            placeholder="Nhập khoá API",
+            help="Cần để tải lên hoặc xoá tài liệu. Hỏi đáp không cần khoá.",
+        )
 
 
 def flash(kind: str, message: str) -> None:

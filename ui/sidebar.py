@@ -22,8 +22,14 @@ def ask_example(question: str) -> None:
 
 def render_examples(where: Any, key_prefix: str) -> None:
     for i, question in enumerate(EXAMPLES):
-        where.button(question, key=f"{key_prefix}-{i}", on_click=ask_example, args=(question,),
-                     icon=":material/help:", width="stretch")
+        where.button(
+            question,
+            key=f"{key_prefix}-{i}",
+            on_click=ask_example,
+            args=(question,),
+            icon=":material/help:",
+            width="stretch",
+        )
 
 
 def _doc_label(doc: dict[str, Any]) -> str:
@@ -38,14 +44,28 @@ def render_filters(documents: list[dict[str, Any]]) -> dict[str, Any]:
     sb.subheader("Phạm vi tìm kiếm")
     # No selection (placeholder) means "all"; the box's clear button brings a filter back to "all".
     provinces = sorted({d["province"] for d in documents if d.get("province")})
-    province = sb.selectbox("Tỉnh", provinces, index=None, key="filter_province", placeholder="Tất cả các tỉnh")
+    province = sb.selectbox(
+        "Tỉnh", provinces, index=None, key="filter_province", placeholder="Tất cả các tỉnh"
+    )
     years = sorted({y for d in documents for y in d.get("years") or []}, reverse=True)
-    year = sb.selectbox("Năm", years, index=None, key="filter_year", placeholder="Tất cả các năm",
-                        help="Chỉ tìm trong các tài liệu có đề cập năm này.")
+    year = sb.selectbox(
+        "Năm",
+        years,
+        index=None,
+        key="filter_year",
+        placeholder="Tất cả các năm",
+        help="Chỉ tìm trong các tài liệu có đề cập năm này.",
+    )
     shown = [d for d in documents if province is None or d.get("province") == province]
     labels = {d["doc_id"]: _doc_label(d) for d in shown}
-    doc_id = sb.selectbox("Tài liệu", list(labels), index=None, key="filter_doc", placeholder="Tất cả tài liệu",
-                          format_func=lambda d: labels.get(d, d))
+    doc_id = sb.selectbox(
+        "Tài liệu",
+        list(labels),
+        index=None,
+        key="filter_doc",
+        placeholder="Tất cả tài liệu",
+        format_func=lambda d: labels.get(d, d),
+    )
     filters: dict[str, Any] = {}
     if province:
         filters["province"] = province

@@ -33,7 +33,9 @@ _ABBREVIATION_KEYS = set(ABBREVIATIONS)
 _WORD_RE = re.compile(r"\d+(?:[.,]\d+)*|[^\W\d_]+")  # "10.000" stays one number
 
 KIND_LABEL = {kind: words.label for kind, words in lexicon().figure_kinds.items()}
-_FOLLOW_UP = re.compile(r"^\s*(còn|thế còn|vậy còn|vậy|còn với|so với)\b|thì sao\s*\??\s*$|\bthế nào\s*\??$", re.I)
+_FOLLOW_UP = re.compile(
+    r"^\s*(còn|thế còn|vậy còn|vậy|còn với|so với)\b|thì sao\s*\??\s*$|\bthế nào\s*\??$", re.I
+)
 
 
 @dataclass(slots=True)
@@ -86,22 +88,41 @@ class Answerer:
 
     # ------------------------------------------------------------------ entry point
 
-    def ask(self, question: str, top_k: int = 5, filters: Filters | None = None,
-            history: list[dict[str, str]] | None = None) -> dict[str, Any]:
+    def ask(
+        self,
+        question: str,
+        top_k: int = 5,
+        filters: Filters | None = None,
+        history: list[dict[str, str]] | None = None,
+    ) -> dict[str, Any]:
         t0 = time.perf_counter()
         question = self._with_history(question, history or [])
         pq = parse_question(question, self.engine.provinces(), self.vocabulary)
         filters = filters or Filters()
         timings: dict[str, float] = {}
         if pq.unknown_provinces and not pq.provinces:
-            return self._abstain(pq, [], f"tỉnh {', '.join(pq.unknown_provinces)}", t0, timings,
-                                 reason="Kho tài liệu hiện không có văn bản của " + ", ".join(pq.unknown_provinces))
+            return self._abstain(
+                pq,
+                [],
+                f"tỉnh {', '.join(pq.unknown_provinces)}",
+                t0,
+                timings,
+                reason="Kho tài liệu hiện không có văn bản của " + ", ".join(pq.unknown_provinces),
+            )
         uncovered = self._uncovered_years(pq)
         if uncovered:
             hits = self._search(pq, filters, top_k, timings)
-            return self._abstain(pq, hits, f"năm {', '.join(map(str, uncovered))}", t0, timings,
-                                 reason="Tài liệu của " + ", ".join(pq.provinces) + " không đề cập năm "
-                                 + ", ".join(map(str, uncovered)))
+            return self._abstain(
+                pq,
+                hits,
+                f"năm {', '.join(map(str, uncovered))}",
+                t0,
+                timings,
+                reason="Tài liệu của "
+                + ", ".join(pq.provinces)
+                + " không đề cập năm "
+                + ", ".join(map(str, uncovered)),
+            )
         if pq.qtype == "compare":
             result = self._compare(pq, filters, top_k, timings)
         elif pq.qtype == "regulation":
@@ -156,11 +177,19 @@ class Answerer:
             f.provinces = list(pq.provinces)
         return f
 
-    def _search(self, pq: ParsedQuestion, filters: Filters, top_k: int, timings: dict[str, float],
-                province: str | None = None, query: str | None = None) -> list[Hit]:
+    def _search(
+        self,
+        pq: ParsedQuestion,
+        filters: Filters,
+        top_k: int,
+        timings: dict[str, float],
+        province: str | None = None,
+        query: str | None = None,
+    ) -> list[Hit]:
         t0 = time.perf_counter()
-        hits = self.engine.search(query or pq.text, max(top_k, 10), self._filters_for(pq, filters, province),
-                                  timings=timings)
+        hits = self.engine.search(
+            query or pq.text, max(top_k, 10), self._filters_for(pq, filters, province), timings=timings
+        )
         timings["retrieve"] = timings.get("retrieve", 0.0) + (time.perf_counter() - t0) * 1000
         return hits
 
@@ -186,7 +215,9 @@ class Answerer:
         total = sum(terms.values())
         return sum(w for t, w in terms.items() if t in words or fold(t) in synonyms) / total
 
-    def _best_sentences(self, terms: dict[str, float], hits: list[Hit], limit: int = 2) -> list[tuple[float, int, str]]:
+    def _best_sentences(
+        self, terms: dict[str, float], hits: list[Hit], limit: int = 2
+    ) -> list[tuple[float, int, str]]:
         scored: list[tuple[float, int, str]] = []
         for rank, hit in enumerate(hits[:4]):
             for sentence in split_sentences(hit.chunk.text):
@@ -202,7 +233,9 @@ class Answerer:
         """Question words that occur nowhere in the corpus: nothing can be evidence for them."""
         return [t for t in terms if t not in self._idf and fold(t) not in self._idf and not t.isdigit()]
 
-    def _passage(self, pq: ParsedQuestion, filters: Filters, top_k: int, timings: dict[str, float]) -> dict[str, Any]:
+    def _passage(
+        self, pq: ParsedQuestion, filters: Filters, top_k: int, timings: dict[str, float]
+    ) -> dict[str, Any]:
         hits = self._search(pq, filters, top_k, timings)
         t0 = time.perf_counter()
         terms = self.key_terms(pq)
@@ -217,13 +250,21 @@ class Answerer:
             idx = order.index(hits[best[1][1]]) + 1
             quotes.append(f"“{_clean(best[1][2])}” [{idx}]")
         top = order[0]
-        answer = f"Theo {top.doc.title or top.chunk.source}" + (f" ({top.doc.province})" if top.doc.province else "")
+        answer = f"Theo {top.doc.title or top.chunk.source}" + (
+            f" ({top.doc.province})" if top.doc.province else ""
+        )
         answer += ": " + " ".join(quotes)
         timings["answer"] = (time.perf_counter() - t0) * 1000
         return self._response(answer, False, chunk_cov, order[:top_k], [], {0: best[0][2]})
 
-    def _figure(self, pq: ParsedQuestion, filters: Filters, top_k: int, timings: dict[str, float],
-                strict: bool = False) -> dict[str, Any] | None:
+    def _figure(
+        self,
+        pq: ParsedQuestion,
+        filters: Filters,
+        top_k: int,
+        timings: dict[str, float],
+        strict: bool = False,
+    ) -> dict[str, Any] | None:
         """A figure answer; with ``strict``, only a close indicator match, else None."""
         hits = self._search(pq, filters, top_k, timings)
         t0 = time.perf_counter()
@@ -231,7 +272,11 @@ class Answerer:
         ranked = self.rank_figures(pq, terms, hits, filters)
         if strict:
             top_ids = {h.chunk.chunk_id for h in hits[:5]}
-            if not ranked or ranked[0][1] < self.thresholds.strict_figure_match or ranked[0][0].chunk_id not in top_ids:
+            if (
+                not ranked
+                or ranked[0][1] < self.thresholds.strict_figure_match
+                or ranked[0][0].chunk_id not in top_ids
+            ):
                 return None
         chunk_cov = max((self.coverage(terms, h.chunk.index_text) for h in hits[:3]), default=0.0)
         if self.unknown_terms(terms):
@@ -249,8 +294,15 @@ class Answerer:
         confidence = min(1.0, 0.5 * match + 0.5 * max(chunk_cov, match))
         return self._response(answer, False, confidence, order[:top_k], figures, {0: figure.quote})
 
-    def _passage_from(self, pq: ParsedQuestion, hits: list[Hit], terms: dict[str, float], top_k: int, t0: float,
-                      timings: dict[str, float]) -> dict[str, Any]:
+    def _passage_from(
+        self,
+        pq: ParsedQuestion,
+        hits: list[Hit],
+        terms: dict[str, float],
+        top_k: int,
+        t0: float,
+        timings: dict[str, float],
+    ) -> dict[str, Any]:
         best = self._best_sentences(terms, hits, 1)
         if not best:
             return self._abstain(pq, hits, None, t0, timings)
@@ -260,11 +312,14 @@ class Answerer:
         timings["answer"] = (time.perf_counter() - t0) * 1000
         return self._response(answer, False, best[0][0], order[:top_k], [], {0: best[0][2]})
 
-    def rank_figures(self, pq: ParsedQuestion, terms: dict[str, float], hits: list[Hit],
-                     filters: Filters) -> list[tuple[Figure, float, float]]:
+    def rank_figures(
+        self, pq: ParsedQuestion, terms: dict[str, float], hits: list[Hit], filters: Filters
+    ) -> list[tuple[Figure, float, float]]:
         """Figures scored by indicator match, then year/kind/province agreement and retrieval rank."""
         hit_rank = {h.chunk.chunk_id: k for k, h in enumerate(hits)}
-        provinces = {fold(p) for p in pq.provinces} or ({fold(filters.province)} if filters.province else set())
+        provinces = {fold(p) for p in pq.provinces} or (
+            {fold(filters.province)} if filters.province else set()
+        )
         words = [t for t in terms if not t.isdigit()]
         rarest = max(words, key=lambda t: terms[t]) if words else None
         question_words = _evidence_words(pq.expanded)[0]
@@ -306,8 +361,14 @@ class Answerer:
         """Prefer the indicator that says no more than was asked: the parent row over "… công lập"."""
         core = re.sub(r"\([^)]*\)", " ", indicator)  # parentheses only qualify the indicator
         words = {canonical_syllable(w) for w in _WORD_RE.findall(nfc(core).lower())}
-        extra = [w for w in words if w not in question_words and fold(w) not in question_words
-                 and w not in _STOP and not w[0].isdigit()]
+        extra = [
+            w
+            for w in words
+            if w not in question_words
+            and fold(w) not in question_words
+            and w not in _STOP
+            and not w[0].isdigit()
+        ]
         return min(0.4, 0.08 * len(extra))
 
     def _row_siblings(self, figure: Figure) -> list[Figure]:
@@ -318,19 +379,26 @@ class Answerer:
     def _figure_sentence(self, figure: Figure, siblings: list[Figure]) -> str:
         where = f" của {figure.province}" if figure.province else ""
         label = KIND_LABEL.get(figure.kind or "", "")
-        head = f"{label.capitalize()} năm {figure.year}" if label and figure.year else (
-            f"Năm {figure.year}" if figure.year else "Số liệu")
+        head = (
+            f"{label.capitalize()} năm {figure.year}"
+            if label and figure.year
+            else (f"Năm {figure.year}" if figure.year else "Số liệu")
+        )
         comparator = f"{figure.comparator} " if figure.comparator else ""
         text = f"{head}{where} — {figure.indicator}: {comparator}{figure.value_text} {figure.unit}".rstrip()
         others = [s for s in siblings if s is not figure and s.value_text]
         if others:
-            ctx = "; ".join(f"{KIND_LABEL.get(s.kind or '', s.column)} {s.year or ''}: "
-                            f"{s.comparator + ' ' if s.comparator else ''}{s.value_text}".replace("  ", " ")
-                            for s in others[:2])
+            ctx = "; ".join(
+                f"{KIND_LABEL.get(s.kind or '', s.column)} {s.year or ''}: "
+                f"{s.comparator + ' ' if s.comparator else ''}{s.value_text}".replace("  ", " ")
+                for s in others[:2]
+            )
             text += f" ({ctx})"
         return text + " [1]."
 
-    def _regulation(self, pq: ParsedQuestion, filters: Filters, top_k: int, timings: dict[str, float]) -> dict[str, Any]:
+    def _regulation(
+        self, pq: ParsedQuestion, filters: Filters, top_k: int, timings: dict[str, float]
+    ) -> dict[str, Any]:
         hits = self._search(pq, filters, top_k, timings)
         t0 = time.perf_counter()
         terms = self.key_terms(pq)
@@ -344,11 +412,13 @@ class Answerer:
         order = self._hits_with_chunk(hits, self._chunk_of(m))
         answer = regulation_sentence(m) + " [1]."
         timings["answer"] = (time.perf_counter() - t0) * 1000
-        return self._response(answer, False, min(1.0, score), order[:top_k], [], {0: m.quote},
-                              regulations=[asdict(m)])
+        return self._response(
+            answer, False, min(1.0, score), order[:top_k], [], {0: m.quote}, regulations=[asdict(m)]
+        )
 
-    def _regulation_candidates(self, pq: ParsedQuestion, terms: dict[str, float],
-                               hits: list[Hit]) -> list[tuple[RegulationMention, float]]:
+    def _regulation_candidates(
+        self, pq: ParsedQuestion, terms: dict[str, float], hits: list[Hit]
+    ) -> list[tuple[RegulationMention, float]]:
         provinces = {fold(p) for p in pq.provinces}
         pool = [m for m in self.engine.regulations if not provinces or fold(m.province or "") in provinces]
         if pq.numbers:
@@ -358,17 +428,27 @@ class Answerer:
             if asked and exact and all(fold(m.kind or "") != fold(asked) for m in exact):
                 # "kế hoạch số mấy để thực hiện Nghị quyết 20-NQ/TW": the answer is another document
                 # of the asked kind, cited next to the given one.
-                near = [m for m in pool if fold(m.kind or "") == fold(asked)
-                        and number_key(m.number) not in wanted
-                        and any(m.doc_id == e.doc_id and abs(m.line - e.line) <= 2 for e in exact)]
+                near = [
+                    m
+                    for m in pool
+                    if fold(m.kind or "") == fold(asked)
+                    and number_key(m.number) not in wanted
+                    and any(m.doc_id == e.doc_id and abs(m.line - e.line) <= 2 for e in exact)
+                ]
                 if near:
+
                     def fits(m: RegulationMention) -> float:
                         # Best: its own subject names the given number ("… về thực hiện Nghị quyết 20-NQ/TW"),
                         # and it shares the question's words (issuer "Sở Y tế", topic).
                         names_given = any(n in number_key(m.subject or "") for n in wanted)
-                        return float(names_given) + self.coverage(terms, f"{m.subject or ''} {m.quote} {m.issuer or ''}")
+                        return float(names_given) + self.coverage(
+                            terms, f"{m.subject or ''} {m.quote} {m.issuer or ''}"
+                        )
+
                     return [(m, 0.9) for m in sorted(near, key=fits, reverse=True)]
-            return [(m, 1.0) for m in sorted(exact, key=lambda m: -(len(m.subject or "") + len(m.issuer or "")))]
+            return [
+                (m, 1.0) for m in sorted(exact, key=lambda m: -(len(m.subject or "") + len(m.issuer or "")))
+            ]
         hit_rank = {h.chunk.chunk_id: k for k, h in enumerate(hits)}
         scored = []
         for m in pool:
@@ -384,14 +464,18 @@ class Answerer:
     def _chunk_of(self, m: RegulationMention) -> int | None:
         return chunk_holding(self.engine.doc_chunks.get(m.doc_id, []), m.line, prefer="text")
 
-    def _compare(self, pq: ParsedQuestion, filters: Filters, top_k: int, timings: dict[str, float]) -> dict[str, Any]:
+    def _compare(
+        self, pq: ParsedQuestion, filters: Filters, top_k: int, timings: dict[str, float]
+    ) -> dict[str, Any]:
         t0 = time.perf_counter()
         if pq.numbers:
             return self._cited_by(pq, filters, top_k, timings)
         sides: list[tuple[str | None, ParsedQuestion]] = []
         if len(pq.provinces) >= 2:
             for p in pq.provinces[:2]:
-                sub = parse_question(_only_side(pq.text, p, pq.provinces), self.engine.provinces(), self.vocabulary)
+                sub = parse_question(
+                    _only_side(pq.text, p, pq.provinces), self.engine.provinces(), self.vocabulary
+                )
                 sub.provinces = [p]
                 if len(set(pq.years)) >= 2:  # "Bắc Giang năm 2024 so với Hà Nam năm 2022": each its own year
                     sub.years = [_year_near(pq.text, p, pq.years)]
@@ -420,16 +504,23 @@ class Answerer:
             return self._abstain(pq, merged, None, t0, timings)
         # Citation 1 and 2 are the two sides' evidence.
         first, second = parts[0][1][0], parts[1][1][0]
-        rest = [h for h in _interleave([p[1][1:] for p in parts]) if h.chunk.chunk_id not in
-                (first.chunk.chunk_id, second.chunk.chunk_id)]
+        rest = [
+            h
+            for h in _interleave([p[1][1:] for p in parts])
+            if h.chunk.chunk_id not in (first.chunk.chunk_id, second.chunk.chunk_id)
+        ]
         order = [first, second] + rest
         fa, fb = parts[0][0], parts[1][0]
         assert fa and fb
         answer = compare_sentence(fa, fb)
         timings["answer"] = (time.perf_counter() - t0) * 1000
-        return self._response(answer, False, 0.8, order[:max(top_k, 2)], [fa, fb], {0: fa.quote, 1: fb.quote})
+        return self._response(
+            answer, False, 0.8, order[: max(top_k, 2)], [fa, fb], {0: fa.quote, 1: fb.quote}
+        )
 
-    def _cited_by(self, pq: ParsedQuestion, filters: Filters, top_k: int, timings: dict[str, float]) -> dict[str, Any]:
+    def _cited_by(
+        self, pq: ParsedQuestion, filters: Filters, top_k: int, timings: dict[str, float]
+    ) -> dict[str, Any]:
         t0 = time.perf_counter()
         wanted = set(pq.numbers)
         mentions = [m for m in self.engine.regulations if number_key(m.number) in wanted]
@@ -438,14 +529,26 @@ class Answerer:
             by_doc.setdefault(m.doc_id, m)
         if not by_doc:
             return self._abstain(pq, self._search(pq, filters, top_k, timings), None, t0, timings)
-        hits = [Hit(self.engine.chunks[c], self.engine.docs[m.doc_id], _fake_rank(c))
-                for m in by_doc.values() if (c := self._chunk_of(m)) is not None]
+        hits = [
+            Hit(self.engine.chunks[c], self.engine.docs[m.doc_id], _fake_rank(c))
+            for m in by_doc.values()
+            if (c := self._chunk_of(m)) is not None
+        ]
         names = [f"{self.engine.docs[d].province} ({self.engine.docs[d].title})" for d in by_doc]
-        answer = (f"{pq.numbers[0].upper()} được viện dẫn trong {len(by_doc)} văn bản: "
-                  + "; ".join(f"{n} [{k}]" for k, n in enumerate(names, 1)) + ".")
+        answer = (
+            f"{pq.numbers[0].upper()} được viện dẫn trong {len(by_doc)} văn bản: "
+            + "; ".join(f"{n} [{k}]" for k, n in enumerate(names, 1))
+            + "."
+        )
         timings["answer"] = (time.perf_counter() - t0) * 1000
-        return self._response(answer, False, 0.9, hits[: max(top_k, len(hits))], [],
-                              {k: m.quote for k, m in enumerate(by_doc.values())})
+        return self._response(
+            answer,
+            False,
+            0.9,
+            hits[: max(top_k, len(hits))],
+            [],
+            {k: m.quote for k, m in enumerate(by_doc.values())},
+        )
 
     # ------------------------------------------------------------------ response building
 
@@ -454,14 +557,21 @@ class Answerer:
             return hits
         for k, h in enumerate(hits):
             if h.chunk.chunk_id == chunk_id:
-                return [h] + hits[:k] + hits[k + 1:]
+                return [h] + hits[:k] + hits[k + 1 :]
         chunk = self.engine.chunks.get(chunk_id)
         if chunk is None:
             return hits
         return [Hit(chunk, self.engine.docs[chunk.doc_id], _fake_rank(chunk_id))] + hits
 
-    def _abstain(self, pq: ParsedQuestion, hits: list[Hit], what: str | None, t0: float,
-                 timings: dict[str, float], reason: str | None = None) -> dict[str, Any]:
+    def _abstain(
+        self,
+        pq: ParsedQuestion,
+        hits: list[Hit],
+        what: str | None,
+        t0: float,
+        timings: dict[str, float],
+        reason: str | None = None,
+    ) -> dict[str, Any]:
         topic = what or _topic(pq)
         answer = f"Không tìm thấy thông tin về {topic} trong các tài liệu hiện có."
         if reason:
@@ -474,28 +584,52 @@ class Answerer:
         result["timings_ms"] = {k: round(v, 2) for k, v in timings.items()}
         return result
 
-    def _response(self, answer: str, abstained: bool, confidence: float, hits: list[Hit], figures: list[Figure],
-                  quotes: dict[int, str], regulations: list[dict[str, Any]] | None = None) -> dict[str, Any]:
+    def _response(
+        self,
+        answer: str,
+        abstained: bool,
+        confidence: float,
+        hits: list[Hit],
+        figures: list[Figure],
+        quotes: dict[int, str],
+        regulations: list[dict[str, Any]] | None = None,
+    ) -> dict[str, Any]:
         citations = []
         ids: dict[int, int] = {}
         for k, h in enumerate(hits, 1):
             ids[h.chunk.chunk_id] = k
             quote = quotes.get(k - 1) or ""
-            citations.append({
-                "id": k, "chunk_id": h.chunk.chunk_id, "doc_id": h.chunk.doc_id, "source": h.chunk.source,
-                "title": h.doc.title, "province": h.doc.province, "section": h.chunk.section,
-                "text": h.chunk.text, "quote": _clean(quote) if quote else _first_sentence(h.chunk.text),
-                "start_line": h.chunk.start_line, "end_line": h.chunk.end_line, "page": h.chunk.page,
-                "score": round(h.ranked.score, 4), "lexical_rank": h.ranked.lexical_rank,
-                "dense_rank": h.ranked.dense_rank,
-            })
+            citations.append(
+                {
+                    "id": k,
+                    "chunk_id": h.chunk.chunk_id,
+                    "doc_id": h.chunk.doc_id,
+                    "source": h.chunk.source,
+                    "title": h.doc.title,
+                    "province": h.doc.province,
+                    "section": h.chunk.section,
+                    "text": h.chunk.text,
+                    "quote": _clean(quote) if quote else _first_sentence(h.chunk.text),
+                    "start_line": h.chunk.start_line,
+                    "end_line": h.chunk.end_line,
+                    "page": h.chunk.page,
+                    "score": round(h.ranked.score, 4),
+                    "lexical_rank": h.ranked.lexical_rank,
+                    "dense_rank": h.ranked.dense_rank,
+                }
+            )
         figure_dicts = []
         for f in figures:
             d = figure_dict(f)
             d["citation"] = ids.get(f.chunk_id) if f.chunk_id is not None else None
             figure_dicts.append(d)
-        out: dict[str, Any] = {"answer": answer, "abstained": abstained, "confidence": round(float(confidence), 3),
-                               "citations": citations, "figures": figure_dicts}
+        out: dict[str, Any] = {
+            "answer": answer,
+            "abstained": abstained,
+            "confidence": round(float(confidence), 3),
+            "citations": citations,
+            "figures": figure_dicts,
+        }
         if regulations:
             out["regulations"] = regulations
         return out
@@ -514,10 +648,23 @@ def _evidence_words(text: str) -> tuple[frozenset[str], frozenset[str]]:
 
 
 def figure_dict(f: Figure) -> dict[str, Any]:
-    return {"indicator": f.indicator, "value": f.value, "value_text": f.value_text, "unit": f.unit, "year": f.year,
-            "kind": f.kind, "comparator": f.comparator, "province": f.province, "doc_id": f.doc_id,
-            "source": f.source, "section": f.section, "line": f.line, "quote": f.quote, "column": f.column,
-            "citation": None}
+    return {
+        "indicator": f.indicator,
+        "value": f.value,
+        "value_text": f.value_text,
+        "unit": f.unit,
+        "year": f.year,
+        "kind": f.kind,
+        "comparator": f.comparator,
+        "province": f.province,
+        "doc_id": f.doc_id,
+        "source": f.source,
+        "section": f.section,
+        "line": f.line,
+        "quote": f.quote,
+        "column": f.column,
+        "citation": None,
+    }
 
 
 _ASKED_KIND = dict(lexicon().document_kind_words(lexicon().asked_kinds))
@@ -544,14 +691,19 @@ def regulation_sentence(m: RegulationMention) -> str:
 def compare_sentence(a: Figure, b: Figure) -> str:
     def side(f: Figure, n: int) -> str:
         label = KIND_LABEL.get(f.kind or "", "")
-        return (f"{f.province or f.source}: {f.comparator + ' ' if f.comparator else ''}{f.value_text} {f.unit}"
-                f" ({label} {f.year or ''}".rstrip() + f") [{n}]")
+        return (
+            f"{f.province or f.source}: {f.comparator + ' ' if f.comparator else ''}{f.value_text} {f.unit}"
+            f" ({label} {f.year or ''}".rstrip()
+            + f") [{n}]"
+        )
 
     text = f"{side(a, 1)}; {side(b, 2)}."
     if a.value != b.value:
         hi, lo = (a, b) if a.value > b.value else (b, a)
         diff = _vn_number(abs(a.value - b.value))
-        text += f" {hi.province or hi.source} ({hi.year}) cao hơn {lo.province or lo.source} ({lo.year}) {diff}."
+        text += (
+            f" {hi.province or hi.source} ({hi.year}) cao hơn {lo.province or lo.source} ({lo.year}) {diff}."
+        )
     else:
         text += " Hai giá trị bằng nhau."
     return text
@@ -582,8 +734,7 @@ def _interleave(lists: list[list[Hit]]) -> list[Hit]:
 def _year_near(text: str, province: str, years: list[int]) -> int:
     """The year written closest after the province's name (or before it, when none follows)."""
     at = fold(text).find(fold(province))
-    positions = [(m.start(), int(m.group())) for m in YEAR_RE.finditer(text)
-                 if int(m.group()) in years]
+    positions = [(m.start(), int(m.group())) for m in YEAR_RE.finditer(text) if int(m.group()) in years]
     after = [y for pos, y in positions if pos > at]
     before = [y for pos, y in positions if pos < at]
     return after[0] if after else (before[-1] if before else years[0])
@@ -610,7 +761,9 @@ def _fake_rank(chunk_id: int) -> Ranked:
 
 
 def _topic(pq: ParsedQuestion) -> str:
-    words = re.sub(r"\b(bao nhiêu|là gì|là bao nhiêu|như thế nào|thế nào|nào|gì)\b|\?", "", pq.text, flags=re.I)
+    words = re.sub(
+        r"\b(bao nhiêu|là gì|là bao nhiêu|như thế nào|thế nào|nào|gì)\b|\?", "", pq.text, flags=re.I
+    )
     return f"“{collapse_ws(words)[:120]}”"
 
 

@@ -29,8 +29,12 @@ _REGULATION_CUES = re.compile(
     r"|\btheo (quyet dinh|nghi dinh|nghi quyet|van ban|thong tu) nao\b"
     r"|\b(duoc|da) phe duyet tai\b|\bphe duyet (noi dung )?gi\b|\bban hanh .* (nao|so may)\b"
 )
-_COMPARE_CUES = re.compile(r"\b(so voi|cao hon|thap hon|nhieu hon|it hon|hay|chenh lech|khac nhau|nhung tinh nao|tinh nao)\b")
-_FIGURE_CUES = re.compile(r"^so (?!voi|y te)|\| so |\b(bao nhieu|so luong|ty le|ti le|ty suat|ti suat|ty so|ti so|la may|muc|so ca|so luot|so nguoi|tong so|so giuong|so bac si|dat ty le)\b")
+_COMPARE_CUES = re.compile(
+    r"\b(so voi|cao hon|thap hon|nhieu hon|it hon|hay|chenh lech|khac nhau|nhung tinh nao|tinh nao)\b"
+)
+_FIGURE_CUES = re.compile(
+    r"^so (?!voi|y te)|\| so |\b(bao nhieu|so luong|ty le|ti le|ty suat|ti suat|ty so|ti so|la may|muc|so ca|so luot|so nguoi|tong so|so giuong|so bac si|dat ty le)\b"
+)
 ABBREVIATIONS = lexicon().abbreviations
 
 
@@ -70,7 +74,9 @@ def detect_kind(text: str) -> str | None:
     return best[2] if best else None
 
 
-def parse_question(question: str, known_provinces: list[str], vocabulary: set[str] | None = None) -> ParsedQuestion:
+def parse_question(
+    question: str, known_provinces: list[str], vocabulary: set[str] | None = None
+) -> ParsedQuestion:
     text = nfc(question).strip()
     corrections: dict[str, str] = {}
     if vocabulary:
@@ -83,21 +89,36 @@ def parse_question(question: str, known_provinces: list[str], vocabulary: set[st
     provinces = [p for p in named + implied if fold(p) in known]
     unknown = [p for p in named if fold(p) not in known]
     numbers = [number_key(m.group(0)) for m in NUMBER_ANY_CASE_RE.finditer(text)]
-    years = [int(y) for y in YEAR_RE.findall(NUMBER_ANY_CASE_RE.sub(" ", text))]  # not the 2021 of 60/2021/NĐ-CP
-    pq = ParsedQuestion(text=text, original=question, folded=folded, provinces=provinces, unknown_provinces=unknown,
-                        years=years, half_year=bool(_HALF_RE.search(text)), kind=detect_kind(text),
-                        numbers=numbers, corrections=corrections)
+    years = [
+        int(y) for y in YEAR_RE.findall(NUMBER_ANY_CASE_RE.sub(" ", text))
+    ]  # not the 2021 of 60/2021/NĐ-CP
+    pq = ParsedQuestion(
+        text=text,
+        original=question,
+        folded=folded,
+        provinces=provinces,
+        unknown_provinces=unknown,
+        years=years,
+        half_year=bool(_HALF_RE.search(text)),
+        kind=detect_kind(text),
+        numbers=numbers,
+        corrections=corrections,
+    )
     pq.explanatory = bool(_PASSAGE_CUES.search(folded))
     pq.qtype = question_type(pq)
     return pq
 
 
-_PASSAGE_CUES = re.compile(r"\b(vi sao|tai sao|nguyen nhan|la gi|nhu the nao|the nao|nhung gi|ra sao|han che|kho khan)\b")
+_PASSAGE_CUES = re.compile(
+    r"\b(vi sao|tai sao|nguyen nhan|la gi|nhu the nao|the nao|nhung gi|ra sao|han che|kho khan)\b"
+)
 
 
 def question_type(pq: ParsedQuestion) -> str:
     f = pq.folded
-    if len(pq.provinces) + len(pq.unknown_provinces) >= 2 or (_COMPARE_CUES.search(f) and len(set(pq.years)) >= 2):
+    if len(pq.provinces) + len(pq.unknown_provinces) >= 2 or (
+        _COMPARE_CUES.search(f) and len(set(pq.years)) >= 2
+    ):
         return "compare"
     if re.search(r"\bnhung tinh nao\b|\btinh nao\b", f):
         return "compare"

@@ -29,6 +29,7 @@ DESCRIPTION = """Hỏi đáp có trích dẫn trên kế hoạch, báo cáo y t�
   `GET /jobs/{job_id}`.
 """
 
+
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or get_settings()
 
@@ -57,13 +58,18 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(documents.write_router)
     # JSON requests are small; the upload route may carry one file at the size limit plus its framing.
     too_big = f"Tệp vượt quá giới hạn {settings.max_upload_mb:g} MB."
-    app.add_middleware(BodyLimitMiddleware, default=JSON_BODY_LIMIT,
-                       routes={("POST", "/documents"): (upload_limit(settings) + MULTIPART_SLACK, too_big)})
+    app.add_middleware(
+        BodyLimitMiddleware,
+        default=JSON_BODY_LIMIT,
+        routes={("POST", "/documents"): (upload_limit(settings) + MULTIPART_SLACK, too_big)},
+    )
     origins = [o.strip() for o in settings.cors_origins.split(",") if o.strip()]
     if origins:
-        app.add_middleware(CORSMiddleware, allow_origins=origins, allow_methods=["GET", "POST", "DELETE"],
-                           allow_headers=["Content-Type", "X-API-Key"])
+        app.add_middleware(
+            CORSMiddleware,
+            allow_origins=origins,
+            allow_methods=["GET", "POST", "DELETE"],
+            allow_headers=["Content-Type", "X-API-Key"],
+        )
     add_error_handlers(app)
     return app
-
-

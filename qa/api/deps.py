@@ -31,8 +31,13 @@ class Services:
     def create(cls, settings: Settings) -> Services:
         live = LiveIndex(settings)
         keys = tuple(k.strip() for k in settings.api_keys.split(",") if k.strip())
-        return cls(settings, live, JobRunner(settings, live),
-                   Corpus(settings.corpus_dir, settings.index_dir / ".trash"), keys)
+        return cls(
+            settings,
+            live,
+            JobRunner(settings, live),
+            Corpus(settings.corpus_dir, settings.index_dir / ".trash"),
+            keys,
+        )
 
     @property
     def max_upload_bytes(self) -> int:
@@ -54,8 +59,9 @@ def get_live(services: Services = Depends(get_services)) -> Live:
     return live
 
 
-api_key_header = APIKeyHeader(name="X-API-Key", auto_error=False,
-                              description="Khoá API (một trong các giá trị của QA_API_KEYS)")
+api_key_header = APIKeyHeader(
+    name="X-API-Key", auto_error=False, description="Khoá API (một trong các giá trị của QA_API_KEYS)"
+)
 
 
 def _check_key(services: Services, key: str | None) -> None:
@@ -66,12 +72,14 @@ def _check_key(services: Services, key: str | None) -> None:
         raise HTTPException(401, "Thiếu hoặc sai khoá API (tiêu đề X-API-Key).")
 
 
-def require_write_key(services: Services = Depends(get_services),
-                      key: str | None = Security(api_key_header)) -> None:
+def require_write_key(
+    services: Services = Depends(get_services), key: str | None = Security(api_key_header)
+) -> None:
     _check_key(services, key)
 
 
-def require_read_key(services: Services = Depends(get_services),
-                     key: str | None = Security(api_key_header)) -> None:
+def require_read_key(
+    services: Services = Depends(get_services), key: str | None = Security(api_key_header)
+) -> None:
     """Only attached to the read routes when QA_PROTECT_READS=true (see create_app)."""
     _check_key(services, key)

@@ -42,9 +42,16 @@ _VALIDATION_MSG = {
 
 
 def error_responses(*codes: int) -> dict[int | str, dict[str, Any]]:
-    text = {400: "Yêu cầu không hợp lệ", 401: "Thiếu hoặc sai khoá API", 404: "Không tìm thấy",
-            409: "Trùng tài liệu", 413: "Dữ liệu quá lớn", 415: "Định dạng không hỗ trợ",
-            422: "Dữ liệu không hợp lệ", 503: "Chưa có chỉ mục"}
+    text = {
+        400: "Yêu cầu không hợp lệ",
+        401: "Thiếu hoặc sai khoá API",
+        404: "Không tìm thấy",
+        409: "Trùng tài liệu",
+        413: "Dữ liệu quá lớn",
+        415: "Định dạng không hỗ trợ",
+        422: "Dữ liệu không hợp lệ",
+        503: "Chưa có chỉ mục",
+    }
     return {code: {"model": ErrorOut, "description": text[code]} for code in codes}
 
 
@@ -53,11 +60,18 @@ def add_error_handlers(app: FastAPI) -> None:
     async def http_error(request: Request, exc: StarletteHTTPException) -> JSONResponse:
         if exc.status_code == 400 and exc.detail == _FASTAPI_PARSE_ERROR and _is_json(request):
             # FastAPI's answer to a body that is not even text (bad UTF-8): the same 422 as bad JSON.
-            return JSONResponse({"detail": "Dữ liệu gửi lên không hợp lệ: body không phải JSON hợp lệ.",
-                                 "errors": [{"loc": ["body"], "msg": "Invalid JSON body", "type": "json_invalid"}]},
-                                422)
+            return JSONResponse(
+                {
+                    "detail": "Dữ liệu gửi lên không hợp lệ: body không phải JSON hợp lệ.",
+                    "errors": [{"loc": ["body"], "msg": "Invalid JSON body", "type": "json_invalid"}],
+                },
+                422,
+            )
         detail = exc.detail
-        if not isinstance(detail, str) or detail in (HTTPStatus(exc.status_code).phrase, _FASTAPI_PARSE_ERROR):
+        if not isinstance(detail, str) or detail in (
+            HTTPStatus(exc.status_code).phrase,
+            _FASTAPI_PARSE_ERROR,
+        ):
             detail = _DEFAULT_DETAIL.get(exc.status_code, HTTPStatus(exc.status_code).phrase)
         return JSONResponse({"detail": detail}, exc.status_code, headers=exc.headers)
 
@@ -69,8 +83,13 @@ def add_error_handlers(app: FastAPI) -> None:
         if first:
             where = "body" if first["type"] == "json_invalid" else ".".join(first["loc"])
             detail += f": {where} {first['vi']}"
-        return JSONResponse({"detail": detail + ".", "errors": [
-            {"loc": e["loc"], "msg": e["msg"], "type": e["type"]} for e in errors]}, 422)
+        return JSONResponse(
+            {
+                "detail": detail + ".",
+                "errors": [{"loc": e["loc"], "msg": e["msg"], "type": e["type"]} for e in errors],
+            },
+            422,
+        )
 
     @app.exception_handler(UploadError)
     async def upload_error(_request: Request, exc: UploadError) -> JSONResponse:

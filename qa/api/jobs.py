@@ -45,9 +45,18 @@ class Job:
     finished_at: str | None = None
 
     def as_dict(self) -> dict[str, Any]:
-        return {"job_id": self.job_id, "kind": self.kind, "status": self.status, "detail": self.detail,
-                "doc_id": self.doc_id, "source": self.source, "documents": self.documents,
-                "generation": self.generation, "created_at": self.created_at, "finished_at": self.finished_at}
+        return {
+            "job_id": self.job_id,
+            "kind": self.kind,
+            "status": self.status,
+            "detail": self.detail,
+            "doc_id": self.doc_id,
+            "source": self.source,
+            "documents": self.documents,
+            "generation": self.generation,
+            "created_at": self.created_at,
+            "finished_at": self.finished_at,
+        }
 
     def finish(self, status: Literal["done", "failed"], detail: str) -> None:
         self.detail = detail
@@ -115,7 +124,9 @@ class JobRunner:
         except Exception as exc:
             logger.exception("index build failed for job %s", job.job_id)
             self._undo(job)
-            job.finish("failed", f"Lập chỉ mục thất bại ({type(exc).__name__}: {exc}); không có thay đổi nào.")
+            job.finish(
+                "failed", f"Lập chỉ mục thất bại ({type(exc).__name__}: {exc}); không có thay đổi nào."
+            )
             return
         job.documents = [asdict(d) for d in report.documents]
         if report.changed:
@@ -141,5 +152,7 @@ def _done_message(job: Job, report: BuildReport) -> str:
     if job.kind == "delete":
         return f"Đã xoá «{job.source}» khỏi chỉ mục (tệp được chuyển vào thùng rác của chỉ mục)."
     mine = next(d for d in report.documents if d.source == job.source)
-    return (f"Đã lập chỉ mục «{job.source}»: {mine.chunks} đoạn, {mine.figures} số liệu"
-            f"{', tỉnh ' + mine.province if mine.province else ''}.")
+    return (
+        f"Đã lập chỉ mục «{job.source}»: {mine.chunks} đoạn, {mine.figures} số liệu"
+        f"{', tỉnh ' + mine.province if mine.province else ''}."
+    )

@@ -66,8 +66,12 @@ class LiveIndex:
         """Open the generation `index/current` points at and swap it in (one assignment)."""
         engine = Engine(self.settings)
         engine.embed_query("khởi động")  # load the model now, not in the first question's latency
-        live = Live(engine, Answerer(engine), build_registry(engine.regulations),
-                    dict(Counter(c.doc_id for c in engine.chunks.values())))
+        live = Live(
+            engine,
+            Answerer(engine),
+            build_registry(engine.regulations),
+            dict(Counter(c.doc_id for c in engine.chunks.values())),
+        )
         with self._swap_lock:
             self._live = live
         logger.info("serving index generation %s", live.generation)

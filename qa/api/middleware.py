@@ -14,8 +14,9 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 
 class BodyLimitMiddleware:
-    def __init__(self, app: ASGIApp, default: int,
-                 routes: dict[tuple[str, str], tuple[int, str]] | None = None) -> None:
+    def __init__(
+        self, app: ASGIApp, default: int, routes: dict[tuple[str, str], tuple[int, str]] | None = None
+    ) -> None:
         self.app = app
         self.default = (default, f"Dữ liệu gửi lên quá lớn (giới hạn {default // 1024} KB).")
         self.routes = routes or {}  # (method, path) -> (limit, message), e.g. the upload route

@@ -27,9 +27,13 @@ class _Out(BaseModel):
 
 
 class SearchFilters(BaseModel):
-    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [{"province": "Bắc Giang", "year": 2024}]})
+    model_config = ConfigDict(
+        extra="forbid", json_schema_extra={"examples": [{"province": "Bắc Giang", "year": 2024}]}
+    )
 
-    province: str | None = Field(None, max_length=100, description="Tên tỉnh, vd «Bắc Giang» (có hoặc không dấu)")
+    province: str | None = Field(
+        None, max_length=100, description="Tên tỉnh, vd «Bắc Giang» (có hoặc không dấu)"
+    )
     year: int | None = Field(None, ge=1900, le=2100, description="Năm mà tài liệu đề cập")
     doc_ids: list[str] | None = Field(None, max_length=100, description="Chỉ tìm trong các tài liệu này")
 
@@ -48,24 +52,42 @@ class AskRequest(BaseModel):
         json_schema_extra={
             "examples": [
                 {"question": "Năm 2024 Bắc Giang đặt chỉ tiêu bao nhiêu bác sĩ trên 10.000 dân?", "top_k": 5},
-                {"question": "Còn Hà Nam năm 2021 thì sao?", "top_k": 5,
-                 "history": [{"role": "user", "content": "Số bác sĩ trên 10.000 dân của Bắc Giang năm 2024?"}]},
+                {
+                    "question": "Còn Hà Nam năm 2021 thì sao?",
+                    "top_k": 5,
+                    "history": [
+                        {"role": "user", "content": "Số bác sĩ trên 10.000 dân của Bắc Giang năm 2024?"}
+                    ],
+                },
             ]
         },
     )
 
-    question: str = Field(min_length=1, max_length=_TEXT_MAX, pattern=_NOT_BLANK,
-                          description="Câu hỏi tiếng Việt (có hoặc không dấu)")
+    question: str = Field(
+        min_length=1,
+        max_length=_TEXT_MAX,
+        pattern=_NOT_BLANK,
+        description="Câu hỏi tiếng Việt (có hoặc không dấu)",
+    )
     top_k: int = Field(5, ge=1, le=50, description="Số đoạn trích dẫn tối đa")
     filters: SearchFilters = Field(default_factory=SearchFilters)
-    history: list[HistoryTurn] | None = Field(None, max_length=20, description="Các lượt hỏi trước (câu hỏi nối tiếp)")
+    history: list[HistoryTurn] | None = Field(
+        None, max_length=20, description="Các lượt hỏi trước (câu hỏi nối tiếp)"
+    )
 
 
 class SearchRequest(BaseModel):
     model_config = ConfigDict(
         extra="forbid",
-        json_schema_extra={"examples": [{"query": "số lượt khám chữa bệnh BHYT Bắc Giang 6 tháng đầu năm 2023",
-                                         "top_k": 5, "filters": {"province": "Bắc Giang"}}]},
+        json_schema_extra={
+            "examples": [
+                {
+                    "query": "số lượt khám chữa bệnh BHYT Bắc Giang 6 tháng đầu năm 2023",
+                    "top_k": 5,
+                    "filters": {"province": "Bắc Giang"},
+                }
+            ]
+        },
     )
 
     query: str = Field(min_length=1, max_length=_TEXT_MAX, pattern=_NOT_BLANK)
@@ -113,11 +135,18 @@ class CitationOut(_PassageOut):
 class AskResponse(_Out):
     model_config = ConfigDict(
         extra="allow",
-        json_schema_extra={"examples": [{
-            "answer": "Kế hoạch năm 2024 của Bắc Giang — Số bác sỹ/10.000 dân: 12,5 bác sỹ/10.000 dân [1].",
-            "abstained": False, "confidence": 0.83, "citations": [], "figures": [],
-            "timings_ms": {"retrieve": 12.1, "answer": 3.4},
-        }]},
+        json_schema_extra={
+            "examples": [
+                {
+                    "answer": "Kế hoạch năm 2024 của Bắc Giang — Số bác sỹ/10.000 dân: 12,5 bác sỹ/10.000 dân [1].",
+                    "abstained": False,
+                    "confidence": 0.83,
+                    "citations": [],
+                    "figures": [],
+                    "timings_ms": {"retrieve": 12.1, "answer": 3.4},
+                }
+            ]
+        },
     )
 
     answer: str
@@ -198,9 +227,19 @@ class DocumentDetail(DocumentOut):
 class DocumentAccepted(_Out):
     """202: the file is stored; indexing runs in the background (follow ``GET /jobs/{job_id}``)."""
 
-    model_config = ConfigDict(extra="allow", json_schema_extra={"examples": [{
-        "job_id": "3f2a9c1e7b4d", "status": "queued", "doc_id": "ke-hoach-lam-dong-2024",
-        "source": "ke-hoach-lam-dong-2024.md"}]})
+    model_config = ConfigDict(
+        extra="allow",
+        json_schema_extra={
+            "examples": [
+                {
+                    "job_id": "3f2a9c1e7b4d",
+                    "status": "queued",
+                    "doc_id": "ke-hoach-lam-dong-2024",
+                    "source": "ke-hoach-lam-dong-2024.md",
+                }
+            ]
+        },
+    )
 
     job_id: str
     status: JobStatus

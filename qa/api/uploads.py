@@ -55,8 +55,7 @@ def safe_name(raw: str | None) -> str:
     suffix = f".{ext.lower()}" if dot else ""
     if suffix not in SUPPORTED_SUFFIXES:
         shown = suffix or "không có phần mở rộng"
-        raise UploadError(415, f"Định dạng không hỗ trợ ({shown}); chỉ nhận "
-                               f"{', '.join(SUPPORTED_SUFFIXES)}.")
+        raise UploadError(415, f"Định dạng không hỗ trợ ({shown}); chỉ nhận {', '.join(SUPPORTED_SUFFIXES)}.")
     # No leading dot (hidden file, ".."), nothing but safe characters, a bounded length.
     stem = re.sub(r"_+", "_", _UNSAFE.sub("_", stem)).strip("._")[:_MAX_STEM] or "tai-lieu"
     return stem + suffix
@@ -123,8 +122,9 @@ class Corpus:
         with self._lock:
             if dup := self._duplicate_of(staged, indexed):
                 doc_id, source = dup
-                raise UploadError(409, f"Tài liệu này đã có (cùng nội dung với «{source}»).",
-                                  doc_id=doc_id, source=source)
+                raise UploadError(
+                    409, f"Tài liệu này đã có (cùng nội dung với «{source}»).", doc_id=doc_id, source=source
+                )
             taken = self.names() | {source for _, source in indexed.values()}
             for n in range(1, 1000):
                 candidate = name if n == 1 else f"{stem}-{n}{suffix}"
@@ -174,8 +174,11 @@ class Corpus:
     def _files(self) -> list[Path]:
         if not self.dir.is_dir():
             return []
-        return [p for p in self.dir.iterdir()
-                if p.is_file() and not p.name.startswith(".") and p.suffix.lower() in SUPPORTED_SUFFIXES]
+        return [
+            p
+            for p in self.dir.iterdir()
+            if p.is_file() and not p.name.startswith(".") and p.suffix.lower() in SUPPORTED_SUFFIXES
+        ]
 
     def names(self) -> set[str]:
         return {p.name for p in self._files()}

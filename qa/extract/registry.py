@@ -105,5 +105,3 @@ def build_registry(mentions: list[RegulationMention]) -> list[Regulation]:
             )
         )
     return registry
-
-

@@ -18,9 +18,7 @@ from qa.vn.text import collapse_ws, fold
 _KIND_WORDS = lexicon().document_kind_words()
 _KIND_CODES = lexicon().document_kind_codes()
 # A kind word (optionally "số", ":") right before the number.
-_KIND_BEFORE = re.compile(
-    r"(" + "|".join(k for k, _ in _KIND_WORDS) + r")\s*(?:so\s*)?:?\s*$"
-)
+_KIND_BEFORE = re.compile(r"(" + "|".join(k for k, _ in _KIND_WORDS) + r")\s*(?:so\s*)?:?\s*$")
 _OWN_NUMBER = re.compile(r"\bso\s*:\s*$")
 
 _DATE_AFTER = re.compile(
@@ -43,6 +41,7 @@ _ISSUER_STOP = re.compile(
 _SENTENCE_END = re.compile(r"[.!?](?=\s+[A-ZĐÀ-Ỹ\-+*#(“\"]|\s*$)|;")
 _MAX_SUBJECT = 250
 _MAX_QUOTE = 300
+
 
 def _kind_from_code(number: str) -> str | None:
     parts = [fold(p) for p in re.split(r"[-/]", number) if p and not p.isdigit()]
@@ -116,7 +115,9 @@ def _subject(rest: str, next_start: int, next_end: int) -> str | None:
         body = body[: end.start()]
     elif next_start < len(rest):
         cut = _NEXT_CITATION.search(fold(body))
-        if cut and re.match(r"\s*(?:[,;]|va\b)", cut.group(0)):  # a list: ", Kế hoạch số …", "và Quyết định …"
+        if cut and re.match(
+            r"\s*(?:[,;]|va\b)", cut.group(0)
+        ):  # a list: ", Kế hoạch số …", "và Quyết định …"
             body = body[: cut.start()]
         elif cut:
             body = rest[m.end() : next_end]
@@ -128,7 +129,6 @@ def _subject(rest: str, next_start: int, next_end: int) -> str | None:
     if len(subject) > _MAX_SUBJECT:
         subject = subject[:_MAX_SUBJECT].rsplit(" ", 1)[0] + "…"
     return subject
-
 
 
 def _quote(text: str, start: int, end: int) -> str:
@@ -230,5 +230,3 @@ def extract_regulations(doc: ParsedDocument) -> list[RegulationMention]:
     for index in range(len(doc.blocks)):
         mentions.extend(_block_mentions(doc, doc.blocks, index))
     return mentions
-
-

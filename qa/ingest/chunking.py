@@ -91,13 +91,32 @@ def chunk_document(doc: ParsedDocument, size: int = 1000, overlap: int = 150) ->
             cursor = start + len(piece)
             first = line_at[bisect.bisect_right(offsets, start) - 1]
             last = line_at[bisect.bisect_right(offsets, start + len(piece.rstrip()) - 1) - 1]
-            chunk = Chunk(0, doc.doc_id, doc.source, section, piece.strip(), section, first, last,
-                          doc.pages[first - 1] if first <= len(doc.pages) else None)
+            chunk = Chunk(
+                0,
+                doc.doc_id,
+                doc.source,
+                section,
+                piece.strip(),
+                section,
+                first,
+                last,
+                doc.pages[first - 1] if first <= len(doc.pages) else None,
+            )
             items.append((first, chunk))
     for block in doc.blocks:
         if block.kind == "table_row":
-            chunk = Chunk(0, doc.doc_id, doc.source, block.section_path, block.text, _table_context(block),
-                          block.start_line, block.end_line, block.page, kind="table_row")
+            chunk = Chunk(
+                0,
+                doc.doc_id,
+                doc.source,
+                block.section_path,
+                block.text,
+                _table_context(block),
+                block.start_line,
+                block.end_line,
+                block.page,
+                kind="table_row",
+            )
             items.append((block.start_line, chunk))
     items.sort(key=lambda item: (item[0], item[1].kind != "text"))
     chunks = [c for _, c in items if c.text]

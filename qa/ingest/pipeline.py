@@ -54,6 +54,8 @@ def parse_file(path: Path, max_bytes: int) -> ParsedDocument:
     return parse_loaded(loaded, path.name, file_sha256(path), path)
 
 
-def parse_and_chunk(path: Path, max_bytes: int, size: int = 1000, overlap: int = 150) -> tuple[ParsedDocument, list[Chunk]]:
+def parse_and_chunk(
+    path: Path, max_bytes: int, size: int = 1000, overlap: int = 150
+) -> tuple[ParsedDocument, list[Chunk]]:
     doc = parse_file(path, max_bytes)
     return doc, chunk_document(doc, size, overlap)

@@ -156,8 +156,15 @@ def build_blocks(lines: list[str], tables: list[ParsedTable], pages: list[int | 
             table = table_at[line_no]
             for span in table.rows:
                 blocks.append(
-                    Block("table_row", span.text, span.start_line, span.end_line, page_of(span.start_line),
-                          section(), row=span.row)
+                    Block(
+                        "table_row",
+                        span.text,
+                        span.start_line,
+                        span.end_line,
+                        page_of(span.start_line),
+                        section(),
+                        row=span.row,
+                    )
                 )
             i = table.end_line
             continue
@@ -181,7 +188,9 @@ def build_blocks(lines: list[str], tables: list[ParsedTable], pages: list[int | 
     return Structure(blocks, dropped, n_sections, wrapped)
 
 
-def _check_sequence(piece: str, stack: list[tuple[int, str]], last_number: dict[tuple[str, ...], int]) -> int | None:
+def _check_sequence(
+    piece: str, stack: list[tuple[int, str]], last_number: dict[tuple[str, ...], int]
+) -> int | None:
     """A "19." right after "2." is a numbered list item, not the next heading."""
     n = int(re.match(r"\d+", clean_heading(piece)).group())  # type: ignore[union-attr]
     parent = tuple(title for rank, title in stack if rank < 2)

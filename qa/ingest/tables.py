@@ -128,7 +128,9 @@ def _finish_row(
     if not values and not unit:
         # A group row ("Chỉ tiêu đầu vào") or a parent row whose sub-rows carry the values.
         if label.endswith(":"):  # "Bao gồm:" introduces the sub-rows of the row above
-            return TableRow(header=header, tt=tt, label=label, unit=unit, values=values, group=state.get("parent", ""))
+            return TableRow(
+                header=header, tt=tt, label=label, unit=unit, values=values, group=state.get("parent", "")
+            )
         if tt and not sub:
             state["parent"] = label
         else:
@@ -206,7 +208,9 @@ def _parse_pipe(lines: list[str], start: int) -> ParsedTable:
 
 def _flat_columns(header_text: str) -> list[str]:
     """'TT Chỉ tiêu ĐVT KH 2023 TH 2023' -> ['TT', 'Chỉ tiêu', 'ĐVT', 'KH 2023', 'TH 2023']."""
-    m = re.match(r"\s*(S?TT)\s+(Chỉ\s+tiêu)\s+(ĐVT|ĐV\s+tính|Đơn\s+vị\s+tính|Đơn\s+vị)?\s*(.*)$", header_text, re.I)
+    m = re.match(
+        r"\s*(S?TT)\s+(Chỉ\s+tiêu)\s+(ĐVT|ĐV\s+tính|Đơn\s+vị\s+tính|Đơn\s+vị)?\s*(.*)$", header_text, re.I
+    )
     if not m:
         return []
     rest = m.group(4)

@@ -114,8 +114,14 @@ class Engine:
 
     # ------------------------------------------------------------------ search
 
-    def search(self, query: str, top_k: int = 5, filters: Filters | None = None, mode: str = "hybrid",
-               timings: dict[str, float] | None = None) -> list[Hit]:
+    def search(
+        self,
+        query: str,
+        top_k: int = 5,
+        filters: Filters | None = None,
+        mode: str = "hybrid",
+        timings: dict[str, float] | None = None,
+    ) -> list[Hit]:
         allowed = self.allowed_docs(filters)
         mask = self._mask(allowed)
         depth = self.fusion.depth
@@ -146,12 +152,20 @@ class Engine:
     # ------------------------------------------------------------------ documents
 
     def document_lines(self, doc_id: str) -> list[tuple[int, str, int | None]]:
-        return [(r["line_no"], r["text"], r["page"]) for r in
-                self.conn.execute("SELECT line_no, text, page FROM lines WHERE doc_id = ? ORDER BY line_no", (doc_id,))]
+        return [
+            (r["line_no"], r["text"], r["page"])
+            for r in self.conn.execute(
+                "SELECT line_no, text, page FROM lines WHERE doc_id = ? ORDER BY line_no", (doc_id,)
+            )
+        ]
 
     def counts(self) -> dict[str, int]:
-        return {"documents": len(self.docs), "chunks": len(self.chunks), "figures": len(self.figures),
-                "regulations": len(self.regulations)}
+        return {
+            "documents": len(self.docs),
+            "chunks": len(self.chunks),
+            "figures": len(self.figures),
+            "regulations": len(self.regulations),
+        }
 
     def close(self) -> None:
         self.conn.close()

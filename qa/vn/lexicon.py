@@ -75,12 +75,19 @@ class Lexicon:
 
     def document_kind_words(self, names: frozenset[str] | None = None) -> list[tuple[str, str]]:
         """(folded word, kind name), longest word first, for the kinds named (all by default)."""
-        pairs = [(fold(w), k.name) for k in self.document_kinds if names is None or k.name in names for w in k.words]
+        pairs = [
+            (fold(w), k.name)
+            for k in self.document_kinds
+            if names is None or k.name in names
+            for w in k.words
+        ]
         return sorted(pairs, key=lambda p: -len(p[0]))
 
     def document_kind_codes(self, names: frozenset[str] | None = None) -> dict[str, str]:
         """Folded số hiệu code -> kind name ('qd' -> 'Quyết định')."""
-        return {fold(c): k.name for k in self.document_kinds if names is None or k.name in names for c in k.codes}
+        return {
+            fold(c): k.name for k in self.document_kinds if names is None or k.name in names for c in k.codes
+        }
 
 
 def _tuple(values: list[str]) -> tuple[str, ...]:
@@ -95,16 +102,26 @@ def lexicon() -> Lexicon:
     stops = data["stop_words"]
     units = data["units"]
     return Lexicon(
-        document_kinds=tuple(DocumentKind(k["name"], _tuple(k["words"]), _tuple(k["codes"])) for k in kinds["kinds"]),
+        document_kinds=tuple(
+            DocumentKind(k["name"], _tuple(k["words"]), _tuple(k["codes"])) for k in kinds["kinds"]
+        ),
         type_line_kinds=frozenset(kinds["type_line_kinds"]),
         metadata_code_kinds=frozenset(kinds["metadata_code_kinds"]),
         asked_kinds=frozenset(kinds["asked_kinds"]),
-        figure_kinds=MappingProxyType({
-            kind: FigureKindWords(kind, figure[kind]["label"], _tuple(figure[kind]["question_cues"]),
-                                  _tuple(figure[kind]["text_cues"]), _tuple(figure[kind]["section_cues"]),
-                                  _tuple(figure[kind]["column_prefixes"]), figure[kind]["lookup_words"])
-            for kind in FIGURE_KINDS
-        }),
+        figure_kinds=MappingProxyType(
+            {
+                kind: FigureKindWords(
+                    kind,
+                    figure[kind]["label"],
+                    _tuple(figure[kind]["question_cues"]),
+                    _tuple(figure[kind]["text_cues"]),
+                    _tuple(figure[kind]["section_cues"]),
+                    _tuple(figure[kind]["column_prefixes"]),
+                    figure[kind]["lookup_words"],
+                )
+                for kind in FIGURE_KINDS
+            }
+        ),
         value_column_prefixes=_tuple(figure["value_column_prefixes"]),
         stop_words=StopWords(
             question=frozenset(stops["question"]),
@@ -114,7 +131,11 @@ def lexicon() -> Lexicon:
             phrase=frozenset(stops["phrase"]),
         ),
         abbreviations=MappingProxyType(dict(data["abbreviations"]["map"])),
-        units=Units(_tuple(units["strong"]), _tuple(units["weak"]), frozenset(units["money"]),
-                    frozenset(units["generic_columns"])),
+        units=Units(
+            _tuple(units["strong"]),
+            _tuple(units["weak"]),
+            frozenset(units["money"]),
+            frozenset(units["generic_columns"]),
+        ),
         stamps=frozenset(data["stamps"]["words"]),
     )

@@ -40,5 +40,3 @@ def normalize_number(raw: str) -> str:
 def number_key(number: str) -> str:
     """Comparison form: case, spaces, Ð/Đ and accents do not matter ('860/qd-syt' == '860/QĐ-SYT')."""
     return fold(normalize_number(number)).replace(" ", "")
-
-

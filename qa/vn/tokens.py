@@ -42,10 +42,15 @@ def _synonym_groups() -> list[tuple[str, re.Pattern[str]]]:
     data = json.loads(resources.files("qa").joinpath("data/synonyms.json").read_text(encoding="utf-8"))
     groups = []
     for members in data["groups"]:
-        variants = sorted({" ".join(fold(canonical_syllable(w)) for w in syllables(m)) or fold(m) for m in members},
-                          key=len, reverse=True)
+        variants = sorted(
+            {" ".join(fold(canonical_syllable(w)) for w in syllables(m)) or fold(m) for m in members},
+            key=len,
+            reverse=True,
+        )
         pattern = re.compile(r"(?<!\S)(?:" + "|".join(re.escape(v) for v in variants) + r")(?!\S)")
-        groups.append(("syn:" + fold(members[0]).replace(" ", "_"), pattern, frozenset(" ".join(variants).split())))
+        groups.append(
+            ("syn:" + fold(members[0]).replace(" ", "_"), pattern, frozenset(" ".join(variants).split()))
+        )
     return groups
 
 

@@ -52,7 +52,9 @@ def test_passage_answer_quotes_the_evidence(answerer):
 
 
 def test_regulation_by_subject_and_by_number(answerer):
-    r = answerer.ask("Chiến lược quốc gia bảo vệ, chăm sóc và nâng cao sức khỏe Nhân dân đến 2030 được phê duyệt tại quyết định nào?")
+    r = answerer.ask(
+        "Chiến lược quốc gia bảo vệ, chăm sóc và nâng cao sức khỏe Nhân dân đến 2030 được phê duyệt tại quyết định nào?"
+    )
     assert "89/QĐ-TTg" in r["answer"]
     r = answerer.ask("QĐ 591/QĐ-UBND ngày 22/4/2023 của Chủ tịch UBND tỉnh Bắc Giang phê duyệt nội dung gì?")
     assert "cải tạo, sửa chữa cơ sở vật chất" in r["answer"]
@@ -72,17 +74,25 @@ def test_comparison_gives_both_sides(answerer):
 
 
 def test_follow_up_reuses_indicator(answerer):
-    history = [{"role": "user", "content": "Năm 2024 Bắc Giang đặt chỉ tiêu bao nhiêu dược sỹ đại học trên 10.000 dân?"},
-               {"role": "assistant", "content": "2,5"}]
+    history = [
+        {
+            "role": "user",
+            "content": "Năm 2024 Bắc Giang đặt chỉ tiêu bao nhiêu dược sỹ đại học trên 10.000 dân?",
+        },
+        {"role": "assistant", "content": "2,5"},
+    ]
     r = answerer.ask("Còn năm 2023 thì sao?", history=history)
     assert r["figures"][0]["value"] == 2.2 and r["figures"][0]["year"] == 2023
 
 
-@pytest.mark.parametrize("question", [
-    "Số giường bệnh trên 10.000 dân của tỉnh Bình Dương năm 2023?",  # province not in the corpus
-    "Tỷ lệ xã có bác sỹ định biên của Hà Nam năm 2025 là bao nhiêu?",  # year not covered
-    "Bắc Giang ghi nhận bao nhiêu ca bệnh dại trong 6 tháng đầu năm 2023?",  # never mentioned
-])
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Số giường bệnh trên 10.000 dân của tỉnh Bình Dương năm 2023?",  # province not in the corpus
+        "Tỷ lệ xã có bác sỹ định biên của Hà Nam năm 2025 là bao nhiêu?",  # year not covered
+        "Bắc Giang ghi nhận bao nhiêu ca bệnh dại trong 6 tháng đầu năm 2023?",  # never mentioned
+    ],
+)
 def test_abstains_when_documents_do_not_say(answerer, question):
     r = answerer.ask(question)
     assert r["abstained"] and r["answer"].startswith("Không tìm thấy")
@@ -106,12 +116,15 @@ def test_dev_set_targets(answerer):
     assert overall["abstention"] >= 2 / 3 and overall["false_abstention"] <= 0.10
 
 
-@pytest.mark.parametrize("question,value,year,kind", [
-    ("Tuổi thọ trung bình Hậu Giang năm 2023?", 75, 2023, "actual"),  # names an indicator, no "bao nhiêu"
-    ("Dân số trung bình Bắc Giang năm 2024 theo kế hoạch?", 1_950_000, 2024, "plan"),
-    ("Số giường bệnh trên 10.000 dân ở Phủ Lý năm 2022?", 24, 2022, "plan"),  # Phủ Lý implies Hà Nam
-    ("Tỷ lệ người dân hài lòng với dịch vụ y tế Kiên Giang mục tiêu 2030?", 90, 2030, "target"),
-])
+@pytest.mark.parametrize(
+    "question,value,year,kind",
+    [
+        ("Tuổi thọ trung bình Hậu Giang năm 2023?", 75, 2023, "actual"),  # names an indicator, no "bao nhiêu"
+        ("Dân số trung bình Bắc Giang năm 2024 theo kế hoạch?", 1_950_000, 2024, "plan"),
+        ("Số giường bệnh trên 10.000 dân ở Phủ Lý năm 2022?", 24, 2022, "plan"),  # Phủ Lý implies Hà Nam
+        ("Tỷ lệ người dân hài lòng với dịch vụ y tế Kiên Giang mục tiêu 2030?", 90, 2030, "target"),
+    ],
+)
 def test_figures_beyond_the_dev_set(answerer, question, value, year, kind):
     r = answerer.ask(question)
     assert not r["abstained"]
@@ -122,5 +135,7 @@ def test_figures_beyond_the_dev_set(answerer, question, value, year, kind):
 def test_comparison_of_two_provinces_in_two_years(answerer):
     r = answerer.ask("Số bác sĩ trên 10.000 dân: Bắc Giang năm 2024 so với Hà Nam năm 2022?")
     assert [(f["province"], f["value"], f["year"]) for f in r["figures"][:2]] == [
-        ("Bắc Giang", 12.5, 2024), ("Hà Nam", 8.3, 2022)]
+        ("Bắc Giang", 12.5, 2024),
+        ("Hà Nam", 8.3, 2022),
+    ]
     assert "Bắc Giang (2024) cao hơn Hà Nam (2022)" in r["answer"]

@@ -68,10 +68,33 @@ Năm 2024, Sở Y tế tỉnh Lâm Đồng phấn đấu số bác sĩ trên 10.
 - Tăng cường thu hút bác sĩ về công tác tại các trạm y tế xã vùng sâu, vùng xa của tỉnh Lâm Đồng.
 """.encode()
 
-CITATION_KEYS = {"id", "doc_id", "source", "title", "province", "section", "text", "quote", "start_line", "end_line",
-                 "page", "score"}
-FIGURE_KEYS = {"indicator", "value", "value_text", "unit", "year", "kind", "comparator", "source", "section", "quote",
-               "citation"}
+CITATION_KEYS = {
+    "id",
+    "doc_id",
+    "source",
+    "title",
+    "province",
+    "section",
+    "text",
+    "quote",
+    "start_line",
+    "end_line",
+    "page",
+    "score",
+}
+FIGURE_KEYS = {
+    "indicator",
+    "value",
+    "value_text",
+    "unit",
+    "year",
+    "kind",
+    "comparator",
+    "source",
+    "section",
+    "quote",
+    "citation",
+}
 
 
 # ---------------------------------------------------------------------- fixtures
@@ -91,8 +114,14 @@ def _free_port() -> int:
 
 
 def _settings(corpus: Path, index: Path, **overrides: Any) -> Settings:
-    base = {"corpus_dir": corpus, "index_dir": index, "api_keys": KEY, "protect_reads": False, "cors_origins": "",
-            "max_upload_mb": 20.0}
+    base = {
+        "corpus_dir": corpus,
+        "index_dir": index,
+        "api_keys": KEY,
+        "protect_reads": False,
+        "cors_origins": "",
+        "max_upload_mb": 20.0,
+    }
     return Settings(**{**base, **overrides})
 
 
@@ -103,7 +132,9 @@ def server(engine, tmp_path_factory) -> Iterator[Server]:
     shutil.copytree(engine.settings.index_dir, root / "index", symlinks=True)  # already embedded: no rebuild
     settings = _settings(root / "corpus", root / "index", cache_dir=engine.settings.cache_dir)
     port = _free_port()
-    srv = uvicorn.Server(uvicorn.Config(create_app(settings), host="127.0.0.1", port=port, log_level="warning"))
+    srv = uvicorn.Server(
+        uvicorn.Config(create_app(settings), host="127.0.0.1", port=port, log_level="warning")
+    )
     thread = threading.Thread(target=srv.run, daemon=True)
     thread.start()
     deadline = time.monotonic() + 120
@@ -131,8 +162,12 @@ def _wait(client: httpx.Client, job_id: str, timeout: float = 120) -> dict[str, 
     raise AssertionError(f"job {job_id} did not finish")
 
 
-def _upload(client: httpx.Client, name: str, data: bytes, headers: dict[str, str] | None = None) -> httpx.Response:
-    return client.post("/documents", files={"file": (name, data)}, headers=AUTH if headers is None else headers)
+def _upload(
+    client: httpx.Client, name: str, data: bytes, headers: dict[str, str] | None = None
+) -> httpx.Response:
+    return client.post(
+        "/documents", files={"file": (name, data)}, headers=AUTH if headers is None else headers
+    )
 
 
 def _ask(client: httpx.Client, question: str, **body: Any) -> dict[str, Any]:
@@ -147,7 +182,12 @@ def _ask(client: httpx.Client, question: str, **body: Any) -> dict[str, Any]:
 def test_health(client: httpx.Client, server: Server) -> None:
     h = client.get("/health").json()
     assert h["status"] == "ok" and h["model"] == server.settings.embedding_model
-    assert h["generation"].startswith("gen-") and h["documents"] >= 5 and h["chunks"] > 100 and h["figures"] > 100
+    assert (
+        h["generation"].startswith("gen-")
+        and h["documents"] >= 5
+        and h["chunks"] > 100
+        and h["figures"] > 100
+    )
 
 
 def test_ask_answers_with_contract_fields(client: httpx.Client) -> None:
@@ -160,7 +200,10 @@ def test_ask_answers_with_contract_fields(client: httpx.Client) -> None:
 
 
 def test_ask_follow_up_and_filters(client: httpx.Client) -> None:
-    history = [{"role": "user", "content": BAC_GIANG}, {"role": "assistant", "content": "12,5 bác sỹ/10.000 dân"}]
+    history = [
+        {"role": "user", "content": BAC_GIANG},
+        {"role": "assistant", "content": "12,5 bác sỹ/10.000 dân"},
+    ]
     a = _ask(client, "Còn số dược sĩ đại học thì sao?", history=history)
     assert a["citations"] and a["citations"][0]["province"] == "Bắc Giang"
     a = _ask(client, "số bác sĩ trên 10.000 dân", filters={"province": "Kiên Giang"}, top_k=3)
@@ -171,16 +214,35 @@ def test_search(client: httpx.Client) -> None:
     r = client.post("/search", json={"query": "số bác sỹ trên 10.000 dân Bắc Giang 2024", "top_k": 4})
     hits = r.json()["hits"]
     assert r.status_code == 200 and 1 <= len(hits) <= 4
-    assert {"chunk_id", "doc_id", "source", "title", "section", "text", "start_line", "end_line", "score",
-            "lexical_rank", "dense_rank"} <= set(hits[0])
+    assert {
+        "chunk_id",
+        "doc_id",
+        "source",
+        "title",
+        "section",
+        "text",
+        "start_line",
+        "end_line",
+        "score",
+        "lexical_rank",
+        "dense_rank",
+    } <= set(hits[0])
     assert hits[0]["source"] == "001_a66ba2e25b7bb22e.txt"
     r = client.post("/search", json={"query": "bác sĩ", "filters": {"province": "Hà Nam"}})
     assert {h["source"] for h in r.json()["hits"]} == {"004_182caa5ac67056e7.txt"}
 
 
 def test_figures(client: httpx.Client) -> None:
-    r = client.get("/figures", params={"q": "bác sĩ trên 10.000 dân", "province": "Bắc Giang", "year": 2024,
-                                       "kind": "plan", "limit": 3})
+    r = client.get(
+        "/figures",
+        params={
+            "q": "bác sĩ trên 10.000 dân",
+            "province": "Bắc Giang",
+            "year": 2024,
+            "kind": "plan",
+            "limit": 3,
+        },
+    )
     figs = r.json()["figures"]
     assert r.status_code == 200 and 1 <= len(figs) <= 3
     assert figs[0]["value"] == 12.5 and set(figs[0]) >= FIGURE_KEYS
@@ -198,10 +260,24 @@ def test_regulations(client: httpx.Client) -> None:
 def test_documents_and_citation_in_place(client: httpx.Client) -> None:
     docs = client.get("/documents").json()["documents"]
     assert {d["source"] for d in docs} >= {p.name for p in (ROOT / "corpus").glob("*.txt")}
-    assert {"doc_id", "source", "title", "province", "kind", "number", "date", "years", "chunks", "sections",
-            "tables", "n_lines"} <= set(docs[0])
+    assert {
+        "doc_id",
+        "source",
+        "title",
+        "province",
+        "kind",
+        "number",
+        "date",
+        "years",
+        "chunks",
+        "sections",
+        "tables",
+        "n_lines",
+    } <= set(docs[0])
     cite = _ask(client, BAC_GIANG)["citations"][0]
-    r = client.get(f"/documents/{cite['doc_id']}", params={"start": cite["start_line"], "end": cite["end_line"]})
+    r = client.get(
+        f"/documents/{cite['doc_id']}", params={"start": cite["start_line"], "end": cite["end_line"]}
+    )
     doc = r.json()
     assert r.status_code == 200 and doc["source"] == cite["source"]
     assert [line["n"] for line in doc["lines"]] == list(range(cite["start_line"], cite["end_line"] + 1))
@@ -218,19 +294,22 @@ def test_not_found_is_json(client: httpx.Client) -> None:
     assert r.status_code == 404
 
 
-@pytest.mark.parametrize("body", [
-    {"question": "x" * 2001},
-    {"question": ""},
-    {"question": "   "},
-    {"question": "bác sĩ", "top_k": 0},
-    {"question": "bác sĩ", "top_k": 51},
-    {"question": "bác sĩ", "top_k": "năm"},
-    {"top_k": 5},
-    {"question": "bác sĩ", "filters": {"year": 1200}},
-    {"question": "bác sĩ", "history": [{"role": "system", "content": "x"}]},
-    {"question": "bác sĩ", "history": [{"role": "user", "content": "x"}] * 21},
-    {"question": "bác sĩ", "unknown": 1},
-])
+@pytest.mark.parametrize(
+    "body",
+    [
+        {"question": "x" * 2001},
+        {"question": ""},
+        {"question": "   "},
+        {"question": "bác sĩ", "top_k": 0},
+        {"question": "bác sĩ", "top_k": 51},
+        {"question": "bác sĩ", "top_k": "năm"},
+        {"top_k": 5},
+        {"question": "bác sĩ", "filters": {"year": 1200}},
+        {"question": "bác sĩ", "history": [{"role": "system", "content": "x"}]},
+        {"question": "bác sĩ", "history": [{"role": "user", "content": "x"}] * 21},
+        {"question": "bác sĩ", "unknown": 1},
+    ],
+)
 def test_ask_rejects_bad_input(client: httpx.Client, body: dict[str, Any]) -> None:
     r = client.post("/ask", json=body)
     assert r.status_code == 422, r.text
@@ -246,8 +325,11 @@ def test_malformed_and_oversized_json(client: httpx.Client) -> None:
     r = client.post("/ask", content=big, headers={"content-type": "application/json"})
     assert r.status_code == 413 and "quá lớn" in r.json()["detail"]
     # Without a Content-Length (chunked), the limit is enforced while the body streams in.
-    r = client.post("/ask", content=iter([b'{"question": "'] + [b"a" * 8192] * 10 + [b'"}']),
-                    headers={"content-type": "application/json"})
+    r = client.post(
+        "/ask",
+        content=iter([b'{"question": "'] + [b"a" * 8192] * 10 + [b'"}']),
+        headers={"content-type": "application/json"},
+    )
     assert r.status_code == 413
 
 
@@ -268,14 +350,17 @@ def test_writes_need_a_key(client: httpx.Client) -> None:
         assert r.status_code == 401
 
 
-@pytest.mark.parametrize(("name", "data"), [
-    ("nhi-phan.txt", bytes(range(256)) * 8),  # binary under a text name
-    ("anh.txt", b"\x89PNG\r\n\x1a\n" + b"\x00" * 64),
-    ("chuong-trinh.exe", b"MZ\x90\x00" + b"\x00" * 64),
-    ("gia.pdf", "Đây là văn bản, không phải PDF".encode()),
-    ("gia.docx", b"PK\x03\x04 not really a zip"),
-    ("khong-ten", b"van ban"),
-])
+@pytest.mark.parametrize(
+    ("name", "data"),
+    [
+        ("nhi-phan.txt", bytes(range(256)) * 8),  # binary under a text name
+        ("anh.txt", b"\x89PNG\r\n\x1a\n" + b"\x00" * 64),
+        ("chuong-trinh.exe", b"MZ\x90\x00" + b"\x00" * 64),
+        ("gia.pdf", "Đây là văn bản, không phải PDF".encode()),
+        ("gia.docx", b"PK\x03\x04 not really a zip"),
+        ("khong-ten", b"van ban"),
+    ],
+)
 def test_upload_rejects_wrong_type(client: httpx.Client, server: Server, name: str, data: bytes) -> None:
     before = sorted(p.name for p in server.settings.corpus_dir.iterdir())
     r = _upload(client, name, data)
@@ -329,7 +414,9 @@ def test_failed_ingest_changes_nothing(client: httpx.Client, server: Server) -> 
     assert r.status_code == 202
     job = _wait(client, r.json()["job_id"])
     assert job["status"] == "failed" and "hong.pdf" in job["detail"]
-    assert any(d["source"] == "hong.pdf" and d["status"] == "skipped" and d["reason"] for d in job["documents"])
+    assert any(
+        d["source"] == "hong.pdf" and d["status"] == "skipped" and d["reason"] for d in job["documents"]
+    )
     assert not (server.settings.corpus_dir / "hong.pdf").exists()
     assert client.get("/health").json()["generation"] == generation
 
@@ -392,13 +479,16 @@ def test_unexpected_errors_are_generic_json(tmp_path: Path) -> None:
 
 
 def test_protected_reads_and_cors(tmp_path: Path) -> None:
-    settings = _settings(tmp_path / "corpus", tmp_path / "index", protect_reads=True,
-                         cors_origins="http://localhost:8501")
+    settings = _settings(
+        tmp_path / "corpus", tmp_path / "index", protect_reads=True, cors_origins="http://localhost:8501"
+    )
     with TestClient(create_app(settings)) as c:
         assert c.get("/documents").status_code == 401
         assert c.get("/documents", headers=AUTH).status_code == 200
         assert c.get("/health").status_code == 200  # liveness stays open
-        r = c.options("/ask", headers={"Origin": "http://localhost:8501", "Access-Control-Request-Method": "POST"})
+        r = c.options(
+            "/ask", headers={"Origin": "http://localhost:8501", "Access-Control-Request-Method": "POST"}
+        )
         assert r.headers["access-control-allow-origin"] == "http://localhost:8501"
 
 
@@ -407,9 +497,13 @@ def test_upload_size_limit(tmp_path: Path) -> None:
     corpus.mkdir()
     settings = _settings(corpus, tmp_path / "index", max_upload_mb=0.01)  # 10 KB
     with TestClient(create_app(settings)) as c:
-        r = c.post("/documents", files={"file": ("lon.txt", b"a" * 20_000)}, headers=AUTH)  # caught while copying
+        r = c.post(
+            "/documents", files={"file": ("lon.txt", b"a" * 20_000)}, headers=AUTH
+        )  # caught while copying
         assert r.status_code == 413 and "giới hạn" in r.json()["detail"]
-        r = c.post("/documents", files={"file": ("rat-lon.txt", b"a" * 2_000_000)}, headers=AUTH)  # by its length
+        r = c.post(
+            "/documents", files={"file": ("rat-lon.txt", b"a" * 2_000_000)}, headers=AUTH
+        )  # by its length
         assert r.status_code == 413 and "giới hạn" in r.json()["detail"]
     assert list(corpus.iterdir()) == []
 
@@ -417,9 +511,16 @@ def test_upload_size_limit(tmp_path: Path) -> None:
 # ---------------------------------------------------------------------- property-based: schemathesis
 
 
-READ_OPERATIONS = [("GET", "/health"), ("POST", "/ask"), ("POST", "/search"), ("GET", "/figures"),
-                   ("GET", "/regulations"), ("GET", "/documents"), ("GET", "/documents/{doc_id}"),
-                   ("GET", "/jobs/{job_id}")]
+READ_OPERATIONS = [
+    ("GET", "/health"),
+    ("POST", "/ask"),
+    ("POST", "/search"),
+    ("GET", "/figures"),
+    ("GET", "/regulations"),
+    ("GET", "/documents"),
+    ("GET", "/documents/{doc_id}"),
+    ("GET", "/jobs/{job_id}"),
+]
 WRITE_OPERATIONS = [("POST", "/documents"), ("DELETE", "/documents/{doc_id}")]
 
 
@@ -439,14 +540,28 @@ def test_openapi_lists_every_operation(api_schema) -> None:  # type: ignore[no-u
 @pytest.mark.parametrize(("method", "path"), READ_OPERATIONS)
 def test_openapi_contract(api_schema, method: str, path: str) -> None:  # type: ignore[no-untyped-def]
     operation = api_schema[path][method]
-    strategy = st.one_of(operation.as_strategy(GenerationMode.POSITIVE),
-                         operation.as_strategy(GenerationMode.NEGATIVE))
+    strategy = st.one_of(
+        operation.as_strategy(GenerationMode.POSITIVE), operation.as_strategy(GenerationMode.NEGATIVE)
+    )
 
     @given(case=strategy)
-    @settings(max_examples=30, deadline=None, derandomize=True, database=None,
-              suppress_health_check=list(HealthCheck))
+    @settings(
+        max_examples=30,
+        deadline=None,
+        derandomize=True,
+        database=None,
+        suppress_health_check=list(HealthCheck),
+    )
     def check(case) -> None:  # type: ignore[no-untyped-def]
-        case.call_and_validate(checks=[not_a_server_error, status_code_conformance, content_type_conformance,
-                                       response_schema_conformance, negative_data_rejection], timeout=60)
+        case.call_and_validate(
+            checks=[
+                not_a_server_error,
+                status_code_conformance,
+                content_type_conformance,
+                response_schema_conformance,
+                negative_data_rejection,
+            ],
+            timeout=60,
+        )
 
     check()

@@ -88,22 +88,25 @@ def test_decision_860(registry):
     assert e.mentions[0].line == 1543
 
 
-@pytest.mark.parametrize("number,province,kind,date,issuer", [
-    ("2143/QĐ-UBND", "Hậu Giang", "Quyết định", "2022-12-21", "Ủy ban nhân dân tỉnh Hậu Giang"),
-    ("14/KH-UBND", "Hậu Giang", "Kế hoạch", "2023-02-06", "Ủy ban nhân dân tỉnh Hậu Giang"),
-    ("01/NQ-CP", "Hậu Giang", "Nghị quyết", "2023-01-06", "Chính phủ"),
-    ("253/TTr-SYT", "Hậu Giang", "Tờ trình", "2023-11-17", "Sở Y tế"),
-    ("3328/UBND-TH", "Bắc Giang", "Công văn", "2023-06-19", "UBND tỉnh Bắc Giang"),
-    ("99/2023/QH15", "Bắc Giang", "Nghị quyết", "2023-06-24", "Quốc hội"),
-    ("2513/VP-TH", "Kiên Giang", "Công văn", "2021-04-19", None),
-    ("1277/KH-SYT", "Kiên Giang", "Kế hoạch", "2018-09-21", None),
-    ("139-NQ/CP", "Kiên Giang", "Nghị quyết", "2017-12-31", "Chính phủ"),
-    ("63-KH/ĐU", "Kiên Giang", "Kế hoạch", "2018-05-25", None),
-    ("966/ĐA-UBND", "Kiên Giang", "Đề án", "2017-04-25", "UBND tỉnh"),
-    ("25-CT/TW", "Kiên Giang", "Chỉ thị", "2023-10-25", "Ban Bí thư"),
-    ("16/2015/NĐ-CP", "Hà Nam", "Nghị định", None, "Chính phủ"),
-    ("54-CTr/TU", "Hà Nam", "Chương trình hành động", "2018-01-31", "Tỉnh ủy"),
-])
+@pytest.mark.parametrize(
+    "number,province,kind,date,issuer",
+    [
+        ("2143/QĐ-UBND", "Hậu Giang", "Quyết định", "2022-12-21", "Ủy ban nhân dân tỉnh Hậu Giang"),
+        ("14/KH-UBND", "Hậu Giang", "Kế hoạch", "2023-02-06", "Ủy ban nhân dân tỉnh Hậu Giang"),
+        ("01/NQ-CP", "Hậu Giang", "Nghị quyết", "2023-01-06", "Chính phủ"),
+        ("253/TTr-SYT", "Hậu Giang", "Tờ trình", "2023-11-17", "Sở Y tế"),
+        ("3328/UBND-TH", "Bắc Giang", "Công văn", "2023-06-19", "UBND tỉnh Bắc Giang"),
+        ("99/2023/QH15", "Bắc Giang", "Nghị quyết", "2023-06-24", "Quốc hội"),
+        ("2513/VP-TH", "Kiên Giang", "Công văn", "2021-04-19", None),
+        ("1277/KH-SYT", "Kiên Giang", "Kế hoạch", "2018-09-21", None),
+        ("139-NQ/CP", "Kiên Giang", "Nghị quyết", "2017-12-31", "Chính phủ"),
+        ("63-KH/ĐU", "Kiên Giang", "Kế hoạch", "2018-05-25", None),
+        ("966/ĐA-UBND", "Kiên Giang", "Đề án", "2017-04-25", "UBND tỉnh"),
+        ("25-CT/TW", "Kiên Giang", "Chỉ thị", "2023-10-25", "Ban Bí thư"),
+        ("16/2015/NĐ-CP", "Hà Nam", "Nghị định", None, "Chính phủ"),
+        ("54-CTr/TU", "Hà Nam", "Chương trình hành động", "2018-01-31", "Tỉnh ủy"),
+    ],
+)
 def test_cited_documents(registry, number, province, kind, date, issuer):
     e = entry(registry, number, province)
     assert (e.kind, e.date, e.issuer) == (kind, date, issuer)
@@ -113,10 +116,16 @@ def test_subjects_follow_the_number(registry):
     assert entry(registry, "2143/QĐ-UBND", "Hậu Giang").subject == (
         "giao chỉ tiêu Kế hoạch phát triển kinh tế - xã hội năm 2023"  # the sentence continues on a '- ' line
     )
-    assert entry(registry, "16/2015/NĐ-CP", "Hà Nam").subject == "quy định cơ chế tự chủ của đơn vị sự nghiệp công lập"
+    assert (
+        entry(registry, "16/2015/NĐ-CP", "Hà Nam").subject
+        == "quy định cơ chế tự chủ của đơn vị sự nghiệp công lập"
+    )
     assert entry(registry, "1277/KH-SYT", "Kiên Giang").subject == "thực hiện Nghị quyết số 20-NQ/TW"
-    assert entry(registry, "05-CT/TU", "Bắc Giang").subject == (
-        "nâng cao năng lực công tác y tế dự phòng, đáp ứng yêu cầu trong tình hình mới"  # "… và Kế hoạch số 417"
+    assert (
+        entry(registry, "05-CT/TU", "Bắc Giang").subject
+        == (
+            "nâng cao năng lực công tác y tế dự phòng, đáp ứng yêu cầu trong tình hình mới"  # "… và Kế hoạch số 417"
+        )
     )
     assert entry(registry, "591/QĐ-UBND", "Bắc Giang").subject.startswith(
         "phê duyệt Đề án cải tạo, sửa chữa cơ sở vật chất và mua sắm trang thiết bị cho các cơ sở y tế công lập"
@@ -167,6 +176,8 @@ def test_find_regulations(registry):
     assert [e.number for e in find_regulations(registry, number="2143")] == ["2143/QĐ-UBND"]
     top = find_regulations(registry, words="co che tu chu don vi su nghiep cong lap", province="Hà Nam")
     assert top[0].number == "16/2015/NĐ-CP"
-    top = find_regulations(registry, words="phê duyệt Chiến lược quốc gia bảo vệ chăm sóc nâng cao sức khỏe nhân dân")
+    top = find_regulations(
+        registry, words="phê duyệt Chiến lược quốc gia bảo vệ chăm sóc nâng cao sức khỏe nhân dân"
+    )
     assert "89/QĐ-TTg" in [e.number for e in top[:3]]
     assert find_regulations(registry, words="xyzzy") == []

@@ -18,10 +18,16 @@ def row(doc, label_part):
     return next(r for r in rows(doc) if label_part in r.label)
 
 
-@pytest.mark.parametrize("key,province,kind", [
-    ("000", "Hậu Giang", "Báo cáo"), ("001", "Bắc Giang", "Kế hoạch"), ("002", "Kiên Giang", "Công văn"),
-    ("003", "Kiên Giang", "Kế hoạch"), ("004", "Hà Nam", "Kế hoạch"),
-])
+@pytest.mark.parametrize(
+    "key,province,kind",
+    [
+        ("000", "Hậu Giang", "Báo cáo"),
+        ("001", "Bắc Giang", "Kế hoạch"),
+        ("002", "Kiên Giang", "Công văn"),
+        ("003", "Kiên Giang", "Kế hoạch"),
+        ("004", "Hà Nam", "Kế hoạch"),
+    ],
+)
 def test_metadata(parsed, key, province, kind):
     meta = parsed[key].meta
     assert meta.province == province
@@ -36,15 +42,27 @@ def test_metadata_details(parsed):
     assert 2024 in parsed["001"].meta.years and 2030 in parsed["003"].meta.years
 
 
-@pytest.mark.parametrize("key,path", [
-    ("001", "Phần II. KẾ HOẠCH CÔNG TÁC Y TẾ NĂM 2024 › I. MỤC TIÊU, CHỈ TIÊU › 2. Các chỉ tiêu cơ bản"),
-    ("000", "Phần II. MỤC TIÊU, NHIỆM VỤ, GIẢI PHÁP CHỦ YẾU NĂM 2024 › II. Mục tiêu, chỉ tiêu › 2. Chỉ tiêu"),
-    ("004", "Phần thứ nhất. KẾT QUẢ THỰC HIỆN KẾ HOẠCH PHÁT TRIỂN SỰ NGHIỆP Y TẾ NĂM 2021 › "
-            "II. KẾ HOẠCH PHÁT TRIỂN SỰ NGHIỆP Y TẾ NĂM 2022 › 1. Mục tiêu, chỉ tiêu chủ yếu › 1. 2. Chỉ tiêu chủ yếu"),
-    ("002", "II. Kết quả thực hiện › 1. Kết quả đạt được › 1.1. Về hệ thống tổ chức bộ máy và nhân lực y tế "
-            "› b) Nhân lực y tế"),
-    ("003", "KẾ HOẠCH › V. PHÂN CÔNG NHIỆM VỤ › 14. Sở Du lịch"),
-])
+@pytest.mark.parametrize(
+    "key,path",
+    [
+        ("001", "Phần II. KẾ HOẠCH CÔNG TÁC Y TẾ NĂM 2024 › I. MỤC TIÊU, CHỈ TIÊU › 2. Các chỉ tiêu cơ bản"),
+        (
+            "000",
+            "Phần II. MỤC TIÊU, NHIỆM VỤ, GIẢI PHÁP CHỦ YẾU NĂM 2024 › II. Mục tiêu, chỉ tiêu › 2. Chỉ tiêu",
+        ),
+        (
+            "004",
+            "Phần thứ nhất. KẾT QUẢ THỰC HIỆN KẾ HOẠCH PHÁT TRIỂN SỰ NGHIỆP Y TẾ NĂM 2021 › "
+            "II. KẾ HOẠCH PHÁT TRIỂN SỰ NGHIỆP Y TẾ NĂM 2022 › 1. Mục tiêu, chỉ tiêu chủ yếu › 1. 2. Chỉ tiêu chủ yếu",
+        ),
+        (
+            "002",
+            "II. Kết quả thực hiện › 1. Kết quả đạt được › 1.1. Về hệ thống tổ chức bộ máy và nhân lực y tế "
+            "› b) Nhân lực y tế",
+        ),
+        ("003", "KẾ HOẠCH › V. PHÂN CÔNG NHIỆM VỤ › 14. Sở Du lịch"),
+    ],
+)
 def test_section_paths(parsed, key, path):
     assert path in {b.section_path for b in parsed[key].blocks}
 
@@ -52,7 +70,9 @@ def test_section_paths(parsed, key, path):
 def test_glued_headings_are_split(parsed):
     # "**I. Tổ chức thực hiện****1. Tình hình…**" on one line of 002
     sections = {b.section_path for b in parsed["002"].blocks}
-    assert "I. Tổ chức thực hiện › 1. Tình hình triển khai xây dựng và ban hành kế hoạch thực hiện" in sections
+    assert (
+        "I. Tổ chức thực hiện › 1. Tình hình triển khai xây dựng và ban hành kế hoạch thực hiện" in sections
+    )
 
 
 def test_numbered_list_items_are_not_headings(parsed):

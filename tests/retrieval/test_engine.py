@@ -53,8 +53,15 @@ def test_fused_beats_each_ranker_on_dev(engine):
     items = load_questions(Path(__file__).resolve().parents[2] / "eval" / "dev.jsonl")
     scores = {}
     for mode in ("lexical", "dense", "hybrid"):
-        report = evaluate(items, lambda it, m=mode: {"citations": [
-            {"source": h.chunk.source, "text": h.chunk.text} for h in engine.search(it["question"], 5, mode=m)]})
+        report = evaluate(
+            items,
+            lambda it, m=mode: {
+                "citations": [
+                    {"source": h.chunk.source, "text": h.chunk.text}
+                    for h in engine.search(it["question"], 5, mode=m)
+                ]
+            },
+        )
         scores[mode] = report["summary"]["overall"]
     assert scores["hybrid"]["hit@5"] >= max(scores["lexical"]["hit@5"], scores["dense"]["hit@5"])
     assert scores["hybrid"]["mrr"] > max(scores["lexical"]["mrr"], scores["dense"]["mrr"])
@@ -84,8 +91,10 @@ def test_incremental_reingest(tmp_path, settings_factory, embed):
         return embed(texts)
 
     path = corpus / "002_f78375c6f514f37c.txt"
-    path.write_text(path.read_text(encoding="utf-8") + "\nĐoạn mới: tỷ lệ tiêm chủng vắc xin sởi đạt 97%.\n",
-                    encoding="utf-8")
+    path.write_text(
+        path.read_text(encoding="utf-8") + "\nĐoạn mới: tỷ lệ tiêm chủng vắc xin sởi đạt 97%.\n",
+        encoding="utf-8",
+    )
     changed = build(s, embed=counting)
     statuses = {d.source: d.status for d in changed.documents}
     assert statuses == {"002_f78375c6f514f37c.txt": "changed", "004_182caa5ac67056e7.txt": "unchanged"}
@@ -113,7 +122,13 @@ def test_bad_files_are_skipped_and_nothing_is_lost(tmp_path, settings_factory, e
     (corpus / "004_182caa5ac67056e7.txt").write_bytes(b"\x00\x01\x02" * 4000)
     report = build(s, embed=embed)
     reasons = {d.source: d.reason for d in report.documents if d.status == "skipped"}
-    assert set(reasons) == {"empty.txt", "garbage.pdf", "broken.docx", "notes.xyz", "004_182caa5ac67056e7.txt"}
+    assert set(reasons) == {
+        "empty.txt",
+        "garbage.pdf",
+        "broken.docx",
+        "notes.xyz",
+        "004_182caa5ac67056e7.txt",
+    }
     assert "rỗng" in reasons["empty.txt"] and "không hỗ trợ" in reasons["notes.xyz"]
     e = Engine(s)
     assert {m.province for m in e.docs.values()} == {"Kiên Giang", "Hà Nam"}
@@ -136,8 +151,13 @@ def test_killed_ingest_leaves_previous_index_serving(tmp_path, settings_factory,
     before = current_generation(index)
     shutil.copy(Path(__file__).resolve().parents[2] / "corpus" / "001_a66ba2e25b7bb22e.txt", corpus)
     env = dict(os.environ, QA_CORPUS_DIR=str(corpus), QA_INDEX_DIR=str(index), QA_CACHE_DIR=str(s.cache_dir))
-    proc = subprocess.Popen([sys.executable, "-m", "qa.cli", "ingest"], env=env,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "qa.cli", "ingest"],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
     # Kill it while it embeds: the new generation is still a temp directory then.
     deadline = time.time() + 120
     while time.time() < deadline and not any(index.glob(".gen-*.tmp-*")):

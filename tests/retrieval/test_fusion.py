@@ -9,7 +9,11 @@ from qa.retrieval.fusion import FusionParams, fuse, top_positions
 
 
 def test_a_chunk_both_sides_find_beats_the_lexical_first() -> None:
-    ranked = fuse([(1, 3.0), (2, 2.0)], [(2, 0.9), (3, 0.8)], FusionParams(lexical_weight=1.0, dense_weight=0.5, rrf_k=5))
+    ranked = fuse(
+        [(1, 3.0), (2, 2.0)],
+        [(2, 0.9), (3, 0.8)],
+        FusionParams(lexical_weight=1.0, dense_weight=0.5, rrf_k=5),
+    )
     assert [r.chunk_id for r in ranked] == [2, 1, 3]
     assert ranked[0].score == pytest.approx(1 / 7 + 0.5 / 6)
     assert (ranked[0].lexical_rank, ranked[0].dense_rank) == (2, 1)

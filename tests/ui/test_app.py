@@ -38,9 +38,15 @@ def api_url(engine, tmp_path_factory) -> Iterator[str]:
     shutil.copytree(ROOT / "corpus", root / "corpus")
     shutil.copytree(engine.settings.index_dir, root / "index", symlinks=True)  # already embedded: no rebuild
     port, log = free_port(), root / "api.log"
-    env = {"QA_CORPUS_DIR": str(root / "corpus"), "QA_INDEX_DIR": str(root / "index"),
-           "QA_CACHE_DIR": str(engine.settings.cache_dir), "QA_API_KEYS": KEY, "QA_PROTECT_READS": "false",
-           "HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1"}
+    env = {
+        "QA_CORPUS_DIR": str(root / "corpus"),
+        "QA_INDEX_DIR": str(root / "index"),
+        "QA_CACHE_DIR": str(engine.settings.cache_dir),
+        "QA_API_KEYS": KEY,
+        "QA_PROTECT_READS": "false",
+        "HF_HUB_OFFLINE": "1",
+        "TRANSFORMERS_OFFLINE": "1",
+    }
     url = f"http://127.0.0.1:{port}"
     try:
         with service("API", api_command(port), f"{url}/health", env, log=log):

@@ -20,9 +20,18 @@ CHROMIUM = Path("/usr/bin/chromium")
 CHROMEDRIVER = Path(shutil.which("chromedriver") or "/usr/bin/chromedriver")
 SHOT = ROOT / "test-output" / "browser" / "answer.png"
 QUESTION = "Năm 2024 Bắc Giang đặt chỉ tiêu bao nhiêu bác sĩ trên 10.000 dân?"
-CHROMIUM_FLAGS = ("--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
-                  "--disable-component-update", "--disable-sync", "--disable-quic", "--window-size=1400,1800",
-                  "--lang=vi")
+CHROMIUM_FLAGS = (
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-quic",
+    "--window-size=1400,1800",
+    "--lang=vi",
+)
 
 
 def _missing() -> str | None:
@@ -42,13 +51,21 @@ def ui_url(engine, tmp_path_factory) -> Iterator[str]:
     logs = tmp_path_factory.mktemp("browser-servers")
     api_port, ui_port = free_port(), free_port()
     api = f"http://127.0.0.1:{api_port}"
-    env = {"QA_INDEX_DIR": str(engine.settings.index_dir), "QA_CORPUS_DIR": str(engine.settings.corpus_dir),
-           "QA_CACHE_DIR": str(engine.settings.cache_dir), "QA_API_URL": api, "QA_API_KEYS": "",
-           "HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1"}
+    env = {
+        "QA_INDEX_DIR": str(engine.settings.index_dir),
+        "QA_CORPUS_DIR": str(engine.settings.corpus_dir),
+        "QA_CACHE_DIR": str(engine.settings.cache_dir),
+        "QA_API_URL": api,
+        "QA_API_KEYS": "",
+        "HF_HUB_OFFLINE": "1",
+        "TRANSFORMERS_OFFLINE": "1",
+    }
     ui = f"http://127.0.0.1:{ui_port}"
     try:
-        with service("API", api_command(api_port), f"{api}/health", env, log=logs / "api.log"), \
-                service("UI", ui_command(ui_port), f"{ui}/_stcore/health", env, log=logs / "ui.log"):
+        with (
+            service("API", api_command(api_port), f"{api}/health", env, log=logs / "api.log"),
+            service("UI", ui_command(ui_port), f"{ui}/_stcore/health", env, log=logs / "ui.log"),
+        ):
             yield ui
     except ServiceError as exc:
         pytest.fail(f"{exc}\n" + "\n".join(p.read_text(errors="replace")[-2000:] for p in logs.glob("*.log")))
@@ -90,18 +107,26 @@ def test_question_answer_and_citation_in_chromium(ui_url, browser):
         if len(messages) < 2:
             return None
         # `in`, not startswith: the text begins with the expander icon's ligature name.
-        citations = [e for e in messages[1].find_elements(By.CSS_SELECTOR, "[data-testid='stExpander']")
-                     if "[1] " in e.text]
+        citations = [
+            e
+            for e in messages[1].find_elements(By.CSS_SELECTOR, "[data-testid='stExpander']")
+            if "[1] " in e.text
+        ]
         return (messages[1], citations[0]) if citations else None
 
     try:
         answer, citation = wait.until(answered)
     except TimeoutException:
-        pytest.fail("no answer with a citation on the page:\n" + browser.find_element(By.TAG_NAME, "body").text)
+        pytest.fail(
+            "no answer with a citation on the page:\n" + browser.find_element(By.TAG_NAME, "body").text
+        )
     assert "12,5" in answer.text
     assert "Kế hoạch Công tác y tế tỉnh Bắc Giang năm 2024" in citation.text and "Bắc Giang" in citation.text
     assert "Số bác sỹ/10.000 dân" in citation.text  # expanded by default: the cited row is on screen
-    wait.until(lambda d: d.find_elements(By.CSS_SELECTOR, "[data-testid='stVegaLiteChart'] canvas, "
-                                                         "[data-testid='stVegaLiteChart'] svg"))
+    wait.until(
+        lambda d: d.find_elements(
+            By.CSS_SELECTOR, "[data-testid='stVegaLiteChart'] canvas, [data-testid='stVegaLiteChart'] svg"
+        )
+    )
     SHOT.parent.mkdir(parents=True, exist_ok=True)
     assert browser.save_screenshot(str(SHOT))

@@ -18,7 +18,11 @@ def test_document_kinds_by_word_and_code() -> None:
     assert words[0] == ("chuong trinh hanh dong", "Chương trình hành động")  # longest first
     assert dict(words)["quyet dinh"] == "Quyết định"
     codes = lex.document_kind_codes()
-    assert codes["qd"] == "Quyết định" and codes["ctr"] == "Chương trình hành động" and codes["ttlt"] == "Thông tư"
+    assert (
+        codes["qd"] == "Quyết định"
+        and codes["ctr"] == "Chương trình hành động"
+        and codes["ttlt"] == "Thông tư"
+    )
     assert set(lex.document_kind_codes(lex.metadata_code_kinds).values()) <= lex.metadata_code_kinds
 
 

@@ -7,13 +7,16 @@ import pytest
 from qa.vn.so_hieu import NUMBER_ANY_CASE_RE, NUMBER_RE, normalize_number, number_key
 
 
-@pytest.mark.parametrize("text, number", [
-    ("theo Quyết định số 2143/QĐ-UBND ngày", "2143/QĐ-UBND"),
-    ("Quyết định số 12/2023/QĐ-UBND của", "12/2023/QĐ-UBND"),
-    ("Nghị quyết số 20-NQ/TW ngày", "20-NQ/TW"),
-    ("Chương trình 54 - CTr/TU của", "54 - CTr/TU"),
-    ("Kế hoạch số 129/KH UBND ngày", "129/KH UBND"),
-])
+@pytest.mark.parametrize(
+    "text, number",
+    [
+        ("theo Quyết định số 2143/QĐ-UBND ngày", "2143/QĐ-UBND"),
+        ("Quyết định số 12/2023/QĐ-UBND của", "12/2023/QĐ-UBND"),
+        ("Nghị quyết số 20-NQ/TW ngày", "20-NQ/TW"),
+        ("Chương trình 54 - CTr/TU của", "54 - CTr/TU"),
+        ("Kế hoạch số 129/KH UBND ngày", "129/KH UBND"),
+    ],
+)
 def test_document_numbers(text: str, number: str) -> None:
     assert [m.group(0) for m in NUMBER_RE.finditer(text)] == [number]
 

@@ -19,11 +19,15 @@ TURN_CHARS = 1000  # the API's limit for one history turn
 
 def history(messages: list[dict[str, Any]]) -> list[dict[str, str]]:
     """Earlier turns as the API wants them; failed turns carry nothing worth remembering."""
-    turns = [{"role": m["role"], "content": m["content"][:TURN_CHARS]} for m in messages if not m.get("error")]
+    turns = [
+        {"role": m["role"], "content": m["content"][:TURN_CHARS]} for m in messages if not m.get("error")
+    ]
     return turns[-HISTORY_TURNS:]
 
 
-def ask(api: ApiClient, question: str, filters: dict[str, Any], messages: list[dict[str, Any]]) -> dict[str, Any]:
+def ask(
+    api: ApiClient, question: str, filters: dict[str, Any], messages: list[dict[str, Any]]
+) -> dict[str, Any]:
     try:
         response = api.ask(question, filters=filters, history=history(messages))
     except ApiError as exc:
@@ -53,7 +57,8 @@ def welcome(documents: list[dict[str, Any]], problem: str | None) -> None:
     st.markdown(
         "Đặt câu hỏi bằng tiếng Việt (có dấu hoặc không dấu) về kế hoạch, báo cáo y tế của các tỉnh. "
         "Mỗi câu trả lời ghi rõ nguồn **[1]**, **[2]**… — bấm vào từng nguồn để xem đúng mục, dòng trong văn bản. "
-        "Có thể hỏi nối tiếp, ví dụ: *Còn năm 2023 thì sao?*")
+        "Có thể hỏi nối tiếp, ví dụ: *Còn năm 2023 thì sao?*"
+    )
     if documents:
         provinces = ", ".join(sorted({d["province"] for d in documents if d.get("province")}))
         st.caption(f"Kho hiện có {len(documents)} tài liệu của các tỉnh: {provinces}.")
@@ -71,8 +76,9 @@ if problem:
 with st.sidebar.expander("Câu hỏi mẫu", icon=":material/lightbulb:"):
     render_examples(st, "example-side")
 if st.session_state.get(MESSAGES):
-    st.sidebar.button("Bắt đầu cuộc hỏi đáp mới", icon=":material/restart_alt:", width="stretch",
-                      on_click=new_conversation)
+    st.sidebar.button(
+        "Bắt đầu cuộc hỏi đáp mới", icon=":material/restart_alt:", width="stretch", on_click=new_conversation
+    )
 
 st.title("Hỏi đáp kế hoạch, báo cáo y tế")
 messages: list[dict[str, Any]] = st.session_state.setdefault(MESSAGES, [])

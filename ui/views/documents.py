@@ -17,15 +17,20 @@ CONFIRM = "confirm_delete"  # doc_id waiting for "Xác nhận xoá"
 
 
 def documents_table(documents: list[dict[str, Any]]) -> pd.DataFrame:
-    return pd.DataFrame([{
-        "Tiêu đề": d.get("title") or d.get("source"),
-        "Tỉnh": d.get("province") or "",
-        "Loại": d.get("kind") or "",
-        "Số hiệu": d.get("number") or "",
-        "Năm đề cập": ", ".join(str(y) for y in d.get("years") or []),
-        "Số đoạn": d.get("chunks", 0),
-        "Tệp": d.get("source", ""),
-    } for d in documents])
+    return pd.DataFrame(
+        [
+            {
+                "Tiêu đề": d.get("title") or d.get("source"),
+                "Tỉnh": d.get("province") or "",
+                "Loại": d.get("kind") or "",
+                "Số hiệu": d.get("number") or "",
+                "Năm đề cập": ", ".join(str(y) for y in d.get("years") or []),
+                "Số đoạn": d.get("chunks", 0),
+                "Tệp": d.get("source", ""),
+            }
+            for d in documents
+        ]
+    )
 
 
 def upload(api: ApiClient, name: str, content: bytes, mime: str | None) -> None:
@@ -64,27 +69,45 @@ def delete(api: ApiClient, doc: dict[str, Any]) -> None:
 
 def upload_section(api: ApiClient, has_key: bool) -> None:
     st.subheader("Thêm tài liệu")
-    picked = st.file_uploader("Chọn tệp (.txt, .md, .pdf, .docx, .html)", type=FILE_TYPES,
-                              key=f"uploader-{st.session_state.get(UPLOADS, 0)}",
-                              help="Tài liệu được lập chỉ mục ngay sau khi tải lên; có thể mất một đến vài phút.")
-    if st.button("Tải lên và lập chỉ mục", type="primary", icon=":material/upload:", key="upload",
-                 disabled=picked is None or not has_key):
+    picked = st.file_uploader(
+        "Chọn tệp (.txt, .md, .pdf, .docx, .html)",
+        type=FILE_TYPES,
+        key=f"uploader-{st.session_state.get(UPLOADS, 0)}",
+        help="Tài liệu được lập chỉ mục ngay sau khi tải lên; có thể mất một đến vài phút.",
+    )
+    if st.button(
+        "Tải lên và lập chỉ mục",
+        type="primary",
+        icon=":material/upload:",
+        key="upload",
+        disabled=picked is None or not has_key,
+    ):
         upload(api, picked.name, picked.getvalue(), picked.type)
 
 
 def delete_section(api: ApiClient, documents: list[dict[str, Any]], has_key: bool) -> None:
     st.subheader("Xoá tài liệu")
     by_id = {d["doc_id"]: d for d in documents}
-    doc_id = st.selectbox("Tài liệu cần xoá", list(by_id), key="delete_pick", index=None,
-                          placeholder="Chọn tài liệu",
-                          format_func=lambda i: f"{by_id[i].get('title') or by_id[i]['source']} ({by_id[i]['source']})")
-    if st.button("Xoá tài liệu…", icon=":material/delete:", key="delete", disabled=doc_id is None or not has_key):
+    doc_id = st.selectbox(
+        "Tài liệu cần xoá",
+        list(by_id),
+        key="delete_pick",
+        index=None,
+        placeholder="Chọn tài liệu",
+        format_func=lambda i: f"{by_id[i].get('title') or by_id[i]['source']} ({by_id[i]['source']})",
+    )
+    if st.button(
+        "Xoá tài liệu…", icon=":material/delete:", key="delete", disabled=doc_id is None or not has_key
+    ):
         st.session_state[CONFIRM] = doc_id
     pending = st.session_state.get(CONFIRM)
     if pending and pending in by_id:
         doc = by_id[pending]
-        st.warning(f"Xoá «{doc.get('title') or doc['source']}» khỏi kho? Câu trả lời sẽ không còn dùng tài liệu "
-                   "này (tệp được chuyển vào thùng rác của máy chủ).", icon=":material/warning:")
+        st.warning(
+            f"Xoá «{doc.get('title') or doc['source']}» khỏi kho? Câu trả lời sẽ không còn dùng tài liệu "
+            "này (tệp được chuyển vào thùng rác của máy chủ).",
+            icon=":material/warning:",
+        )
         yes, no = st.columns(2)
         if yes.button("Xác nhận xoá", type="primary", key="delete_yes", width="stretch"):
             delete(api, doc)
@@ -102,10 +125,14 @@ if problem:
 else:
     st.caption(f"{len(documents)} tài liệu đang được dùng để trả lời câu hỏi.")
     if documents:
-        st.dataframe(documents_table(documents), hide_index=True, column_config={
-            "Tiêu đề": st.column_config.TextColumn(width="large"),
-            "Số đoạn": st.column_config.NumberColumn(format="%d"),
-        })
+        st.dataframe(
+            documents_table(documents),
+            hide_index=True,
+            column_config={
+                "Tiêu đề": st.column_config.TextColumn(width="large"),
+                "Số đoạn": st.column_config.NumberColumn(format="%d"),
+            },
+        )
 has_key = bool(st.session_state.get(API_KEY))
 if not has_key:
     st.info("Nhập khoá API ở thanh bên (mục «Khoá API») để tải lên hoặc xoá tài liệu.", icon=":material/key:")

@@ -19,10 +19,16 @@ from qa.retrieval.lookup import find_figures
 router = APIRouter(tags=["hỏi đáp"])
 
 
-@router.get("/figures", response_model=FiguresResponse, responses=error_responses(422, 503),
-                  summary="Tra cứu số liệu đã trích xuất")
+@router.get(
+    "/figures",
+    response_model=FiguresResponse,
+    responses=error_responses(422, 503),
+    summary="Tra cứu số liệu đã trích xuất",
+)
 def figures(
-    q: str | None = Query(None, max_length=500, description="Từ khoá chỉ tiêu", examples=["bác sĩ trên 10.000 dân"]),
+    q: str | None = Query(
+        None, max_length=500, description="Từ khoá chỉ tiêu", examples=["bác sĩ trên 10.000 dân"]
+    ),
     province: str | None = Query(None, max_length=100, examples=["Bắc Giang"]),
     year: int | None = Query(None, ge=1900, le=2100, examples=[2024]),
     kind: FigureKind | None = Query(None, description="plan | actual | estimate | target"),
@@ -31,5 +37,3 @@ def figures(
 ) -> dict[str, Any]:
     found = find_figures(live.engine.figures, q or None, province or None, year, kind, limit)
     return {"figures": [figure_dict(f) for f in found]}
-
-

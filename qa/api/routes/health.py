@@ -21,7 +21,14 @@ def health(services: Services = Depends(get_services)) -> dict[str, Any]:
     live = services.live.current
     base = {"model": services.settings.embedding_model, "pending_jobs": services.jobs.pending()}
     if live is None:
-        return {**base, "status": "empty", "generation": None, "documents": 0, "chunks": 0, "figures": 0,
-                "detail": services.live.problem}
+        return {
+            **base,
+            "status": "empty",
+            "generation": None,
+            "documents": 0,
+            "chunks": 0,
+            "figures": 0,
+            "detail": services.live.problem,
+        }
     counts = live.engine.counts()
     return {**base, "status": "ok", "generation": live.generation, **counts}

@@ -16,12 +16,16 @@ from qa.api.schemas import (
 router = APIRouter(tags=["tài liệu"])
 
 
-@router.get("/jobs/{job_id}", response_model=JobOut, responses=error_responses(404, 422),
-                      summary="Trạng thái một tác vụ lập chỉ mục (tải lên / xoá)")
-def get_job(job_id: str = PathParam(max_length=64), services: Services = Depends(get_services)) -> dict[str, Any]:
+@router.get(
+    "/jobs/{job_id}",
+    response_model=JobOut,
+    responses=error_responses(404, 422),
+    summary="Trạng thái một tác vụ lập chỉ mục (tải lên / xoá)",
+)
+def get_job(
+    job_id: str = PathParam(max_length=64), services: Services = Depends(get_services)
+) -> dict[str, Any]:
     job = services.jobs.get(job_id)
     if job is None:
         raise HTTPException(404, f"Không tìm thấy tác vụ «{job_id}».")
     return job.as_dict()
-
-

@@ -25,10 +25,21 @@ def _filters(f: SearchFilters) -> Filters:
 
 def _hit(h: Hit) -> dict[str, Any]:
     c, r = h.chunk, h.ranked
-    return {"chunk_id": c.chunk_id, "doc_id": c.doc_id, "source": c.source, "title": h.doc.title,
-            "province": h.doc.province, "section": c.section, "text": c.text, "start_line": c.start_line,
-            "end_line": c.end_line, "page": c.page, "score": round(r.score, 4), "lexical_rank": r.lexical_rank,
-            "dense_rank": r.dense_rank}
+    return {
+        "chunk_id": c.chunk_id,
+        "doc_id": c.doc_id,
+        "source": c.source,
+        "title": h.doc.title,
+        "province": h.doc.province,
+        "section": c.section,
+        "text": c.text,
+        "start_line": c.start_line,
+        "end_line": c.end_line,
+        "page": c.page,
+        "score": round(r.score, 4),
+        "lexical_rank": r.lexical_rank,
+        "dense_rank": r.dense_rank,
+    }
 
 
 # ---------------------------------------------------------------------- questions (read)
@@ -36,16 +47,22 @@ def _hit(h: Hit) -> dict[str, Any]:
 router = APIRouter(tags=["hỏi đáp"])
 
 
-@router.post("/ask", response_model=AskResponse, responses=error_responses(400, 413, 422, 503),
-                   summary="Hỏi một câu, nhận câu trả lời có trích dẫn và số liệu")
+@router.post(
+    "/ask",
+    response_model=AskResponse,
+    responses=error_responses(400, 413, 422, 503),
+    summary="Hỏi một câu, nhận câu trả lời có trích dẫn và số liệu",
+)
 def ask(body: AskRequest, live: Live = Depends(get_live)) -> dict[str, Any]:
     history = [turn.model_dump() for turn in body.history or []]
     return live.answerer.ask(body.question, body.top_k, _filters(body.filters), history)
 
 
-@router.post("/search", response_model=SearchResponse, responses=error_responses(400, 413, 422, 503),
-                   summary="Tìm các đoạn liên quan (xếp hạng lai BM25 + dense)")
+@router.post(
+    "/search",
+    response_model=SearchResponse,
+    responses=error_responses(400, 413, 422, 503),
+    summary="Tìm các đoạn liên quan (xếp hạng lai BM25 + dense)",
+)
 def search(body: SearchRequest, live: Live = Depends(get_live)) -> dict[str, Any]:
     return {"hits": [_hit(h) for h in live.engine.search(body.query, body.top_k, _filters(body.filters))]}
-
-

@@ -28,7 +28,6 @@ def horizon(doc: ParsedDocument, block: Block) -> int | None:
     return min(years) if years else None
 
 
-
 def clip_quote(text: str, start: int, end: int, lo: int, hi: int) -> str:
     """Whitespace-collapsed text[lo:hi], or a 300-character window around [start, end) of it."""
     quote = collapse_ws(text[lo:hi])
@@ -37,5 +36,3 @@ def clip_quote(text: str, start: int, end: int, lo: int, hi: int) -> str:
     a = max(lo, start - 120)
     b = min(hi, max(end + 60, a + MAX_QUOTE))
     return collapse_ws(text[a:b])[:MAX_QUOTE].strip()
-
-

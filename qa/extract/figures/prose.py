@@ -97,7 +97,7 @@ def _sentence_bounds(text: str, pos: int) -> tuple[int, int]:
     start, end = 0, len(text)
     for m in re.finditer(r"[.!?](\s+)(?=\S)", text):
         nxt = text[m.end()]
-        if not (nxt.isupper() or nxt.isdigit() or nxt in "-+*•(“\""):
+        if not (nxt.isupper() or nxt.isdigit() or nxt in '-+*•(“"'):
             continue
         if m.end() <= pos:
             start = m.end()
@@ -193,7 +193,9 @@ def _left_phrase(text: str, lo: int, hi: int) -> _Left:
     if (
         (len(parts) > 1 and seps[-1] == "," and re.fullmatch(joiner, parts[-1]))
         or (len(parts) == 1 and re.fullmatch(r"\s*và\s*", parts[0]))
-        or re.fullmatch(r"\s*\d[\d.,]*\s+[^,]*\svà\s*", parts[-1])  # "…, 148 Phòng chẩn trị YHCT và 65 Cơ sở …"
+        or re.fullmatch(
+            r"\s*\d[\d.,]*\s+[^,]*\svà\s*", parts[-1]
+        )  # "…, 148 Phòng chẩn trị YHCT và 65 Cơ sở …"
         or (len(parts) > 1 and re.search(r"\svà\s*$", parts[-1]) is not None)  # "…, Bệnh viện Lao và 6 xã"
     ):
         return _Left("", True, False, empty, "")
@@ -228,7 +230,12 @@ _TAIL_STOP = re.compile(
 
 
 def _tail_words(
-    text: str, pos: int, stops: str = r"[;:()\[\]]|[,.](?!\d)", limit: int = 8, digits: bool = False, loose: bool = False
+    text: str,
+    pos: int,
+    stops: str = r"[;:()\[\]]|[,.](?!\d)",
+    limit: int = 8,
+    digits: bool = False,
+    loose: bool = False,
 ) -> str:
     """Words right after a unit: '332 đơn vị [máu]', '25 ca [mắc Sốt xuất huyết]'.
 
@@ -384,7 +391,9 @@ def _unit_from_indicator(indicator: str) -> str:
     noun = ""
     if per and not m:  # "Bình quân số cán bộ y tế/vạn dân", "Bác sĩ/vạn dân"
         pm = PER_POP_RE.search(indicator)
-        head = re.sub(r"^(?:bình quân\s+)?(?:tổng\s+)?(?:số\s+)?", "", indicator[: pm.start()].strip(), flags=re.I)
+        head = re.sub(
+            r"^(?:bình quân\s+)?(?:tổng\s+)?(?:số\s+)?", "", indicator[: pm.start()].strip(), flags=re.I
+        )
         if head and not re.match(r"^(?:tỷ|tỉ)\b", head, re.I):
             noun = head[0].lower() + head[1:]
     if m:
@@ -409,7 +418,9 @@ def _prose_candidates(text: str) -> list[_Candidate]:
         a, b = m.start("num"), m.end("num")
         if any(mask[a:b]):
             continue
-        if re.search(r"\d\s?[-–]\s?$", text[max(0, a - 4) : a]) or re.search(r"(?:^|[\s(])[-+]$", text[max(0, a - 2) : a]):
+        if re.search(r"\d\s?[-–]\s?$", text[max(0, a - 4) : a]) or re.search(
+            r"(?:^|[\s(])[-+]$", text[max(0, a - 2) : a]
+        ):
             continue  # second bound of a range, or a signed change ("-4.1%")
         if _NAME_BEFORE.search(text[max(0, m.start() - 40) : m.start()].lower()):
             continue  # "Điều 2", "tiểu dự án 2": a name
@@ -417,7 +428,9 @@ def _prose_candidates(text: str) -> list[_Candidate]:
         out.append(cand)
         # A quantity ends the words of the next number; "dưới 5 tuổi", "trong 3 thời kỳ" are part of them.
         nxt = re.match(r"\s*([^\W\d_]*)", text[cand.end :])
-        if cand.strong or (not cand.unit and (not nxt or nxt.group(1).lower() in _AFTER_CUES or not nxt.group(1))):
+        if cand.strong or (
+            not cand.unit and (not nxt or nxt.group(1).lower() in _AFTER_CUES or not nxt.group(1))
+        ):
             cut = cand.end
     return out
 
@@ -426,7 +439,9 @@ def prose_figures(doc: ParsedDocument, block: Block) -> list[Figure]:
     text = block.text
     if _TABLE_DEBRIS.match(text):
         return []
-    ctx = _Context(doc, block, base_year(doc), horizon(doc, block), _section_kind(doc, block), _section_year(block))
+    ctx = _Context(
+        doc, block, base_year(doc), horizon(doc, block), _section_kind(doc, block), _section_year(block)
+    )
     found: list[_Found] = []
     for cand in _prose_candidates(text):
         fig = _prose_figure(ctx, cand, found)
@@ -435,7 +450,9 @@ def prose_figures(doc: ParsedDocument, block: Block) -> list[Figure]:
     return [f.figure for f in found]
 
 
-def _previous(found: list[_Found], clause: int, in_parens: bool, sent_start: int, start: int) -> _Found | None:
+def _previous(
+    found: list[_Found], clause: int, in_parens: bool, sent_start: int, start: int
+) -> _Found | None:
     """The figure a value may refer back to: the last one of its clause, or for a value in parentheses
     the last one of its sentence ("1.721.470 (tuyến tỉnh: 193.929, …)")."""
     same = [f for f in found if f.clause == clause and f.end <= start]
@@ -481,7 +498,11 @@ def _name(
             return "", False, False  # "tăng 178,8 tỷ đồng (23,4%)": the change in percent
         if re.search(r"\d\s*$", name):  # "187/209 (89,5%) trạm y tế thực hiện quản lý bệnh tăng huyết áp"
             close = text.find(")", cand.end)
-            name = _tail_words(text, close + 1, r"[;()]|\.(?!\d)", 12, digits=True, loose=True) if close != -1 else ""
+            name = (
+                _tail_words(text, close + 1, r"[;()]|\.(?!\d)", 12, digits=True, loose=True)
+                if close != -1
+                else ""
+            )
         if name:
             return collapse_ws(f"{name} {cand.word} {tail}" if own_noun and tail else name), False, False
     if left.list_item or (left.empty and own_noun):  # "…, 521.049 người từ 18 tuổi trở đã tiêm đủ 2 mũi"
@@ -497,9 +518,17 @@ def _name(
         extra = " ".join(filter(None, [own, f"% {tail}" if cand.sym == "%" and tail else tail]))
         indicator = f"{prev.root} ({extra})" if extra else prev.root
         return indicator, True, True
-    verb_before = re.search(r"(?:được|có|cho|phạt|xử lý|tiếp nhận|phát hiện|ghi nhận|thu)\s*$", text[: cand.m.start()], re.I)
-    if own_noun and (tail or verb_before) and not _looks_like_indicator(clean):  # "kết quả thu được 332 đơn vị máu"
-        return collapse_ws(f"{_clean_phrase(left.phrase, keep_trailing=True)} {cand.word} {tail}"), False, False
+    verb_before = re.search(
+        r"(?:được|có|cho|phạt|xử lý|tiếp nhận|phát hiện|ghi nhận|thu)\s*$", text[: cand.m.start()], re.I
+    )
+    if (
+        own_noun and (tail or verb_before) and not _looks_like_indicator(clean)
+    ):  # "kết quả thu được 332 đơn vị máu"
+        return (
+            collapse_ws(f"{_clean_phrase(left.phrase, keep_trailing=True)} {cand.word} {tail}"),
+            False,
+            False,
+        )
     if not clean and own_noun:
         return collapse_ws(f"{cand.word} {tail}"), False, False
     return clean, False, _looks_like_indicator(clean)
@@ -532,8 +561,14 @@ def _prose_unit(cand: _Candidate, indicator: str, before: str, inherited: bool, 
         per_m = cand.unit.group("per") if cand.unit else None
         unit = normalize_unit(cand.word) + (normalize_per(per_m) if per_m else "")
         per = per_part(indicator)
-        return unit + per if per and "/" not in unit else unit  # "35,8 giường" of "số giường … trên 10.000 dân"
-    if inherited and prev is not None and (prev.figure.unit not in {"%", "‰"} or re.search(r"KH|kế hoạch", before)):
+        return (
+            unit + per if per and "/" not in unit else unit
+        )  # "35,8 giường" of "số giường … trên 10.000 dân"
+    if (
+        inherited
+        and prev is not None
+        and (prev.figure.unit not in {"%", "‰"} or re.search(r"KH|kế hoạch", before))
+    ):
         return prev.figure.unit  # "(KH 9,3)" is in the unit of "9,32"; "(thạc sĩ: 54)" is not a percentage
     return _unit_from_indicator(indicator)
 
@@ -597,7 +632,9 @@ def _prose_figure(ctx: _Context, cand: _Candidate, found: list[_Found]) -> _Foun
     prev = _previous(found, clause, in_parens, sent_start, start)
     indicator, inherited, named = _name(ctx, cand, prev, left, (sent_start, clause, in_parens))
     value = parse_vn_number(m.group("num"))
-    if value is None or not _is_figure(cand, before, text[cand.end : cand.end + 12], inherited, named, indicator, left):
+    if value is None or not _is_figure(
+        cand, before, text[cand.end : cand.end + 12], inherited, named, indicator, left
+    ):
         return None
     if cand.sym and not _clean_enough(indicator):  # "dành ít nhất 30% ngân sách y tế cho …"
         indicator = collapse_ws(f"{indicator} {_tail_words(text, cand.end, limit=12, digits=True)}")
@@ -624,5 +661,3 @@ def _prose_figure(ctx: _Context, cand: _Candidate, found: list[_Found]) -> _Foun
     )
     root = prev.root if linked else indicator
     return _Found(start=start, end=cand.end, figure=figure, clause=clause, root=root)
-
-

@@ -19,7 +19,10 @@ from qa.vn.years import YEAR
 # A value column's header names its kind before its year: "KH 2023", "Ước TH năm 2023", "Thực hiện 2022".
 # Tried in this order: "ước th" is an estimate before "th" could call it actual.
 _COLUMN_KINDS: list[tuple[re.Pattern[str], FigureKind]] = [
-    (re.compile(r"^(?:" + "|".join(lexicon().figure_kinds[kind].column_prefixes) + rf")\b.*?({YEAR})\b"), kind)
+    (
+        re.compile(r"^(?:" + "|".join(lexicon().figure_kinds[kind].column_prefixes) + rf")\b.*?({YEAR})\b"),
+        kind,
+    )
     for kind in ("estimate", "actual", "plan", "target")
 ]
 _YEAR_COLUMN = re.compile(rf"^(?:nam\s+)?({YEAR})$")
@@ -28,7 +31,9 @@ _CELL_RE = re.compile(
 )
 
 
-def column_kind_year(column: str, header: list[str], doc: ParsedDocument, block: Block) -> tuple[FigureKind, int] | None:
+def column_kind_year(
+    column: str, header: list[str], doc: ParsedDocument, block: Block
+) -> tuple[FigureKind, int] | None:
     """What a value column holds: ('plan', 2023) for 'KH 2023', ('target', 2030) for 'Năm 2030' of a strategy."""
     col = collapse_ws(fold(column))
     for pattern, kind in _COLUMN_KINDS:
@@ -124,5 +129,3 @@ def table_figures(doc: ParsedDocument, block: Block) -> list[Figure]:
             )
         )
     return figures
-
-

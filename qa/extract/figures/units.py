@@ -11,7 +11,15 @@ from qa.vn.lexicon import lexicon
 from qa.vn.text import collapse_ws
 
 CMP = {"<=": "≤", ">=": "≥", "≤": "≤", "≥": "≥", "<": "<", ">": ">"}
-WORD_CMP = {"hơn": ">", "trên": ">", "dưới": "<", "ít nhất": "≥", "tối thiểu": "≥", "tối đa": "≤", "không quá": "≤"}
+WORD_CMP = {
+    "hơn": ">",
+    "trên": ">",
+    "dưới": "<",
+    "ít nhất": "≥",
+    "tối thiểu": "≥",
+    "tối đa": "≤",
+    "không quá": "≤",
+}
 
 # ---------------------------------------------------------------- units
 
@@ -84,5 +92,3 @@ def per_part(label: str) -> str:
     if m:
         return _per_pop_text(m)
     return "/người/năm" if _PER_PERSON_RE.search(label) else ""
-
-

@@ -112,5 +112,3 @@ def _check_docx_zip(data: bytes, kind: str | None) -> None:
 def short_reason(exc: BaseException, limit: int = 160) -> str:
     text = str(exc).strip() or type(exc).__name__
     return text if len(text) <= limit else text[: limit - 1] + "…"
-
-

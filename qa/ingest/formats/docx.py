@@ -241,5 +241,3 @@ def _upper_spans(lines: list[_Line]) -> list[tuple[int, int]]:
             pos += len(text)
         pos += 1  # the "\n"
     return spans
-
-

@@ -161,5 +161,3 @@ def load_html(data: bytes) -> LoadedText:
         lines.pop()
     lines, legacy = convert_legacy(lines)
     return LoadedText(lines=lines, pages=[None] * len(lines), fmt="html", encoding=legacy or encoding)
-
-

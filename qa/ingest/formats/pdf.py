@@ -45,5 +45,3 @@ def _decrypt(reader: PdfReader) -> None:
         raise IngestError(f"PDF được mã hoá, không mở được: {short_reason(exc)}") from None
     if not ok:
         raise IngestError("PDF được bảo vệ bằng mật khẩu, không mở được")
-
-

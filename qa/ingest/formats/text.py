@@ -156,5 +156,3 @@ def load_text(data: bytes) -> LoadedText:
         raise IngestError("tệp rỗng (chỉ có khoảng trắng)")
     lines, legacy = convert_legacy(split_lines(text))
     return LoadedText(lines=lines, pages=[None] * len(lines), fmt="txt", encoding=legacy or encoding)
-
-
