@@ -6,7 +6,7 @@ STAMP   := $(VENV)/.installed
 export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 
-.PHONY: install run ask test lint index bench bench-scale clean
+.PHONY: install run ask test test-fast lint index bench bench-scale clean
 
 install: $(STAMP)
 
@@ -48,12 +48,20 @@ bench: $(BENCH_STAMP)
 bench-scale: $(BENCH_STAMP)
 	$(BIN)/python bench/scale.py --sizes 1,10,100 --million --runs 3 --out scale-large.json
 
-test: $(STAMP)
-	$(BIN)/ruff check $(wildcard qa tests ui bench)
-	$(BIN)/python -m pytest -q -ra
+LINTED := $(wildcard qa tests ui bench)
+
+# Everything: lint, format, types, then every test (real model, real index, real servers) with coverage.
+test: lint
+	$(BIN)/python -m pytest -q -ra --cov=qa --cov=ui --cov-report=term:skip-covered --cov-report=xml:test-output/coverage.xml
+
+# The fast tier: no embedding model, no index, no server; under a minute.
+test-fast: lint
+	$(BIN)/python -m pytest -q -ra -m "not slow and not browser"
 
 lint: $(STAMP)
-	$(BIN)/ruff check $(wildcard qa tests ui bench)
+	$(BIN)/ruff check $(LINTED)
+	$(BIN)/ruff format --check $(LINTED)
+	$(BIN)/mypy
 
 clean:
 	rm -rf index test-output

@@ -38,7 +38,8 @@ from qa.extract.figures import extract_figures  # noqa: E402
 from qa.ingest.pipeline import parse_file  # noqa: E402
 from qa.models import Figure, ParsedDocument  # noqa: E402
 from qa.retrieval.lookup import find_figures  # noqa: E402
-from qa.vn.text import fold, parse_vn_number  # noqa: E402
+from qa.vn.numbers import parse_vn_number  # noqa: E402
+from qa.vn.text import fold  # noqa: E402
 
 # Hand-written: what each value column of each indicator table holds, read from the documents.
 TABLES: dict[tuple[str, tuple[str, ...]], dict[str, tuple[str, int]]] = {

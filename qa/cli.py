@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.console import Console
@@ -13,6 +13,10 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from qa.settings import get_settings
+from qa.vn.lexicon import lexicon
+
+if TYPE_CHECKING:
+    from qa.retrieval.engine import Engine, Filters
 
 app = typer.Typer(
     help="healthplan-qa: hỏi đáp có trích dẫn trên kế hoạch, báo cáo y tế tỉnh.", no_args_is_help=True
@@ -76,7 +80,7 @@ def ingest(
     console.print(f"Chỉ mục: {report.generation or '—'} ({state}); thời gian: {timing}", soft_wrap=True)
 
 
-def _engine():  # type: ignore[no-untyped-def]
+def _engine() -> Engine:
     from qa.retrieval.engine import Engine, IndexMissingError, ModelMismatchError
 
     try:
@@ -86,7 +90,7 @@ def _engine():  # type: ignore[no-untyped-def]
         raise typer.Exit(2) from exc
 
 
-def _filters(province: str | None, year: int | None, doc: list[str] | None):  # type: ignore[no-untyped-def]
+def _filters(province: str | None, year: int | None, doc: list[str] | None) -> Filters:
     from qa.retrieval.engine import Filters
 
     return Filters(province=province, year=year, doc_ids=doc or None)
@@ -143,7 +147,6 @@ def print_answer(result: dict[str, Any]) -> None:
         table = Table(title="Số liệu")
         for col in ("Chỉ tiêu", "Giá trị", "Đơn vị", "Năm", "Loại", "Nguồn"):
             table.add_column(col)
-        from qa.answer.answerer import KIND_LABEL
 
         for f in result["figures"]:
             value = f"{f['comparator'] or ''}{f['value_text']}"
@@ -152,7 +155,7 @@ def print_answer(result: dict[str, Any]) -> None:
                 value,
                 f["unit"] or "",
                 str(f["year"] or ""),
-                KIND_LABEL.get(f["kind"] or "", ""),
+                lexicon().kind_label(f["kind"]),
                 f"{f['source']}:{f['line']}",
             )
         console.print(table)
@@ -196,7 +199,7 @@ def evaluate_cmd(
 
         client = httpx.Client(base_url=url, timeout=60)
 
-        def respond(item: dict[str, Any]) -> dict[str, Any]:
+        def respond(item: dict[str, Any], mode: str = "api") -> dict[str, Any]:  # noqa: ARG001
             r = client.post("/ask", json={"question": item["question"], "top_k": top_k})
             r.raise_for_status()
             return r.json()
@@ -239,7 +242,6 @@ def figures(
     limit: Annotated[int, typer.Option()] = 20,
 ) -> None:
     """Tra cứu số liệu đã trích xuất."""
-    from qa.answer.answerer import KIND_LABEL
     from qa.retrieval.lookup import find_figures
 
     engine = _engine()
@@ -253,7 +255,7 @@ def figures(
             f"{f.comparator or ''}{f.value_text}",
             f.unit,
             str(f.year or ""),
-            KIND_LABEL.get(f.kind or "", ""),
+            lexicon().kind_label(f.kind),
             f.province or "",
             f"{f.source}:{f.line}",
         )

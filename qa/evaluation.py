@@ -11,7 +11,8 @@ from typing import Any
 
 import numpy as np
 
-from qa.vn.text import evidence_form, parse_vn_number
+from qa.vn.numbers import parse_vn_number
+from qa.vn.text import evidence_form
 
 Responder = Callable[[dict[str, Any]], dict[str, Any]]
 

@@ -67,7 +67,8 @@ class Block:
 @dataclass(slots=True)
 class DocumentMeta:
     title: str = ""
-    province: str | None = None
+    province: str | None = None  # the issuing province at the time ("Bắc Giang" for a 2024 plan)
+    current_province: str | None = None  # the unit it belongs to since 2025-07-01 ("Bắc Ninh")
     kind: str | None = None  # Kế hoạch | Báo cáo | Công văn | Quyết định | ...
     number: str | None = None  # số hiệu of the document itself, when present
     date: str | None = None  # ISO date when known

@@ -20,6 +20,7 @@ from qa.models import Figure, RegulationMention
 from qa.retrieval.engine import Engine, Filters, Hit
 from qa.retrieval.fusion import Ranked
 from qa.vn.lexicon import lexicon
+from qa.vn.numbers import format_vn_number
 from qa.vn.so_hieu import number_key
 from qa.vn.text import collapse_ws, fold, nfc, strip_tags
 from qa.vn.tokens import canonical_syllable, synonym_words
@@ -32,7 +33,6 @@ _STOP_FOLDED = lexicon().stop_words.question_folded
 _ABBREVIATION_KEYS = set(ABBREVIATIONS)
 _WORD_RE = re.compile(r"\d+(?:[.,]\d+)*|[^\W\d_]+")  # "10.000" stays one number
 
-KIND_LABEL = {kind: words.label for kind, words in lexicon().figure_kinds.items()}
 _FOLLOW_UP = re.compile(
     r"^\s*(còn|thế còn|vậy còn|vậy|còn với|so với)\b|thì sao\s*\??\s*$|\bthế nào\s*\??$", re.I
 )
@@ -128,15 +128,12 @@ class Answerer:
         elif pq.qtype == "regulation":
             result = self._regulation(pq, filters, top_k, timings)
         elif pq.qtype == "figure":
-            result = self._figure(pq, filters, top_k, timings)
+            result = self._figure_answer(pq, filters, top_k, timings)
         else:
             # "Tuổi thọ trung bình Hậu Giang năm 2023?" names an indicator without asking "bao nhiêu":
             # a figure that matches it closely is the answer; otherwise quote sentences.
-            result = None
-            if not pq.explanatory:
-                result = self._figure(pq, filters, top_k, timings, strict=True)
-            if result is None:
-                result = self._passage(pq, filters, top_k, timings)
+            strict = None if pq.explanatory else self._figure(pq, filters, top_k, timings, strict=True)
+            result = strict if strict is not None else self._passage(pq, filters, top_k, timings)
         timings["total"] = (time.perf_counter() - t0) * 1000
         result["timings_ms"] = {k: round(v, 2) for k, v in timings.items()}
         result["question"] = pq.text
@@ -159,12 +156,12 @@ class Answerer:
             if not before.provinces and not before.unknown_provinces:
                 merged += f" ở {new}"
         if current.years:
-            for old in before.years:
-                merged = merged.replace(str(old), str(current.years[0]))
+            for old_year in before.years:
+                merged = merged.replace(str(old_year), str(current.years[0]))
             if not before.years:
                 merged += f" năm {current.years[0]}"
         if current.kind and current.kind != before.kind:
-            merged += " " + KIND_LABEL[current.kind]
+            merged += " " + lexicon().kind_label(current.kind)
         return merged
 
     # ------------------------------------------------------------------ retrieval helpers
@@ -294,6 +291,13 @@ class Answerer:
         confidence = min(1.0, 0.5 * match + 0.5 * max(chunk_cov, match))
         return self._response(answer, False, confidence, order[:top_k], figures, {0: figure.quote})
 
+    def _figure_answer(
+        self, pq: ParsedQuestion, filters: Filters, top_k: int, timings: dict[str, float]
+    ) -> dict[str, Any]:
+        result = self._figure(pq, filters, top_k, timings)
+        assert result is not None  # only a strict figure search declines
+        return result
+
     def _passage_from(
         self,
         pq: ParsedQuestion,
@@ -378,7 +382,7 @@ class Answerer:
 
     def _figure_sentence(self, figure: Figure, siblings: list[Figure]) -> str:
         where = f" của {figure.province}" if figure.province else ""
-        label = KIND_LABEL.get(figure.kind or "", "")
+        label = lexicon().kind_label(figure.kind)
         head = (
             f"{label.capitalize()} năm {figure.year}"
             if label and figure.year
@@ -389,7 +393,7 @@ class Answerer:
         others = [s for s in siblings if s is not figure and s.value_text]
         if others:
             ctx = "; ".join(
-                f"{KIND_LABEL.get(s.kind or '', s.column)} {s.year or ''}: "
+                f"{(lexicon().kind_label(s.kind) or s.column)} {s.year or ''}: "
                 f"{s.comparator + ' ' if s.comparator else ''}{s.value_text}".replace("  ", " ")
                 for s in others[:2]
             )
@@ -487,7 +491,7 @@ class Answerer:
                 sub.kind = None
                 sides.append((pq.provinces[0] if pq.provinces else None, sub))
         else:
-            return self._figure(pq, filters, top_k, timings)
+            return self._figure_answer(pq, filters, top_k, timings)
         parts: list[tuple[Figure | None, list[Hit]]] = []
         for province, sub in sides:
             hits = self._search(sub, filters, top_k, timings, province=province, query=_year_query(sub))
@@ -607,6 +611,7 @@ class Answerer:
                     "source": h.chunk.source,
                     "title": h.doc.title,
                     "province": h.doc.province,
+                    "current_province": h.doc.current_province,
                     "section": h.chunk.section,
                     "text": h.chunk.text,
                     "quote": _clean(quote) if quote else _first_sentence(h.chunk.text),
@@ -690,7 +695,7 @@ def regulation_sentence(m: RegulationMention) -> str:
 
 def compare_sentence(a: Figure, b: Figure) -> str:
     def side(f: Figure, n: int) -> str:
-        label = KIND_LABEL.get(f.kind or "", "")
+        label = lexicon().kind_label(f.kind)
         return (
             f"{f.province or f.source}: {f.comparator + ' ' if f.comparator else ''}{f.value_text} {f.unit}"
             f" ({label} {f.year or ''}".rstrip()
@@ -700,7 +705,7 @@ def compare_sentence(a: Figure, b: Figure) -> str:
     text = f"{side(a, 1)}; {side(b, 2)}."
     if a.value != b.value:
         hi, lo = (a, b) if a.value > b.value else (b, a)
-        diff = _vn_number(abs(a.value - b.value))
+        diff = format_vn_number(abs(a.value - b.value))
         text += (
             f" {hi.province or hi.source} ({hi.year}) cao hơn {lo.province or lo.source} ({lo.year}) {diff}."
         )
@@ -774,11 +779,6 @@ def _clean(text: str) -> str:
 def _first_sentence(text: str) -> str:
     sentences = split_sentences(text)
     return sentences[0][:300] if sentences else _clean(text)[:300]
-
-
-def _vn_number(x: float) -> str:
-    s = f"{x:,.2f}".rstrip("0").rstrip(".")
-    return s.replace(",", "X").replace(".", ",").replace("X", ".")
 
 
 def _vn_date(iso: str) -> str:

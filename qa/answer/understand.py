@@ -9,7 +9,7 @@ from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
 from qa.vn.gazetteer import load_gazetteer
-from qa.vn.lexicon import lexicon
+from qa.vn.lexicon import FigureKind, lexicon
 from qa.vn.so_hieu import NUMBER_ANY_CASE_RE, number_key
 from qa.vn.text import fold, nfc
 from qa.vn.years import YEAR_RE
@@ -18,7 +18,12 @@ _HALF_RE = re.compile(r"6\s*tháng\s*(?:đầu\s*)?(?:năm)?", re.I)
 
 # Intent cues on the accented question ("đặt" sets a plan, "đạt" reports a result: they fold alike).
 # The earliest cue wins; at one position the longest ("đặt mục tiêu" over "đặt").
-_KIND_CUE_ORDER = ("estimate", "target", "plan", "actual")  # at one position and length, the first wins
+_KIND_CUE_ORDER: tuple[FigureKind, ...] = (
+    "estimate",
+    "target",
+    "plan",
+    "actual",
+)  # at one position and length, the first wins
 _KIND_CUES: list[tuple[str, str]] = [
     ("|".join(lexicon().figure_kinds[kind].question_cues), kind) for kind in _KIND_CUE_ORDER
 ]

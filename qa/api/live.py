@@ -34,7 +34,7 @@ class Live:
 
     @property
     def generation(self) -> str:
-        return self.engine.generation.name
+        return self.engine.generation.name  # never None once the engine is open
 
     def sha_index(self) -> dict[str, tuple[str, str]]:
         """Content hash -> (doc_id, source) of every indexed document."""

@@ -36,12 +36,12 @@ class BodyLimitMiddleware:
 
         async def limited_receive() -> Message:
             nonlocal received
-            message = await receive()
-            if message["type"] == "http.request":
-                received += len(message.get("body", b""))
+            chunk = await receive()
+            if chunk["type"] == "http.request":
+                received += len(chunk.get("body", b""))
                 if received > limit:
                     raise HTTPException(413, message)
-            return message
+            return chunk
 
         async def tracking_send(message: Message) -> None:
             nonlocal started

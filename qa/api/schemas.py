@@ -118,7 +118,8 @@ class _PassageOut(_Out):
     doc_id: str
     source: str
     title: str | None
-    province: str | None
+    province: str | None = Field(description="Tỉnh ban hành (tên tại thời điểm ban hành)")
+    current_province: str | None = Field(None, description="Đơn vị hành chính hiện nay (sau 01/7/2025)")
     section: str | None
     text: str
     start_line: int
@@ -199,7 +200,12 @@ class DocumentOut(_Out):
     doc_id: str = Field(examples=["001_a66ba2e25b7bb22e"])
     source: str = Field(examples=["001_a66ba2e25b7bb22e.txt"])
     title: str | None = Field(examples=["Kế hoạch Công tác y tế tỉnh Bắc Giang năm 2024"])
-    province: str | None = Field(examples=["Bắc Giang"])
+    province: str | None = Field(
+        examples=["Bắc Giang"], description="Tỉnh ban hành (tên tại thời điểm ban hành)"
+    )
+    current_province: str | None = Field(
+        None, examples=["Bắc Ninh"], description="Đơn vị hành chính hiện nay (sau 01/7/2025)"
+    )
     kind: str | None = Field(examples=["Kế hoạch"])
     number: str | None
     date: str | None

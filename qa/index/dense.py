@@ -24,18 +24,21 @@ def choose_kind(n: int, requested: str = "auto") -> str:
 def build_faiss(vectors: np.ndarray, ids: np.ndarray, kind: str = "auto") -> faiss.Index:
     dim = vectors.shape[1]
     kind = choose_kind(len(vectors), kind)
+    base: faiss.Index
     if kind == "flat":
         base = faiss.IndexFlatIP(dim)
     elif kind == "hnsw":
-        base = faiss.IndexHNSWFlat(dim, 32, faiss.METRIC_INNER_PRODUCT)
-        base.hnsw.efConstruction = 80
-        base.hnsw.efSearch = HNSW_EF_SEARCH
+        hnsw = faiss.IndexHNSWFlat(dim, 32, faiss.METRIC_INNER_PRODUCT)
+        hnsw.hnsw.efConstruction = 80
+        hnsw.hnsw.efSearch = HNSW_EF_SEARCH
+        base = hnsw
     elif kind == "ivfpq":
         nlist = max(16, int(np.sqrt(len(vectors)) * 4))
         quantizer = faiss.IndexFlatIP(dim)
-        base = faiss.IndexIVFPQ(quantizer, dim, nlist, min(48, dim // 8), 8, faiss.METRIC_INNER_PRODUCT)
-        base.train(vectors[np.random.default_rng(0).permutation(len(vectors))[: max(nlist * 40, 10_000)]])
-        base.nprobe = 16
+        ivf = faiss.IndexIVFPQ(quantizer, dim, nlist, min(48, dim // 8), 8, faiss.METRIC_INNER_PRODUCT)
+        ivf.train(vectors[np.random.default_rng(0).permutation(len(vectors))[: max(nlist * 40, 10_000)]])
+        ivf.nprobe = 16
+        base = ivf
     else:
         raise ValueError(f"unknown FAISS index kind: {kind}")
     index = faiss.IndexIDMap2(base)
@@ -74,8 +77,16 @@ def _filter_params(index: faiss.Index, selector: faiss.IDSelector) -> faiss.Sear
     the index's own value is copied in; HNSW keeps its efSearch.
     """
     inner = faiss.downcast_index(index.index) if isinstance(index, faiss.IndexIDMap) else index
+    params: faiss.SearchParameters
     if isinstance(inner, faiss.IndexIVF):
-        return faiss.SearchParametersIVF(sel=selector, nprobe=inner.nprobe)
-    if isinstance(inner, faiss.IndexHNSW):
-        return faiss.SearchParametersHNSW(sel=selector, efSearch=inner.hnsw.efSearch)
-    return faiss.SearchParameters(sel=selector)
+        ivf = faiss.SearchParametersIVF()
+        ivf.nprobe = inner.nprobe
+        params = ivf
+    elif isinstance(inner, faiss.IndexHNSW):
+        hnsw = faiss.SearchParametersHNSW()  # type: ignore[attr-defined]  # missing from faiss's stubs
+        hnsw.efSearch = inner.hnsw.efSearch
+        params = hnsw
+    else:
+        params = faiss.SearchParameters()
+    params.sel = selector
+    return params

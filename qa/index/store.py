@@ -15,7 +15,7 @@ SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS documents (
     doc_id TEXT PRIMARY KEY, source TEXT NOT NULL UNIQUE, sha256 TEXT NOT NULL, fmt TEXT NOT NULL,
-    title TEXT, province TEXT, kind TEXT, number TEXT, date TEXT, years TEXT,
+    title TEXT, province TEXT, current_province TEXT, kind TEXT, number TEXT, date TEXT, years TEXT,
     n_lines INTEGER, sections INTEGER, tables INTEGER, ingested_at TEXT
 );
 CREATE TABLE IF NOT EXISTS lines (
@@ -61,8 +61,8 @@ def get_meta(conn: sqlite3.Connection) -> dict[str, Any]:
 def write_document(conn: sqlite3.Connection, doc: ParsedDocument, ingested_at: str) -> None:
     m = doc.meta
     conn.execute(
-        "INSERT INTO documents VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-        (doc.doc_id, doc.source, doc.sha256, doc.fmt, m.title, m.province, m.kind, m.number, m.date,
+        "INSERT INTO documents VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+        (doc.doc_id, doc.source, doc.sha256, doc.fmt, m.title, m.province, m.current_province, m.kind, m.number, m.date,
          json.dumps(m.years), len(doc.lines), doc.sections, doc.tables, ingested_at),
     )
     conn.executemany(
@@ -109,8 +109,15 @@ def row_to_chunk(row: sqlite3.Row) -> Chunk:
 
 
 def row_to_meta(row: sqlite3.Row) -> DocumentMeta:
-    return DocumentMeta(row["title"] or "", row["province"], row["kind"], row["number"], row["date"],
-                        json.loads(row["years"] or "[]"))
+    return DocumentMeta(
+        title=row["title"] or "",
+        province=row["province"],
+        current_province=row["current_province"],
+        kind=row["kind"],
+        number=row["number"],
+        date=row["date"],
+        years=json.loads(row["years"] or "[]"),
+    )
 
 
 def load_figures(conn: sqlite3.Connection) -> list[Figure]:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import re
 from collections import Counter
+from dataclasses import fields
 from pathlib import Path
 
 from qa.models import Block, DocumentMeta
@@ -23,7 +24,7 @@ _CODE_KINDS = lexicon().document_kind_codes(lexicon().metadata_code_kinds)
 _NUMBER_LINE = re.compile(r"^\s*Số\s*:\s*([0-9]*)\s*(/[\w\-/ĐđÐ]+)", re.I)
 _DATE = re.compile(rf"^[^\d,;]{{2,40}},\s*ngày\s+(\d{{1,2}})?\s*tháng\s+(\d{{1,2}})?\s*năm\s+({YEAR})", re.I)
 _YEAR = re.compile(rf"(?<![\d/.-])({YEAR})(?![\d/])")
-_SIDECAR_FIELDS = set(DocumentMeta.__slots__)  # type: ignore[attr-defined]
+_SIDECAR_FIELDS = {f.name for f in fields(DocumentMeta)}
 
 
 def detect_metadata(lines: list[str], blocks: list[Block]) -> DocumentMeta:
@@ -87,7 +88,7 @@ def _kind_and_title(head: list[str], blocks: list[Block], code: str | None) -> t
     for k, line in enumerate(clean[:40]):
         folded = fold(line)
         if line.isupper() and folded in _KINDS:
-            kind = _KINDS[folded]
+            kind: str | None = _KINDS[folded]
             subtitle = [ln for ln in clean[k + 1 : k + 3] if ln and not ln.isupper() and len(ln) < 160]
             # A subtitle may wrap onto a second line that starts in lower case.
             parts = subtitle[:1] + [ln for ln in subtitle[1:2] if ln[:1].islower()]

@@ -14,6 +14,7 @@ from qa.ingest.normalize import normalize_lines
 from qa.ingest.structure import build_blocks
 from qa.ingest.tables import find_tables
 from qa.models import Chunk, IngestError, LoadedText, ParsedDocument
+from qa.vn.gazetteer import load_gazetteer
 
 SUPPORTED_SUFFIXES = (".txt", ".md", ".pdf", ".docx", ".html", ".htm")
 
@@ -34,6 +35,8 @@ def parse_loaded(loaded: LoadedText, source: str, sha256: str, path: Path | None
     meta = detect_metadata(lines, structure.blocks)
     if path is not None:
         meta = apply_sidecar(meta, path)
+    if meta.province and not meta.current_province:
+        meta.current_province = load_gazetteer().current_of(meta.province)
     return ParsedDocument(
         doc_id=doc_id_for(source),
         source=source,

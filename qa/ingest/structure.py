@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from typing import Literal
 
 from qa.ingest.normalize import ends_sentence, is_hard_wrapped, looks_like_page_number
 from qa.ingest.tables import ParsedTable
@@ -139,7 +140,7 @@ def build_blocks(lines: list[str], tables: list[ParsedTable], pages: list[int | 
             rank = heading_rank(piece, _is_emphasized(piece) or wrapped)
             if rank == 2:
                 rank = _check_sequence(piece, stack, last_number)
-            kind = "text" if rank is None else "heading"
+            kind: Literal["text", "heading"] = "text" if rank is None else "heading"
             if rank is not None and not _merge_into_title(stack, rank, clean_heading(piece), blocks):
                 while stack and stack[-1][0] >= rank:
                     stack.pop()

@@ -290,7 +290,11 @@ def _parse_flat(lines: list[str], start: int) -> ParsedTable | None:
         sub_m = _FLAT_SUBROW.match(s)
         if row_m or sub_m:
             flush()
-            tt, rest = (row_m.group(1), row_m.group(2) or "") if row_m else ("-", "- " + sub_m.group(1))
+            if row_m:
+                tt, rest = row_m.group(1), row_m.group(2) or ""
+            else:
+                assert sub_m is not None
+                tt, rest = "-", "- " + sub_m.group(1)
             current = {"tt": tt, "parts": [rest], "start": i + 1, "end": i + 1, "raw": s}
         elif (
             current is not None

@@ -5,6 +5,7 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -16,6 +17,9 @@ from qa.models import Chunk, DocumentMeta, Figure, RegulationMention
 from qa.retrieval.fusion import FusionParams, Ranked, fuse, top_positions
 from qa.settings import Settings
 from qa.vn.text import fold
+
+if TYPE_CHECKING:
+    from qa.embeddings.model import Embedder
 
 
 class IndexMissingError(RuntimeError):
@@ -44,9 +48,10 @@ class Hit:
 class Engine:
     def __init__(self, settings: Settings, generation: Path | None = None) -> None:
         self.settings = settings
-        self.generation = generation or current_generation(settings.index_dir)
-        if self.generation is None or not (self.generation / "store.sqlite").exists():
+        generation = generation or current_generation(settings.index_dir)
+        if generation is None or not (generation / "store.sqlite").exists():
             raise IndexMissingError(f"no index in {settings.index_dir}: run `qa ingest` first")
+        self.generation: Path = generation
         self.conn = store.connect(self.generation / "store.sqlite", readonly=True)
         self.meta = store.get_meta(self.conn)
         if self.meta.get("format") != FORMAT_VERSION:
@@ -75,7 +80,7 @@ class Engine:
         self.figures: list[Figure] = store.load_figures(self.conn)
         self.regulations: list[RegulationMention] = store.load_regulations(self.conn)
         self.fusion = FusionParams()
-        self._embedder = None
+        self._embedder: Embedder | None = None
 
     # ------------------------------------------------------------------ embedding
 
@@ -100,7 +105,7 @@ class Engine:
         wanted = ([filters.province] if filters.province else []) + (filters.provinces or [])
         if wanted:
             folded = {fold(p) for p in wanted}
-            docs = {d for d in docs if self.docs[d].province and fold(self.docs[d].province) in folded}
+            docs = {d for d in docs if fold(self.docs[d].province or "") in folded}
         if filters.year is not None:
             docs = {d for d in docs if not self.docs[d].years or filters.year in self.docs[d].years}
         if filters.doc_ids:

@@ -99,9 +99,7 @@ def find_figures(
         # Share of the query found in the indicator, plus a little for how much of the indicator the
         # query covers, so "Bệnh nhân mới phát hiện" beats a long sentence sharing as many words.
         share = hits / len(words) + (0.2 * hits / len(named) if named else 0.0)
-        context = (
-            f"{f.quote} {f.province or ''} {f.year or ''} {f.column} {_KIND_WORDS.get(f.kind or '', '')}"
-        )
+        context = f"{f.quote} {f.province or ''} {f.year or ''} {f.column} {_KIND_WORDS.get(f.kind, '') if f.kind else ''}"
         share += 0.3 * len(words & _tokens(context)) / len(words)
         if share > 0:
             scored.append((share, 0 if f.column else 1, i, f))

@@ -1,14 +1,46 @@
-"""Province names and the places that imply them (data file ``qa/data/gazetteer.json``)."""
+"""Provinces of Viet Nam as they were and as they are (data file ``qa/data/gazetteer.json``).
+
+Since 2025-07-01 there are 34 provincial-level units; each absorbed one to three of the 63 former ones, and
+districts were abolished. Documents name the units of their time (former provinces, districts), users name
+both. Names are matched accent-insensitively on whole words, with their aliases ("TP.HCM", "Thanh Hoá").
+A name can be a former unit, a current one, or both ("Bắc Ninh" was a province and is now the unit that
+absorbed Bắc Giang); callers decide what a mention means with ``is_current`` / ``former_of``.
+"""
 
 from __future__ import annotations
 
 import json
 import re
 from collections import Counter
+from dataclasses import dataclass
+from datetime import date
 from functools import lru_cache
 from importlib import resources
 
 from qa.vn.text import fold
+
+
+@dataclass(frozen=True, slots=True)
+class CurrentUnit:
+    name: str  # "Bắc Ninh"
+    type: str  # "tỉnh" | "thành phố"
+    former: tuple[str, ...]  # ("Bắc Ninh", "Bắc Giang")
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.type} {self.name}"
+
+
+@dataclass(frozen=True, slots=True)
+class FormerUnit:
+    name: str  # "Bắc Giang"
+    type: str
+    current: str  # the current unit that absorbed it: "Bắc Ninh"
+    districts: tuple[str, ...]
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.type} {self.name}"
 
 
 def _alternation(names: list[str]) -> re.Pattern[str]:
@@ -17,29 +49,76 @@ def _alternation(names: list[str]) -> re.Pattern[str]:
 
 
 class Gazetteer:
-    def __init__(self, provinces: dict[str, list[str]], aliases: dict[str, str]) -> None:
-        self.provinces = tuple(provinces)
-        self._by_fold = {fold(p): p for p in provinces} | {fold(a): p for a, p in aliases.items()}
+    def __init__(
+        self, current: list[CurrentUnit], former: list[FormerUnit], aliases: dict[str, str], effective: date
+    ) -> None:
+        self.current = {u.name: u for u in current}
+        self.former = {u.name: u for u in former}
+        self.effective = effective
+        self.provinces = tuple(self.former)  # the 63 former units, as documents before the merger name them
+        names = list(self.current) + list(self.former)
+        self._by_fold = {fold(n): n for n in names} | {fold(a): n for a, n in aliases.items()}
         owners: dict[str, set[str]] = {}
-        for province, places in provinces.items():
+        for unit in former:
             # One-syllable names (Thắng, Neo, Kép) fold onto everyday words ("tháng"); skip them.
-            for place in (p for p in places if len(p.split()) >= 2):
-                owners.setdefault(fold(place), set()).add(province)
-        # Places shared by several provinces (Châu Thành) imply nothing.
+            for place in (p for p in unit.districts if len(p.split()) >= 2):
+                owners.setdefault(fold(place), set()).add(unit.name)
+        # Places shared by several provinces (Châu Thành) and places named like a province imply nothing.
         self.places = {p: next(iter(o)) for p, o in owners.items() if len(o) == 1 and p not in self._by_fold}
         self._province_re = _alternation(list(self._by_fold))
         self._place_re = _alternation(list(self.places))
 
+    # ------------------------------------------------------------------ mentions
+
     def province_mentions(self, text: str) -> Counter[str]:
-        """Provinces named in the text (accent-insensitive), with counts."""
+        """Provincial units named in the text (former or current names, accent-insensitive), with counts."""
         return Counter(self._by_fold[m] for m in self._province_re.findall(fold(text)))
 
     def implied_provinces(self, text: str) -> Counter[str]:
-        """Provinces implied by district or city names in the text."""
+        """Former provinces implied by the district or city names in the text."""
         return Counter(self.places[m] for m in self._place_re.findall(fold(text)))
+
+    def canonical(self, name: str) -> str | None:
+        """The unit's own spelling for a name or alias ("thanh hoa" -> "Thanh Hóa"), or None."""
+        return self._by_fold.get(fold(name).strip())
+
+    # ------------------------------------------------------------------ then and now
+
+    def is_current(self, name: str) -> bool:
+        return name in self.current
+
+    def is_former(self, name: str) -> bool:
+        return name in self.former
+
+    def current_of(self, name: str) -> str | None:
+        """The current unit a former one belongs to ("Bắc Giang" -> "Bắc Ninh"); a current name maps to itself."""
+        if name in self.former:
+            return self.former[name].current
+        return name if name in self.current else None
+
+    def former_of(self, name: str) -> tuple[str, ...]:
+        """The former units a current one absorbed ("Cần Thơ" -> Cần Thơ, Sóc Trăng, Hậu Giang); () if not current."""
+        unit = self.current.get(name)
+        return unit.former if unit else ()
+
+    def merged_away(self, name: str) -> bool:
+        """A former unit whose name no current unit carries (Hậu Giang, Bắc Giang), as opposed to Cần Thơ."""
+        return name in self.former and self.former[name].current != name
+
+    def full_name(self, name: str) -> str:
+        """'tỉnh Bắc Giang', 'thành phố Cần Thơ' (a current unit's type wins for a name that is both)."""
+        unit = self.current.get(name) or self.former.get(name)
+        return unit.full_name if unit else name
 
 
 @lru_cache(maxsize=1)
 def load_gazetteer() -> Gazetteer:
     data = json.loads(resources.files("qa").joinpath("data/gazetteer.json").read_text(encoding="utf-8"))
-    return Gazetteer(data["provinces"], data.get("aliases", {}))
+    current_of = {f: c["name"] for c in data["current"] for f in c["former"]}
+    current = [CurrentUnit(c["name"], c["type"], tuple(c["former"])) for c in data["current"]]
+    former = [
+        FormerUnit(f["name"], f["type"], current_of[f["name"]], tuple(f.get("districts", [])))
+        for f in data["former"]
+    ]
+    aliases = {a: u["name"] for u in data["former"] + data["current"] for a in u.get("aliases", [])}
+    return Gazetteer(current, former, aliases, date.fromisoformat(data["effective"]))

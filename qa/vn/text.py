@@ -37,18 +37,3 @@ def fold(text: str) -> str:
 def evidence_form(text: str) -> str:
     """The comparison form of the evaluation: NFC, no tags or markdown, collapsed, lower-cased."""
     return collapse_ws(_MARKUP_RE.sub(" ", strip_tags(nfc(text)))).lower()
-
-
-def parse_vn_number(text: str) -> float | None:
-    """Parse a Vietnamese-formatted number: '12,5' -> 12.5, '1.920.000' -> 1920000.0."""
-    s = text.strip().replace(" ", "")
-    if not s or not re.fullmatch(r"[-+]?\d[\d.,]*", s):
-        return None
-    if "," in s:
-        s = s.replace(".", "").replace(",", ".")
-    elif re.fullmatch(r"[-+]?\d{1,3}(?:\.\d{3})+", s):
-        s = s.replace(".", "")
-    try:
-        return float(s)
-    except ValueError:
-        return None

@@ -38,7 +38,7 @@ def syllables(text: str) -> list[str]:
 
 
 @lru_cache(maxsize=1)
-def _synonym_groups() -> list[tuple[str, re.Pattern[str]]]:
+def _synonym_groups() -> list[tuple[str, re.Pattern[str], frozenset[str]]]:
     data = json.loads(resources.files("qa").joinpath("data/synonyms.json").read_text(encoding="utf-8"))
     groups = []
     for members in data["groups"]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from qa.retrieval.engine import Filters
-from qa.vn.text import parse_vn_number
+from qa.vn.numbers import parse_vn_number
 
 pytestmark = pytest.mark.slow
 

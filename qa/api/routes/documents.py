@@ -31,6 +31,7 @@ def _document(live: Live, doc_id: str) -> dict[str, Any]:
         "source": row["source"],
         "title": meta.title,
         "province": meta.province,
+        "current_province": meta.current_province,
         "kind": meta.kind,
         "number": meta.number,
         "date": meta.date,

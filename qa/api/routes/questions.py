@@ -31,6 +31,7 @@ def _hit(h: Hit) -> dict[str, Any]:
         "source": c.source,
         "title": h.doc.title,
         "province": h.doc.province,
+        "current_province": h.doc.current_province,
         "section": c.section,
         "text": c.text,
         "start_line": c.start_line,

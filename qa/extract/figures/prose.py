@@ -32,8 +32,9 @@ from qa.extract.figures.units import (
 )
 from qa.models import Block, Figure, FigureKind, ParsedDocument
 from qa.vn.lexicon import lexicon
+from qa.vn.numbers import parse_vn_number
 from qa.vn.so_hieu import NUMBER_RE as _DOC_NUMBER_RE
-from qa.vn.text import collapse_ws, fold, parse_vn_number
+from qa.vn.text import collapse_ws, fold
 from qa.vn.years import YEAR
 
 # ---------------------------------------------------------------- prose: what is not a figure
@@ -391,6 +392,7 @@ def _unit_from_indicator(indicator: str) -> str:
     noun = ""
     if per and not m:  # "Bình quân số cán bộ y tế/vạn dân", "Bác sĩ/vạn dân"
         pm = PER_POP_RE.search(indicator)
+        assert pm is not None  # `per` came from this label
         head = re.sub(
             r"^(?:bình quân\s+)?(?:tổng\s+)?(?:số\s+)?", "", indicator[: pm.start()].strip(), flags=re.I
         )
@@ -657,7 +659,9 @@ def _prose_figure(ctx: _Context, cand: _Candidate, found: list[_Found]) -> _Foun
         province=doc.meta.province,
         column="",
         # a value that refers back ("(KH 9,3)") shares the key of the figure it qualifies
-        row_key=prev.figure.row_key if linked else f"{doc.doc_id}:{ctx.block.start_line}:{start}",
+        row_key=prev.figure.row_key
+        if prev is not None and linked
+        else f"{doc.doc_id}:{ctx.block.start_line}:{start}",
     )
-    root = prev.root if linked else indicator
+    root = prev.root if prev is not None and linked else indicator
     return _Found(start=start, end=cand.end, figure=figure, clause=clause, root=root)

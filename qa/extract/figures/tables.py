@@ -11,7 +11,8 @@ from qa.extract.figures.context import MAX_QUOTE, base_year, horizon
 from qa.extract.figures.units import CMP, GENERIC_UNITS, label_noun, normalize_unit, per_part
 from qa.models import Block, Figure, FigureKind, ParsedDocument
 from qa.vn.lexicon import lexicon
-from qa.vn.text import collapse_ws, fold, parse_vn_number
+from qa.vn.numbers import parse_vn_number
+from qa.vn.text import collapse_ws, fold
 from qa.vn.years import YEAR
 
 # ---------------------------------------------------------------- tables
