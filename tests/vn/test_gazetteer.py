@@ -1,0 +1,48 @@
+"""The 2025 merger: 34 current units, 63 former ones, each former unit in exactly one current unit."""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from importlib import resources
+
+from qa.vn.gazetteer import load_gazetteer
+
+
+def test_partition_of_the_63_former_units_into_34() -> None:
+    gaz = load_gazetteer()
+    assert len(gaz.current) == 34 and len(gaz.former) == 63
+    owners = Counter(f for unit in gaz.current.values() for f in unit.former)
+    assert set(owners) == set(gaz.former) and set(owners.values()) == {1}
+    assert gaz.effective.isoformat() == "2025-07-01"
+
+
+def test_the_source_is_named() -> None:
+    data = json.loads(resources.files("qa").joinpath("data/gazetteer.json").read_text(encoding="utf-8"))
+    assert "202/2025/QH15" in data["_source"]
+
+
+def test_the_four_corpus_provinces_then_and_now() -> None:
+    gaz = load_gazetteer()
+    assert {p: gaz.current_of(p) for p in ["Hậu Giang", "Bắc Giang", "Kiên Giang", "Hà Nam"]} == {
+        "Hậu Giang": "Cần Thơ",
+        "Bắc Giang": "Bắc Ninh",
+        "Kiên Giang": "An Giang",
+        "Hà Nam": "Ninh Bình",
+    }
+    assert gaz.former_of("Ninh Bình") == ("Ninh Bình", "Hà Nam", "Nam Định")
+    assert gaz.former_of("Hậu Giang") == ()
+    assert gaz.merged_away("Bắc Giang") and not gaz.merged_away("Bắc Ninh")
+    assert gaz.full_name("Cần Thơ") == "thành phố Cần Thơ" and gaz.full_name("Bắc Giang") == "tỉnh Bắc Giang"
+
+
+def test_mentions_aliases_and_districts() -> None:
+    gaz = load_gazetteer()
+    assert gaz.province_mentions("TP.HCM và tinh Thanh Hoa, Bac Ninh") == Counter(
+        {"Hồ Chí Minh": 1, "Thanh Hóa": 1, "Bắc Ninh": 1}
+    )
+    assert gaz.implied_provinces("huyện Lục Ngạn và thành phố Vị Thanh") == Counter(
+        {"Bắc Giang": 1, "Hậu Giang": 1}
+    )
+    assert gaz.implied_provinces("huyện Châu Thành") == Counter()  # a district name several provinces share
+    assert gaz.canonical("thanh hoa") == "Thanh Hóa" and gaz.canonical("Atlantis") is None
