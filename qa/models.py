@@ -126,6 +126,13 @@ class Figure:
     column: str = ""  # table column the value came from ("KH 2023"); "" for prose
     row_key: str = ""  # figures from one table row share it (links plan and actual)
     chunk_id: int | None = None
+    indicator_id: str | None = (
+        None  # the catalog indicator it is a value of (qa/data/indicators.json), if any
+    )
+    indicator_score: float = 0.0  # how well its label matched that indicator (0..1)
+    qualifiers: list[str] = field(
+        default_factory=list
+    )  # what narrows it: "6 thang dau nam", "tuyen tinh", a district
 
 
 @dataclass(slots=True)
