@@ -78,6 +78,10 @@ class Gazetteer:
         """Former provinces implied by the district or city names in the text."""
         return Counter(self.places[m] for m in self._place_re.findall(fold(text)))
 
+    def implied_places(self, text: str) -> Counter[str]:
+        """The district and town names themselves (folded) that imply a province."""
+        return Counter(self._place_re.findall(fold(text)))
+
     def canonical(self, name: str) -> str | None:
         """The unit's own spelling for a name or alias ("thanh hoa" -> "Thanh Hóa"), or None."""
         return self._by_fold.get(fold(name).strip())
