@@ -16,6 +16,7 @@ from qa.settings import get_settings
 from qa.vn.lexicon import lexicon
 
 if TYPE_CHECKING:
+    from qa.answer import Answer
     from qa.retrieval.engine import Engine, Filters
 
 app = typer.Typer(
@@ -129,45 +130,67 @@ def ask(
     as_json: Annotated[bool, typer.Option("--json", help="In đối tượng trả lời (JSON)")] = False,
 ) -> None:
     """Hỏi một câu; in câu trả lời, trích dẫn và số liệu."""
-    from qa.answer.answerer import Answerer
+    from qa.answer import Answerer
 
     answerer = Answerer(_engine())
     result = answerer.ask(question, top_k, _filters(province, year, None))
     if as_json:
-        sys.stdout.write(json.dumps(result, ensure_ascii=False, indent=2) + "\n")
+        sys.stdout.write(result.model_dump_json(indent=2) + "\n")
         return
     print_answer(result)
 
 
-def print_answer(result: dict[str, Any]) -> None:
-    style = "yellow" if result["abstained"] else "green"
-    console.print(f"[bold {style}]{result['answer']}[/]")
-    console.print(f"[dim]Độ tin cậy: {result['confidence']:.2f}[/]")
-    if result["figures"]:
-        table = Table(title="Số liệu")
-        for col in ("Chỉ tiêu", "Giá trị", "Đơn vị", "Năm", "Loại", "Nguồn"):
+def print_answer(answer: Answer) -> None:
+    u = answer.understood
+    if u is not None:
+        scope = [f"«{u.question}»"] + [", ".join(u.provinces)] * bool(u.provinces)
+        scope += [", ".join(map(str, u.years))] * bool(u.years) + [lexicon().kind_label(u.kind)] * bool(
+            u.kind
+        )
+        scope += [f"chỉ tiêu: {u.indicator}"] * bool(u.indicator)
+        console.print(f"[dim]Đã hiểu: {' · '.join(scope)}[/]", soft_wrap=True)
+        for typed, fixed in u.corrections.items():
+            console.print(f"[dim]  sửa «{typed}» → «{fixed}»[/]")
+        if u.filter_note:
+            console.print(f"[dim]  {u.filter_note}[/]")
+    style = "yellow" if answer.abstained else "green"
+    console.print(f"[bold {style}]{answer.answer}[/]", soft_wrap=True)
+    console.print(f"[dim]Độ tin cậy: {answer.confidence:.2f}[/]")
+    for title, figures in (
+        ("Số liệu", answer.figures),
+        ("Số liệu gần nhất (không phải số liệu được hỏi)", answer.nearest),
+    ):
+        if not figures:
+            continue
+        table = Table(title=title)
+        for col in ("Chỉ tiêu", "Giá trị", "Đơn vị", "Năm", "Loại", "Tỉnh", "Nguồn"):
             table.add_column(col)
-
-        for f in result["figures"]:
-            value = f"{f['comparator'] or ''}{f['value_text']}"
+        for f in figures:
             table.add_row(
-                f["indicator"][:50],
-                value,
-                f["unit"] or "",
-                str(f["year"] or ""),
-                lexicon().kind_label(f["kind"]),
-                f"{f['source']}:{f['line']}",
+                f.indicator[:50],
+                f"{f.comparator or ''}{f.value_text}",
+                f.unit,
+                str(f.year or ""),
+                f.kind_label,
+                f.province or "",
+                f"{f.source}:{f.line}",
             )
         console.print(table)
-    if result["citations"]:
-        console.print("[bold]Trích dẫn[/]")
-    for c in result["citations"]:
-        console.print(
-            f"[bold][{c['id']}][/] {c['title']} ({c['province'] or '—'}) — {c['source']}, "
-            f"dòng {c['start_line']}–{c['end_line']}"
-        )
-        console.print(f"    [cyan]{c['section']}[/]")
-        console.print(f"    “{c['quote'][:300]}”")
+    used = [c for c in answer.citations if c.used]
+    for heading, citations in (
+        ("Trích dẫn", used),
+        ("Đoạn liên quan", [c for c in answer.citations if not c.used]),
+    ):
+        if citations:
+            console.print(f"[bold]{heading}[/]")
+        for c in citations:
+            console.print(
+                f"[bold][{c.id}][/] {c.title} ({c.province or '—'}) — {c.source}, dòng {c.start_line}–{c.end_line}"
+            )
+            console.print(f"    [cyan]{c.section}[/]")
+            if c.header:
+                console.print(f"    [dim]{c.header}[/]")
+            console.print(f"    “{c.quote[:300]}”")
 
 
 @app.command(name="eval")
@@ -206,11 +229,11 @@ def evaluate_cmd(
 
         reports["api"] = evaluate(items, respond)
     else:
-        from qa.answer.answerer import Answerer
+        from qa.answer import Answerer
 
         answerer = Answerer(_engine())
         answerer.ask("khởi động", 1)  # warm-up: model load is not a question's latency
-        reports["system"] = evaluate(items, lambda item: answerer.ask(item["question"], top_k))
+        reports["system"] = evaluate(items, lambda item: answerer.ask(item["question"], top_k).model_dump())
     print_eval(reports)
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps(reports, ensure_ascii=False, indent=2), encoding="utf-8")
@@ -305,6 +328,43 @@ def model_prepare() -> None:
     console.print(
         f"Mô hình: {resolve_model_path(s.embedding_model, s.cache_dir)} (backend {s.embedding_backend})"
     )
+
+
+@app.command()
+def train(
+    ship: Annotated[
+        bool, typer.Option("--ship", help="Ghi cả vào qa/data/answer_model.json (mô hình mặc định)")
+    ] = False,
+    seed: Annotated[int, typer.Option(help="Hạt giống sinh câu hỏi")] = 0,
+) -> None:
+    """Huấn luyện lại mô hình quyết định trên chỉ mục hiện tại (câu hỏi sinh tự động, không dùng dev)."""
+    from qa.answer import Answerer
+    from qa.answer.learn.train import save_models
+    from qa.answer.learn.train import train as fit
+    from qa.answer.model import prior_models
+
+    engine = _engine()
+    answerer = Answerer(engine, prior_models())
+    with Progress(
+        TextColumn("[bold]Sinh câu hỏi và đặc trưng[/]"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=err,
+        transient=True,
+    ) as progress:
+        task = progress.add_task("", total=None)
+        models = fit(answerer, seed, lambda n, total: progress.update(task, total=total, completed=n))
+    for path in save_models(models, engine.generation, ship):
+        console.print(f"Đã ghi: {path}")
+    for name, model in (("số liệu", models.figure_decide), ("đoạn văn", models.passage_decide)):
+        i = model.info
+        console.print(
+            f"Mô hình {name}: {i['questions']} câu hỏi sinh ({i['answerable']} có đáp án, {i['unanswerable']} không), "
+            f"ngưỡng {model.threshold:.3f}; kiểm tra chéo theo tài liệu: đúng ở hạng 1 {i['out_of_fold_top1']:.3f}, "
+            f"từ chối nhầm {i['out_of_fold_false_abstention']:.3f}, từ chối đúng {i['out_of_fold_abstention']:.3f}",
+            soft_wrap=True,
+        )
 
 
 @app.command()

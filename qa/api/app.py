@@ -18,7 +18,7 @@ from starlette.concurrency import run_in_threadpool
 from qa.api.deps import JSON_BODY_LIMIT, MULTIPART_SLACK, Services, require_read_key, upload_limit
 from qa.api.errors import add_error_handlers, error_responses
 from qa.api.middleware import BodyLimitMiddleware
-from qa.api.routes import documents, figures, health, jobs, questions, regulations
+from qa.api.routes import documents, figures, health, indicators, jobs, questions, regulations
 from qa.settings import Settings, get_settings
 
 DESCRIPTION = """Hỏi đáp có trích dẫn trên kế hoạch, báo cáo y tế của các tỉnh.
@@ -53,7 +53,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     if settings.protect_reads:
         read = {"dependencies": [Depends(require_read_key)], "responses": error_responses(401)}
     app.include_router(health.router)
-    for module in (questions, figures, regulations, documents, jobs):
+    for module in (questions, figures, indicators, regulations, documents, jobs):
         app.include_router(module.router, **read)
     app.include_router(documents.write_router)
     # JSON requests are small; the upload route may carry one file at the size limit plus its framing.

@@ -12,7 +12,7 @@ import threading
 from collections import Counter
 from dataclasses import dataclass
 
-from qa.answer.answerer import Answerer
+from qa.answer import Answerer
 from qa.embeddings.model import PassageEmbedder, passage_embedder
 from qa.extract.registry import Regulation, build_registry
 from qa.retrieval.engine import Engine, IndexMissingError, ModelMismatchError

@@ -11,7 +11,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from qa.vn.lexicon import FigureKind
+from qa.answer.types import Answer, Citation, FigureAnswer
 
 JobStatus = Literal["queued", "running", "done", "failed"]
 
@@ -98,18 +98,10 @@ class SearchRequest(BaseModel):
 # ---------------------------------------------------------------------- answers
 
 
-class FigureOut(_Out):
-    indicator: str = Field(examples=["Số bác sỹ/10.000 dân"])
-    value: float = Field(examples=[12.5])
-    value_text: str = Field(examples=["12,5"])
-    unit: str = Field(examples=["bác sỹ/10.000 dân"])
-    year: int | None = Field(examples=[2024])
-    kind: FigureKind | None = Field(examples=["plan"])
-    comparator: str | None = Field(examples=[None])
-    source: str = Field(examples=["001_a66ba2e25b7bb22e.txt"])
-    section: str | None = Field(examples=["Phần II › I. Mục tiêu, chỉ tiêu › 2. Các chỉ tiêu cơ bản"])
-    quote: str = Field(examples=["1 Số bác sỹ/10.000 dân Bác sỹ 12,2 12,5"])
-    citation: int | None = Field(None, description="Số thứ tự trích dẫn chứa số liệu (null nếu không có)")
+# The answer's own models are the API's: one definition (qa/answer/types.py).
+FigureOut = FigureAnswer
+CitationOut = Citation
+AskResponse = Answer
 
 
 class _PassageOut(_Out):
@@ -126,36 +118,6 @@ class _PassageOut(_Out):
     end_line: int
     page: int | None
     score: float
-
-
-class CitationOut(_PassageOut):
-    id: int
-    quote: str
-
-
-class AskResponse(_Out):
-    model_config = ConfigDict(
-        extra="allow",
-        json_schema_extra={
-            "examples": [
-                {
-                    "answer": "Kế hoạch năm 2024 của Bắc Giang — Số bác sỹ/10.000 dân: 12,5 bác sỹ/10.000 dân [1].",
-                    "abstained": False,
-                    "confidence": 0.83,
-                    "citations": [],
-                    "figures": [],
-                    "timings_ms": {"retrieve": 12.1, "answer": 3.4},
-                }
-            ]
-        },
-    )
-
-    answer: str
-    abstained: bool
-    confidence: float
-    citations: list[CitationOut]
-    figures: list[FigureOut]
-    timings_ms: dict[str, float]
 
 
 class SearchHit(_PassageOut):
@@ -191,6 +153,34 @@ class RegulationOut(_Out):
 
 class RegulationsResponse(_Out):
     regulations: list[RegulationOut]
+
+
+# ---------------------------------------------------------------------- indicators
+
+
+class IndicatorOut(_Out):
+    id: str = Field(examples=["doctors_per_10k"])
+    name: str = Field(examples=["Số bác sĩ trên 10.000 dân"])
+    group: str = Field(examples=["nhan_luc"])
+    group_name: str = Field(examples=["Nhân lực y tế"])
+    unit: str = Field(examples=["bác sĩ/10.000 dân"])
+    denominator: str | None = Field(examples=["10.000 dân"])
+    measure: str = Field(
+        examples=["rate"], description="rate | ratio | count | percent | per_mille | years | money"
+    )
+    higher_is_better: bool | None
+    values: int = Field(description="Số giá trị toàn tỉnh có trong tài liệu")
+    provinces: list[str] = Field(description="Các tỉnh có giá trị (tên trong tài liệu)")
+
+
+class IndicatorsResponse(_Out):
+    indicators: list[IndicatorOut]
+
+
+class IndicatorValuesResponse(_Out):
+    indicator: IndicatorOut
+    group_by: Literal["former", "current"]
+    values: list[FigureOut] = Field(description="Mỗi giá trị kèm tài liệu, dòng và trích dẫn")
 
 
 # ---------------------------------------------------------------------- documents

@@ -6,6 +6,7 @@ import re
 
 from qa.extract.registry import Regulation
 from qa.models import Figure
+from qa.vn.gazetteer import load_gazetteer
 from qa.vn.lexicon import lexicon
 from qa.vn.so_hieu import number_key
 from qa.vn.text import fold
@@ -105,3 +106,31 @@ def find_figures(
             scored.append((share, 0 if f.column else 1, i, f))
     scored.sort(key=lambda t: (-t[0], t[1], t[2]))
     return [f for _, _, _, f in scored[:limit]]
+
+
+def indicator_values(
+    figures: list[Figure],
+    province: str | None = None,
+    year: int | None = None,
+    kind: str | None = None,
+    include_qualified: bool = False,
+) -> list[Figure]:
+    """Values of one indicator (``figures`` = its figures), for a province named then or now, a year, a kind.
+
+    A current unit ("Bắc Ninh") covers its former units' documents; values narrowed to part of the province or
+    of the year are left out unless asked for, so a table never shows them as province-wide.
+    """
+    gaz = load_gazetteer()
+    wanted: set[str] | None = None
+    if province:
+        name = gaz.canonical(province) or province
+        wanted = {name, *gaz.former_of(name)}
+    out = [
+        f
+        for f in figures
+        if (include_qualified or not f.qualifiers)
+        and (wanted is None or (f.province or "") in wanted)
+        and (year is None or f.year == year)
+        and (kind is None or f.kind == kind)
+    ]
+    return sorted(out, key=lambda f: (f.province or "", f.year or 0, f.kind or "", f.source, f.line))

@@ -8,6 +8,7 @@ it never writes a word list of its own.
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
@@ -56,6 +57,29 @@ class Units:
 
 
 @dataclass(frozen=True, slots=True)
+class QuestionCues:
+    """Folded phrases that tell what a question asks (see the lexicon's comment); patterns built from them."""
+
+    phrases: MappingProxyType[str, tuple[str, ...]]  # figure, passage, regulation_object, ..., former_unit
+    units: MappingProxyType[str, tuple[str, ...]]  # percent, money, rate, count
+    follow_up_start: tuple[str, ...]  # accented, as typed
+    follow_up_end: tuple[str, ...]
+
+    def pattern(self, name: str) -> re.Pattern[str]:
+        """Whole-word alternation of one cue list, for the folded question."""
+        return _alternation(self.phrases[name])
+
+    def unit_pattern(self, name: str) -> re.Pattern[str]:
+        return _alternation(self.units[name])
+
+
+@lru_cache(maxsize=256)
+def _alternation(phrases: tuple[str, ...]) -> re.Pattern[str]:
+    alts = sorted((re.escape(p) for p in phrases), key=len, reverse=True)
+    return re.compile(r"(?<![\w%])(?:" + "|".join(alts) + r")(?![\w])")
+
+
+@dataclass(frozen=True, slots=True)
 class Lexicon:
     document_kinds: tuple[DocumentKind, ...]
     type_line_kinds: frozenset[str]
@@ -67,11 +91,20 @@ class Lexicon:
     abbreviations: MappingProxyType[str, str]
     units: Units
     stamps: frozenset[str]
+    qualifiers: tuple[str, ...]  # folded phrases, longest first
+    question_cues: QuestionCues
+    onsets: tuple[str, ...]  # folded, longest first
+    rhymes: frozenset[str]  # folded
 
     def kind_label(self, kind: str | None) -> str:
         """'plan' -> 'kế hoạch'; '' for no or an unknown kind."""
         words = self.figure_kinds.get(kind) if kind else None  # type: ignore[call-overload]
         return words.label if words else ""
+
+    def is_syllable(self, word: str) -> bool:
+        """Whether a folded word could be one Vietnamese syllable ("giang" yes, "giagn" and "nma" no)."""
+        w = word.lower()
+        return w == "gi" or any(w.startswith(o) and w[len(o) :] in self.rhymes for o in self.onsets)
 
     def document_kind_words(self, names: frozenset[str] | None = None) -> list[tuple[str, str]]:
         """(folded word, kind name), longest word first, for the kinds named (all by default)."""
@@ -138,4 +171,22 @@ def lexicon() -> Lexicon:
             frozenset(units["generic_columns"]),
         ),
         stamps=frozenset(data["stamps"]["words"]),
+        qualifiers=tuple(sorted(data["qualifiers"]["phrases"], key=len, reverse=True)),
+        question_cues=_question_cues(data["question_cues"]),
+        onsets=tuple(sorted(data["syllables"]["onsets"], key=len, reverse=True)),
+        rhymes=frozenset(data["syllables"]["rhymes"]),
+    )
+
+
+def _question_cues(data: dict[str, object]) -> QuestionCues:
+    lists = {k: tuple(v) for k, v in data.items() if isinstance(v, list) and not k.startswith("follow_up")}
+    units = data["units"]
+    assert isinstance(units, dict)
+    start, end = data["follow_up_start"], data["follow_up_end"]
+    assert isinstance(start, list) and isinstance(end, list)
+    return QuestionCues(
+        phrases=MappingProxyType(lists),
+        units=MappingProxyType({k: tuple(v) for k, v in units.items() if isinstance(v, list)}),
+        follow_up_start=tuple(start),
+        follow_up_end=tuple(end),
     )

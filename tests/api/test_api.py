@@ -257,6 +257,26 @@ def test_regulations(client: httpx.Client) -> None:
     assert client.get("/regulations", params={"q": "chức năng nhiệm vụ Sở Y tế"}).json()["regulations"]
 
 
+def test_indicator_catalog_and_values(client: httpx.Client) -> None:
+    catalog = client.get("/indicators", params={"with_values": True}).json()["indicators"]
+    beds = next(i for i in catalog if i["id"] == "hospital_beds_per_10k")
+    assert beds["name"].startswith("Số giường bệnh trên 10.000 dân") and beds["values"] >= 3
+    assert {"Hậu Giang", "Bắc Giang", "Hà Nam"} <= set(beds["provinces"])
+    assert all(i["values"] > 0 for i in catalog)
+    found = client.get("/indicators", params={"q": "bac si tren van dan"}).json()["indicators"]
+    assert "doctors_per_10k" in [i["id"] for i in found]
+    # The current unit covers its former provinces; every value says where it stands in its document.
+    r = client.get("/indicators/doctors_per_10k/values", params={"province": "Bắc Ninh", "year": 2024})
+    values = r.json()["values"]
+    assert r.status_code == 200 and values
+    assert {(v["province"], v["current_province"]) for v in values} == {("Bắc Giang", "Bắc Ninh")}
+    assert any(v["value"] == 12.5 and v["kind"] == "plan" for v in values)
+    assert all(v["source"] and v["line"] and v["quote"] and v["kind_label"] for v in values)
+    grouped = client.get("/indicators/hospital_beds_per_10k/values", params={"group_by": "current"}).json()
+    assert grouped["group_by"] == "current" and grouped["indicator"]["id"] == "hospital_beds_per_10k"
+    assert client.get("/indicators/khong_co/values").status_code == 404
+
+
 def test_documents_and_citation_in_place(client: httpx.Client) -> None:
     docs = client.get("/documents").json()["documents"]
     assert {d["source"] for d in docs} >= {p.name for p in (ROOT / "corpus").glob("*.txt")}

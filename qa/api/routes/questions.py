@@ -6,6 +6,7 @@ from typing import Any
 
 from fastapi import APIRouter, Depends
 
+from qa.answer import Answer
 from qa.api.deps import get_live
 from qa.api.errors import error_responses
 from qa.api.live import Live
@@ -54,7 +55,7 @@ router = APIRouter(tags=["hỏi đáp"])
     responses=error_responses(400, 413, 422, 503),
     summary="Hỏi một câu, nhận câu trả lời có trích dẫn và số liệu",
 )
-def ask(body: AskRequest, live: Live = Depends(get_live)) -> dict[str, Any]:
+def ask(body: AskRequest, live: Live = Depends(get_live)) -> Answer:
     history = [turn.model_dump() for turn in body.history or []]
     return live.answerer.ask(body.question, body.top_k, _filters(body.filters), history)
 
