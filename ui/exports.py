@@ -60,7 +60,7 @@ def conversation_docx(turns: list[Turn], when: datetime | None = None) -> bytes:
     for n, (turn, response) in enumerate(_answered(turns), 1):
         doc.add_heading(f"Câu hỏi {n}: {nfc(turn.question)}", level=1)
         if turn.understood_question != turn.question:
-            doc.add_paragraph(f"Được hiểu là: {nfc(turn.understood_question)}").italic = True
+            doc.add_paragraph().add_run(f"Được hiểu là: {nfc(turn.understood_question)}").italic = True
         doc.add_paragraph(nfc(str(response.get("answer", ""))))
         figures = response.get("figures") or []
         citations = response.get("citations") or []

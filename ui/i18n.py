@@ -17,6 +17,7 @@ EXACT: dict[str, str] = {
     "Browse": "Chọn tệp",
     "Upload": "Tải lên",
     "Add files": "Thêm tệp",
+    "file upload": "tải tệp lên",
     "Remove file": "Bỏ tệp",
     "Delete": "Xoá",
     "Uploading...": "Đang tải lên…",

@@ -44,7 +44,7 @@ return out;
 _SYLLABLE = re.compile(
     r"^(?:ngh|ng|nh|ch|gh|gi|kh|ph|qu|th|tr|[bcdghklmnprstvx])?[aeiouy]{1,3}(?:ch|nh|ng|[cmnpt])?$"
 )
-_WORD = re.compile(r"[^\W\d_]+")
+_WORD = re.compile(r"[^\W_]+")
 # Names a user knows as they are: keys, file formats, programs; and the loanwords the shipped documents use
 # themselves (quoted passages show the documents as written).
 ALLOWED = frozenset(
@@ -61,8 +61,8 @@ def fold(word: str) -> str:
 def english_words(text: str) -> list[str]:
     found = []
     for word in _WORD.findall(text):
-        if len(word) < 2 or word.isupper() or fold(word) in ALLOWED:
-            continue  # single letters, acronyms (BHYT, API, TT)
+        if len(word) < 2 or any(c.isdigit() or c.isupper() for c in word[1:]) or fold(word) in ALLOWED:
+            continue  # single letters, acronyms and codes (BHYT, API, CTr of 33-CTr/TU, file hashes)
         if not _SYLLABLE.match(fold(word)):
             found.append(word)
     return found

@@ -7,6 +7,7 @@ A real network failure for the real UI, with no change to the code under test.
 
 from __future__ import annotations
 
+import contextlib
 import socket
 import threading
 import time
@@ -62,7 +63,5 @@ class Relay:
             pass
         finally:
             for s in (src, dst):
-                try:
+                with contextlib.suppress(OSError):
                     s.shutdown(socket.SHUT_RDWR)
-                except OSError:
-                    pass

@@ -240,7 +240,7 @@ def test_scope_line_and_clicked_citation_opens_its_passage(servers, open_browser
         "[1] opened",
     )
     box = driver.find_element("css selector", ".st-key-qa-cite-0-1")
-    wait(driver, lambda d: "Kế hoạch năm 2024" in box.text, "header row")
+    wait(driver, lambda _: "Kế hoạch năm 2024" in box.text, "header row")
     # The cited row is shown under its column headers: which number is 2023 and which is 2024.
     assert "Ước TH năm 2023" in box.text and "12,2" in box.text and "12,5" in box.text
     assert "Kế hoạch Công tác y tế tỉnh Bắc Giang năm 2024" in box.text and ".txt" not in box.text
@@ -301,7 +301,7 @@ def test_stop_and_retry_after_failed_turns_keep_the_right_context(servers, open_
         box = driver.find_element("css selector", "textarea[data-testid='stChatInputTextArea']")
         box.send_keys("Còn năm 2023 thì sao?")
         box.send_keys(Keys.ENTER)
-        wait(driver, lambda d: "Mất kết nối" in body(d) or "Không kết nối" in body(d), "failed turn")
+        wait(driver, lambda d: any(m in body(d) for m in ("Mất kết nối", "Không kết nối")), "failed turn")
         assert "không được dùng làm ngữ cảnh" in body(driver)
         shot(driver, "06-failed-turns-with-retry")
     finally:
@@ -331,7 +331,7 @@ def test_exports_open_and_hold_the_answer(servers, open_browser, tmp_path):
     downloads = tmp_path / "downloads"
     wait(
         driver,
-        lambda d: len([p for p in downloads.glob("*") if p.suffix in (".docx", ".xlsx")]) == 2,
+        lambda _: len([p for p in downloads.glob("*") if p.suffix in (".docx", ".xlsx")]) == 2,
         "two downloaded files",
     )
     shot(driver, "08-export-menu")
@@ -419,14 +419,17 @@ def test_dark_mode_keeps_numbers_and_captions_readable(servers, open_browser):
     page_ready(driver, servers.ui)
     ask(driver, BAC_GIANG)
     chart = wait(
-        driver, lambda d: d.find_elements("css selector", "[data-testid='stVegaLiteChart'] canvas"), "chart"
+        driver,
+        lambda d: d.find_elements("css selector", ".vega-embed canvas, .vega-embed svg.marks"),
+        "chart",
     )[0]
     driver.execute_script("arguments[0].scrollIntoView({block: 'center'})", chart)
     time.sleep(1.0)  # the chart's first paint
     image = Image.open(io.BytesIO(chart.screenshot_as_png)).convert("L")
-    labels = image.crop((0, 0, image.width // 2, image.height))  # the bar labels hold the numbers
+    # The left sixth holds only the bar labels ("Kế hoạch 2024: 12,5"), left of where the bars start.
+    labels = image.crop((0, 0, image.width // 6, image.height))
     bright = sum(1 for v in labels.getdata() if v > 170)
-    assert bright > 200, "no light text on the dark chart: its labels would be unreadable"
+    assert bright > 50, "no light text on the dark chart: its numbers would be unreadable"
     assert min(caption_contrasts(driver)) >= 4.5
     shot(driver, "13-dark-mode")
 
@@ -469,7 +472,8 @@ def test_no_english_on_any_page_and_the_key_is_checked(servers, open_browser):
     key_box = driver.find_element("css selector", "[data-testid='stSidebar'] input[type='password']")
     key_box.send_keys("khoa-sai", Keys.ENTER)
     wait(driver, lambda d: "Khoá chưa được chấp nhận" in body(d), "wrong key refused")
-    key_box.clear()
+    key_box.send_keys(Keys.CONTROL, "a")
+    key_box.send_keys(Keys.DELETE)
     key_box.send_keys(KEY, Keys.ENTER)
     wait(driver, lambda d: "Khoá hợp lệ" in body(d), "key accepted")
     found = no_english(driver)
