@@ -17,7 +17,7 @@ DEFAULT_API_URL = "http://127.0.0.1:8000"
 # Read timeouts per kind of call: an answer takes 0.3-0.9 s (bench/RESULTS.md), so 15 s means the server
 # is stuck or restarting, and the official gets a clear message and a retry button instead of a long wait.
 ASK_TIMEOUT = float(os.environ.get("QA_ASK_TIMEOUT") or 15.0)
-READ_TIMEOUT = 20.0
+READ_TIMEOUT = 10.0  # lists and one document: milliseconds on a live server
 UPLOAD_TIMEOUT = 180.0
 CONNECT_TIMEOUT = 3.0  # a local server either answers at once or is not running
 

@@ -35,7 +35,8 @@ def figures_html(
                 where = f", dòng {f['line']}" if f.get("line") else ""
                 value = cite_link(turn, int(f["citation"])) + html.escape(where)
             css = ' class="qa-num"' if name in ("Giá trị", "Năm") else ""
-            cells.append(f'<td data-label="{name}"{css}>{value}</td>')
+            # One child per cell: on a phone the cell is a two-column grid (its label, then this).
+            cells.append(f'<td data-label="{name}"{css}><span>{value}</span></td>')
         body.append("<tr>" + "".join(cells) + "</tr>")
     return (
         f'<table class="qa-figures"><caption>{html.escape(caption)}</caption>'
@@ -94,7 +95,9 @@ def render_chart(figures: list[dict[str, Any]]) -> None:
     )
     kinds = [k for k in KIND_ORDER if k in set(data["Loại"])] + sorted(set(data["Loại"]) - set(KIND_ORDER))
     color = alt.Color(
-        "Loại:N", scale=alt.Scale(domain=kinds), legend=alt.Legend(title="Loại số liệu", aria=False)
+        "Loại:N",
+        scale=alt.Scale(domain=kinds),
+        legend=alt.Legend(title="Loại số liệu", orient="bottom", aria=False),
     )
     opacity = alt.Opacity(
         "Ngưỡng:N", scale=alt.Scale(domain=["giá trị", "ngưỡng"], range=[1.0, 0.45]), legend=None

@@ -6,7 +6,7 @@ import hashlib
 import hmac
 from dataclasses import dataclass
 
-from fastapi import Depends, HTTPException, Request, Security
+from fastapi import Depends, Header, HTTPException, Request, Security
 from fastapi.security import APIKeyHeader
 
 from qa.api.jobs import JobRunner
@@ -72,6 +72,16 @@ def get_live(services: Services = Depends(get_services)) -> Live:
 
 api_key_header = APIKeyHeader(
     name="X-API-Key", auto_error=False, description="Khoá API (một trong các giá trị của QA_API_KEYS)"
+)
+
+
+# Routes that work without a key but file the history under it when a valid one comes along. A plain
+# optional header: declaring it as a security scheme would tell clients the key is required.
+OPTIONAL_KEY = Header(
+    None,
+    alias="X-API-Key",
+    max_length=200,
+    description="Khoá API (không bắt buộc): khi hợp lệ, lịch sử được lưu theo người giữ khoá",
 )
 
 

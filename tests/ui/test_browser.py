@@ -307,8 +307,9 @@ def test_stop_and_retry_after_failed_turns_keep_the_right_context(servers, open_
     finally:
         servers.relay.mode = "pass"
     # Retry the 2023 follow-up: read against the Bắc Giang question, not the stopped "Hà Nam" one.
-    buttons = [b for b in driver.find_elements("css selector", "button") if "Thử lại" in b.text]
-    buttons[-1].click()
+    driver.execute_script(  # the last «Thử lại»: the 2023 follow-up's (the first is the stopped turn's)
+        "Array.from(document.querySelectorAll('button')).filter(b => b.innerText.includes('Thử lại')).pop().click()"
+    )
     turn = wait(
         driver,
         lambda d: next((a for a in answers(d) if "12,2" in a.text and "2023" in a.text), None),

@@ -91,7 +91,7 @@ def test_copy_text_and_figures_table_keep_sources_and_comparators():
     turn = answered("q", "Số bác sĩ Bắc Giang năm 2024?", "Kế hoạch: 12,5 [1].")
     assert answer_text(turn).endswith("[1] Kế hoạch Công tác y tế tỉnh Bắc Giang năm 2024, dòng 327")
     table = figures_html(FIGURES, [CITATION], 3, "Số liệu")
-    assert '<td data-label="Giá trị" class="qa-num">&gt; 95</td>' in table
+    assert '<td data-label="Giá trị" class="qa-num"><span>&gt; 95</span></td>' in table
     assert 'data-target="qa-cite-3-1"' in table and "<script" not in table
     note = chart_note(FIGURES)
     assert note is not None and "ngưỡng" in note and "kế hoạch, mục tiêu" in note

@@ -21,7 +21,7 @@ from ui.client import ApiClient, ApiError
 from ui.exports import conversation_docx, figures_xlsx
 from ui.format import escape_md
 from ui.page import CONVERSATION, browser_id, new_id, remembered_conversation
-from ui.session import client, load_documents
+from ui.session import API_KEY, client, load_documents
 from ui.sidebar import PENDING, render_examples, render_filters
 from ui.turns import Turn, history, turn_from_saved
 
@@ -29,6 +29,7 @@ TURNS = "turns"  # [Turn]
 IN_FLIGHT = "in_flight"  # the Turn being asked (not yet in TURNS)
 STOP = "stop_requested"
 RETRY = "retry_turn"  # index of a failed turn to ask again
+_PAST = "past_conversations"  # (when fetched, what): the sidebar's history list
 STARTED = "chat_started"  # the first run of this session has opened the URL / restored the history
 POLL_SECONDS = 0.2  # how often the wait redraws its timer: also how fast «Dừng» takes effect
 STOPPED = "Đã dừng theo yêu cầu: câu hỏi chưa được trả lời."
@@ -202,6 +203,21 @@ def show(turn: Turn, index: int, api: ApiClient) -> None:
             render_answer(turn, index, api)
 
 
+def past_conversations(api: ApiClient, turn_count: int) -> tuple[list[dict[str, Any]], str | None]:
+    """The saved conversations, fetched again only when they can have changed (a new answer, another
+    conversation or key): a hanging server then delays one run, not every click."""
+    stamp = (browser_id(), st.session_state.get(CONVERSATION), turn_count, st.session_state.get(API_KEY))
+    cached = st.session_state.get(_PAST)
+    if cached and cached[0] == stamp:
+        return cached[1], None
+    try:
+        past = api.conversations(browser_id())
+    except ApiError as exc:
+        return [], exc.message
+    st.session_state[_PAST] = (stamp, past)
+    return past, None
+
+
 def welcome(documents: list[dict[str, Any]], problem: str | None) -> None:
     st.markdown(
         "Đặt câu hỏi bằng tiếng Việt (có dấu hoặc không dấu) về kế hoạch, báo cáo y tế của các tỉnh. "
@@ -252,11 +268,9 @@ def sidebar(api: ApiClient, shown: list[Turn]) -> None:
             )
             st.html('<button type="button" class="qa-print">In / lưu PDF</button>')
     with sb.expander("Lịch sử hỏi đáp", icon=":material/history:"):
-        try:
-            past = api.conversations(browser_id())
-        except ApiError as exc:
-            st.caption(f"Chưa xem được lịch sử: {exc.message}")
-            past = []
+        past, problem = past_conversations(api, len(shown))
+        if problem:
+            st.caption(f"Chưa xem được lịch sử: {problem}")
         if not past:
             st.caption("Chưa có cuộc hỏi đáp nào được lưu trên trình duyệt này.")
         for c in past[:10]:

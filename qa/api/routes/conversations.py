@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi import APIRouter, Depends, HTTPException, Query, Security
+from fastapi import APIRouter, Depends, HTTPException, Query
 from fastapi import Path as PathParam
 
-from qa.api.deps import Services, api_key_header, get_services, history_owner
+from qa.api.deps import OPTIONAL_KEY, Services, get_services, history_owner
 from qa.api.errors import error_responses
 from qa.api.routes.answers import saved_answer_out
 from qa.api.schemas import ConversationOut, ConversationsOut
@@ -28,7 +28,7 @@ def list_conversations(
     owner: str = _OWNER,
     limit: int = Query(20, ge=1, le=100),
     services: Services = Depends(get_services),
-    key: str | None = Security(api_key_header),
+    key: str | None = OPTIONAL_KEY,
 ) -> dict[str, Any]:
     found = services.answers.conversations(history_owner(services, key, owner), limit)
     return {
@@ -54,7 +54,7 @@ def get_conversation(
     conversation_id: str = PathParam(pattern=_TOKEN),
     owner: str = _OWNER,
     services: Services = Depends(get_services),
-    key: str | None = Security(api_key_header),
+    key: str | None = OPTIONAL_KEY,
 ) -> dict[str, Any]:
     turns = services.answers.conversation(history_owner(services, key, owner), conversation_id)
     if not turns:

@@ -11,10 +11,10 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from fastapi import APIRouter, Depends, Security
+from fastapi import APIRouter, Depends
 
 from qa.answer.answerer import figure_dict
-from qa.api.deps import Services, api_key_header, get_live, get_services, history_owner
+from qa.api.deps import OPTIONAL_KEY, Services, get_live, get_services, history_owner
 from qa.api.errors import error_responses
 from qa.api.live import Live
 from qa.api.schemas import (
@@ -184,7 +184,7 @@ def ask(
     body: AskRequest,
     live: Live = Depends(get_live),
     services: Services = Depends(get_services),
-    key: str | None = Security(api_key_header),
+    key: str | None = OPTIONAL_KEY,
 ) -> dict[str, Any]:
     history = [turn.model_dump() for turn in body.history or []]
     result = live.answerer.ask(body.question, body.top_k, _filters(body.filters), history)
