@@ -66,6 +66,13 @@ EXACT: dict[str, str] = {
     "Is Streamlit still running? If you accidentally stopped Streamlit, just restart it in your terminal:": (
         "Giao diện web không còn chạy. Hãy chạy lại `make run` trên máy chủ:"
     ),
+    "Streamlit server is not responding. Are you connected to the internet?": (
+        "Giao diện web không phản hồi. Hãy kiểm tra kết nối mạng, hoặc nhờ quản trị viên chạy lại `make run`."
+    ),
+    "Connection closed": "Mất kết nối",
+    "Connection timed out": "Hết thời gian chờ kết nối",
+    "Connection timed out.": "Hết thời gian chờ kết nối.",
+    "No response received from server": "Máy chủ không phản hồi",
     "Close": "Đóng",
     "Dismiss": "Đóng",
     "Settings": "Cài đặt",
@@ -116,6 +123,7 @@ PATTERNS: list[tuple[str, str]] = [
     (r"^(\d+(?:\.\d+)?\s*[KMG]?B) per file$", "Tối đa $1 mỗi tệp"),
     (r"^Upload (.+)$", "Tải lên $1"),
     (r"^Help for (.+)$", "Hướng dẫn: $1"),
+    (r"^Attempting to connect to (.+)\.$", "Đang kết nối tới $1."),
     (r"^Drag and drop (.+) here$", "Kéo và thả tệp vào đây"),
     (r"^Add: (.+)$", "Thêm: $1"),
     (r"^Running (.+)\.{3}$", "Đang chạy $1…"),
