@@ -97,7 +97,7 @@ def render_chart(figures: list[dict[str, Any]]) -> None:
     color = alt.Color(
         "Loại:N",
         scale=alt.Scale(domain=kinds),
-        legend=alt.Legend(title="Loại số liệu", orient="bottom", aria=False),
+        legend=alt.Legend(title="Loại số liệu", aria=False),
     )
     opacity = alt.Opacity(
         "Ngưỡng:N", scale=alt.Scale(domain=["giá trị", "ngưỡng"], range=[1.0, 0.45]), legend=None
