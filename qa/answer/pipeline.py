@@ -32,6 +32,7 @@ from qa.answer.reader import read_numbers
 from qa.answer.types import Answer, AnswerType, Citation, FigureAnswer, RegulationAnswer, Understood
 from qa.answer.understand import Question, Reader
 from qa.extract.indicators import IndicatorMatch, load_catalog
+from qa.ingest.chunking import row_header
 from qa.models import Figure, RegulationMention
 from qa.retrieval.engine import Engine, Filters, Hit
 from qa.retrieval.fusion import Ranked
@@ -634,11 +635,7 @@ class Answerer:
         citations = []
         for k, h in enumerate(hits[: max(turn.top_k, min_citations)], 1):
             quote = quotes.get(k - 1) or ""
-            header = (
-                h.chunk.context.split("\n")[1]
-                if h.chunk.kind == "table_row" and "\n" in h.chunk.context
-                else None
-            )
+            header = row_header(h.chunk)
             citations.append(
                 Citation(
                     id=k,

@@ -164,4 +164,7 @@ class Answer(_Model):
     regulations: list[RegulationAnswer] = Field(default_factory=list)
     understood: Understood | None = None
     question: str = Field("", description="Câu hỏi như đã hiểu (giữ để tương thích; xem understood)")
+    answer_id: str | None = Field(
+        None, description="Mã câu trả lời đã lưu (khi yêu cầu có `conversation`); mở lại ở GET /answers/{id}"
+    )
     timings_ms: dict[str, float] = Field(default_factory=dict)

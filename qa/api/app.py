@@ -18,13 +18,27 @@ from starlette.concurrency import run_in_threadpool
 from qa.api.deps import JSON_BODY_LIMIT, MULTIPART_SLACK, Services, require_read_key, upload_limit
 from qa.api.errors import add_error_handlers, error_responses
 from qa.api.middleware import BodyLimitMiddleware
-from qa.api.routes import documents, figures, health, indicators, jobs, questions, regulations
+from qa.api.routes import (
+    answers,
+    auth,
+    conversations,
+    documents,
+    feedback,
+    figures,
+    health,
+    indicators,
+    jobs,
+    questions,
+    regulations,
+)
 from qa.settings import Settings, get_settings
 
 DESCRIPTION = """Hỏi đáp có trích dẫn trên kế hoạch, báo cáo y tế của các tỉnh.
 
 * `POST /ask` — câu trả lời ngắn, trích dẫn (tài liệu, mục, dòng) và số liệu; nói rõ khi không tìm thấy.
 * `POST /search`, `GET /figures`, `GET /regulations`, `GET /documents` — tra cứu.
+* `GET /answers/{answer_id}`, `GET /conversations` — câu trả lời đã lưu (đường dẫn chia sẻ, lịch sử).
+* `POST /feedback` — đánh giá 👍/👎; `GET /feedback` — danh sách đánh giá (cần khoá API).
 * `POST /documents`, `DELETE /documents/{doc_id}` — cần khoá API (`X-API-Key`); lập chỉ mục chạy nền, theo dõi ở
   `GET /jobs/{job_id}`.
 """
@@ -53,9 +67,20 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     if settings.protect_reads:
         read = {"dependencies": [Depends(require_read_key)], "responses": error_responses(401)}
     app.include_router(health.router)
-    for module in (questions, figures, indicators, regulations, documents, jobs):
+    for module in (
+        questions,
+        figures,
+        indicators,
+        regulations,
+        documents,
+        jobs,
+        answers,
+        conversations,
+        feedback,
+    ):
         app.include_router(module.router, **read)
     app.include_router(documents.write_router)
+    app.include_router(auth.router)
     # JSON requests are small; the upload route may carry one file at the size limit plus its framing.
     too_big = f"Tệp vượt quá giới hạn {settings.max_upload_mb:g} MB."
     app.add_middleware(

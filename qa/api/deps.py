@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import hashlib
 import hmac
 from dataclasses import dataclass
 
-from fastapi import Depends, HTTPException, Request, Security
+from fastapi import Depends, Header, HTTPException, Request, Security
 from fastapi.security import APIKeyHeader
 
 from qa.api.jobs import JobRunner
 from qa.api.live import Live, LiveIndex
+from qa.api.stores.answers import AnswerStore, SqliteAnswerStore
+from qa.api.stores.feedback import FeedbackStore, SqliteFeedbackStore
 from qa.api.uploads import Corpus
 from qa.settings import Settings
 
@@ -26,6 +29,8 @@ class Services:
     jobs: JobRunner
     corpus: Corpus
     api_keys: tuple[str, ...]
+    answers: AnswerStore
+    feedback: FeedbackStore
 
     @classmethod
     def create(cls, settings: Settings) -> Services:
@@ -37,7 +42,13 @@ class Services:
             JobRunner(settings, live),
             Corpus(settings.corpus_dir, settings.index_dir / ".trash"),
             keys,
+            SqliteAnswerStore(settings.stores_path / "answers.sqlite"),
+            SqliteFeedbackStore(settings.stores_path / "feedback.sqlite"),
         )
+
+    def valid_key(self, key: str | None) -> bool:
+        # Compare every key in constant time: the answer must not leak how much of a key matched.
+        return bool(key) and any(hmac.compare_digest(str(key).encode(), k.encode()) for k in self.api_keys)
 
     @property
     def max_upload_bytes(self) -> int:
@@ -64,12 +75,32 @@ api_key_header = APIKeyHeader(
 )
 
 
+# Routes that work without a key but file the history under it when a valid one comes along. A plain
+# optional header: declaring it as a security scheme would tell clients the key is required.
+OPTIONAL_KEY = Header(
+    None,
+    alias="X-API-Key",
+    max_length=200,
+    description="Khoá API (không bắt buộc): khi hợp lệ, lịch sử được lưu theo người giữ khoá",
+)
+
+
 def _check_key(services: Services, key: str | None) -> None:
     if not services.api_keys:
         raise HTTPException(401, "Máy chủ chưa cấu hình khoá API (QA_API_KEYS): thao tác này bị từ chối.")
-    # Compare every key in constant time: the answer must not leak how much of a key matched.
-    if not key or not any(hmac.compare_digest(key.encode(), k.encode()) for k in services.api_keys):
+    if not services.valid_key(key):
         raise HTTPException(401, "Thiếu hoặc sai khoá API (tiêu đề X-API-Key).")
+
+
+def key_fingerprint(key: str) -> str:
+    """A short name for a key that does not reveal it: the history of a key holder is kept under it."""
+    return "k-" + hashlib.sha256(key.encode()).hexdigest()[:30]
+
+
+def history_owner(services: Services, key: str | None, claimed: str) -> str:
+    """Whose history a request reads or writes: the key holder's when a valid key comes with it (the
+    same history in every browser), else the browser's own id."""
+    return key_fingerprint(str(key)) if services.valid_key(key) else claimed
 
 
 def require_write_key(

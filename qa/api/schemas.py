@@ -14,9 +14,12 @@ from pydantic import BaseModel, ConfigDict, Field
 from qa.answer.types import Answer, Citation, FigureAnswer
 
 JobStatus = Literal["queued", "running", "done", "failed"]
+Rating = Literal["up", "down"]
 
 _TEXT_MAX = 2000  # one question, one history turn
 _NOT_BLANK = r"\S"  # at least one visible character (a schema pattern, so fuzzers know it)
+# Ids a browser or the server makes up (uuid4 hex, token_urlsafe): long enough not to be guessed.
+_TOKEN = r"^[A-Za-z0-9_-]{16,64}$"
 
 
 class _Out(BaseModel):
@@ -46,6 +49,19 @@ class HistoryTurn(BaseModel):
     content: str = Field(max_length=1000)
 
 
+class ConversationRef(BaseModel):
+    """Where to keep an answer: the browser's (or key holder's) history and one conversation in it."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    owner: str = Field(
+        pattern=_TOKEN,
+        description="Mã của trình duyệt (cookie) sở hữu lịch sử; khi gửi kèm khoá API hợp lệ, lịch sử thuộc "
+        "về người giữ khoá",
+    )
+    id: str = Field(pattern=_TOKEN, description="Mã cuộc hỏi đáp")
+
+
 class AskRequest(BaseModel):
     model_config = ConfigDict(
         extra="forbid",
@@ -73,6 +89,11 @@ class AskRequest(BaseModel):
     filters: SearchFilters = Field(default_factory=SearchFilters)
     history: list[HistoryTurn] | None = Field(
         None, max_length=20, description="Các lượt hỏi trước (câu hỏi nối tiếp)"
+    )
+    conversation: ConversationRef | None = Field(
+        None,
+        description="Lưu câu trả lời vào lịch sử của cuộc hỏi đáp này; câu trả lời nhận `answer_id` để "
+        "mở lại (đường dẫn chia sẻ, GET /answers/{answer_id})",
     )
 
 
@@ -257,6 +278,80 @@ class JobOut(_Out):
     doc_id: str | None
     source: str | None
     documents: list[DocReportOut]
+
+
+# ---------------------------------------------------------------------- saved answers, history
+
+
+class SavedAnswerOut(_Out):
+    answer_id: str
+    conversation_id: str
+    question: str = Field(description="Câu hỏi như người dùng gõ")
+    filters: SearchFilters
+    created_at: str = Field(examples=["2025-07-01T08:30:00+00:00"])
+    response: AskResponse
+
+
+class ConversationSummary(_Out):
+    conversation_id: str
+    title: str = Field(description="Câu hỏi đầu tiên của cuộc hỏi đáp")
+    turns: int
+    updated_at: str
+
+
+class ConversationsOut(_Out):
+    conversations: list[ConversationSummary]
+
+
+class ConversationOut(_Out):
+    conversation_id: str
+    turns: list[SavedAnswerOut]
+
+
+# ---------------------------------------------------------------------- feedback
+
+
+class FeedbackIn(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [
+                {
+                    "rating": "down",
+                    "comment": "Số liệu là của năm 2023, không phải 2024.",
+                    "question": "Số bác sĩ trên 10.000 dân của Bắc Giang năm 2024?",
+                    "answer": "Kế hoạch năm 2024 của Bắc Giang — Số bác sỹ/10.000 dân: 12,5 [1].",
+                }
+            ]
+        },
+    )
+
+    rating: Rating = Field(description="up: 👍 hữu ích; down: 👎 chưa đúng / chưa đủ")
+    comment: str | None = Field(None, max_length=1000, description="Góp ý thêm (không bắt buộc)")
+    question: str = Field(min_length=1, max_length=_TEXT_MAX, pattern=_NOT_BLANK)
+    answer: str = Field(max_length=8000, description="Câu trả lời được đánh giá")
+    answer_id: str | None = Field(None, pattern=_TOKEN, description="Mã câu trả lời đã lưu, nếu có")
+    filters: SearchFilters = Field(default_factory=SearchFilters)
+
+
+class FeedbackOut(_Out):
+    id: int
+    created_at: str
+    rating: Rating
+    comment: str | None
+    question: str
+    answer: str
+    answer_id: str | None
+    filters: SearchFilters
+
+
+class FeedbackList(_Out):
+    feedback: list[FeedbackOut]
+
+
+class KeyCheckOut(_Out):
+    valid: bool = Field(description="Khoá hợp lệ")
+    fingerprint: str = Field(description="Dấu vân tay ngắn của khoá (không lộ khoá), để nhận ra người dùng")
 
 
 # ---------------------------------------------------------------------- service

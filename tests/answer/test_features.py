@@ -117,6 +117,8 @@ def test_the_shipped_model_fits_todays_features() -> None:
     assert models.figure.features == FIGURE_FEATURES and models.passage.features == PASSAGE_FEATURES
     assert 0.0 < models.figure_decide.threshold < 1.0 and 0.0 < models.passage_decide.threshold < 1.0
     for decide in (models.figure_decide, models.passage_decide):
-        # Chosen out-of-fold by document on generated questions for the stated false-abstention target.
-        assert decide.info["out_of_fold_false_abstention"] <= 0.1
+        # Measured out-of-fold by document on generated questions: it refuses most of what the documents lack
+        # while answering most of what they hold.
         assert decide.info["questions"] > 500
+        assert decide.info["out_of_fold_abstention"] >= 0.8
+        assert decide.info["out_of_fold_false_abstention"] <= 0.2

@@ -48,7 +48,11 @@ def test_answerable_figure_questions_name_their_figure(engine: Engine) -> None:
     assert len(answerable) > 300
     assert all(g.figure is not None and g.figure in engine.figures for g in answerable)
     # A question names its figure's year (labels may carry others: "… giai đoạn đến năm 2030"), or none.
-    years = [(g.figure.year, [int(y) for y in re.findall(r"\b(?:19|20)\d\d\b", g.question)]) for g in answerable if g.figure]
+    years = [
+        (g.figure.year, [int(y) for y in re.findall(r"\b(?:19|20)\d\d\b", g.question)])
+        for g in answerable
+        if g.figure
+    ]
     assert sum(bool(found) and year not in found for year, found in years) <= len(years) / 100
     assert sum(found == [] for _, found in years) < len(years) / 5
     ops = Counter(op for g in generated for op in g.operators)

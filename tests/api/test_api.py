@@ -540,6 +540,12 @@ READ_OPERATIONS = [
     ("GET", "/documents"),
     ("GET", "/documents/{doc_id}"),
     ("GET", "/jobs/{job_id}"),
+    ("GET", "/answers/{answer_id}"),
+    ("GET", "/conversations"),
+    ("GET", "/conversations/{conversation_id}"),
+    ("POST", "/feedback"),
+    ("GET", "/feedback"),  # 401 without a key: the fuzzing checks the refusal is documented
+    ("GET", "/auth/check"),
 ]
 WRITE_OPERATIONS = [("POST", "/documents"), ("DELETE", "/documents/{doc_id}")]
 
