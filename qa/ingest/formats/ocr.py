@@ -47,6 +47,9 @@ _MIN_ALNUM_SHARE = 0.5
 _CELL_GAP = 2.5
 # How far (px at 300 dpi) a vertical rule may stop short of the row it delimits and still count.
 _RULE_TOLERANCE = 12
+# Tesseract reads the decimal comma of a small number as a semicolon now and then ("12;5"); between two
+# digits a semicolon is never what Vietnamese print has.
+_DECIMAL_SEMICOLON = re.compile(r"(?<=\d);(?=\d)")
 # One thread per Tesseract: see the module docstring.
 _TESSERACT_ENV = {**os.environ, "OMP_THREAD_LIMIT": "1"}
 
@@ -121,29 +124,72 @@ class _Word:
 
 def ocr_lines(scan: ScanImage, config: OcrConfig) -> list[str]:
     """The page's text, one entry per printed line; a ruled table comes back one row per line, cells
-    separated by tabs (as the .docx loader writes them), with a blank line before and after the table."""
-    words = _words(scan.image, config)
-    placed: list[tuple[float, str]] = []
+    separated by tabs (as the .docx loader writes them), with a blank line before and after the table.
+
+    Two Tesseract runs at most: the page with its tables blanked out, and the table cells stacked one under
+    the other in a strip (``_cell_strip``). Read in place, widely spaced cells cost digits and words ("12,2"
+    read ".2j,2"); alone on a line of the strip they read like prose (bench/RESULTS.md "OCR")."""
     bands = _table_bands(scan.hrules, scan.vrules)
-    rest: list[_Word] = []
-    rows: dict[int, list[list[_Word]]] = {}
-    for w in words:
-        band = next((k for k, b in enumerate(bands) if b.holds(w)), None)
-        if band is None:
-            rest.append(w)
-        else:
-            rows.setdefault(band, [[] for _ in range(len(bands[band].columns) - 1)])[
-                bands[band].cell(w)
-            ].append(w)
-    for k, cells in sorted(rows.items()):
-        row = "\t".join(_join(c) for c in cells)
-        if _clean_line(cells):
-            placed.append((bands[k].top, row))
-    for line_words in _group_lines(rest):
+    page = scan.image.copy()
+    for band in bands:
+        page.paste(255, (band.columns[0], band.top, band.columns[-1], band.bottom))
+    placed: list[tuple[float, str]] = []
+    for line_words in _group_lines(_words(page, config)):
         if _clean_line([line_words]):
             placed.append((min(w.top for w in line_words), _line_text(line_words)))
+    if bands:
+        strip, slots = _cell_strip(scan.image, bands)
+        cells: dict[tuple[int, int], list[_Word]] = {}
+        for w in _words(strip, config):
+            slot = next((s for s in slots if s.top <= w.cy <= s.bottom), None)
+            if slot is not None:
+                cells.setdefault((slot.band, slot.column), []).append(w)
+        for k, band in enumerate(bands):
+            row = [cells.get((k, c), []) for c in range(len(band.columns) - 1)]
+            if _clean_line(row):
+                placed.append((band.top, "\t".join(_join(c) for c in row)))
     placed.sort(key=lambda p: p[0])
     return _blank_around_tables([text for _, text in placed])
+
+
+@dataclass(frozen=True, slots=True)
+class _Slot:
+    """Where one table cell sits in the strip of cells."""
+
+    band: int
+    column: int
+    top: int
+    bottom: int
+
+
+# White space around each cell in the strip: Tesseract needs a margin to see a line, and a gap between two
+# cells keeps their words apart (in px at the scan's resolution; one text line is ~45 px at 300 dpi).
+_STRIP_PAD = 24
+# A cell is cropped this far inside its rules: the faint grey edge of a whitened rule otherwise stays in the
+# crop and costs the digits next to it.
+_CELL_INSET = 8
+_EMPTY_CELL = 128  # a cell whose darkest pixel is lighter than this holds no print
+
+
+def _cell_strip(image: Image.Image, bands: list[_Band]) -> tuple[Image.Image, list[_Slot]]:
+    """The table cells that hold ink, cropped inside their rules and stacked in one tall white image."""
+    crops: list[tuple[_Slot, Image.Image]] = []
+    y = _STRIP_PAD
+    for k, band in enumerate(bands):
+        for c, (left, right) in enumerate(zip(band.columns, band.columns[1:], strict=False)):
+            crop = image.crop(
+                (left + _CELL_INSET, band.top + _CELL_INSET, right - _CELL_INSET, band.bottom - _CELL_INSET)
+            )
+            darkest = crop.getextrema()[0]  # a grey image: (min, max)
+            if isinstance(darkest, int | float) and darkest > _EMPTY_CELL:  # no ink: an empty cell
+                continue
+            crops.append((_Slot(k, c, y, y + crop.height), crop))
+            y += crop.height + _STRIP_PAD
+    width = max((crop.width for _, crop in crops), default=1) + 2 * _STRIP_PAD
+    strip = Image.new("L", (width, max(y, 1)), 255)
+    for slot, crop in crops:
+        strip.paste(crop, (_STRIP_PAD, slot.top))
+    return strip, [slot for slot, _ in crops]
 
 
 def _words(image: Image.Image, config: OcrConfig) -> list[_Word]:
@@ -185,7 +231,7 @@ def _words(image: Image.Image, config: OcrConfig) -> list[_Word]:
             continue
         words.append(
             _Word(
-                text,
+                _DECIMAL_SEMICOLON.sub(",", text),
                 int(row["left"]),
                 int(row["top"]),
                 int(row["width"]),
@@ -204,12 +250,6 @@ class _Band:
     top: int
     bottom: int
     columns: list[int]  # x of the vertical rules, left to right
-
-    def holds(self, w: _Word) -> bool:
-        return self.top < w.cy < self.bottom and self.columns[0] < w.cx < self.columns[-1]
-
-    def cell(self, w: _Word) -> int:
-        return max(0, sum(1 for x in self.columns if x < w.cx) - 1)
 
 
 def _table_bands(hrules: list[Rule], vrules: list[Rule]) -> list[_Band]:
