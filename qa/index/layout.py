@@ -17,7 +17,7 @@ from qa.fsutil import fsync_dir
 CURRENT = "current"
 # Bump when the tokens, the store schema or the extraction change: an index of another format is read again
 # by the next `qa ingest` (vectors of unchanged chunks are reused) and refused by the engine until then.
-FORMAT_VERSION = 3
+FORMAT_VERSION = 4  # 4: documents.issuer, letterhead metadata, OCR and spreadsheet formats, prose targets
 
 
 def current_generation(index_dir: Path) -> Path | None:

@@ -56,11 +56,38 @@ class Units:
 
 
 @dataclass(frozen=True, slots=True)
+class Issuer:
+    name: str  # "Sở Y tế"
+    words: tuple[str, ...]  # folded: "so y te"
+    codes: tuple[str, ...]  # folded: "syt"
+
+
+@dataclass(frozen=True, slots=True)
+class Letterhead:
+    issuers: tuple[Issuer, ...]
+    motto: frozenset[str]  # folded, punctuation removed
+    subject_openers: tuple[str, ...]  # folded
+    not_subject: tuple[str, ...]  # folded
+
+
+@dataclass(frozen=True, slots=True)
+class DocumentYears:
+    target_cues: tuple[str, ...]  # regular-expression fragments
+    target_sections: tuple[str, ...]  # folded
+    report_cue: str
+    promulgation_verbs: tuple[str, ...]
+    promulgation_ends: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
 class Lexicon:
     document_kinds: tuple[DocumentKind, ...]
     type_line_kinds: frozenset[str]
     metadata_code_kinds: frozenset[str]
     asked_kinds: frozenset[str]
+    news_kind: str
+    letterhead: Letterhead
+    document_years: DocumentYears
     figure_kinds: MappingProxyType[FigureKind, FigureKindWords]
     value_column_prefixes: tuple[str, ...]
     stop_words: StopWords
@@ -101,6 +128,8 @@ def lexicon() -> Lexicon:
     figure = data["figure_kinds"]
     stops = data["stop_words"]
     units = data["units"]
+    head = data["letterhead"]
+    years = data["document_years"]
     return Lexicon(
         document_kinds=tuple(
             DocumentKind(k["name"], _tuple(k["words"]), _tuple(k["codes"])) for k in kinds["kinds"]
@@ -108,6 +137,23 @@ def lexicon() -> Lexicon:
         type_line_kinds=frozenset(kinds["type_line_kinds"]),
         metadata_code_kinds=frozenset(kinds["metadata_code_kinds"]),
         asked_kinds=frozenset(kinds["asked_kinds"]),
+        news_kind=kinds["news_kind"],
+        letterhead=Letterhead(
+            issuers=tuple(
+                Issuer(i["name"], tuple(fold(w) for w in i["words"]), tuple(fold(c) for c in i["codes"]))
+                for i in head["issuers"]
+            ),
+            motto=frozenset(fold(m) for m in head["motto"]),
+            subject_openers=tuple(fold(w) for w in head["subject_openers"]),
+            not_subject=tuple(fold(w) for w in head["not_subject"]),
+        ),
+        document_years=DocumentYears(
+            target_cues=_tuple(years["target_cues"]),
+            target_sections=tuple(fold(w) for w in years["target_sections"]),
+            report_cue=years["report_cue"],
+            promulgation_verbs=_tuple(years["promulgation_verbs"]),
+            promulgation_ends=_tuple(years["promulgation_ends"]),
+        ),
         figure_kinds=MappingProxyType(
             {
                 kind: FigureKindWords(

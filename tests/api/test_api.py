@@ -264,7 +264,9 @@ def test_documents_and_citation_in_place(client: httpx.Client) -> None:
         "doc_id",
         "source",
         "title",
+        "issuer",
         "province",
+        "current_province",
         "kind",
         "number",
         "date",
@@ -274,6 +276,9 @@ def test_documents_and_citation_in_place(client: httpx.Client) -> None:
         "tables",
         "n_lines",
     } <= set(docs[0])
+    by_source = {d["source"]: d for d in docs}
+    assert by_source["002_f78375c6f514f37c.txt"]["issuer"] == "Sở Y tế tỉnh Kiên Giang"
+    assert by_source["001_a66ba2e25b7bb22e.txt"]["current_province"] == "Bắc Ninh"
     cite = _ask(client, BAC_GIANG)["citations"][0]
     r = client.get(
         f"/documents/{cite['doc_id']}", params={"start": cite["start_line"], "end": cite["end_line"]}

@@ -30,6 +30,7 @@ def _document(live: Live, doc_id: str) -> dict[str, Any]:
         "doc_id": doc_id,
         "source": row["source"],
         "title": meta.title,
+        "issuer": meta.issuer,
         "province": meta.province,
         "current_province": meta.current_province,
         "kind": meta.kind,
