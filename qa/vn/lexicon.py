@@ -80,6 +80,17 @@ class DocumentYears:
 
 
 @dataclass(frozen=True, slots=True)
+class ProseTargets:
+    """Regular-expression fragments of objectives and changes written in prose."""
+
+    target_verbs: tuple[str, ...]
+    towards: tuple[str, ...]
+    change_verbs: tuple[str, ...]
+    change_reference: str
+    target_time: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
 class Lexicon:
     document_kinds: tuple[DocumentKind, ...]
     type_line_kinds: frozenset[str]
@@ -90,6 +101,7 @@ class Lexicon:
     document_years: DocumentYears
     figure_kinds: MappingProxyType[FigureKind, FigureKindWords]
     value_column_prefixes: tuple[str, ...]
+    prose_targets: ProseTargets
     stop_words: StopWords
     abbreviations: MappingProxyType[str, str]
     units: Units
@@ -169,6 +181,13 @@ def lexicon() -> Lexicon:
             }
         ),
         value_column_prefixes=_tuple(figure["value_column_prefixes"]),
+        prose_targets=ProseTargets(
+            target_verbs=_tuple(figure["prose_targets"]["target_verbs"]),
+            towards=_tuple(figure["prose_targets"]["towards"]),
+            change_verbs=_tuple(figure["prose_targets"]["change_verbs"]),
+            change_reference=figure["prose_targets"]["change_reference"],
+            target_time=_tuple(figure["prose_targets"]["target_time"]),
+        ),
         stop_words=StopWords(
             question=frozenset(stops["question"]),
             question_folded=frozenset(fold(w) for w in stops["question"]),
