@@ -16,9 +16,9 @@ from __future__ import annotations
 import re
 
 from qa.extract.figures.units import POP
+from qa.ingest.metadata.years import is_objectives_section
 from qa.models import FigureKind
 from qa.vn.lexicon import lexicon
-from qa.vn.text import fold
 from qa.vn.years import YEAR
 
 _WORDS = lexicon().prose_targets
@@ -38,7 +38,6 @@ _TARGET_SENTENCE = re.compile(
     r"(?<!\w)(?:" + "|".join(lexicon().figure_kinds["target"].text_cues) + r")", re.I
 )
 _COMPARED = re.compile(_WORDS.change_reference.split("(")[0] + "|cùng kỳ|từ năm", re.I)
-_TARGET_SECTION = "muc tieu"  # folded: "Mục tiêu chung", "2. Mục tiêu cụ thể đến năm 2025"
 _PLAN_HORIZON = 2  # an objective for the year after the document's own is that year's plan (as in tables)
 
 
@@ -99,7 +98,7 @@ def year_after(text: str, end: int) -> int | None:
 
 
 def in_objectives(sentence: str, section: tuple[str, ...]) -> bool:
-    return bool(_TARGET_SENTENCE.search(sentence)) or any(_TARGET_SECTION in fold(title) for title in section)
+    return bool(_TARGET_SENTENCE.search(sentence)) or is_objectives_section(section)
 
 
 def objective_kind(

@@ -73,7 +73,18 @@ def document_years(title: str, blocks: list[Block], date: str | None, lines: lis
 
 
 def _in_targets(block: Block) -> bool:
-    return any(any(w in fold(title) for w in _LEX.document_years.target_sections) for title in block.section)
+    return is_objectives_section(block.section)
+
+
+# A section of results names its objectives too ("I. KẾT QUẢ THỰC HIỆN CÁC MỤC TIÊU, CHỈ TIÊU NĂM 2021"): any
+# title of the path with a result word (figure_kinds.actual.section_cues) makes it a section of results.
+_RESULTS_SECTION = re.compile("|".join(_LEX.figure_kinds["actual"].section_cues), re.I)
+
+
+def is_objectives_section(section: tuple[str, ...]) -> bool:
+    """A section of objectives ("I. MỤC TIÊU › 2. Mục tiêu cụ thể"), not one of results about them."""
+    named = any(any(w in fold(title) for w in _LEX.document_years.target_sections) for title in section)
+    return named and not any(_RESULTS_SECTION.search(title) for title in section)
 
 
 def _target_years(text: str) -> set[int]:
