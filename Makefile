@@ -54,9 +54,9 @@ LINTED := $(wildcard qa tests ui bench)
 test: lint
 	$(BIN)/python -m pytest -q -ra --cov=qa --cov=ui --cov-report=term:skip-covered --cov-report=xml:test-output/coverage.xml
 
-# The fast tier: no embedding model, no index, no server; under a minute.
+# The fast tier: no embedding model, no index, no server, no OCR or LibreOffice conversion; under a minute.
 test-fast: lint
-	$(BIN)/python -m pytest -q -ra -m "not slow and not browser"
+	$(BIN)/python -m pytest -q -ra -m "not slow and not browser and not ocr and not office"
 
 lint: $(STAMP)
 	$(BIN)/ruff check $(LINTED)

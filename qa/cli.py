@@ -76,6 +76,8 @@ def ingest(
                 soft_wrap=True,
                 highlight=False,
             )
+        for warning in d.warnings:
+            console.print(f"[yellow]  ! {d.source}: {warning}[/]", soft_wrap=True, highlight=False)
     timing = ", ".join(f"{k} {v:.1f}s" for k, v in report.timings.items())
     state = "đã tạo thế hệ chỉ mục mới" if report.changed else "không có thay đổi"
     console.print(f"Chỉ mục: {report.generation or '—'} ({state}); thời gian: {timing}", soft_wrap=True)

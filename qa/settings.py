@@ -30,6 +30,18 @@ class Settings(BaseSettings):
     torch_threads: int = 1
     faiss_index: str = "auto"  # auto | flat | hnsw | ivfpq
 
+    # OCR of scanned PDF pages (qa/ingest/formats/ocr.py): the Tesseract program and its language model.
+    ocr_tesseract_cmd: str = "tesseract"
+    ocr_language: str = "vie"
+    # Pixels per inch a scanned page is rendered at before OCR when its scan's own resolution cannot be read
+    # (a scan is read at its own resolution, 200-400 dpi: qa/ingest/formats/scan.py). 300: Tesseract's
+    # documented sweet spot for 10-12 pt print.
+    ocr_dpi: int = 300
+    ocr_page_timeout_s: float = 180.0  # one page; a stuck Tesseract is reported for that page, not fatal
+    # LibreOffice, which turns .doc/.odt into .docx (qa/ingest/formats/office.py); ~3 s per file.
+    soffice_cmd: str = "soffice"
+    convert_timeout_s: float = 120.0
+
     max_file_mb: float = 50.0
     max_upload_mb: float = 20.0
     chunk_size: int = 1000

@@ -211,6 +211,9 @@ class DocumentOut(_Out):
     doc_id: str = Field(examples=["001_a66ba2e25b7bb22e"])
     source: str = Field(examples=["001_a66ba2e25b7bb22e.txt"])
     title: str | None = Field(examples=["Kế hoạch Công tác y tế tỉnh Bắc Giang năm 2024"])
+    issuer: str | None = Field(
+        None, examples=["Sở Y tế tỉnh Bắc Giang"], description="Cơ quan ban hành (theo tiêu đề văn bản)"
+    )
     province: str | None = Field(
         examples=["Bắc Giang"], description="Tỉnh ban hành (tên tại thời điểm ban hành)"
     )

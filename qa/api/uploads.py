@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import BinaryIO
 
 from qa.fsutil import file_sha256, fsync_dir
+from qa.ingest.formats import FORMATS
 from qa.ingest.formats.checks import check_content_type
 from qa.ingest.formats.text import decode_text  # the indexer's own rules
 from qa.ingest.pipeline import SUPPORTED_SUFFIXES, doc_id_for
@@ -33,7 +34,7 @@ from qa.models import IngestError
 _BLOCK = 1 << 20
 _MAX_STEM = 100
 _UNSAFE = re.compile(r"[^A-Za-z0-9_\-.]+")
-_TEXT_FORMATS = {".txt", ".md", ".html", ".htm"}
+_TEXT_FORMATS = {".txt", ".md", ".html", ".htm", ".csv"}
 
 
 class UploadError(Exception):
@@ -62,10 +63,12 @@ def safe_name(raw: str | None) -> str:
 
 
 def check_content(data: bytes, suffix: str) -> None:
-    """The content matches the extension (PDF header, DOCX zip with word/document.xml, text decodes)."""
+    """The content matches the extension, by the loader's own checks: PDF header; DOCX/XLSX/ODT zip with their
+    main part and no zip bomb; DOC/XLS Office 97-2003 files of the right kind, not password-protected; text
+    (txt, md, html, csv) that decodes."""
     if not data:
         raise UploadError(400, "Tệp rỗng (0 byte).")
-    fmt = "html" if suffix == ".htm" else suffix.lstrip(".")
+    fmt = FORMATS[suffix.lstrip(".")]
     try:
         check_content_type(data, fmt, suffix.lstrip("."))
         if suffix in _TEXT_FORMATS:

@@ -39,6 +39,7 @@ from qa.index.layout import (
 )
 from qa.index.lexical import LexicalIndex
 from qa.ingest.chunking import chunk_document, chunk_holding
+from qa.ingest.formats import LoadOptions
 from qa.ingest.pipeline import SUPPORTED_SUFFIXES, parse_file
 from qa.models import Chunk, IngestError, ParsedDocument
 from qa.settings import Settings
@@ -56,6 +57,7 @@ class DocReport:
     tables: int = 0
     chunks: int = 0
     figures: int = 0
+    warnings: list[str] = field(default_factory=list)  # e.g. pages OCR could not read
 
 
 @dataclass(slots=True)
@@ -132,7 +134,10 @@ def _build_locked(
             report.documents.append(DocReport(path.name, "skipped", "trùng tên với tệp khác"))
             continue
         seen_sources.add(path.name)
-        outcome = _prepare(path, settings, old)
+        on_page = None
+        if progress is not None:  # a scanned PDF takes seconds per page: say which page is being read
+            on_page = _page_progress(progress, path.name, n, len(files))
+        outcome = _prepare(path, settings, old, on_page)
         if isinstance(outcome, DocReport):
             report.documents.append(outcome)
             if outcome.status == "skipped" and old.has(path.name):
@@ -159,7 +164,15 @@ def _build_locked(
     return report
 
 
-def _prepare(path: Path, settings: Settings, old: _OldGeneration):
+def _page_progress(
+    progress: Callable[[str, int, int], None], name: str, n: int, total: int
+) -> Callable[[int, int], None]:
+    return lambda done, pages: progress(f"{name} — trang {done}/{pages}", n, total)
+
+
+def _prepare(
+    path: Path, settings: Settings, old: _OldGeneration, on_page: Callable[[int, int], None] | None = None
+):
     try:
         if not path.is_file():
             raise IngestError("không tìm thấy tệp")
@@ -169,7 +182,7 @@ def _prepare(path: Path, settings: Settings, old: _OldGeneration):
         same_bytes = old.sha(path.name) == sha
         if same_bytes and old.format == FORMAT_VERSION:
             return DocReport(path.name, "unchanged", **old.summary(path.name))
-        doc = parse_file(path, settings.max_file_bytes)
+        doc = parse_file(path, settings.max_file_bytes, options=LoadOptions.from_settings(settings, on_page))
         chunks = chunk_document(doc, settings.chunk_size, settings.chunk_overlap)
         if not chunks:
             raise IngestError("không có nội dung văn bản")
@@ -191,6 +204,7 @@ def _doc_report(doc: ParsedDocument, chunks: list[Chunk], status: str) -> DocRep
         doc.sections,
         doc.tables,
         len(chunks),
+        warnings=list(doc.warnings),
     )
 
 

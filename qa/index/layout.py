@@ -19,7 +19,8 @@ ABBREVIATIONS_FILE = "abbreviations.json"  # learned by qa.extract.abbreviations
 ANSWER_MODEL_FILE = "answer_model.json"  # fitted by `qa train` on this generation (qa.answer.learn)
 # Bump when the tokens, the store schema or the extraction change: an index of another format is read again
 # by the next `qa ingest` (vectors of unchanged chunks are reused) and refused by the engine until then.
-FORMAT_VERSION = 4
+# 5: documents.issuer, letterhead metadata, prose targets; figures mapped to the indicator catalog; abbreviations.
+FORMAT_VERSION = 5
 
 
 def current_generation(index_dir: Path) -> Path | None:

@@ -80,13 +80,52 @@ def _alternation(phrases: tuple[str, ...]) -> re.Pattern[str]:
 
 
 @dataclass(frozen=True, slots=True)
+class Issuer:
+    name: str  # "Sở Y tế"
+    words: tuple[str, ...]  # folded: "so y te"
+    codes: tuple[str, ...]  # folded: "syt"
+
+
+@dataclass(frozen=True, slots=True)
+class Letterhead:
+    issuers: tuple[Issuer, ...]
+    motto: frozenset[str]  # folded, punctuation removed
+    subject_openers: tuple[str, ...]  # folded
+    not_subject: tuple[str, ...]  # folded
+
+
+@dataclass(frozen=True, slots=True)
+class DocumentYears:
+    target_cues: tuple[str, ...]  # regular-expression fragments
+    target_sections: tuple[str, ...]  # folded
+    report_cue: str
+    promulgation_verbs: tuple[str, ...]
+    promulgation_ends: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class ProseTargets:
+    """Regular-expression fragments of objectives and changes written in prose."""
+
+    target_verbs: tuple[str, ...]
+    towards: tuple[str, ...]
+    change_verbs: tuple[str, ...]
+    change_reference: str
+    target_time: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
 class Lexicon:
     document_kinds: tuple[DocumentKind, ...]
     type_line_kinds: frozenset[str]
     metadata_code_kinds: frozenset[str]
     asked_kinds: frozenset[str]
+    news_kind: str
+    letterhead: Letterhead
+    document_years: DocumentYears
     figure_kinds: MappingProxyType[FigureKind, FigureKindWords]
     value_column_prefixes: tuple[str, ...]
+    prose_targets: ProseTargets
     stop_words: StopWords
     abbreviations: MappingProxyType[str, str]
     units: Units
@@ -134,6 +173,8 @@ def lexicon() -> Lexicon:
     figure = data["figure_kinds"]
     stops = data["stop_words"]
     units = data["units"]
+    head = data["letterhead"]
+    years = data["document_years"]
     return Lexicon(
         document_kinds=tuple(
             DocumentKind(k["name"], _tuple(k["words"]), _tuple(k["codes"])) for k in kinds["kinds"]
@@ -141,6 +182,23 @@ def lexicon() -> Lexicon:
         type_line_kinds=frozenset(kinds["type_line_kinds"]),
         metadata_code_kinds=frozenset(kinds["metadata_code_kinds"]),
         asked_kinds=frozenset(kinds["asked_kinds"]),
+        news_kind=kinds["news_kind"],
+        letterhead=Letterhead(
+            issuers=tuple(
+                Issuer(i["name"], tuple(fold(w) for w in i["words"]), tuple(fold(c) for c in i["codes"]))
+                for i in head["issuers"]
+            ),
+            motto=frozenset(fold(m) for m in head["motto"]),
+            subject_openers=tuple(fold(w) for w in head["subject_openers"]),
+            not_subject=tuple(fold(w) for w in head["not_subject"]),
+        ),
+        document_years=DocumentYears(
+            target_cues=_tuple(years["target_cues"]),
+            target_sections=tuple(fold(w) for w in years["target_sections"]),
+            report_cue=years["report_cue"],
+            promulgation_verbs=_tuple(years["promulgation_verbs"]),
+            promulgation_ends=_tuple(years["promulgation_ends"]),
+        ),
         figure_kinds=MappingProxyType(
             {
                 kind: FigureKindWords(
@@ -156,6 +214,13 @@ def lexicon() -> Lexicon:
             }
         ),
         value_column_prefixes=_tuple(figure["value_column_prefixes"]),
+        prose_targets=ProseTargets(
+            target_verbs=_tuple(figure["prose_targets"]["target_verbs"]),
+            towards=_tuple(figure["prose_targets"]["towards"]),
+            change_verbs=_tuple(figure["prose_targets"]["change_verbs"]),
+            change_reference=figure["prose_targets"]["change_reference"],
+            target_time=_tuple(figure["prose_targets"]["target_time"]),
+        ),
         stop_words=StopWords(
             question=frozenset(stops["question"]),
             question_folded=frozenset(fold(w) for w in stops["question"]),

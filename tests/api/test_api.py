@@ -284,7 +284,9 @@ def test_documents_and_citation_in_place(client: httpx.Client) -> None:
         "doc_id",
         "source",
         "title",
+        "issuer",
         "province",
+        "current_province",
         "kind",
         "number",
         "date",
@@ -294,6 +296,9 @@ def test_documents_and_citation_in_place(client: httpx.Client) -> None:
         "tables",
         "n_lines",
     } <= set(docs[0])
+    by_source = {d["source"]: d for d in docs}
+    assert by_source["002_f78375c6f514f37c.txt"]["issuer"] == "Sở Y tế tỉnh Kiên Giang"
+    assert by_source["001_a66ba2e25b7bb22e.txt"]["current_province"] == "Bắc Ninh"
     cite = _ask(client, BAC_GIANG)["citations"][0]
     r = client.get(
         f"/documents/{cite['doc_id']}", params={"start": cite["start_line"], "end": cite["end_line"]}
@@ -379,6 +384,14 @@ def test_writes_need_a_key(client: httpx.Client) -> None:
         ("gia.pdf", "Đây là văn bản, không phải PDF".encode()),
         ("gia.docx", b"PK\x03\x04 not really a zip"),
         ("khong-ten", b"van ban"),
+        ("bang.xlsx", b"PK\x03\x04 not really a zip"),
+        (
+            "khoa.xlsx",
+            b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(500) + "EncryptedPackage".encode("utf-16-le"),
+        ),
+        ("bang.xls", "TT;Chỉ tiêu;2024".encode()),
+        ("cu.doc", "Kế hoạch năm 2024".encode()),
+        ("van-ban.odt", b"%PDF-1.4\n" + bytes(64)),
     ],
 )
 def test_upload_rejects_wrong_type(client: httpx.Client, server: Server, name: str, data: bytes) -> None:
@@ -386,6 +399,20 @@ def test_upload_rejects_wrong_type(client: httpx.Client, server: Server, name: s
     r = _upload(client, name, data)
     assert r.status_code == 415, r.text
     assert sorted(p.name for p in server.settings.corpus_dir.iterdir()) == before  # no temp file left either
+
+
+def test_upload_rejects_a_zip_bomb_named_xlsx(client: httpx.Client, server: Server) -> None:
+    """200 MB of sheet XML compressed to ~200 KB: refused from the zip directory, nothing unpacked or kept."""
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", compression=zipfile.ZIP_DEFLATED) as zf:
+        zf.writestr("xl/workbook.xml", "<workbook/>")
+        with zf.open("xl/worksheets/sheet1.xml", "w", force_zip64=True) as sheet:
+            for _ in range(200):
+                sheet.write(b" " * (1 << 20))
+    before = sorted(p.name for p in server.settings.corpus_dir.iterdir())
+    r = _upload(client, "phu-luc.xlsx", buf.getvalue())
+    assert r.status_code == 415 and "giải nén quá lớn" in r.json()["detail"], r.text
+    assert sorted(p.name for p in server.settings.corpus_dir.iterdir()) == before
 
 
 def test_upload_needs_one_file_field(client: httpx.Client) -> None:

@@ -30,6 +30,7 @@ def _document(live: Live, doc_id: str) -> dict[str, Any]:
         "doc_id": doc_id,
         "source": row["source"],
         "title": meta.title,
+        "issuer": meta.issuer,
         "province": meta.province,
         "current_province": meta.current_province,
         "kind": meta.kind,
@@ -110,8 +111,10 @@ _UPLOAD_BODY = {
     response_model=DocumentAccepted,
     openapi_extra=_UPLOAD_BODY,
     responses=error_responses(400, 401, 409, 413, 415, 422),
-    summary="Tải lên một tài liệu (.txt, .md, .pdf, .docx, .html); lập chỉ mục chạy nền",
-    description="Trả về 202 và `job_id` (theo dõi ở `GET /jobs/{job_id}`). Cùng nội dung với tài liệu đã có: "
+    summary="Tải lên một tài liệu (.txt, .md, .pdf, .docx, .doc, .odt, .html, .xlsx, .xls, .csv); lập chỉ mục chạy nền",
+    description="Trả về 202 và `job_id` (theo dõi ở `GET /jobs/{job_id}`). PDF ảnh quét được nhận dạng chữ "
+    "(OCR tiếng Việt, vài giây mỗi trang); .doc/.odt được chuyển qua LibreOffice; mỗi trang tính của .xlsx/.xls "
+    "là một mục. Cùng nội dung với tài liệu đã có: "
     "409 kèm `doc_id` của tài liệu đó. Trùng tên nhưng khác nội dung: lưu với tên có hậu tố "
     "(`ten-2.md`), xem trường `source`.",
 )
