@@ -3,14 +3,19 @@
 from __future__ import annotations
 
 import hmac
-from dataclasses import dataclass
+import math
+import threading
+from dataclasses import dataclass, field
 
 from fastapi import Depends, HTTPException, Request, Security
 from fastapi.security import APIKeyHeader
 
 from qa.api.jobs import JobRunner
 from qa.api.live import Live, LiveIndex
-from qa.api.uploads import Corpus
+from qa.api.throttle import KeyThrottle
+from qa.jobs.corpus import CorpusFiles
+from qa.jobs.owners import Lease
+from qa.jobs.sqlite_journal import SqliteJournal
 from qa.settings import Settings
 
 JSON_BODY_LIMIT = 64 * 1024  # JSON requests: a question, filters and a short history
@@ -23,20 +28,31 @@ class Services:
 
     settings: Settings
     live: LiveIndex
+    journal: SqliteJournal
+    lease: Lease
     jobs: JobRunner
-    corpus: Corpus
+    corpus: CorpusFiles
     api_keys: tuple[str, ...]
+    throttle: KeyThrottle
+    # Name choice, journal entry and file move of uploads and deletes, one at a time.
+    corpus_lock: threading.Lock = field(default_factory=threading.Lock)
 
     @classmethod
     def create(cls, settings: Settings) -> Services:
+        settings.index_dir.mkdir(parents=True, exist_ok=True)
         live = LiveIndex(settings)
+        journal = SqliteJournal.beside(settings.index_dir, settings.jobs_keep)
+        lease = Lease(settings.index_dir)
         keys = tuple(k.strip() for k in settings.api_keys.split(",") if k.strip())
         return cls(
             settings,
             live,
-            JobRunner(settings, live),
-            Corpus(settings.corpus_dir, settings.index_dir / ".trash"),
+            journal,
+            lease,
+            JobRunner(settings, journal, lease, live),
+            CorpusFiles(settings.corpus_dir, settings.index_dir),
             keys,
+            KeyThrottle(settings.key_failures_allowed, settings.key_failure_window_seconds),
         )
 
     @property
@@ -53,6 +69,7 @@ def get_services(request: Request) -> Services:
 
 
 def get_live(services: Services = Depends(get_services)) -> Live:
+    services.live.ensure_on_disk()
     live = services.live.current
     if live is None:
         raise HTTPException(503, services.live.problem)
@@ -64,22 +81,36 @@ api_key_header = APIKeyHeader(
 )
 
 
-def _check_key(services: Services, key: str | None) -> None:
+def key_is_valid(services: Services, key: str | None) -> bool:
+    # Compare every key in constant time: the answer must not leak how much of a key matched.
+    return bool(key) and any(hmac.compare_digest(key.encode(), k.encode()) for k in services.api_keys)  # type: ignore[union-attr]
+
+
+def _check_key(services: Services, request: Request, key: str | None) -> None:
     if not services.api_keys:
         raise HTTPException(401, "Máy chủ chưa cấu hình khoá API (QA_API_KEYS): thao tác này bị từ chối.")
-    # Compare every key in constant time: the answer must not leak how much of a key matched.
-    if not key or not any(hmac.compare_digest(key.encode(), k.encode()) for k in services.api_keys):
+    client = request.client.host if request.client else "?"
+    wait = services.throttle.retry_after(client)
+    if wait > 0:
+        raise HTTPException(
+            429,
+            f"Sai khoá API quá nhiều lần; hãy thử lại sau {math.ceil(wait)} giây.",
+            headers={"Retry-After": str(math.ceil(wait))},
+        )
+    if not key_is_valid(services, key):
+        if key:
+            services.throttle.failed(client)
         raise HTTPException(401, "Thiếu hoặc sai khoá API (tiêu đề X-API-Key).")
 
 
 def require_write_key(
-    services: Services = Depends(get_services), key: str | None = Security(api_key_header)
+    request: Request, services: Services = Depends(get_services), key: str | None = Security(api_key_header)
 ) -> None:
-    _check_key(services, key)
+    _check_key(services, request, key)
 
 
 def require_read_key(
-    services: Services = Depends(get_services), key: str | None = Security(api_key_header)
+    request: Request, services: Services = Depends(get_services), key: str | None = Security(api_key_header)
 ) -> None:
     """Only attached to the read routes when QA_PROTECT_READS=true (see create_app)."""
-    _check_key(services, key)
+    _check_key(services, request, key)

@@ -17,7 +17,9 @@ from qa.fsutil import fsync_dir
 CURRENT = "current"
 # Bump when the tokens, the store schema or the extraction change: an index of another format is read again
 # by the next `qa ingest` (vectors of unchanged chunks are reused) and refused by the engine until then.
-FORMAT_VERSION = 3
+# 4: doc_id is the file name with its extension (qa.ingest.pipeline.doc_id_for), so x.txt and x.docx are two
+#    documents; vectors are reused by passage text, so the re-read costs no embedding.
+FORMAT_VERSION = 4
 
 
 def current_generation(index_dir: Path) -> Path | None:
