@@ -27,8 +27,8 @@ DESCRIPTION = """Hỏi đáp có trích dẫn trên kế hoạch, báo cáo y t�
 
 * `POST /ask` — câu trả lời ngắn, trích dẫn (tài liệu, mục, dòng) và số liệu; nói rõ khi không tìm thấy.
 * `POST /search`, `GET /figures`, `GET /regulations`, `GET /documents` — tra cứu.
-* `POST /documents`, `DELETE /documents/{doc_id}`, `POST /jobs/{job_id}/cancel` — cần khoá API (`X-API-Key`);
-  lập chỉ mục chạy nền (202), theo dõi ở `GET /jobs/{job_id}` (giai đoạn, số đoạn đã xử lý, thời gian còn lại).
+* `POST /documents`, `DELETE /documents/{{doc_id}}`, `POST /jobs/{{job_id}}/cancel` — cần khoá API (`X-API-Key`);
+  lập chỉ mục chạy nền (202), theo dõi ở `GET /jobs/{{job_id}}` (giai đoạn, số đoạn đã xử lý, thời gian còn lại).
   Sai khoá quá {key_failures} lần trong {key_window:g} giây: 429 cho đến hết khoảng thời gian đó.
 * Giới hạn: JSON tối đa {json_kb} KB; tệp tải lên tối đa {upload_mb:g} MB ({extensions}); mỗi tệp được đọc trong một
   tiến trình riêng (tối đa {parse_mb} MB bộ nhớ, {parse_cpu} giây CPU, {parse_wall:g} giây, {pages} trang PDF,

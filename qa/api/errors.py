@@ -17,6 +17,7 @@ from qa.api.uploads import UploadError
 
 logger = logging.getLogger("qa.api")
 
+_METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS")
 _FASTAPI_PARSE_ERROR = "There was an error parsing the body"
 # Vietnamese text for the errors Starlette raises with its English reason phrase.
 _DEFAULT_DETAIL = {
@@ -112,12 +113,12 @@ def add_error_handlers(app: FastAPI) -> None:
 
 def _allowed_methods(request: Request) -> list[str]:
     """Every method some route accepts on this path (Starlette's own 405 names only the first route's)."""
-    methods: set[str] = set()
-    for route in request.app.router.routes:
-        match, _ = route.matches(request.scope)
-        if match != Match.NONE:
-            methods |= getattr(route, "methods", None) or set()
-    return sorted(methods)
+    routes = request.app.router.routes
+    return [
+        method
+        for method in _METHODS
+        if any(route.matches({**request.scope, "method": method})[0] == Match.FULL for route in routes)
+    ]
 
 
 def _is_json(request: Request) -> bool:
