@@ -43,6 +43,9 @@ logger = logging.getLogger(__name__)
 
 _POLL_SECONDS = 0.1  # how often the parent looks at the clock and at `should_stop` while a child works
 _PR_SET_PDEATHSIG = 1
+# A refusal raised after the child's address space peaked above this share of its budget is reported as
+# a memory refusal: growing buffers (zlib, lxml) fail on a request that would have crossed the limit.
+_NEAR_LIMIT = 0.5
 _ZIP_FORMATS = (".docx", ".xlsx", ".odt", ".ods", ".pptx", ".epub")
 _PACKED_MEDIA = ("media", "Pictures", "embeddings")  # folders of images and objects: stored, never parsed
 
@@ -201,14 +204,18 @@ def _died(exitcode: int | None, limits: ParseLimits) -> IngestError:
 def _child(sender: Connection, path: Path, limits: ParseLimits) -> None:
     """Runs in the child: set the limits, do the work, send one message back."""
     _die_with_parent()
-    memory = _address_space() + limits.memory_mb * MB
+    base = _address_space()
+    memory = base + limits.memory_mb * MB
     resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
     # Soft limit -> SIGXCPU (reported as too slow); hard limit a little later -> SIGKILL if ignored.
     resource.setrlimit(resource.RLIMIT_CPU, (limits.cpu_seconds, limits.cpu_seconds + 5))
     try:
         message: tuple[str, object] = ("ok", prepare_document(path, limits))
     except IngestError as exc:
-        message = ("refused", str(exc))
+        # A loader that turns a failed allocation into its own error ("tệp DOCX hỏng: Unable to allocate
+        # ...") ran into the budget: say so, in our words.
+        near_limit = _address_space("VmPeak:") > base + _NEAR_LIMIT * limits.memory_mb * MB
+        message = ("memory", "") if near_limit else ("refused", str(exc))
     except MemoryError:
         message = ("memory", "")
     except Exception as exc:  # a parser bug on one file: the parent logs the type, the user sees a refusal
@@ -220,11 +227,11 @@ def _child(sender: Connection, path: Path, limits: ParseLimits) -> None:
     sender.close()
 
 
-def _address_space() -> int:
-    """Bytes of address space this process maps now (VmSize): what the fork inherited."""
+def _address_space(field: str = "VmSize:") -> int:
+    """Bytes of address space this process maps now (VmSize: what the fork inherited) or at most (VmPeak)."""
     with open("/proc/self/status", encoding="ascii") as status:
         for line in status:
-            if line.startswith("VmSize:"):
+            if line.startswith(field):
                 return int(line.split()[1]) * 1024
     return 0
 
