@@ -42,7 +42,7 @@ def zip_bomb(path: Path, xml_mb: int) -> Path:
     return path
 
 
-def test_a_corpus_file_is_read_in_a_child(tmp_path: Path) -> None:
+def test_a_corpus_file_is_read_in_a_child() -> None:
     parser = IsolatedParser(LIMITS)
     prepared = parser.prepare(ROOT / "corpus" / "002_f78375c6f514f37c.txt")
     assert prepared.doc.source == "002_f78375c6f514f37c.txt" and prepared.chunks and prepared.figures
@@ -66,7 +66,7 @@ def test_memory_budget_stops_a_parse_that_grows(tmp_path: Path) -> None:
         IsolatedParser(limits).prepare(bomb)
 
 
-def test_wall_clock_limit(tmp_path: Path) -> None:
+def test_wall_clock_limit() -> None:
     with pytest.raises(IngestError, match="quá lâu"):
         IsolatedParser(replace(LIMITS, wall_seconds=0.05)).prepare(
             ROOT / "corpus" / "000_ed8f74c002a8b9ab.txt"
@@ -91,7 +91,7 @@ def test_page_limit(tmp_path: Path) -> None:
     assert IsolatedParser(replace(LIMITS, max_pages=3)).prepare(pdf).doc.fmt == "pdf"
 
 
-def test_a_cancel_stops_the_child_at_once(tmp_path: Path) -> None:
+def test_a_cancel_stops_the_child_at_once() -> None:
     started = time.monotonic()
     with pytest.raises(IngestError, match="đã huỷ"):
         IsolatedParser(LIMITS).prepare(ROOT / "corpus" / "000_ed8f74c002a8b9ab.txt", should_stop=lambda: True)
