@@ -346,7 +346,7 @@ def test_writes_need_a_key(client: httpx.Client) -> None:
     for headers in ({}, {"X-API-Key": "sai-khoa"}):
         r = _upload(client, "a.md", b"# Tieu de\nnoi dung", headers=headers)
         assert r.status_code == 401 and "khoá API" in r.json()["detail"]
-        r = client.delete("/documents/001_a66ba2e25b7bb22e", headers=headers)
+        r = client.delete("/documents/001_a66ba2e25b7bb22e.txt", headers=headers)
         assert r.status_code == 401
 
 
@@ -388,7 +388,7 @@ def test_upload_duplicate_content(client: httpx.Client) -> None:
     data = (ROOT / "corpus" / "002_f78375c6f514f37c.txt").read_bytes()
     r = _upload(client, "ban-sao.txt", data)
     assert r.status_code == 409
-    assert r.json()["doc_id"] == "002_f78375c6f514f37c" and r.json()["source"] == "002_f78375c6f514f37c.txt"
+    assert r.json()["doc_id"] == "002_f78375c6f514f37c.txt" and r.json()["source"] == "002_f78375c6f514f37c.txt"
 
 
 def test_upload_sanitises_names_and_never_overwrites(client: httpx.Client, server: Server) -> None:

@@ -39,6 +39,7 @@ def zip_bomb(path: Path, xml_mb: int) -> Path:
                 start, end = text.index("<w:body>") + len("<w:body>"), text.index("</w:body>")
                 data = (text[:start] + body + text[end:]).encode()
             out.writestr(info.filename, data)
+    path.with_suffix(".src.docx").unlink()
     return path
 
 
