@@ -86,7 +86,9 @@ def test_a_cancelled_build_changes_nothing(corpus: Path, tmp_path: Path, embed) 
     with pytest.raises(BuildCancelled):
         build(settings, embed=embed, progress=cancel_while_embedding)
     assert current_generation(settings.index_dir) == before
-    assert sorted(p.name for p in settings.index_dir.iterdir() if p.name.startswith((".gen", "gen"))) == [before.name]  # type: ignore[union-attr]
+    assert sorted(p.name for p in settings.index_dir.iterdir() if p.name.startswith((".gen", "gen"))) == [
+        before.name
+    ]  # type: ignore[union-attr]
 
 
 def test_a_new_format_reuses_every_vector(corpus: Path, tmp_path: Path, embed) -> None:  # type: ignore[no-untyped-def]
@@ -101,5 +103,7 @@ def test_a_new_format_reuses_every_vector(corpus: Path, tmp_path: Path, embed) -
     conn.commit()
     conn.close()
     report = build(settings, embed=None)  # no model: every passage must find its vector
-    assert report.changed and {d.status for d in report.documents if d.source in ("x.txt", "x.md")} == {"reindexed"}
+    assert report.changed and {d.status for d in report.documents if d.source in ("x.txt", "x.md")} == {
+        "reindexed"
+    }
     assert _sources(settings)["x.txt"] == "x.txt"
