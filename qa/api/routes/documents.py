@@ -157,6 +157,16 @@ _ACCEPTED_LINKS = {
         "parameters": {"doc_id": "$response.body#/doc_id"},
         "description": "Tài liệu (202 khi đang xử lý, 200 khi xong)",
     },
+    "CancelJob": {
+        "operationId": "cancel_job_jobs__job_id__cancel_post",
+        "parameters": {"job_id": "$response.body#/job_id"},
+        "description": "Huỷ tác vụ",
+    },
+    "DeleteDocument": {
+        "operationId": "delete_documents__doc_id__delete",
+        "parameters": {"doc_id": "$response.body#/doc_id"},
+        "description": "Xoá tài liệu (409 khi chưa lập chỉ mục xong)",
+    },
 }
 
 
@@ -222,7 +232,7 @@ def write_router(max_mb: float) -> APIRouter:
             202: {
                 "description": "Đang xoá (tệp đã chuyển vào index/.trash/); cập nhật chỉ mục chạy nền",
                 "headers": {"Location": {"description": "/jobs/{job_id}", "schema": {"type": "string"}}},
-                "links": {"GetJob": _ACCEPTED_LINKS["GetJob"]},
+                "links": {k: _ACCEPTED_LINKS[k] for k in ("GetJob", "CancelJob", "GetDocument")},
             },
             **error_responses(401, 404, 409, 422, 429, 503),
         },
