@@ -98,17 +98,22 @@ class JobRunner:
         if job.cancel_requested or job.job_id in self._cancel:
             self._settle(job, "cancelled")
             return
-        child = subprocess.Popen(
-            [sys.executable, "-m", "qa.api.worker", job.job_id],
-            stdin=subprocess.PIPE,
-            pass_fds=(self.lease.fd,),  # the child keeps the lease alive while it works
-            start_new_session=True,  # its own process group: a cancel kills it with its parse children
-        )
+        try:
+            child = subprocess.Popen(
+                [sys.executable, "-m", "qa.api.worker", job.job_id],
+                stdin=subprocess.PIPE,
+                pass_fds=(self.lease.fd,),  # the child keeps the lease alive while it works
+                start_new_session=True,  # its own process group: a cancel kills it with its parse children
+            )
+            assert child.stdin is not None
+            child.stdin.write(self.settings.model_dump_json().encode())
+            child.stdin.close()
+        except OSError:
+            logger.exception("cannot start the build process for job %s", job.job_id)
+            self._settle(job, "crashed")
+            return
         with self._lock:
             self._child = child
-        assert child.stdin is not None
-        child.stdin.write(self.settings.model_dump_json().encode())
-        child.stdin.close()
         cancelled = False
         while child.poll() is None:
             time.sleep(_CHILD_POLL)

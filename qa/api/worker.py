@@ -31,7 +31,7 @@ def main(argv: list[str]) -> int:
     job = journal.get(argv[0])
     if job is None or job.status != "running":
         return 2
-    run_job(settings, journal, job, passage_embedder(settings, chunk=settings.embedding_batch_size))
+    run_job(settings, journal, job, passage_embedder(settings))
     return 0
 
 
