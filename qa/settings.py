@@ -34,8 +34,9 @@ class Settings(BaseSettings):
 
     # Reading one file happens in a child process under these bounds (qa/index/isolated.py); past one the
     # file is refused with a reason and the rest of the corpus is indexed. Measured on the shipped corpus
-    # (bench/RESULTS.md, "Bounded parsing"): the largest document needs ~180 MB of address space beyond the
-    # forked parser's own ~700 MB and < 2 s of CPU, so the bounds leave room for a 50 MB file ten times slower.
+    # (bench/RESULTS.md, "Bounded parsing"): the largest document (88 KB) reads within 64 MB above the forked
+    # process and 1.4 s of CPU; the bounds are ~30x and ~80x that, for files up to max_file_mb (50 MB), while
+    # the 31 KB zip bomb needed ~1 GB and minutes.
     parse_memory_mb: int = 2048  # address space of the child (RLIMIT_AS), parser libraries included
     parse_cpu_seconds: int = 120  # CPU time of the child (RLIMIT_CPU)
     parse_wall_seconds: float = 300.0  # wall clock, enforced by the parent (a busy machine slows the child)
