@@ -30,7 +30,7 @@ def corpus(tmp_path: Path) -> Path:
     shutil.copy(SMALL, corpus / "x.txt")
     (corpus / "x.md").write_text(NOTE, encoding="utf-8")  # same stem: another document
     (corpus / "x.pdf").write_bytes(b"%PDF-1.4\n" + b"rac " * 200)  # right header, unreadable body
-    zip_bomb(corpus / "bom.docx", xml_mb=120)
+    zip_bomb(corpus / "bom.docx", xml_mb=12)  # past the 10 MB expanded-size limit of these tests
     return corpus
 
 
@@ -42,7 +42,7 @@ def _sources(settings: Settings) -> dict[str, str]:
 
 
 def test_same_stem_and_bad_files(corpus: Path, tmp_path: Path, embed) -> None:  # type: ignore[no-untyped-def]
-    settings = Settings(corpus_dir=corpus, index_dir=tmp_path / "index")
+    settings = Settings(corpus_dir=corpus, index_dir=tmp_path / "index", max_expanded_mb=10)
     seen: list[BuildProgress] = []
     report = build(settings, embed=embed, progress=seen.append)
     assert _sources(settings) == {"x.md": "x.md", "x.txt": "x.txt"}
@@ -64,6 +64,7 @@ def test_qa_ingest_exits_zero_with_a_bad_file(corpus: Path, tmp_path: Path, monk
 
     monkeypatch.setenv("QA_CORPUS_DIR", str(corpus))
     monkeypatch.setenv("QA_INDEX_DIR", str(tmp_path / "index"))
+    monkeypatch.setenv("QA_MAX_EXPANDED_MB", "10")
     get_settings.cache_clear()
     try:
         result = CliRunner().invoke(app, ["ingest"])
@@ -74,7 +75,7 @@ def test_qa_ingest_exits_zero_with_a_bad_file(corpus: Path, tmp_path: Path, monk
 
 
 def test_a_cancelled_build_changes_nothing(corpus: Path, tmp_path: Path, embed) -> None:  # type: ignore[no-untyped-def]
-    settings = Settings(corpus_dir=corpus, index_dir=tmp_path / "index")
+    settings = Settings(corpus_dir=corpus, index_dir=tmp_path / "index", max_expanded_mb=10)
     build(settings, embed=embed)
     before = current_generation(settings.index_dir)
     (corpus / "y.md").write_text(NOTE.replace("Lâm Đồng", "Đắk Lắk"), encoding="utf-8")
@@ -92,7 +93,7 @@ def test_a_cancelled_build_changes_nothing(corpus: Path, tmp_path: Path, embed) 
 
 
 def test_a_new_format_reuses_every_vector(corpus: Path, tmp_path: Path, embed) -> None:  # type: ignore[no-untyped-def]
-    settings = Settings(corpus_dir=corpus, index_dir=tmp_path / "index")
+    settings = Settings(corpus_dir=corpus, index_dir=tmp_path / "index", max_expanded_mb=10)
     build(settings, embed=embed)
     generation = current_generation(settings.index_dir)
     assert generation is not None
