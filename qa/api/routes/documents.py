@@ -86,6 +86,9 @@ def get_document(
     services.live.ensure_on_disk()
     live = services.live.current
     if live is None or doc_id not in live.engine.doc_rows:
+        services.live.refresh()  # a job that just finished: serve its generation before saying 404
+        live = services.live.current
+    if live is None or doc_id not in live.engine.doc_rows:
         pending = services.journal.pending_for(doc_id)
         if pending is not None and pending.kind == "upload":
             body = {
@@ -329,6 +332,9 @@ def delete(
             )
         services.live.ensure_on_disk()
         live = services.live.current
+        if live is None or doc_id not in live.engine.doc_rows:
+            services.live.refresh()  # a job that just finished: its generation first
+            live = services.live.current
         if live is None:
             raise HTTPException(503, services.live.problem)
         row = live.engine.doc_rows.get(doc_id)
