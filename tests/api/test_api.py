@@ -688,21 +688,25 @@ def test_qa_ingest_beside_the_api_is_served(client: httpx.Client, server: Server
     """Defect 6: a `qa ingest` run while the API is up was never seen; /health could name a pruned generation."""
     from qa.index.build import build
 
-    extra = server.settings.corpus_dir / "tay-ninh-ingest.md"
-    extra.write_text(
-        "# Kế hoạch Tây Ninh\n\nSố bác sĩ trên 10.000 dân của Tây Ninh đạt 9,9.", encoding="utf-8"
-    )
+    corpus = server.settings.corpus_dir
+    extra, other = corpus / "tay-ninh-ingest.md", corpus / "binh-phuoc-ingest.md"
     try:
+        extra.write_text(
+            "# Kế hoạch Tây Ninh\n\nSố bác sĩ trên 10.000 dân của Tây Ninh đạt 9,9.", encoding="utf-8"
+        )
         first = build(server.settings, embed=embed).generation
         assert _health_names(client, first)
         extra.unlink()
         second = build(server.settings, embed=embed).generation
         assert _health_names(client, second)
-        third = build(server.settings.model_copy(update={"chunk_size": 900}), embed=embed).generation
-        assert _health_names(client, third)
+        other.write_text("# Kế hoạch Bình Phước\n\nSố giường bệnh đạt 28 giường.", encoding="utf-8")
+        third = build(server.settings, embed=embed).generation
+        assert len({first, second, third}) == 3 and _health_names(client, third)
         assert not (server.settings.index_dir / first).exists()  # pruned, and never reported again
     finally:
         extra.unlink(missing_ok=True)
+        other.unlink(missing_ok=True)
+        build(server.settings, embed=embed)
 
 
 def _health_names(client: httpx.Client, generation: str | None, timeout: float = 30) -> bool:
@@ -770,8 +774,10 @@ def test_half_sent_requests_time_out(tmp_path: Path) -> None:
                 b"POST /ask HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n"
                 b'{"question": "b'
             )  # the body stops
-            reply = sock.recv(4096).decode("utf-8", "replace")
-            assert reply.startswith("HTTP/1.1 408") and "bị ngừng" in reply
+            reply = b""
+            while b"}" not in reply and (piece := sock.recv(4096)):  # head and body may come apart
+                reply += piece
+            assert reply.startswith(b"HTTP/1.1 408") and "bị ngừng" in reply.decode()
     finally:
         srv.should_exit = True
         thread.join(10)
