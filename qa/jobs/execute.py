@@ -14,6 +14,7 @@ from pathlib import Path
 
 from qa.index.build import BuildReport, DocReport, Embedder, build
 from qa.index.progress import BuildCancelled, BuildProgress, EtaEstimator, ProgressCallback
+from qa.jobs.corpus import CorpusFiles
 from qa.jobs.journal import JobJournal
 from qa.jobs.model import Job, JobDocument, JobStatus
 from qa.jobs.reconcile import Reconciler
@@ -86,7 +87,16 @@ def run_job(
         reconciler.undo(job)
     documents = [_job_document(d) for d in report.documents if job.kind == "ingest" or d.source == job.source]
     journal.finish(job.job_id, status, detail, documents, current_name(settings.index_dir))
+    prune_trash(settings, journal)
     return status
+
+
+def prune_trash(settings: Settings, journal: JobJournal) -> None:
+    """After each job: the trash keeps files for trash_max_age_days, within trash_max_mb."""
+    keep = {trashed for j in journal.list_unfinished() for _, trashed in j.trash}
+    CorpusFiles(settings.corpus_dir, settings.index_dir).prune_trash(
+        settings.trash_max_age_days, int(settings.trash_max_mb * 1024 * 1024), keep
+    )
 
 
 def _outcome(job: Job, report: BuildReport) -> tuple[JobStatus, str]:
