@@ -7,9 +7,10 @@ Examples are in Vietnamese: they are what ``/docs`` shows and what schemathesis 
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
+from pydantic_core import PydanticCustomError
 
 from qa.vn.lexicon import FigureKind
 
@@ -18,6 +19,17 @@ JobStage = Literal["parsing", "embedding", "indexing", "publishing"]
 
 _TEXT_MAX = 2000  # one question, one history turn
 _NOT_BLANK = r"\S"  # at least one visible character (a schema pattern, so fuzzers know it)
+
+
+def _integer_only(value: Any) -> Any:
+    """JSON integers (and 5.0, which JSON Schema calls an integer); never `true` or "5"."""
+    if isinstance(value, bool | str):
+        raise PydanticCustomError("int_type", "Input should be a valid integer")
+    return value
+
+
+# Strict where JSON is ambiguous: pydantic's lax mode would read `true` as 1 and "5" as 5 (issue 16).
+JsonInt = Annotated[int, BeforeValidator(_integer_only)]
 
 
 class _Out(BaseModel):
@@ -35,7 +47,7 @@ class SearchFilters(BaseModel):
     province: str | None = Field(
         None, max_length=100, description="Tên tỉnh, vd «Bắc Giang» (có hoặc không dấu)"
     )
-    year: int | None = Field(None, ge=1900, le=2100, strict=True, description="Năm mà tài liệu đề cập")
+    year: JsonInt | None = Field(None, ge=1900, le=2100, description="Năm mà tài liệu đề cập")
     doc_ids: list[str] | None = Field(None, max_length=100, description="Chỉ tìm trong các tài liệu này")
 
 
@@ -70,8 +82,7 @@ class AskRequest(BaseModel):
         pattern=_NOT_BLANK,
         description="Câu hỏi tiếng Việt (có hoặc không dấu)",
     )
-    # strict: `true` or "5" is refused (422), not read as 1 or 5.
-    top_k: int = Field(5, ge=1, le=50, strict=True, description="Số đoạn trích dẫn tối đa")
+    top_k: JsonInt = Field(5, ge=1, le=50, description="Số đoạn trích dẫn tối đa")
     filters: SearchFilters = Field(default_factory=SearchFilters)
     history: list[HistoryTurn] | None = Field(
         None, max_length=20, description="Các lượt hỏi trước (câu hỏi nối tiếp)"
@@ -93,7 +104,7 @@ class SearchRequest(BaseModel):
     )
 
     query: str = Field(min_length=1, max_length=_TEXT_MAX, pattern=_NOT_BLANK)
-    top_k: int = Field(5, ge=1, le=50, strict=True)
+    top_k: JsonInt = Field(5, ge=1, le=50)
     filters: SearchFilters = Field(default_factory=SearchFilters)
 
 

@@ -127,6 +127,7 @@ def _upload_body(max_mb: float) -> dict[str, Any]:
                     "schema": {
                         "type": "object",
                         "required": ["file"],
+                        "additionalProperties": False,
                         "properties": {
                             "file": {
                                 "type": "string",
@@ -181,8 +182,8 @@ def upload_doc(max_mb: float) -> dict[str, Any]:
         "description": (
             f"Giới hạn: một tệp, tối đa **{max_mb:g} MB** (vượt quá: 413, kể cả khi gửi không có "
             f"Content-Length); đuôi tệp {_EXTENSIONS}, nội dung phải khớp đuôi (415); biểu mẫu "
-            f"multipart/form-data với trường `file`, tối đa {FORM_MAX_FIELDS} trường, mỗi trường "
-            f"không phải tệp tối đa {FORM_MAX_PART_KB} KB (400).\n\n"
+            f"multipart/form-data với đúng một trường `file` (trường khác: 422; quá {FORM_MAX_FIELDS} trường "
+            f"hoặc một trường không phải tệp quá {FORM_MAX_PART_KB} KB: 400).\n\n"
             "**202**: tệp đã được lưu và ghi vào nhật ký tác vụ; lập chỉ mục chạy nền. Theo dõi ở "
             "`GET /jobs/{job_id}` (tiêu đề `Location`); `GET /documents/{doc_id}` trả 202 «đang xử lý» cho "
             "đến khi xong. Một tệp không đọc được: tác vụ kết thúc `failed`, tệp được gỡ bỏ, chỉ mục "
@@ -261,6 +262,11 @@ async def _form_file(request: Request) -> StarletteUploadFile:
     if not isinstance(file, StarletteUploadFile):
         await form.close()
         raise HTTPException(422, "Thiếu tệp: gửi multipart/form-data với trường «file».")
+    if extra := sorted({k for k in form if k != "file"}):
+        await form.close()
+        raise HTTPException(
+            422, f"Trường không được hỗ trợ: {', '.join(extra)[:200]}; chỉ gửi trường «file»."
+        )
     return file
 
 
