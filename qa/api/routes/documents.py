@@ -29,7 +29,7 @@ from qa.jobs.model import Job
 
 # Starlette's multipart limits for the upload form, documented in the OpenAPI schema.
 FORM_MAX_FILES = 1
-FORM_MAX_FIELDS = 8  # one file field plus a few harmless extras a browser form may send
+FORM_MAX_FIELDS = 8  # the parser stops past this many parts (400); any part but `file` is refused (422)
 FORM_MAX_PART_KB = 1024  # a non-file field (Starlette's default max_part_size)
 
 
