@@ -29,7 +29,10 @@ def _integer_only(value: Any) -> Any:
 
 
 # Strict where JSON is ambiguous: pydantic's lax mode would read `true` as 1 and "5" as 5 (issue 16).
-JsonInt = Annotated[int, BeforeValidator(_integer_only)]
+# Bounds go before the validator in Annotated, so the JSON schema keeps them as minimum/maximum.
+_ONLY_INTEGERS = BeforeValidator(_integer_only)
+YearInt = Annotated[int, Field(ge=1900, le=2100), _ONLY_INTEGERS]
+TopK = Annotated[int, Field(ge=1, le=50), _ONLY_INTEGERS]
 
 
 class _Out(BaseModel):
@@ -47,7 +50,7 @@ class SearchFilters(BaseModel):
     province: str | None = Field(
         None, max_length=100, description="Tên tỉnh, vd «Bắc Giang» (có hoặc không dấu)"
     )
-    year: JsonInt | None = Field(None, ge=1900, le=2100, description="Năm mà tài liệu đề cập")
+    year: YearInt | None = Field(None, description="Năm mà tài liệu đề cập")
     doc_ids: list[str] | None = Field(None, max_length=100, description="Chỉ tìm trong các tài liệu này")
 
 
@@ -82,7 +85,7 @@ class AskRequest(BaseModel):
         pattern=_NOT_BLANK,
         description="Câu hỏi tiếng Việt (có hoặc không dấu)",
     )
-    top_k: JsonInt = Field(5, ge=1, le=50, description="Số đoạn trích dẫn tối đa")
+    top_k: TopK = Field(5, description="Số đoạn trích dẫn tối đa")
     filters: SearchFilters = Field(default_factory=SearchFilters)
     history: list[HistoryTurn] | None = Field(
         None, max_length=20, description="Các lượt hỏi trước (câu hỏi nối tiếp)"
@@ -104,7 +107,7 @@ class SearchRequest(BaseModel):
     )
 
     query: str = Field(min_length=1, max_length=_TEXT_MAX, pattern=_NOT_BLANK)
-    top_k: JsonInt = Field(5, ge=1, le=50)
+    top_k: TopK = 5
     filters: SearchFilters = Field(default_factory=SearchFilters)
 
 
