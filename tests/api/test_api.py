@@ -132,7 +132,11 @@ def server(engine, tmp_path_factory) -> Iterator[Server]:
     root = tmp_path_factory.mktemp("api")
     shutil.copytree(ROOT / "corpus", root / "corpus")
     shutil.copytree(engine.settings.index_dir, root / "index", symlinks=True)  # already embedded: no rebuild
-    settings = _settings(root / "corpus", root / "index", cache_dir=engine.settings.cache_dir)
+    # The fuzzing below sends hundreds of wrong keys: with the default throttle it would lock the other
+    # tests out for a minute. Throttling has its own test (test_failed_keys_are_throttled).
+    settings = _settings(
+        root / "corpus", root / "index", cache_dir=engine.settings.cache_dir, key_failures_allowed=1_000_000
+    )
     port = _free_port()
     srv = uvicorn.Server(
         uvicorn.Config(create_app(settings), host="127.0.0.1", port=port, log_level="warning")
@@ -570,6 +574,8 @@ READ_OPERATIONS = [
     ("POST", "/ask"),
     ("POST", "/search"),
     ("GET", "/figures"),
+    ("GET", "/indicators"),
+    ("GET", "/indicators/{indicator_id}/values"),
     ("GET", "/regulations"),
     ("GET", "/documents"),
     ("GET", "/documents/{doc_id}"),
@@ -715,7 +721,9 @@ def test_openapi_documents_limits_and_the_202_contract(client: httpx.Client, ser
     spec = client.get("/openapi.json").json()
     upload = spec["paths"]["/documents"]["post"]
     limits = upload["x-upload-limits"]
-    assert limits["extensions"] == [".txt", ".md", ".pdf", ".docx", ".html", ".htm"]
+    assert limits["extensions"] == [
+        *(".txt", ".md", ".pdf", ".docx", ".doc", ".odt", ".html", ".htm", ".xlsx", ".xls", ".csv")
+    ]
     assert limits["max_fields"] == 8 and limits["max_files"] == 1
     assert limits["max_bytes"] == int(server.settings.max_upload_mb * 1024 * 1024)
     assert "20 MB" in upload["description"] and ".docx" in upload["description"]
