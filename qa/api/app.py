@@ -28,6 +28,7 @@ from qa.api.routes import (
     health,
     indicators,
     jobs,
+    provinces,
     questions,
     regulations,
 )
@@ -73,6 +74,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         indicators,
         regulations,
         documents,
+        provinces,
         jobs,
         answers,
         conversations,

@@ -11,9 +11,11 @@ from qa.answer import FigureAnswer
 from qa.api.deps import get_live
 from qa.api.errors import error_responses
 from qa.api.live import Live
-from qa.api.schemas import IndicatorOut, IndicatorsResponse, IndicatorValuesResponse
+from qa.api.schemas import IndicatorOut, IndicatorsResponse, IndicatorValueOut, IndicatorValuesResponse
 from qa.extract.indicators import Indicator, load_catalog
-from qa.retrieval.lookup import indicator_values
+from qa.models import Figure
+from qa.retrieval.lookup import indicator_values, unit_fits
+from qa.vn.gazetteer import load_gazetteer
 from qa.vn.lexicon import FigureKind
 from qa.vn.text import fold
 
@@ -82,7 +84,20 @@ def values(
     found = indicator_values(
         live.engine.figures_by_indicator.get(indicator_id, []), province, year, kind, include_qualified
     )
-    out = [FigureAnswer.from_figure(f) for f in found]
+    out = [_value(live, ind, f) for f in found]
     if group_by == "current":
         out.sort(key=lambda f: (f.current_province or "", f.province or "", f.year or 0))
     return IndicatorValuesResponse(indicator=_indicator(live, ind), group_by=group_by, values=out)
+
+
+def _value(live: Live, ind: Indicator, f: Figure) -> IndicatorValueOut:
+    """The figure as an answer shows it, with its unit today and what a table needs: the document's title and
+    whether the unit is the indicator's (a value in another unit is listed, never compared)."""
+    doc = live.engine.docs.get(f.doc_id)
+    current = (doc.current_province if doc else None) or load_gazetteer().current_of(f.province or "")
+    return IndicatorValueOut(
+        **FigureAnswer.from_figure(f).model_dump(exclude={"current_province"}),
+        current_province=current,
+        title=doc.title if doc else None,
+        unit_fits=unit_fits(ind, f.unit),
+    )
