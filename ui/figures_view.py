@@ -65,9 +65,9 @@ def chart_note(figures: list[dict[str, Any]]) -> str | None:
     return ("Lưu ý: " + "; ".join(notes) + ".") if notes else None
 
 
-def chart_data(figures: list[dict[str, Any]]) -> pd.DataFrame:
+def chart_data(figures: list[dict[str, Any]], labels: list[str] | None = None) -> pd.DataFrame:
     """One bar per figure; its label carries the value as written, with its comparator."""
-    labels = bar_labels(figures)
+    labels = labels or bar_labels(figures)
     return pd.DataFrame(
         {
             "Nhãn": [f"{label}: {figure_value(f)}" for label, f in zip(labels, figures, strict=True)],
@@ -79,9 +79,12 @@ def chart_data(figures: list[dict[str, Any]]) -> pd.DataFrame:
     )
 
 
-def render_chart(figures: list[dict[str, Any]]) -> None:
-    data = chart_data(figures)
-    unit = figures[0].get("unit") or ""
+def render_chart(
+    figures: list[dict[str, Any]], labels: list[str] | None = None, unit: str | None = None
+) -> None:
+    """Horizontal bars, one per figure (`labels`: the bars' names, else kind, year and province as needed)."""
+    data = chart_data(figures, labels)
+    unit = unit or figures[0].get("unit") or ""
     # The numbers live in the axis labels, which Streamlit's theme colours for light and dark modes alike
     # (a text mark would be drawn black on the dark background). No value axis: its ticks would print
     # "12.5" with a decimal point.
