@@ -100,7 +100,9 @@ def render_chart(
     color = alt.Color(
         "Loại:N",
         scale=alt.Scale(domain=kinds),
-        legend=alt.Legend(title="Loại số liệu", aria=False),
+        # Below the bars, one kind a line: beside them or in one row it is cut off on a phone, where the labels
+        # already take half the width.
+        legend=alt.Legend(title="Loại số liệu", aria=False, orient="bottom", direction="vertical"),
     )
     opacity = alt.Opacity(
         "Ngưỡng:N", scale=alt.Scale(domain=["giá trị", "ngưỡng"], range=[1.0, 0.45]), legend=None

@@ -127,4 +127,5 @@ PATTERNS: list[tuple[str, str]] = [
     (r"^Drag and drop (.+) here$", "Kéo và thả tệp vào đây"),
     (r"^Add: (.+)$", "Thêm: $1"),
     (r"^Running (.+)\.{3}$", "Đang chạy $1…"),
+    (r"^(\d+) options? available\.?$", "Có $1 lựa chọn."),
 ]
