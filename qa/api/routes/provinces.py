@@ -8,6 +8,7 @@ from collections import Counter
 from fastapi import APIRouter, Depends, Query
 
 from qa.api.deps import Services, get_services
+from qa.api.errors import error_responses
 from qa.api.schemas import FormerProvinceOut, ProvinceOut, ProvincesResponse
 from qa.retrieval.lookup import former_filter
 from qa.vn.gazetteer import load_gazetteer
@@ -18,6 +19,7 @@ router = APIRouter(tags=["tài liệu"])
 @router.get(
     "/provinces",
     response_model=ProvincesResponse,
+    responses=error_responses(422),
     summary="Đơn vị hành chính cấp tỉnh hiện nay, các tỉnh cũ đã sáp nhập và số tài liệu của mỗi tỉnh",
 )
 def provinces(
