@@ -51,7 +51,7 @@ def pick_indicator(api: ApiClient) -> dict[str, Any] | None:
     q = left.text_input(
         "Tìm chỉ tiêu",
         key="tim_chi_tieu",
-        placeholder="vd: giường bệnh, bác sĩ/vạn dân, tiem chung",
+        placeholder="ví dụ: giường bệnh, bác sĩ/vạn dân, tiem chung",
         help="Gõ có dấu hoặc không dấu, viết tắt hay cách viết trong văn bản đều được.",
     ).strip()
     with_values = st.checkbox("Chỉ các chỉ tiêu đã có số liệu trong tài liệu", value=True, key="co_so_lieu")
