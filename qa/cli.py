@@ -9,7 +9,14 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    TextColumn,
+    TimeElapsedColumn,
+    TimeRemainingColumn,
+)
 from rich.table import Table
 
 from qa.settings import get_settings
@@ -41,30 +48,72 @@ STATUS_VI = {
 def ingest(
     paths: Annotated[list[Path] | None, typer.Argument(help="Tệp hoặc thư mục (mặc định: corpus/)")] = None,
 ) -> None:
-    """Lập chỉ mục tài liệu: thêm tệp mới, cập nhật tệp đổi, bỏ tệp đã xoá."""
+    """Lập chỉ mục tài liệu: thêm tệp mới, cập nhật tệp đổi, bỏ tệp đã xoá; tệp lỗi được bỏ qua."""
     from qa.embeddings.model import passage_embedder
-    from qa.index.build import build
+    from qa.index.progress import BuildProgress
+    from qa.jobs.execute import run_job
+    from qa.jobs.model import Job
+    from qa.jobs.owners import Lease
+    from qa.jobs.reconcile import reconcile
+    from qa.jobs.sqlite_journal import SqliteJournal
+    from qa.jobs.state import current_name
 
     settings = get_settings()
-    with Progress(
-        TextColumn("[bold]Đọc tài liệu[/]"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TextColumn("{task.description}"),
-        TimeElapsedColumn(),
-        console=err,
-        transient=True,
-    ) as progress:
-        task = progress.add_task("", total=None)
+    settings.index_dir.mkdir(parents=True, exist_ok=True)
+    journal = SqliteJournal.beside(settings.index_dir, settings.jobs_keep)
+    lease = Lease(settings.index_dir)
+    try:
+        reconcile(settings, journal)  # what a killed upload, delete or ingest left behind
+        job = journal.submit(Job("ingest", generation=current_name(settings.index_dir), owner=lease.name))
+        journal.start(job.job_id, lease.name)
+        with Progress(
+            TextColumn("[bold]{task.fields[stage]}[/]"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TextColumn("{task.description}"),
+            TimeElapsedColumn(),
+            TimeRemainingColumn(),
+            console=err,
+            transient=True,
+        ) as bar:
+            task = bar.add_task("", total=None, stage="Đọc tài liệu")
 
-        def tick(name: str, n: int, total: int) -> None:
-            progress.update(task, total=total, completed=n - 1, description=name)
+            def show(p: BuildProgress) -> None:
+                if p.stage == "parsing":
+                    bar.update(
+                        task,
+                        total=p.files_total,
+                        completed=p.files_done,
+                        description=(p.current_file or "")
+                        + (f" — trang {p.pages_done}/{p.pages_total}" if p.pages_total else ""),
+                        stage="Đọc tài liệu",
+                    )
+                elif p.stage == "embedding":
+                    bar.update(
+                        task,
+                        total=p.chunks_total or None,
+                        completed=p.chunks_done,
+                        description="đoạn",
+                        stage="Tính vector",
+                    )
+                else:
+                    bar.update(task, description="", stage=STAGE_VI[p.stage])
 
-        report = build(
-            settings, paths or None, embed=passage_embedder(settings, show_progress=True), progress=tick
-        )
+            status = run_job(
+                settings, journal, job, passage_embedder(settings), also=show, paths=paths or None
+            )
+        finished = journal.get(job.job_id)
+    finally:
+        lease.release()
+    _print_ingest(finished, status)
+
+
+STAGE_VI = {"indexing": "Dựng chỉ mục", "publishing": "Công bố chỉ mục"}
+
+
+def _print_ingest(job: Any, status: str) -> None:
     # One line per document, so the report reads the same in a terminal, a log or CI.
-    for d in report.documents:
+    for d in job.documents if job else []:
         if d.status == "skipped":
             console.print(f"[red]✗ {d.source} — bỏ qua: {d.reason}[/]", soft_wrap=True, highlight=False)
         elif d.status == "removed":
@@ -78,9 +127,11 @@ def ingest(
             )
         for warning in d.warnings:
             console.print(f"[yellow]  ! {d.source}: {warning}[/]", soft_wrap=True, highlight=False)
-    timing = ", ".join(f"{k} {v:.1f}s" for k, v in report.timings.items())
-    state = "đã tạo thế hệ chỉ mục mới" if report.changed else "không có thay đổi"
-    console.print(f"Chỉ mục: {report.generation or '—'} ({state}); thời gian: {timing}", soft_wrap=True)
+    console.print(
+        f"Chỉ mục: {(job.generation if job else None) or '—'} — {job.detail if job else ''}", soft_wrap=True
+    )
+    if status != "done":
+        raise typer.Exit(1)
 
 
 def _engine() -> Engine:
@@ -371,10 +422,10 @@ def train(
 
 @app.command()
 def serve(host: str = "127.0.0.1", port: int = 8000) -> None:
-    """Chạy API (FastAPI, uvicorn)."""
-    import uvicorn
+    """Chạy API (FastAPI, uvicorn, có giới hạn thời gian cho yêu cầu gửi dở)."""
+    from qa.api.server import serve as run_server
 
-    uvicorn.run("qa.api.app:create_app", factory=True, host=host, port=port, log_level="info")
+    run_server(host, port)
 
 
 if __name__ == "__main__":

@@ -60,18 +60,8 @@ def port_in_use(port: int, host: str = HOST) -> bool:
 
 
 def api_command(port: int, host: str = HOST) -> list[str]:
-    return [
-        sys.executable,
-        "-m",
-        "uvicorn",
-        "qa.api.app:create_app",
-        "--factory",
-        "--host",
-        host,
-        "--port",
-        str(port),
-        "--no-access-log",
-    ]
+    # qa.api.server: uvicorn with a time limit for half-sent request heads (settings header_timeout_seconds).
+    return [sys.executable, "-m", "qa.api.server", "--host", host, "--port", str(port), "--no-access-log"]
 
 
 def ui_command(port: int, host: str = HOST) -> list[str]:

@@ -47,7 +47,42 @@ class Settings(BaseSettings):
     chunk_size: int = 1000
     chunk_overlap: int = 150
 
+    # Reading one file happens in a child process under these bounds (qa/index/isolated.py); past one the
+    # file is refused with a reason and the rest of the corpus is indexed. Measured on the shipped corpus
+    # (bench/RESULTS.md, "Bounded parsing"): the largest document (88 KB) reads within 64 MB above the forked
+    # process and 1.4 s of CPU; the bounds are ~30x and ~80x that, for files up to max_file_mb (50 MB), while
+    # the 31 KB zip bomb needed ~1 GB and minutes.
+    parse_memory_mb: int = 2048  # address space of the child (RLIMIT_AS), parser libraries included
+    parse_cpu_seconds: int = 120  # CPU time of the child (RLIMIT_CPU)
+    parse_wall_seconds: float = 300.0  # wall clock, enforced by the parent (a busy machine slows the child)
+    # Zip-based formats (.docx): the parts that are parsed (XML, not images) may expand to this much. A real
+    # 200-page plan's document.xml is ~5-15 MB; the 31 KB zip bomb expanded to ~400 MB.
+    max_expanded_mb: float = 100.0
+    max_pages: int = 2000  # PDF pages per file (OCR costs seconds per page)
+
+    # Deleted files wait in index/.trash/ so a mistaken delete can be undone by hand; they are removed
+    # once older than this, oldest first when the trash grows past its size (checked after each job).
+    trash_max_age_days: float = 30.0
+    trash_max_mb: float = 500.0
+
+    # The journal of background jobs: a job is retried after a crash at most this many times before it is
+    # rolled back (a file that kills its build every time must not do so forever).
+    job_max_attempts: int = 2
+    # Finished jobs kept in the journal (GET /jobs/{id}); older ones are forgotten, oldest first.
+    jobs_keep: int = 1000
+
     api_keys: str = ""  # comma-separated; required for write endpoints
+    # Wrong keys from one client: after this many in the window, every key check from that client is
+    # refused (429, Retry-After) until the window has passed: a guesser gets 10 tries a minute, not 10,000.
+    key_failures_allowed: int = 10
+    key_failure_window_seconds: float = 60.0
+    # Half-sent requests: the request head must arrive within header_timeout, and a body must not pause
+    # longer than body_idle_timeout between two pieces (a steady slow upload is fine, a stalled one is not).
+    header_timeout_seconds: float = 10.0
+    body_idle_timeout_seconds: float = 30.0
+    keep_alive_seconds: float = 5.0  # idle keep-alive connections (uvicorn's default)
+    # How often the API looks at index/current for a generation published by `qa ingest`.
+    index_watch_seconds: float = 1.0
     protect_reads: bool = False
     cors_origins: str = ""
     api_url: str = "http://127.0.0.1:8000"

@@ -11,7 +11,13 @@ from ui.client import ApiClient, ApiError
 
 POLL_SECONDS = 1.0
 JOB_TIMEOUT = 15 * 60  # a large PDF on a busy 2-core machine; after that we stop waiting, not the job
-STATUS_VI = {"queued": "đang chờ", "running": "đang lập chỉ mục", "done": "hoàn tất", "failed": "thất bại"}
+STATUS_VI = {
+    "queued": "đang chờ",
+    "running": "đang lập chỉ mục",
+    "done": "hoàn tất",
+    "failed": "thất bại",
+    "cancelled": "đã huỷ",
+}
 
 
 STAGE_VI = {
@@ -78,7 +84,7 @@ def wait_for_job(
         if status == "done":
             box.update(label="Hoàn tất", state="complete", expanded=False)
             return job
-        if status == "failed":
+        if status in ("failed", "cancelled"):
             box.update(label="Không thành công", state="error")
             st.error(job.get("detail") or "Lập chỉ mục thất bại.", icon=":material/error:")
             return job

@@ -26,6 +26,7 @@ class FigureCandidate:
     lexical_rank: int | None
     dense_rank: int | None
     from_reader: bool = False  # read from the passage at question time (qa/answer/reader.py), not indexed
+    dense_score: float | None = None  # cosine of the question and its chunk, when the dense search found it
 
 
 def _key(f: Figure) -> tuple[str, int, str, str, int | None]:
@@ -51,7 +52,13 @@ def figure_candidates(
     for rank, hit in enumerate(hits[:CANDIDATE_HITS]):
         for f in engine.figures_by_chunk.get(hit.chunk.chunk_id, []):
             if allowed(f) and _key(f) not in out:
-                out[_key(f)] = FigureCandidate(f, rank, hit.ranked.lexical_rank, hit.ranked.dense_rank)
+                out[_key(f)] = FigureCandidate(
+                    f,
+                    rank,
+                    hit.ranked.lexical_rank,
+                    hit.ranked.dense_rank,
+                    dense_score=hit.ranked.dense_score,
+                )
     for match in indicators:
         if match.score < INDICATOR_LOOKUP_SCORE:
             continue

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from qa.answer.candidates import FigureCandidate
+from qa.answer.candidates import INDICATOR_LOOKUP_SCORE, FigureCandidate
 from qa.answer.evidence import Evidence, evidence_words
 from qa.answer.understand import Question
 from qa.extract.indicators import IndicatorMatch
@@ -49,6 +49,7 @@ FIGURE_FEATURES: tuple[str, ...] = (
     "plan_check_result",  # "có đạt kế hoạch không": a result figure answers it
     "from_reader",  # read from the passage at question time, not extracted at index time
     "plan_share",  # a share of the plan ("% KH", "% kế hoạch") for a question that asks whether the plan was met
+    "dense_similarity",  # cosine of the question's and the figure's chunk embeddings (0 when not in the dense top)
 )
 
 
@@ -149,6 +150,7 @@ def figure_features(v: QuestionView, c: FigureCandidate, chunk: Chunk | None) ->
             float(q.plan_check and f.kind == "actual"),
             float(c.from_reader),
             float(q.plan_check and "%" in f.unit and bool(_PLAN_SHARE.search(fold(f.indicator)))),
+            c.dense_score or 0.0,
         ],
         dtype=np.float64,
     )
@@ -159,13 +161,14 @@ def figure_features(v: QuestionView, c: FigureCandidate, chunk: Chunk | None) ->
 # Features of a question as a whole, for the decision to answer at all (qa/answer/model.py, "decide").
 QUESTION_FEATURES: tuple[str, ...] = (
     "indicator_question_score",  # how clearly the question names a catalog indicator
-    "indicator_in_province",  # some province-wide value of that indicator exists in the asked provinces
-    "indicator_in_year",  # … for an asked year (1 when no year is asked)
+    "indicator_in_province",  # some province-wide value of that indicator exists in the asked provinces (1 if none named)
+    "indicator_in_year",  # … for an asked year (1 when no year is asked or no indicator named)
     "unknown_words",  # question words no document has, /3, capped at 1
     "asks_year",
 )
 # Columns of the best candidate the decision also reads.
 FIGURE_DECISION_COLUMNS = (
+    "dense_similarity",
     "label_coverage",
     "context_coverage",
     "rarest_in_context",
@@ -179,6 +182,7 @@ FIGURE_DECISION_COLUMNS = (
     "from_reader",
 )
 PASSAGE_DECISION_COLUMNS = (
+    "dense_similarity",
     "sentence_coverage",
     "chunk_coverage",
     "section_coverage",
@@ -205,11 +209,12 @@ def question_context(
         for f in figures_by_indicator.get(indicator or "", [])
         if not f.qualifiers and (not provinces or (f.province or "") in provinces)
     ]
+    named = indicator is not None and v.indicator is not None and v.indicator.score >= INDICATOR_LOOKUP_SCORE
     return np.array(
         [
             v.indicator.score if v.indicator else 0.0,
-            float(bool(values)),
-            float(not v.years or any(f.year in v.years for f in values)),
+            float(not named or bool(values)),
+            float(not named or not v.years or any(f.year in v.years for f in values)),
             min(1.0, len(evidence.unknown_terms(v.terms)) / 3),
             float(bool(v.years)),
         ],

@@ -35,6 +35,7 @@ PASSAGE_FEATURES: tuple[str, ...] = (
     "year_in_chunk",  # an asked year is written in the chunk, its section or its document title
     "year_absent",  # years are asked and none is there
     "sentence_length",  # log of the sentence's words, /4
+    "dense_similarity",  # cosine of the question's and the chunk's embeddings (0 when not in the dense top)
 )
 
 
@@ -84,6 +85,7 @@ def passage_features(
             float(year_there),
             float(bool(v.years) and not year_there),
             min(1.0, math.log1p(len(text.split())) / 4),
+            hit.ranked.dense_score or 0.0,
         ],
         dtype=np.float64,
     )

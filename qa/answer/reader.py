@@ -28,8 +28,10 @@ READER_HITS = 3
 LABEL_WORDS = 12
 # A label must say at least this much (content words, not glue or value cues) for its number to be a candidate.
 MIN_LABEL_CONTENT_WORDS = 2
+# A number standing alone: not inside a name ("COVID-19"), a range ("12-17 tuổi") or another number.
 _NUMBER = re.compile(
-    r"(?<![\w.,/])(?P<cmp>[<>≤≥]\s*)?(?P<num>\d{1,3}(?:\.\d{3})+(?:,\d+)?|\d+,\d+|\d+\.\d+|\d+)(?![\d]|[.,]\d)"
+    r"(?<![\w.,/-])(?P<cmp>[<>≤≥]\s*)?(?P<num>\d{1,3}(?:\.\d{3})+(?:,\d+)?|\d+,\d+|\d+\.\d+|\d+)"
+    r"(?![\d]|[.,]\d|\s?[-–]\s?\d)"
 )
 _DATE = re.compile(rf"\b\d{{1,2}}\s*[/.-]\s*\d{{1,2}}(?:\s*[/.-]\s*(?:{YEAR}|\d{{2}}))?\b")
 _LINE_NUMBER = re.compile(r"^\s*[-+*•]?\s*\d{1,3}(?:\.\d{1,2})*[.)]?\s+(?=\D)")
@@ -50,8 +52,23 @@ def _kind_cues() -> list[tuple[re.Pattern[str], FigureKind]]:
 _KIND_CUES = _kind_cues()
 
 
+# Numbers that name a day, a month, an article or a round, not a quantity: "ngày 21 tháng 12", "khóa XVII
+# kỳ họp thứ 16", "Điều 2", "lần 3", "giai đoạn 2", "Số: 247".
+_STRUCTURE_BEFORE = re.compile(
+    r"(?:\bngày|\btháng|\bnăm|\bsố\s*:|\bkhóa|\bkhoá|\bthứ|\bđiều|\bkhoản|\bmục|\bphần|\blần|\bđợt|\bquý|"
+    r"\bgiai đoạn|\bphụ lục|\bbiểu)\s*$",
+    re.I,
+)
+_TEXT_DATE = re.compile(r"\bngày\s+\d{1,2}\s+tháng\s+\d{1,2}(?:\s+năm\s+\d{4})?", re.I)
+# What follows a number says what it counts ("86 cán bộ viên chức", "3.580 đối tượng nghiện ma túy").
+_COUNTED = re.compile(r"\s*([^\W\d_][^,;:.()\d]{0,60})")
+COUNTED_WORDS = 5
+_PERIOD_AFTER = re.compile(r"\s*tháng\b", re.I)
+_MULTIPLIER = re.compile(r"^\s*(triệu|tỷ|nghìn|ngàn)\s+(?!đồng)(\w+)", re.I)
+
+
 def _blocked(line: str) -> list[tuple[int, int]]:
-    return [m.span() for pattern in (NUMBER_RE, _DATE, YEAR_RE) for m in pattern.finditer(line)]
+    return [m.span() for pattern in (NUMBER_RE, _DATE, _TEXT_DATE, YEAR_RE) for m in pattern.finditer(line)]
 
 
 def _kind(before: str) -> FigureKind | None:
@@ -77,20 +94,29 @@ def read_numbers(hits: list[Hit], engine: Engine, hidden: Figure | None = None) 
                 years = hit.doc.years
             for m in _NUMBER.finditer(line):
                 start, value_text = m.start("num"), m.group("num")
-                if value_text in indexed or (numbering and start < numbering.end()):
+                multiplier = _MULTIPLIER.match(line[m.end() :])
+                # An indexed figure already holds this value, unless it read "1,4 triệu lượt" as money.
+                if (value_text in indexed and not multiplier) or (numbering and start < numbering.end()):
                     continue
+                if _PERIOD_AFTER.match(line, m.end()):
+                    continue  # "6 tháng đầu năm": a period, not a quantity
                 if any(a <= start < b for a, b in blocked):
                     continue
                 value = parse_vn_number(value_text)
                 if value is None:
                     continue
                 before = line[: m.start()]
-                if _DENOMINATOR_BEFORE.search(before):
+                if _DENOMINATOR_BEFORE.search(before) or _STRUCTURE_BEFORE.search(before):
                     continue
                 words = [w for w in _BREAK.split(before)[-1].split() if not _NOT_WORD.match(w)]
-                label = " ".join(words[-LABEL_WORDS:]).strip(" ,")
+                after = _COUNTED.match(line, m.end())
+                counted = " ".join(after.group(1).split()[:COUNTED_WORDS]) if after else ""
+                label = " ".join([*words[-LABEL_WORDS:], counted]).strip(" ,")
                 unit_m = UNIT_RE.match(line, m.end())
-                unit = normalize_unit(unit_m.group(0)) if unit_m else ""
+                if multiplier:  # "1,4 triệu lượt": a count in millions, not money
+                    unit = f"{multiplier.group(1).lower()} {multiplier.group(2)}"
+                else:
+                    unit = normalize_unit(unit_m.group(0)) if unit_m else ""
                 content = [w for w in label.split() if fold(w) not in lexicon().stop_words.phrase]
                 if len(content) < MIN_LABEL_CONTENT_WORDS:
                     continue  # "mũi: 3", "TTYT: 04": a number with nothing said about it
@@ -112,7 +138,12 @@ def read_numbers(hits: list[Hit], engine: Engine, hidden: Figure | None = None) 
                 )
                 out.append(
                     FigureCandidate(
-                        figure, rank, hit.ranked.lexical_rank, hit.ranked.dense_rank, from_reader=True
+                        figure,
+                        rank,
+                        hit.ranked.lexical_rank,
+                        hit.ranked.dense_rank,
+                        from_reader=True,
+                        dense_score=hit.ranked.dense_score,
                     )
                 )
     return out

@@ -10,6 +10,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from qa.models import Figure
+from qa.vn.gazetteer import load_gazetteer
 from qa.vn.lexicon import FigureKind, lexicon
 
 AnswerType = Literal["figure", "passage", "regulation", "compare", "ranking", "trend", "cited_by", "none"]
@@ -67,6 +68,7 @@ class FigureAnswer(_Model):
             comparator=f.comparator,
             qualifiers=f.qualifiers,
             province=f.province,
+            current_province=load_gazetteer().current_of(f.province) if f.province else None,
             doc_id=f.doc_id,
             source=f.source,
             section=f.section,

@@ -7,19 +7,35 @@ Examples are in Vietnamese: they are what ``/docs`` shows and what schemathesis 
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
+from pydantic_core import PydanticCustomError
 
 from qa.answer.types import Answer, Citation, FigureAnswer
 
-JobStatus = Literal["queued", "running", "done", "failed"]
+JobStatus = Literal["queued", "running", "done", "failed", "cancelled"]
+JobStage = Literal["parsing", "embedding", "indexing", "publishing"]
 Rating = Literal["up", "down"]
 
 _TEXT_MAX = 2000  # one question, one history turn
 _NOT_BLANK = r"\S"  # at least one visible character (a schema pattern, so fuzzers know it)
 # Ids a browser or the server makes up (uuid4 hex, token_urlsafe): long enough not to be guessed.
 _TOKEN = r"^[A-Za-z0-9_-]{16,64}$"
+
+
+def _integer_only(value: Any) -> Any:
+    """JSON integers (and 5.0, which JSON Schema calls an integer); never `true` or "5"."""
+    if isinstance(value, bool | str):
+        raise PydanticCustomError("int_type", "Input should be a valid integer")
+    return value
+
+
+# Strict where JSON is ambiguous: pydantic's lax mode would read `true` as 1 and "5" as 5 (issue 16).
+# Bounds go before the validator in Annotated, so the JSON schema keeps them as minimum/maximum.
+_ONLY_INTEGERS = BeforeValidator(_integer_only)
+YearInt = Annotated[int, Field(ge=1900, le=2100), _ONLY_INTEGERS]
+TopK = Annotated[int, Field(ge=1, le=50), _ONLY_INTEGERS]
 
 
 class _Out(BaseModel):
@@ -40,7 +56,7 @@ class SearchFilters(BaseModel):
         description="Tỉnh, có hoặc không dấu: tên cũ («Bắc Giang»), đơn vị hiện nay («Bắc Ninh»: gồm các tỉnh cũ "
         "đã sáp nhập vào) hoặc «Bắc Ninh cũ» (chỉ tỉnh cũ cùng tên); xem GET /provinces",
     )
-    year: int | None = Field(None, ge=1900, le=2100, description="Năm mà tài liệu đề cập")
+    year: YearInt | None = Field(None, description="Năm mà tài liệu đề cập")
     doc_ids: list[str] | None = Field(None, max_length=100, description="Chỉ tìm trong các tài liệu này")
 
 
@@ -88,7 +104,7 @@ class AskRequest(BaseModel):
         pattern=_NOT_BLANK,
         description="Câu hỏi tiếng Việt (có hoặc không dấu)",
     )
-    top_k: int = Field(5, ge=1, le=50, description="Số đoạn trích dẫn tối đa")
+    top_k: TopK = Field(5, description="Số đoạn trích dẫn tối đa")
     filters: SearchFilters = Field(default_factory=SearchFilters)
     history: list[HistoryTurn] | None = Field(
         None, max_length=20, description="Các lượt hỏi trước (câu hỏi nối tiếp)"
@@ -115,7 +131,7 @@ class SearchRequest(BaseModel):
     )
 
     query: str = Field(min_length=1, max_length=_TEXT_MAX, pattern=_NOT_BLANK)
-    top_k: int = Field(5, ge=1, le=50)
+    top_k: TopK = 5
     filters: SearchFilters = Field(default_factory=SearchFilters)
 
 
@@ -245,7 +261,11 @@ class ProvincesResponse(_Out):
 
 
 class DocumentOut(_Out):
-    doc_id: str = Field(examples=["001_a66ba2e25b7bb22e"])
+    doc_id: str = Field(
+        examples=["001_a66ba2e25b7bb22e.txt"],
+        description="Mã tài liệu: tên tệp (kèm phần mở rộng) nếu tên chỉ gồm chữ ASCII, số và `_.-`; "
+        "nếu không, tên rút gọn + `~` + mã băm của tên. Mỗi tệp một mã.",
+    )
     source: str = Field(examples=["001_a66ba2e25b7bb22e.txt"])
     title: str | None = Field(examples=["Kế hoạch Công tác y tế tỉnh Bắc Giang năm 2024"])
     issuer: str | None = Field(
@@ -291,7 +311,7 @@ class DocumentAccepted(_Out):
                 {
                     "job_id": "3f2a9c1e7b4d",
                     "status": "queued",
-                    "doc_id": "ke-hoach-lam-dong-2024",
+                    "doc_id": "ke-hoach-lam-dong-2024.md",
                     "source": "ke-hoach-lam-dong-2024.md",
                 }
             ]
@@ -300,24 +320,88 @@ class DocumentAccepted(_Out):
 
     job_id: str
     status: JobStatus
-    doc_id: str
+    doc_id: str = Field(
+        description="Địa chỉ được ngay: `GET /documents/{doc_id}` trả 202 «đang xử lý» đến khi xong"
+    )
     source: str
+
+
+class DocumentPending(_Out):
+    """202 from ``GET /documents/{doc_id}``: the document was accepted and is still being indexed."""
+
+    detail: str = Field(examples=["Tài liệu «ke-hoach.md» đang được xử lý."])
+    doc_id: str
+    source: str | None
+    job_id: str
+    status: JobStatus
+    stage: JobStage | None
 
 
 class DocReportOut(_Out):
     source: str
-    status: str = Field(description="new | changed | unchanged | skipped | removed")
-    reason: str = ""
+    status: str = Field(description="new | changed | reindexed | unchanged | skipped | removed")
+    reason: str = Field("", description="Lý do bỏ qua (tiếng Việt), nếu có")
+    warnings: list[str] = Field(
+        default_factory=list, description="Cảnh báo khi đọc tệp (ví dụ trang OCR không đọc được)"
+    )
 
 
 class JobOut(_Out):
+    """A background job. Every field is plain and stable: the web interface reads them over HTTP."""
+
+    model_config = ConfigDict(
+        extra="allow",
+        json_schema_extra={
+            "examples": [
+                {
+                    "job_id": "3f2a9c1e7b4d",
+                    "kind": "upload",
+                    "status": "running",
+                    "stage": "embedding",
+                    "detail": "Đang tính vector (128/412 đoạn).",
+                    "doc_id": "ke-hoach-lam-dong-2024.md",
+                    "source": "ke-hoach-lam-dong-2024.md",
+                    "files_done": 6,
+                    "files_total": 6,
+                    "chunks_done": 128,
+                    "chunks_total": 412,
+                    "eta_seconds": 14.5,
+                    "documents": [],
+                    "generation": None,
+                    "created_at": "2026-11-30T20:41:02+00:00",
+                    "started_at": "2026-11-30T20:41:03+00:00",
+                    "finished_at": None,
+                }
+            ]
+        },
+    )
+
     job_id: str
-    kind: Literal["upload", "delete"]
-    status: JobStatus
-    detail: str
+    kind: Literal["upload", "delete", "ingest"] = Field(description="upload | delete | ingest (`qa ingest`)")
+    status: JobStatus = Field(description="queued | running | done | failed | cancelled")
+    stage: JobStage | None = Field(
+        None,
+        description="Khi đang chạy: parsing (đọc tệp) | embedding (tính vector) | indexing (dựng chỉ mục) | "
+        "publishing (chuyển sang chỉ mục mới)",
+    )
+    detail: str = Field(
+        description="Tình trạng hoặc kết quả, bằng tiếng Việt, không chứa đường dẫn hay lỗi nội bộ"
+    )
     doc_id: str | None
     source: str | None
-    documents: list[DocReportOut]
+    files_done: int = Field(0, description="Số tệp đã đọc (giai đoạn parsing)")
+    files_total: int = Field(0, description="Số tệp cần xem xét")
+    chunks_done: int = Field(0, description="Số đoạn mới đã tính vector (giai đoạn embedding)")
+    chunks_total: int = Field(0, description="Số đoạn mới cần tính vector (biết sau giai đoạn parsing)")
+    eta_seconds: float | None = Field(
+        None,
+        description="Ước tính số giây còn lại của giai đoạn hiện tại; null khi chưa đủ dữ liệu để ước tính",
+    )
+    documents: list[DocReportOut] = Field(description="Kết quả với tệp của tác vụ (mọi tệp với `qa ingest`)")
+    generation: str | None = Field(None, description="Thế hệ chỉ mục chứa kết quả (khi xong)")
+    created_at: str
+    started_at: str | None = None
+    finished_at: str | None = None
 
 
 # ---------------------------------------------------------------------- saved answers, history
@@ -400,7 +484,7 @@ class KeyCheckOut(_Out):
 class HealthOut(_Out):
     status: Literal["ok", "empty"]
     model: str
-    generation: str | None
+    generation: str | None = Field(description="Thế hệ chỉ mục đang phục vụ (luôn còn trên đĩa)")
     documents: int
     chunks: int
     figures: int

@@ -20,7 +20,9 @@ ANSWER_MODEL_FILE = "answer_model.json"  # fitted by `qa train` on this generati
 # Bump when the tokens, the store schema or the extraction change: an index of another format is read again
 # by the next `qa ingest` (vectors of unchanged chunks are reused) and refused by the engine until then.
 # 5: documents.issuer, letterhead metadata, prose targets; figures mapped to the indicator catalog; abbreviations.
-FORMAT_VERSION = 5
+# 6: doc_id is the file name with its extension (qa.ingest.pipeline.doc_id_for), so x.txt and x.docx are two
+#    documents; vectors are reused by passage text, so the re-read costs no embedding.
+FORMAT_VERSION = 6
 
 
 def current_generation(index_dir: Path) -> Path | None:

@@ -7,9 +7,12 @@ import sqlite3
 from collections.abc import Iterable
 from dataclasses import asdict
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from qa.models import Chunk, DocumentMeta, Figure, ParsedDocument, RegulationMention
+
+if TYPE_CHECKING:
+    from qa.index.isolated import PreparedDocument
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -125,6 +128,14 @@ def write_regulations(conn: sqlite3.Connection, mentions: Iterable[RegulationMen
         "INSERT INTO regulations(doc_id, number, data) VALUES (?, ?, ?)",
         [(m.doc_id, m.number, json.dumps(asdict(m), ensure_ascii=False)) for m in mentions],
     )
+
+
+def write_prepared(conn: sqlite3.Connection, prepared: PreparedDocument, ingested_at: str) -> None:
+    """Every row of one read document: the document, its lines, chunks, figures and cited regulations."""
+    write_document(conn, prepared.doc, ingested_at)
+    write_chunks(conn, prepared.chunks)
+    write_figures(conn, prepared.figures)
+    write_regulations(conn, prepared.regulations)
 
 
 def copy_document(dst: sqlite3.Connection, src: sqlite3.Connection, doc_id: str) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+import unicodedata
 from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
@@ -22,11 +23,26 @@ from qa.vn.gazetteer import load_gazetteer
 SUPPORTED_SUFFIXES = tuple(f".{ext}" for ext in FORMATS)
 
 
+_PLAIN_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,199}")
+_HASHED_MARK = "~"  # never in a plain name: a hashed id cannot equal the id of another, plainly named file
+
+
 def doc_id_for(source: str) -> str:
-    """Stable id from the file name, so a changed file replaces its own chunks."""
-    stem = Path(source).stem
-    slug = re.sub(r"[^A-Za-z0-9_-]+", "-", stem).strip("-")[:60] or "doc"
-    return slug if slug == stem else f"{slug}-{hashlib.sha1(source.encode()).hexdigest()[:6]}"
+    """The id of the file named ``source``: one id per file, stable while the name stays.
+
+    A plain name (ASCII letters, digits, ``_.-``) is its own id, extension included, so ``x.txt`` and
+    ``x.docx`` are two documents. Any other name gets a readable ASCII slug, ``~`` and a hash of the exact
+    name: ``Kế hoạch 2024.md`` -> ``Ke-hoach-2024.md~6d1f0c2a9b``. A changed file keeps its id.
+    """
+    if _PLAIN_NAME.fullmatch(source):
+        return source
+    folded = "".join(
+        c
+        for c in unicodedata.normalize("NFD", source.replace("đ", "d").replace("Đ", "D"))
+        if not unicodedata.combining(c)
+    )
+    slug = re.sub(r"[^A-Za-z0-9_.-]+", "-", folded).strip("-.")[:80] or "tai-lieu"
+    return f"{slug}{_HASHED_MARK}{hashlib.sha1(source.encode()).hexdigest()[:10]}"
 
 
 def parse_loaded(loaded: LoadedText, source: str, sha256: str, path: Path | None = None) -> ParsedDocument:

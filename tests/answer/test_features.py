@@ -12,10 +12,12 @@ from qa.answer.candidates import FigureCandidate
 from qa.answer.evidence import Evidence
 from qa.answer.features import FIGURE_FEATURES, figure_features, question_view
 from qa.answer.model import DecisionModel, DecisionModels, _read
-from qa.answer.passages import PASSAGE_FEATURES
+from qa.answer.passages import PASSAGE_FEATURES, passage_features
 from qa.answer.understand import Reader
 from qa.extract.indicators import load_catalog
-from qa.models import Figure
+from qa.models import Chunk, DocumentMeta, Figure
+from qa.retrieval.engine import Hit
+from qa.retrieval.fusion import Ranked
 
 KNOWN = {"Bắc Giang": "Bắc Ninh", "Hà Nam": "Ninh Bình"}
 IDF = {
@@ -98,6 +100,16 @@ def test_unit_intent_against_the_figures_unit() -> None:
     share = figure(indicator="Tỷ lệ trạm y tế có bác sĩ", unit="%", indicator_id="stations_with_doctor")
     assert features("bao nhiêu % trạm y tế có bác sĩ ở Bắc Giang", share)["unit_match"] == 1.0
     assert features("bao nhiêu tiền cho trạm y tế có bác sĩ", share)["unit_conflict"] == 1.0
+
+
+def test_passage_features_name_every_value() -> None:
+    q = Reader(KNOWN, set(IDF)).read("Bắc Giang có bao nhiêu giường bệnh năm 2024?")
+    view = question_view(q, Evidence(IDF), load_catalog().match(q.expanded, whole_text=False))
+    chunk = Chunk(1, "d", "d.txt", "Chỉ tiêu", "Giường bệnh: 2.150 giường.", "Chỉ tiêu", 3, 3, None)
+    hit = Hit(chunk, DocumentMeta(title="Kế hoạch năm 2024"), Ranked(1, 0.5, 0, 2, 9.0, 0.83))
+    x = dict(zip(PASSAGE_FEATURES, passage_features(view, Evidence(IDF), chunk.text, hit, 0), strict=True))
+    assert x["dense_similarity"] == pytest.approx(0.83) and x["dense_rank"] == pytest.approx(1 / 3)
+    assert x["year_in_chunk"] == 1.0 and x["year_absent"] == 0.0
 
 
 def test_decision_model_reads_its_coefficients() -> None:

@@ -244,7 +244,7 @@ def test_documents_page_upload_and_delete(app):
     table = app.main.dataframe[0].value
     assert len(table) == before + 1 and "ke-hoach-lam-dong-2024.md" in set(table["Tệp"])
 
-    app.selectbox(key="delete_pick").select("ke-hoach-lam-dong-2024").run()
+    app.selectbox(key="delete_pick").select("ke-hoach-lam-dong-2024.md").run()
     app.button(key="delete").click().run()
     assert any("Xoá «" in w.value for w in app.main.warning)  # asks before deleting
     app.button(key="delete_yes").click().run(timeout=180)

@@ -87,9 +87,10 @@ def question_type(q: Question) -> QuestionType:
         return "trend"
     if (has["ranking_high"] or has["ranking_low"]) and (has["across_provinces"] or not q.provinces):
         return "ranking"
-    if has["compare"] and has["across_provinces"] and len(q.provinces) + len(q.unknown_provinces) < 2:
+    if has["compare"] and has["across_provinces"] and len(q.named) + len(q.unknown_provinces) < 2:
         return "ranking"
-    if (len(q.provinces) + len(q.unknown_provinces) >= 2 and (has["compare"] or _joined(f))) or (
+    sides = len(q.named) or len(q.provinces)  # "Ninh Bình" is one side even when it covers Hà Nam's documents
+    if (sides + len(q.unknown_provinces) >= 2 and (has["compare"] or _joined(f))) or (
         has["compare"] and len(set(q.years)) >= 2
     ):
         return "compare"
@@ -99,7 +100,10 @@ def question_type(q: Question) -> QuestionType:
     asks = regulation_object and cues.pattern("regulation_ask").search(f, regulation_object.end())
     if has["regulation_phrases"] or asks or (q.numbers and not has["figure"]):
         return "regulation"
-    if (has["figure"] or q.plan_check or q.unit_intent or _starts_with_count(f)) and not has["passage"]:
+    # A kind of number named is not a question for one ("kinh phí … lấy từ những nguồn nào"): an ask is needed.
+    if (has["figure"] or q.plan_check or _COUNTED.search(f) or _starts_with_count(q.text)) and not has[
+        "passage"
+    ]:
         return "figure"
     return "passage"
 

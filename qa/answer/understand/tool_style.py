@@ -14,7 +14,8 @@ from qa.vn.lexicon import FIGURE_KINDS, lexicon
 from qa.vn.text import fold
 
 _FIELD = re.compile(
-    r"(?:^|[;|,]\s*)(chi tieu|chỉ tiêu|tinh|tỉnh|nam|năm|loai|loại|indicator|province|year|kind)\s*[:=]\s*",
+    r"(?:^|[;|,]\s*)(chi tieu|chỉ tiêu|tinh|tỉnh|nam|năm|loai|loại|van ban|văn bản|so hieu|số hiệu"
+    r"|indicator|province|year|kind)\s*[:=]\s*",
     re.I,
 )
 
@@ -23,7 +24,7 @@ def untool(text: str) -> tuple[str, bool]:
     """(the question as words, whether it was tool style)."""
     fields = list(_FIELD.finditer(text))
     if fields:
-        parts = []
+        parts = [text[: fields[0].start()].strip(" ;|,")]  # what comes before the first field is a field too
         for i, m in enumerate(fields):
             end = fields[i + 1].start() if i + 1 < len(fields) else len(text)
             value = text[m.end() : end].strip(" ;|,")
@@ -35,8 +36,8 @@ def untool(text: str) -> tuple[str, bool]:
                 value = lexicon().kind_label(kind) or value
             elif key in ("tinh", "province"):
                 value = f"tỉnh {value}"
-            parts.append(value.replace("_", " "))
-        return " ".join(parts), True
+            parts.append(re.sub(r"\s*\|\s*", " , ", value).replace("_", " "))
+        return " ".join(p for p in parts if p), True
     if text.count("|") >= 1 or re.search(r"\b[a-z]+_[a-z]+\b", text):
         return re.sub(r"\s*\|\s*", " , ", text).replace("_", " ").strip(" ,"), True
     return text, False

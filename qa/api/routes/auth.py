@@ -17,7 +17,7 @@ router = APIRouter(tags=["hệ thống"])
     "/auth/check",
     response_model=KeyCheckOut,
     dependencies=[Depends(require_write_key)],
-    responses=error_responses(401),
+    responses=error_responses(401, 429),
     summary="Kiểm tra khoá API (tiêu đề X-API-Key)",
 )
 def check_key(key: str | None = Security(api_key_header)) -> dict[str, Any]:

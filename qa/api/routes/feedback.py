@@ -52,7 +52,7 @@ def add_feedback(body: FeedbackIn, services: Services = Depends(get_services)) -
     "/feedback",
     response_model=FeedbackList,
     dependencies=[Depends(require_write_key)],
-    responses=error_responses(401, 422),
+    responses=error_responses(401, 422, 429),
     summary="Các đánh giá gần nhất (cần khoá API)",
 )
 def list_feedback(

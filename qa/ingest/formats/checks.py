@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import logging
 import stat
 import zipfile
 from io import BytesIO
 from pathlib import Path
 
 from qa.models import IngestError
+
+logger = logging.getLogger(__name__)
 
 MB = 1024 * 1024
 _MAX_UNZIPPED = 512 * MB
@@ -37,8 +40,8 @@ def read_checked(path: Path, max_bytes: int) -> bytes:
         st = path.stat()
     except FileNotFoundError:
         raise IngestError(f"không tìm thấy tệp {path.name}") from None
-    except OSError as exc:
-        raise IngestError(f"không đọc được tệp: {exc.strerror or exc}") from None
+    except OSError:
+        raise IngestError("không đọc được tệp (lỗi hệ thống tệp)") from None
     if not stat.S_ISREG(st.st_mode):
         raise IngestError(f"{path.name} không phải là tệp thông thường")
     if st.st_size == 0:
@@ -50,8 +53,8 @@ def read_checked(path: Path, max_bytes: int) -> bytes:
             data = f.read(max_bytes + 1)  # +1: notices a file that grew since stat()
     except PermissionError:
         raise IngestError("không đọc được tệp (không có quyền truy cập)") from None
-    except OSError as exc:
-        raise IngestError(f"không đọc được tệp: {exc.strerror or exc}") from None
+    except OSError:
+        raise IngestError("không đọc được tệp (lỗi hệ thống tệp)") from None
     if len(data) > max_bytes:
         raise _too_large(len(data), max_bytes)
     if not data:
@@ -165,6 +168,14 @@ def _check_package(data: bytes, fmt: str) -> None:
         )
 
 
-def short_reason(exc: BaseException, limit: int = 160) -> str:
-    text = str(exc).strip() or type(exc).__name__
-    return text if len(text) <= limit else text[: limit - 1] + "…"
+def short_reason(exc: BaseException) -> str:
+    """What a user is told about a library's exception: a Vietnamese phrase, never its text (which may hold
+    internals or paths). The original goes to the log for whoever runs the server."""
+    logger.info("reader error: %s: %s", type(exc).__name__, exc)
+    if isinstance(exc, MemoryError):
+        return "không đủ bộ nhớ để đọc"
+    if isinstance(exc, (EOFError, zipfile.BadZipFile)):
+        return "tệp bị cắt cụt hoặc không đúng cấu trúc"
+    if isinstance(exc, (UnicodeError, ValueError, KeyError, IndexError, TypeError, AttributeError)):
+        return "nội dung không đúng cấu trúc"
+    return "cấu trúc tệp không đọc được"
