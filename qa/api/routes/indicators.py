@@ -15,7 +15,6 @@ from qa.api.schemas import IndicatorOut, IndicatorsResponse, IndicatorValueOut, 
 from qa.extract.indicators import Indicator, load_catalog
 from qa.models import Figure
 from qa.retrieval.lookup import indicator_values, unit_fits
-from qa.vn.gazetteer import load_gazetteer
 from qa.vn.lexicon import FigureKind
 from qa.vn.text import fold
 
@@ -91,13 +90,11 @@ def values(
 
 
 def _value(live: Live, ind: Indicator, f: Figure) -> IndicatorValueOut:
-    """The figure as an answer shows it, with its unit today and what a table needs: the document's title and
-    whether the unit is the indicator's (a value in another unit is listed, never compared)."""
+    """The figure as an answer shows it (its unit today included) with what a table needs: the document's title
+    and whether the unit is the indicator's (a value in another unit is listed, never compared)."""
     doc = live.engine.docs.get(f.doc_id)
-    current = (doc.current_province if doc else None) or load_gazetteer().current_of(f.province or "")
     return IndicatorValueOut(
-        **FigureAnswer.from_figure(f).model_dump(exclude={"current_province"}),
-        current_province=current,
+        **FigureAnswer.from_figure(f).model_dump(),
         title=doc.title if doc else None,
         unit_fits=unit_fits(ind, f.unit),
     )
