@@ -189,12 +189,10 @@ def test_phone_dark_mode_grouped_by_current_unit(ui, open_browser):
     toggle = driver.find_element("css selector", ".st-key-nhom_hien_nay label")
     driver.execute_script("arguments[0].scrollIntoView({block: 'center'})", toggle)
     toggle.click()
-    wait(
-        driver,
-        lambda d: "tỉnh Hậu Giang cũ" in d.find_element("css selector", "table.qa-indicator").text,
-        "grouped",
+    wait(driver, lambda d: "tỉnh Hậu Giang cũ" in table_text(d), "grouped")
+    groups = driver.execute_script(  # one call: a rerun may replace the rows between two
+        "return Array.from(document.querySelectorAll('table.qa-indicator tr.qa-group')).map(g => g.innerText.trim())"
     )
-    groups = [g.text for g in driver.find_elements("css selector", "table.qa-indicator tr.qa-group")]
     assert groups == ["tỉnh An Giang", "tỉnh Bắc Ninh", "thành phố Cần Thơ", "tỉnh Ninh Bình"]
     rows = table_rows(driver)
     assert rows[("tỉnh Hậu Giang cũ", "thực hiện", "2023")] == "35,8"
