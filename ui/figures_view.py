@@ -100,9 +100,10 @@ def render_chart(
     color = alt.Color(
         "Loại:N",
         scale=alt.Scale(domain=kinds),
-        # Below the bars, one kind a line: beside them or in one row it is cut off on a phone, where the labels
-        # already take half the width.
-        legend=alt.Legend(title="Loại số liệu", aria=False, orient="bottom", direction="vertical"),
+        # No legend: each bar's label names its kind, the colour only repeats it. A legend beside or below the
+        # bars was cut off on a phone (it lines up with the bars, right of labels wider than half the screen),
+        # and Streamlit fits it into the chart's height, squeezing two bars into one row.
+        legend=None,
     )
     opacity = alt.Opacity(
         "Ngưỡng:N", scale=alt.Scale(domain=["giá trị", "ngưỡng"], range=[1.0, 0.45]), legend=None
