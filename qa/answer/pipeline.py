@@ -256,8 +256,9 @@ class Answerer:
         return answer
 
     def _figure_answer(self, turn: Turn, best: ScoredFigure, confidence: float, hits: list[Hit]) -> Answer:
-        f = best.figure
-        siblings = self.engine.figures_by_row.get(f.row_key, [f]) if f.row_key else [f]
+        siblings = self.engine.figures_by_row.get(best.figure.row_key, []) if best.figure.row_key else []
+        f = _result_of_the_row(best.figure, siblings) if turn.q.kind is None else best.figure
+        siblings = siblings or [f]
         order = self._with_chunk_first(hits, f.chunk_id)
         text = compose.figure_sentence(f, siblings, 1)
         shown = [f] + [s for s in siblings if s is not f]
@@ -749,3 +750,16 @@ def _first_sentence(text: str) -> str:
 
     sentences = split_sentences(text)
     return sentences[0][:300] if sentences else compose.quote(text)[:300]
+
+
+def _result_of_the_row(chosen: Figure, row: list[Figure]) -> Figure:
+    """A question that names no kind, about a row holding both the plan and the result of the year
+    ("KH 2023 | TH 2023"), is answered with the result — what happened — and the plan is shown beside it.
+    The two score alike (they share every word of the row), so this is the order of presentation, not a
+    ranking decision."""
+    if chosen.kind not in ("plan", "target"):
+        return chosen
+    return next(
+        (f for f in row if f.year == chosen.year and f.kind in ("actual", "estimate") and not f.qualifiers),
+        chosen,
+    )
