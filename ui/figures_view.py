@@ -94,7 +94,8 @@ def render_chart(
     x = alt.X(
         "Giá trị:Q",
         title=unit,
-        axis=alt.Axis(labels=False, ticks=False, grid=False, domain=False, aria=False),
+        # The unit ends where the bars end: centred under them it ran past a phone's edge.
+        axis=alt.Axis(labels=False, ticks=False, grid=False, domain=False, aria=False, titleAnchor="end"),
     )
     kinds = [k for k in KIND_ORDER if k in set(data["Loại"])] + sorted(set(data["Loại"]) - set(KIND_ORDER))
     color = alt.Color(
