@@ -135,10 +135,16 @@ def test_pick_an_indicator_read_its_table_and_chart_open_a_source_and_export(ui,
     target = value.get_attribute("data-target")
     driver.execute_script("arguments[0].scrollIntoView({block: 'center'})", value)
     value.click()
+    # Its caption comes first, the numbered lines a moment later: wait for the lines with the value.
     source = wait(
         driver,
         lambda d: next(
-            (e for e in d.find_elements("css selector", f".st-key-{target}") if "được tô màu" in e.text), None
+            (
+                e
+                for e in d.find_elements("css selector", f".st-key-{target}")
+                if "được tô màu" in e.text and "Số giường bệnh/10.000 dân" in e.text
+            ),
+            None,
         ),
         "source line",
     )
