@@ -1,7 +1,7 @@
 """Entry point of the web interface: `streamlit run ui/app.py` (API address from `QA_API_URL`).
 
-Three pages — questions (`views/chat.py`), documents (`views/documents.py`) and the users' feedback
-for administrators (`views/feedback.py`) — over the HTTP API only, like any other client. Everything on screen is Vietnamese: the user is a provincial official.
+Four pages — questions (`views/chat.py`), one indicator across provinces and years (`views/indicators.py`),
+documents (`views/documents.py`) and the users' feedback for administrators (`views/feedback.py`) — over the HTTP API only, like any other client. Everything on screen is Vietnamese: the user is a provincial official.
 """
 
 from __future__ import annotations
@@ -25,6 +25,7 @@ setup_page()
 page = st.navigation(
     [
         st.Page("views/chat.py", title="Hỏi đáp", icon=":material/forum:", default=True),
+        st.Page("views/indicators.py", title="Chỉ tiêu", icon=":material/monitoring:", url_path="chi-tieu"),
         st.Page("views/documents.py", title="Tài liệu", icon=":material/description:", url_path="tai-lieu"),
         st.Page("views/feedback.py", title="Phản hồi", icon=":material/reviews:", url_path="phan-hoi"),
     ]

@@ -21,6 +21,7 @@ from ui.format import (
     preview,
     quote_span,
 )
+from ui.session import load_places
 
 CONTEXT_LINES = 8  # lines shown around a citation in "Xem trong tài liệu"
 _OPEN = "doc_views_open"  # session state: which citations show their place in the document
@@ -72,7 +73,7 @@ def _toggle(key: str) -> None:
 def render_citation(
     c: dict[str, Any], turn: int, api: ApiClient, *, expanded: bool, related: bool = False
 ) -> None:
-    label = citation_label(c)
+    label = citation_label(c, load_places(api).place(c.get("province"), c.get("current_province")))
     if related:
         label += f" — {escape_md(preview(c.get('quote') or c.get('text', ''), 90))}"
     with st.expander(

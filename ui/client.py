@@ -121,6 +121,23 @@ class ApiClient:
         params = {k: v for k, v in (("start", start), ("end", end)) if v is not None}
         return self._call("GET", f"/documents/{doc_id}", READ_TIMEOUT, params=params)
 
+    def provinces(self) -> dict[str, Any]:
+        """Every current unit with its former provinces and their document counts (`GET /provinces`)."""
+        return self._call("GET", "/provinces", READ_TIMEOUT)
+
+    def indicators(
+        self, q: str | None = None, group: str | None = None, *, with_values: bool = True
+    ) -> list[dict[str, Any]]:
+        params: dict[str, Any] = {"with_values": with_values}
+        params |= {k: v for k, v in (("q", q), ("group", group)) if v}
+        return list(self._call("GET", "/indicators", READ_TIMEOUT, params=params).get("indicators", []))
+
+    def indicator_values(
+        self, indicator_id: str, *, province: str | None = None, group_by: str = "former"
+    ) -> dict[str, Any]:
+        params = {"group_by": group_by} | ({"province": province} if province else {})
+        return self._call("GET", f"/indicators/{indicator_id}/values", READ_TIMEOUT, params=params)
+
     def upload(self, filename: str, content: bytes, mime: str | None = None) -> dict[str, Any]:
         files = {"file": (filename, content, mime or "application/octet-stream")}
         return self._call("POST", "/documents", UPLOAD_TIMEOUT, files=files)

@@ -65,9 +65,9 @@ def chart_note(figures: list[dict[str, Any]]) -> str | None:
     return ("Lưu ý: " + "; ".join(notes) + ".") if notes else None
 
 
-def chart_data(figures: list[dict[str, Any]]) -> pd.DataFrame:
+def chart_data(figures: list[dict[str, Any]], labels: list[str] | None = None) -> pd.DataFrame:
     """One bar per figure; its label carries the value as written, with its comparator."""
-    labels = bar_labels(figures)
+    labels = labels or bar_labels(figures)
     return pd.DataFrame(
         {
             "Nhãn": [f"{label}: {figure_value(f)}" for label, f in zip(labels, figures, strict=True)],
@@ -79,9 +79,12 @@ def chart_data(figures: list[dict[str, Any]]) -> pd.DataFrame:
     )
 
 
-def render_chart(figures: list[dict[str, Any]]) -> None:
-    data = chart_data(figures)
-    unit = figures[0].get("unit") or ""
+def render_chart(
+    figures: list[dict[str, Any]], labels: list[str] | None = None, unit: str | None = None
+) -> None:
+    """Horizontal bars, one per figure (`labels`: the bars' names, else kind, year and province as needed)."""
+    data = chart_data(figures, labels)
+    unit = unit or figures[0].get("unit") or ""
     # The numbers live in the axis labels, which Streamlit's theme colours for light and dark modes alike
     # (a text mark would be drawn black on the dark background). No value axis: its ticks would print
     # "12.5" with a decimal point.
@@ -91,13 +94,17 @@ def render_chart(figures: list[dict[str, Any]]) -> None:
     x = alt.X(
         "Giá trị:Q",
         title=unit,
-        axis=alt.Axis(labels=False, ticks=False, grid=False, domain=False, aria=False),
+        # The unit ends where the bars end: centred under them it ran past a phone's edge.
+        axis=alt.Axis(labels=False, ticks=False, grid=False, domain=False, aria=False, titleAnchor="end"),
     )
     kinds = [k for k in KIND_ORDER if k in set(data["Loại"])] + sorted(set(data["Loại"]) - set(KIND_ORDER))
     color = alt.Color(
         "Loại:N",
         scale=alt.Scale(domain=kinds),
-        legend=alt.Legend(title="Loại số liệu", aria=False),
+        # No legend: each bar's label names its kind, the colour only repeats it. A legend beside or below the
+        # bars was cut off on a phone (it lines up with the bars, right of labels wider than half the screen),
+        # and Streamlit fits it into the chart's height, squeezing two bars into one row.
+        legend=None,
     )
     opacity = alt.Opacity(
         "Ngưỡng:N", scale=alt.Scale(domain=["giá trị", "ngưỡng"], range=[1.0, 0.45]), legend=None

@@ -174,9 +174,13 @@ def citation_place(c: dict[str, Any]) -> str:
     return f"trang {c['page']}, {place}" if c.get("page") else place
 
 
-def citation_label(c: dict[str, Any]) -> str:
-    """`[n] title — province · page, lines`: the lines tell apart several citations of one document."""
-    province = f" — {c['province']}" if c.get("province") else ""
+def citation_label(c: dict[str, Any], place: str | None = None) -> str:
+    """`[n] title — province · page, lines`: the lines tell apart several citations of one document.
+
+    `place` names the province then and now ("tỉnh Bắc Giang cũ, nay thuộc tỉnh Bắc Ninh"); else the
+    province as the document names it."""
+    where = place or c.get("province")
+    province = f" — {where}" if where else ""
     return escape_md(f"[{c['id']}] {document_title(c)}{province} · {citation_place(c)}")
 
 

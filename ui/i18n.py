@@ -90,6 +90,8 @@ EXACT: dict[str, str] = {
     "Download as SVG": "Tải ảnh SVG",
     "Copy Vega-Lite spec": "Sao chép đặc tả biểu đồ",
     "Vega visualization": "Biểu đồ",
+    "visualization": "biểu đồ",  # aria-roledescription of a chart and of its parts
+    "group mark container": "nhóm hình",
     "Copy to clipboard": "Sao chép",
     "Copied": "Đã sao chép",
     "Fullscreen": "Toàn màn hình",
@@ -127,4 +129,5 @@ PATTERNS: list[tuple[str, str]] = [
     (r"^Drag and drop (.+) here$", "Kéo và thả tệp vào đây"),
     (r"^Add: (.+)$", "Thêm: $1"),
     (r"^Running (.+)\.{3}$", "Đang chạy $1…"),
+    (r"^(\d+) options? available\.?$", "Có $1 lựa chọn."),
 ]

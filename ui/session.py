@@ -7,6 +7,7 @@ from typing import Any
 import streamlit as st
 
 from ui.client import ApiClient, ApiError
+from ui.places import Places
 
 API_KEY = "api_key"  # session-state key of the accepted (checked) API key
 _TYPED = "api_key_typed"  # the password box itself
@@ -31,9 +32,24 @@ def load_documents(api: ApiClient) -> tuple[list[dict[str, Any]], str | None]:
         return [], exc.message
 
 
+@st.cache_data(ttl=30, show_spinner=False)
+def _provinces(base_url: str, api_key: str | None) -> dict[str, Any]:
+    return ApiClient(base_url, api_key).provinces()
+
+
+def load_places(api: ApiClient) -> Places:
+    """Provinces then and now (the filter's choices, full names); empty when the API cannot say, so pages
+    still draw (with bare province names)."""
+    try:
+        return Places.from_api(_provinces(api.base_url, api.api_key))
+    except ApiError:
+        return Places()
+
+
 def forget_documents() -> None:
     """After an upload or a deletion the list (and the filters built from it) must be fresh."""
     _documents.clear()
+    _provinces.clear()
 
 
 def _check_key() -> None:
@@ -52,7 +68,7 @@ def _check_key() -> None:
         return
     st.session_state[API_KEY] = typed
     st.session_state[_KEY_NOTE] = ("ok", "Khoá hợp lệ: có thể tải lên, xoá tài liệu và xem phản hồi.")
-    _documents.clear()
+    forget_documents()
 
 
 def render_api_key() -> None:

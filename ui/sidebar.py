@@ -1,10 +1,13 @@
-"""Sidebar of the questions page: filters fed by `GET /documents` and example questions."""
+"""Sidebar: the province filter every page shares, the questions page's other filters (fed by
+`GET /documents`) and example questions."""
 
 from __future__ import annotations
 
 from typing import Any
 
 import streamlit as st
+
+from ui.places import Places
 
 EXAMPLES = (
     "Năm 2024 Bắc Giang đặt chỉ tiêu bao nhiêu bác sĩ trên 10.000 dân?",
@@ -38,15 +41,38 @@ def _doc_label(doc: dict[str, Any]) -> str:
     return f"{title} ({doc['province']})" if doc.get("province") else title
 
 
-def render_filters(documents: list[dict[str, Any]]) -> dict[str, Any]:
+PROVINCE_FILTER = "filter_province"  # session-state key, shared by the pages (and set by ?tinh= links)
+
+
+def render_province_filter(places: Places) -> str | None:
+    """The province filter: each current unit (with documents) and, under it, its former provinces.
+
+    Returns the `filters.province` value: a current unit covers all its former provinces' documents."""
+    values = [o.value for o in places.options]
+    chosen = st.session_state.get(PROVINCE_FILTER)
+    if chosen is not None and chosen not in values:
+        # A link or an older session named a province the list does not hold (yet): keep it as a choice.
+        values.append(chosen)
+    # No selection (placeholder) means "all"; the box's clear button brings the filter back to "all".
+    return st.sidebar.selectbox(
+        "Tỉnh",
+        values,
+        index=None,
+        key=PROVINCE_FILTER,
+        placeholder="Tất cả các tỉnh",
+        format_func=places.label,
+        help="Tỉnh, thành phố hiện nay (sau sáp nhập 01/7/2025) và, thụt vào bên dưới, các tỉnh cũ đã sáp nhập "
+        "vào đó. Chọn đơn vị hiện nay để tìm trong tài liệu của mọi tỉnh cũ thuộc đơn vị đó; chọn một tỉnh cũ "
+        "để chỉ tìm trong tài liệu của tỉnh đó.",
+        persist_state="session",
+    )
+
+
+def render_filters(documents: list[dict[str, Any]], places: Places) -> dict[str, Any]:
     """Province, year and document pickers; returns the `filters` object of `POST /ask`."""
     sb = st.sidebar
     sb.subheader("Phạm vi tìm kiếm")
-    # No selection (placeholder) means "all"; the box's clear button brings a filter back to "all".
-    provinces = sorted({d["province"] for d in documents if d.get("province")})
-    province = sb.selectbox(
-        "Tỉnh", provinces, index=None, key="filter_province", placeholder="Tất cả các tỉnh"
-    )
+    province = render_province_filter(places)
     years = sorted({y for d in documents for y in d.get("years") or []}, reverse=True)
     year = sb.selectbox(
         "Năm",
@@ -56,7 +82,7 @@ def render_filters(documents: list[dict[str, Any]]) -> dict[str, Any]:
         placeholder="Tất cả các năm",
         help="Chỉ tìm trong các tài liệu có đề cập năm này.",
     )
-    shown = [d for d in documents if province is None or d.get("province") == province]
+    shown = [d for d in documents if places.covers(province, d.get("province"))]
     labels = {d["doc_id"]: _doc_label(d) for d in shown}
     doc_id = sb.selectbox(
         "Tài liệu",

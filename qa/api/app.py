@@ -29,6 +29,7 @@ from qa.api.routes import (
     health,
     indicators,
     jobs,
+    provinces,
     questions,
     regulations,
 )
@@ -101,6 +102,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         indicators,
         regulations,
         documents,
+        provinces,
         jobs,
         answers,
         conversations,

@@ -51,7 +51,10 @@ class SearchFilters(BaseModel):
     )
 
     province: str | None = Field(
-        None, max_length=100, description="Tên tỉnh, vd «Bắc Giang» (có hoặc không dấu)"
+        None,
+        max_length=100,
+        description="Tỉnh, có hoặc không dấu: tên cũ («Bắc Giang»), đơn vị hiện nay («Bắc Ninh»: gồm các tỉnh cũ "
+        "đã sáp nhập vào) hoặc «Bắc Ninh cũ» (chỉ tỉnh cũ cùng tên); xem GET /provinces",
     )
     year: YearInt | None = Field(None, description="Năm mà tài liệu đề cập")
     doc_ids: list[str] | None = Field(None, max_length=100, description="Chỉ tìm trong các tài liệu này")
@@ -214,10 +217,44 @@ class IndicatorsResponse(_Out):
     indicators: list[IndicatorOut]
 
 
+class IndicatorValueOut(FigureAnswer):
+    """One value of an indicator, with what a table of it needs beside the figure itself."""
+
+    title: str | None = Field(None, description="Tiêu đề tài liệu chứa giá trị")
+    unit_fits: bool = Field(
+        description="Đơn vị của giá trị khớp đơn vị chuẩn của chỉ tiêu (so sánh, vẽ cùng nhau được)"
+    )
+
+
 class IndicatorValuesResponse(_Out):
     indicator: IndicatorOut
     group_by: Literal["former", "current"]
-    values: list[FigureOut] = Field(description="Mỗi giá trị kèm tài liệu, dòng và trích dẫn")
+    values: list[IndicatorValueOut] = Field(description="Mỗi giá trị kèm tài liệu, dòng và trích dẫn")
+
+
+# ---------------------------------------------------------------------- provinces
+
+
+class FormerProvinceOut(_Out):
+    name: str = Field(examples=["Bắc Giang"])
+    full_name: str = Field(examples=["tỉnh Bắc Giang"])
+    filter: str = Field(
+        examples=["Bắc Giang"], description="Giá trị filters.province chọn riêng tỉnh cũ này («Bắc Ninh cũ»)"
+    )
+    documents: int = Field(description="Số tài liệu của tỉnh cũ này")
+
+
+class ProvinceOut(_Out):
+    name: str = Field(examples=["Bắc Ninh"])
+    full_name: str = Field(examples=["tỉnh Bắc Ninh"])
+    filter: str = Field(examples=["Bắc Ninh"], description="Giá trị filters.province chọn cả đơn vị hiện nay")
+    documents: int = Field(description="Số tài liệu của mọi tỉnh cũ thuộc đơn vị này")
+    former: list[FormerProvinceOut] = Field(description="Các tỉnh cũ đã sáp nhập vào đơn vị này")
+
+
+class ProvincesResponse(_Out):
+    effective: str = Field(examples=["2025-07-01"], description="Ngày các đơn vị hiện nay có hiệu lực")
+    provinces: list[ProvinceOut]
 
 
 # ---------------------------------------------------------------------- documents

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from qa.extract.figures.targets import asks_change, is_change
+from qa.extract.indicators import Indicator
 from qa.extract.registry import Regulation
 from qa.models import Figure
 from qa.vn.gazetteer import load_gazetteer
@@ -13,6 +14,35 @@ from qa.vn.so_hieu import number_key
 from qa.vn.text import fold
 
 _STOP_WORDS = lexicon().stop_words.regulation_lookup
+# How a filter names a former unit that shares its name with the current unit that absorbed it ("Bắc Ninh cũ":
+# the documents of Bắc Ninh before the merger, not those of Bắc Giang); one of the lexicon's former-unit cues.
+FORMER_MARK = "cũ"
+_FORMER_CUES = lexicon().question_cues.phrases["former_unit"]
+_FORMER_SUFFIX = re.compile(r"^(.+?)\s+(?:" + "|".join(re.escape(c) for c in _FORMER_CUES) + r")$")
+
+
+def province_scope(name: str) -> set[str]:
+    """The provinces, as documents name them, that a province filter covers (folded, for comparison).
+
+    A current unit covers every former unit it absorbed ("Bắc Ninh" → Bắc Ninh and Bắc Giang); a former unit
+    no current unit is named after covers itself ("Bắc Giang"), and so does a name with a former-unit cue
+    ("Bắc Ninh cũ"); a name the gazetteer does not know stands for itself.
+    """
+    gaz = load_gazetteer()
+    folded = fold(name).strip()
+    former = _FORMER_SUFFIX.match(folded)
+    if former and (base := gaz.canonical(former.group(1))) and gaz.is_former(base):
+        return {fold(base)}
+    canonical = gaz.canonical(folded)
+    if canonical is None:
+        return {folded}
+    return {fold(p) for p in (canonical, *gaz.former_of(canonical))}
+
+
+def former_filter(name: str) -> str:
+    """The filter value that selects one former unit alone: its name, or "<name> cũ" when a current unit
+    carries the same name (the bare name would mean the current unit)."""
+    return f"{name} {FORMER_MARK}" if load_gazetteer().is_current(name) else name
 
 
 def _words(text: str) -> set[str]:
@@ -38,7 +68,8 @@ def find_regulations(
     """Entries matching a number (tolerant of case, spaces, Ð) and/or subject words, best first."""
     candidates = registry
     if province:
-        candidates = [e for e in candidates if fold(e.province or "") == fold(province)]
+        scope = province_scope(province)
+        candidates = [e for e in candidates if fold(e.province or "") in scope]
     if number:
         candidates = [e for e in candidates if _number_matches(e, number)]
     if not words:
@@ -89,10 +120,11 @@ def find_figures(
     and kind words added to it); ties keep the table figures (labelled indicators) before prose ones,
     then document order.
     """
+    scope = province_scope(province) if province else None
     pool = [
         f
         for f in figures
-        if (province is None or fold(f.province or "") == fold(province))
+        if (scope is None or fold(f.province or "") in scope)
         and (year is None or f.year == year)
         and (kind is None or f.kind == kind)
     ]
@@ -129,17 +161,40 @@ def indicator_values(
     A current unit ("Bắc Ninh") covers its former units' documents; values narrowed to part of the province or
     of the year are left out unless asked for, so a table never shows them as province-wide.
     """
-    gaz = load_gazetteer()
-    wanted: set[str] | None = None
-    if province:
-        name = gaz.canonical(province) or province
-        wanted = {name, *gaz.former_of(name)}
+    wanted = province_scope(province) if province else None
     out = [
         f
         for f in figures
         if (include_qualified or not f.qualifiers)
-        and (wanted is None or (f.province or "") in wanted)
+        and (wanted is None or fold(f.province or "") in wanted)
         and (year is None or f.year == year)
         and (kind is None or f.kind == kind)
     ]
     return sorted(out, key=lambda f: (f.province or "", f.year or 0, f.kind or "", f.source, f.line))
+
+
+_PER_NUMBER = re.compile(r"/\s*(\d{1,3}(?:\.\d{3})+|\d+)")
+_MONEY_UNITS = {fold(u) for u in lexicon().units.money}
+
+
+def _per_number(text: str) -> int | None:
+    """The N of "per N" in a unit or a denominator ("giường/10.000 dân" → 10000, "10.000 dân" → 10000)."""
+    m = _PER_NUMBER.search(text) or re.match(r"\s*(\d{1,3}(?:\.\d{3})+|\d+)", text)
+    return int(m.group(1).replace(".", "")) if m else None
+
+
+def unit_fits(indicator: Indicator, unit: str) -> bool:
+    """Whether a value's unit measures what the indicator's standard unit does, so that the two can stand in
+    one column or on one axis: a percentage for a percentage, the same "per N" for a rate ("giường bệnh/10.000
+    dân" fits "giường/10.000 dân"), a year count for years, and otherwise the same unit (money units differ in
+    scale: "tỷ đồng" is not "triệu đồng"; counts of different things differ: "cơ sở" is not "người")."""
+    folded = " ".join(fold(unit).split())
+    if indicator.measure == "percent":
+        return "%" in unit
+    if indicator.measure == "per_mille":
+        return "‰" in unit or _per_number(unit) == 1000
+    if indicator.denominator:
+        return "/" in unit and _per_number(unit) == _per_number(indicator.denominator)
+    if indicator.measure == "years":
+        return bool(folded) and not any(c in unit for c in "/%‰") and folded not in _MONEY_UNITS
+    return folded == " ".join(fold(indicator.unit).split())

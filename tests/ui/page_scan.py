@@ -58,11 +58,19 @@ def fold(word: str) -> str:
     return "".join(c for c in unicodedata.normalize("NFD", word) if not unicodedata.combining(c)).lower()
 
 
+# A file extension as the upload hint lists it (".odt", ".xls", ".csv"): a short lowercase word right after a
+# dot. Prose puts a space after its full stop, so "files.Browse" or "Limit 200MB. Drag" still count.
+_EXTENSION = re.compile(r"[a-z0-9]{1,5}")
+
+
 def english_words(text: str) -> list[str]:
     found = []
-    for word in _WORD.findall(text):
+    for match in _WORD.finditer(text):
+        word = match.group()
         if len(word) < 2 or any(c.isdigit() or c.isupper() for c in word[1:]) or fold(word) in ALLOWED:
             continue  # single letters, acronyms and codes (BHYT, API, CTr of 33-CTr/TU, file hashes)
+        if text[match.start() - 1 : match.start()] == "." and _EXTENSION.fullmatch(word):
+            continue  # a file extension, not prose
         if not _SYLLABLE.match(fold(word)):
             found.append(word)
     return found

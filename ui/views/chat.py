@@ -21,7 +21,7 @@ from ui.client import ApiClient, ApiError
 from ui.exports import conversation_docx, figures_xlsx
 from ui.format import escape_md
 from ui.page import CONVERSATION, browser_id, new_id, remembered_conversation
-from ui.session import API_KEY, client, load_documents
+from ui.session import API_KEY, client, load_documents, load_places
 from ui.sidebar import PENDING, render_examples, render_filters
 from ui.turns import Turn, history, turn_from_saved
 
@@ -294,7 +294,7 @@ if not st.session_state.get(STARTED):
     if not open_from_url(api):
         restore_history(api)
 documents, problem = load_documents(api)
-filters = render_filters(documents)
+filters = render_filters(documents, load_places(api))
 if problem:
     st.sidebar.error(problem, icon=":material/cloud_off:")
 

@@ -9,7 +9,9 @@ import streamlit as st
 
 from ui.client import ApiClient, ApiError
 from ui.jobs import wait_for_job
-from ui.session import API_KEY, client, flash, forget_documents, load_documents, show_flash
+from ui.places import Places
+from ui.session import API_KEY, client, flash, forget_documents, load_documents, load_places, show_flash
+from ui.sidebar import render_province_filter
 
 # What the API reads (qa/ingest/formats: FORMATS); the UI speaks only HTTP, so the list is repeated here.
 FILE_TYPES = ["txt", "md", "pdf", "docx", "doc", "odt", "html", "htm", "xlsx", "xls", "csv"]
@@ -17,12 +19,12 @@ UPLOADS = "uploader_round"  # bumped after an upload so the picker starts empty 
 CONFIRM = "confirm_delete"  # doc_id waiting for "Xác nhận xoá"
 
 
-def documents_table(documents: list[dict[str, Any]]) -> pd.DataFrame:
+def documents_table(documents: list[dict[str, Any]], places: Places) -> pd.DataFrame:
     return pd.DataFrame(
         [
             {
                 "Tiêu đề": d.get("title") or d.get("source"),
-                "Tỉnh": d.get("province") or "",
+                "Tỉnh": places.place(d.get("province"), d.get("current_province")),
                 "Loại": d.get("kind") or "",
                 "Số hiệu": d.get("number") or "",
                 "Năm đề cập": ", ".join(str(y) for y in d.get("years") or []),
@@ -122,13 +124,20 @@ api = client()
 st.title("Tài liệu")
 show_flash()
 documents, problem = load_documents(api)
+places = load_places(api)
+province = render_province_filter(places)
 if problem:
     st.error(problem, icon=":material/cloud_off:")
 else:
-    st.caption(f"{len(documents)} tài liệu đang được dùng để trả lời câu hỏi.")
-    if documents:
+    shown = [d for d in documents if places.covers(province, d.get("province"))]
+    scope = f" của {places.label(province).strip()}" if province else ""
+    st.caption(
+        f"{len(documents)} tài liệu đang được dùng để trả lời câu hỏi"
+        + (f"; {len(shown)} tài liệu{scope} (theo bộ lọc tỉnh ở thanh bên)." if province else ".")
+    )
+    if shown:
         st.dataframe(
-            documents_table(documents),
+            documents_table(shown, places),
             hide_index=True,
             column_config={
                 "Tiêu đề": st.column_config.TextColumn(width="large"),

@@ -11,9 +11,10 @@ from qa.answer import FigureAnswer
 from qa.api.deps import get_live
 from qa.api.errors import error_responses
 from qa.api.live import Live
-from qa.api.schemas import IndicatorOut, IndicatorsResponse, IndicatorValuesResponse
+from qa.api.schemas import IndicatorOut, IndicatorsResponse, IndicatorValueOut, IndicatorValuesResponse
 from qa.extract.indicators import Indicator, load_catalog
-from qa.retrieval.lookup import indicator_values
+from qa.models import Figure
+from qa.retrieval.lookup import indicator_values, unit_fits
 from qa.vn.lexicon import FigureKind
 from qa.vn.text import fold
 
@@ -82,7 +83,18 @@ def values(
     found = indicator_values(
         live.engine.figures_by_indicator.get(indicator_id, []), province, year, kind, include_qualified
     )
-    out = [FigureAnswer.from_figure(f) for f in found]
+    out = [_value(live, ind, f) for f in found]
     if group_by == "current":
         out.sort(key=lambda f: (f.current_province or "", f.province or "", f.year or 0))
     return IndicatorValuesResponse(indicator=_indicator(live, ind), group_by=group_by, values=out)
+
+
+def _value(live: Live, ind: Indicator, f: Figure) -> IndicatorValueOut:
+    """The figure as an answer shows it (its unit today included) with what a table needs: the document's title
+    and whether the unit is the indicator's (a value in another unit is listed, never compared)."""
+    doc = live.engine.docs.get(f.doc_id)
+    return IndicatorValueOut(
+        **FigureAnswer.from_figure(f).model_dump(),
+        title=doc.title if doc else None,
+        unit_fits=unit_fits(ind, f.unit),
+    )

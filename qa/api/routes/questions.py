@@ -22,10 +22,18 @@ from qa.api.schemas import (
     SearchResponse,
 )
 from qa.retrieval.engine import Filters, Hit
+from qa.retrieval.lookup import province_scope
 
 
 def _filters(f: SearchFilters) -> Filters:
     return Filters(province=f.province, year=f.year, doc_ids=f.doc_ids)
+
+
+def _search_filters(f: SearchFilters) -> Filters:
+    """The search's filters: a current unit covers its former provinces' documents ("Bắc Ninh" finds former
+    Bắc Giang's plan), as `/ask` reads it; the answer step reads the province itself, so `/ask` keeps `_filters`."""
+    provinces = sorted(province_scope(f.province)) if f.province else None
+    return Filters(year=f.year, doc_ids=f.doc_ids, provinces=provinces)
 
 
 def _hit(h: Hit) -> dict[str, Any]:
@@ -85,4 +93,6 @@ def ask(
     summary="Tìm các đoạn liên quan (xếp hạng lai BM25 + dense)",
 )
 def search(body: SearchRequest, live: Live = Depends(get_live)) -> dict[str, Any]:
-    return {"hits": [_hit(h) for h in live.engine.search(body.query, body.top_k, _filters(body.filters))]}
+    return {
+        "hits": [_hit(h) for h in live.engine.search(body.query, body.top_k, _search_filters(body.filters))]
+    }
