@@ -46,3 +46,14 @@ def test_mentions_aliases_and_districts() -> None:
     )
     assert gaz.implied_provinces("huyện Châu Thành") == Counter()  # a district name several provinces share
     assert gaz.canonical("thanh hoa") == "Thanh Hóa" and gaz.canonical("Atlantis") is None
+
+
+def test_a_place_written_with_accents_must_carry_its_own() -> None:
+    """Folding makes "bình quân 1" read "Quận 1", "văn bản" "Văn Bàn" and "tương đương" "Tường Dương":
+    a name written with accents is only that place when the accents are the place's."""
+    gaz = load_gazetteer()
+    for everyday in ("Thu nhập bình quân 1 người", "thẩm định văn bản", "tương đương 12%"):
+        assert gaz.implied_places(everyday) == Counter(), everyday
+    assert list(gaz.implied_places("TTYT huyện Yên Dũng")) == ["yen dung"]
+    assert list(gaz.implied_places("ttyt yen dung")) == ["yen dung"]  # typed without accents
+    assert list(gaz.implied_places("TTYT Yen Dũng")) == ["yen dung"]  # an accent left out is not another word
