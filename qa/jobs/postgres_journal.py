@@ -24,7 +24,7 @@ from typing import Any
 from psycopg import Connection
 from psycopg.rows import DictRow, dict_row
 from psycopg.types.json import Jsonb
-from psycopg_pool import ConnectionPool
+from psycopg_pool import ConnectionPool, PoolTimeout
 
 from qa.index.progress import BuildProgress
 from qa.jobs.model import FINISHED, Job, JobDocument, JobStatus
@@ -74,13 +74,21 @@ _MIGRATIONS: tuple[str, ...] = (
 )
 SCHEMA_VERSION = len(_MIGRATIONS)
 
+
 _COLUMNS = [f.name for f in fields(Job)]
 _TIMES = ("created_at", "started_at", "finished_at")
 _UNFINISHED = "status NOT IN ('done', 'failed', 'cancelled')"
 
 
+class JournalUnavailable(RuntimeError):
+    """The shared journal cannot be used: the database did not answer at start-up, or its schema is newer than
+    this release. The message (Vietnamese, without the URL and its password) says what to do."""
+
+
 class PostgresJournal:
-    def __init__(self, url: str, keep_finished: int = 1000) -> None:
+    def __init__(
+        self, url: str, keep_finished: int = 1000, connect_timeout: float = _CONNECT_TIMEOUT_S
+    ) -> None:
         self.keep_finished = keep_finished
         self._pool: ConnectionPool[Connection[DictRow]] = ConnectionPool(
             url,
@@ -92,7 +100,14 @@ class PostgresJournal:
             name="qa-jobs",
         )
         try:
-            self._pool.wait(_CONNECT_TIMEOUT_S)
+            self._pool.wait(connect_timeout)
+        except PoolTimeout:
+            self._pool.close()
+            raise JournalUnavailable(
+                f"Không kết nối được cơ sở dữ liệu tác vụ (QA_DATABASE_URL) sau {connect_timeout:g} giây: "
+                "hãy kiểm tra địa chỉ, tài khoản và máy chủ PostgreSQL."
+            ) from None
+        try:
             migrate(self._pool)
         except BaseException:
             self._pool.close()
@@ -240,7 +255,7 @@ def migrate(pool: ConnectionPool[Connection[DictRow]]) -> int:
         row = conn.execute("SELECT coalesce(max(version), 0) AS v FROM schema_version").fetchone()
         have = int(row["v"]) if row else 0
         if have > SCHEMA_VERSION:
-            raise RuntimeError(
+            raise JournalUnavailable(
                 f"Cơ sở dữ liệu tác vụ ở phiên bản lược đồ {have}, mới hơn phiên bản {SCHEMA_VERSION} "
                 "mà chương trình này biết: hãy cập nhật chương trình."
             )

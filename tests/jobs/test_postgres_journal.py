@@ -8,7 +8,7 @@ import psycopg
 import pytest
 
 from qa.jobs.model import Job
-from qa.jobs.postgres_journal import SCHEMA_VERSION, PostgresJournal
+from qa.jobs.postgres_journal import SCHEMA_VERSION, JournalUnavailable, PostgresJournal
 
 
 def versions(url: str) -> list[int]:
@@ -43,5 +43,12 @@ def test_a_database_from_a_newer_release_is_refused(postgres_url: str) -> None:
     PostgresJournal(postgres_url).close()
     with psycopg.connect(postgres_url) as conn:
         conn.execute("INSERT INTO schema_version (version) VALUES (%s)", (SCHEMA_VERSION + 1,))
-    with pytest.raises(RuntimeError, match="mới hơn"):
+    with pytest.raises(JournalUnavailable, match="mới hơn"):
         PostgresJournal(postgres_url)
+
+
+def test_a_server_that_does_not_answer_is_reported_without_the_password(postgres_server) -> None:
+    url = f"postgresql://postgres:secret@127.0.0.1:{postgres_server.port}/no_such_database"
+    with pytest.raises(JournalUnavailable, match="QA_DATABASE_URL") as refused:
+        PostgresJournal(url, connect_timeout=0.5)
+    assert "secret" not in str(refused.value)
