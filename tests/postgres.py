@@ -68,9 +68,10 @@ class PostgresServer:
         if done.returncode != 0:
             raise Unavailable(f"{Path(args[0]).name} failed: {(done.stderr or done.stdout).strip()[-500:]}")
 
-    def start(self) -> PostgresServer:
+    def start(self, durable: bool = False) -> PostgresServer:
+        """``durable``: fsync as in production (the benchmark); the tests' throwaway cluster skips it, since
+        durability across a power cut is not what they check."""
         try:
-            # --no-sync, fsync=off: a throwaway cluster, durability across a power cut is not under test.
             self._run(
                 str(self.bindir / "initdb"),
                 "-D",
@@ -83,7 +84,7 @@ class PostgresServer:
                 "--locale=C",
                 "--no-sync",
             )
-            options = f"-h 127.0.0.1 -p {self.port} -k {self.root} -c fsync=off"
+            options = f"-h 127.0.0.1 -p {self.port} -k {self.root}" + ("" if durable else " -c fsync=off")
             self._run(
                 str(self.bindir / "pg_ctl"),
                 "-D",

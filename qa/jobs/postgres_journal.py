@@ -30,10 +30,12 @@ from qa.index.progress import BuildProgress
 from qa.jobs.model import FINISHED, Job, JobDocument, JobStatus
 from qa.jobs.stage_text import stage_detail
 
-# Connections one process keeps. Journal statements take about a millisecond; the processes that use the
-# journal at once are the runner thread, the odd request reading a job's state and the build child (a
-# process of its own, with its own pool), so four are seldom all busy; a fifth caller waits for one.
-_POOL_MAX = 4
+# Connections one process keeps. A journal call takes 0.3-0.9 ms on a local server (bench/journal.py); the
+# callers at once are the runner thread and the odd request reading a job (the build child is a process of
+# its own, with its own pool), so four are seldom all busy. Measured worst case: 16 threads reading through
+# these four waited 4.9 ms median, 9.8 ms p95 (bench/RESULTS.md, "Job journal"); a 5th connection per
+# replica would cost the server more than it saves.
+POOL_MAX = 4
 _CONNECT_TIMEOUT_S = 30.0  # the database must answer at start-up within this, or the process stops
 _MIGRATION_LOCK = 0x716A6F62  # advisory lock key ("qjob") held while the schema is brought up to date
 
@@ -93,7 +95,7 @@ class PostgresJournal:
         self._pool: ConnectionPool[Connection[DictRow]] = ConnectionPool(
             url,
             min_size=1,
-            max_size=_POOL_MAX,
+            max_size=POOL_MAX,
             kwargs={"row_factory": dict_row},
             connection_class=Connection[DictRow],
             open=True,
