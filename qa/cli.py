@@ -53,14 +53,14 @@ def ingest(
     from qa.index.progress import BuildProgress
     from qa.jobs.execute import run_job
     from qa.jobs.model import Job
+    from qa.jobs.open_journal import open_journal
     from qa.jobs.owners import Lease
     from qa.jobs.reconcile import reconcile
-    from qa.jobs.sqlite_journal import SqliteJournal
     from qa.jobs.state import current_name
 
     settings = get_settings()
     settings.index_dir.mkdir(parents=True, exist_ok=True)
-    journal = SqliteJournal.beside(settings.index_dir, settings.jobs_keep)
+    journal = open_journal(settings)
     lease = Lease(settings.index_dir)
     try:
         reconcile(settings, journal)  # what a killed upload, delete or ingest left behind
@@ -104,6 +104,7 @@ def ingest(
             )
         finished = journal.get(job.job_id)
     finally:
+        journal.close()
         lease.release()
     _print_ingest(finished, status)
 

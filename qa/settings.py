@@ -70,6 +70,10 @@ class Settings(BaseSettings):
     job_max_attempts: int = 2
     # Finished jobs kept in the journal (GET /jobs/{id}); older ones are forgotten, oldest first.
     jobs_keep: int = 1000
+    # A shared deployment's PostgreSQL (postgresql://user:password@host:5432/db): the job journal lives
+    # there, so several API processes share one queue (qa/jobs/postgres_journal.py). None: the embedded
+    # default, SQLite beside the index.
+    database_url: str | None = None
 
     api_keys: str = ""  # comma-separated; required for write endpoints
     # Wrong keys from one client: after this many in the window, every key check from that client is

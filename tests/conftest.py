@@ -57,3 +57,24 @@ def answerer(engine):
     from qa.answer import Answerer
 
     return Answerer(engine)
+
+
+@pytest.fixture(scope="session")
+def postgres_server():
+    """A real PostgreSQL server for the session (tests/postgres.py); its tests skip where it cannot start."""
+    from postgres import PostgresServer, Unavailable
+
+    try:
+        server = PostgresServer().start()
+    except Unavailable as why:
+        pytest.skip(f"PostgreSQL cannot start here: {why}")
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def postgres_url(postgres_server):
+    """One fresh, empty database per test."""
+    url = postgres_server.create_database()
+    yield url
+    postgres_server.drop_database(url)

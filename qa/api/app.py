@@ -74,6 +74,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         finally:
             services.live.stop_watching()
             await run_in_threadpool(services.jobs.stop)
+            services.journal.close()
             services.lease.release()
 
     description = DESCRIPTION.format(

@@ -17,8 +17,9 @@ from qa.api.stores.answers import AnswerStore, SqliteAnswerStore
 from qa.api.stores.feedback import FeedbackStore, SqliteFeedbackStore
 from qa.api.throttle import KeyThrottle
 from qa.jobs.corpus import CorpusFiles
+from qa.jobs.journal import JobJournal
+from qa.jobs.open_journal import open_journal
 from qa.jobs.owners import Lease
-from qa.jobs.sqlite_journal import SqliteJournal
 from qa.settings import Settings
 
 JSON_BODY_LIMIT = 64 * 1024  # JSON requests: a question, filters and a short history
@@ -31,7 +32,7 @@ class Services:
 
     settings: Settings
     live: LiveIndex
-    journal: SqliteJournal
+    journal: JobJournal
     lease: Lease
     jobs: JobRunner
     corpus: CorpusFiles
@@ -46,7 +47,7 @@ class Services:
     def create(cls, settings: Settings) -> Services:
         settings.index_dir.mkdir(parents=True, exist_ok=True)
         live = LiveIndex(settings)
-        journal = SqliteJournal.beside(settings.index_dir, settings.jobs_keep)
+        journal = open_journal(settings)
         lease = Lease(settings.index_dir)
         keys = tuple(k.strip() for k in settings.api_keys.split(",") if k.strip())
         return cls(

@@ -15,7 +15,7 @@ import sys
 
 from qa.embeddings.model import passage_embedder
 from qa.jobs.execute import run_job
-from qa.jobs.sqlite_journal import SqliteJournal
+from qa.jobs.open_journal import open_journal
 from qa.settings import Settings
 
 # Niceness of the build process: at 10 the kernel gives a busy API ~10x its CPU share when both want a
@@ -27,12 +27,15 @@ def main(argv: list[str]) -> int:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
     os.nice(BUILD_NICENESS)  # before any thread exists: the model's threads inherit it
     settings = Settings.model_validate_json(sys.stdin.read())
-    journal = SqliteJournal.beside(settings.index_dir, settings.jobs_keep)
-    job = journal.get(argv[0])
-    if job is None or job.status != "running":
-        return 2
-    run_job(settings, journal, job, passage_embedder(settings))
-    return 0
+    journal = open_journal(settings)  # the API's own: its settings came on stdin
+    try:
+        job = journal.get(argv[0])
+        if job is None or job.status != "running":
+            return 2
+        run_job(settings, journal, job, passage_embedder(settings))
+        return 0
+    finally:
+        journal.close()
 
 
 if __name__ == "__main__":

@@ -1,9 +1,9 @@
 """The journal's interface: what the API, the CLI and the start-up reconciliation need of a job store.
 
-One implementation today, SQLite beside the index (``qa.jobs.sqlite_journal``), for the embedded mode: one
-API process and the CLI on one machine. A shared store for several API replicas (PostgreSQL, issue 17)
-implements the same protocol; ``claim_next`` must then be atomic across processes (``SELECT … FOR UPDATE
-SKIP LOCKED``), as it is here through SQLite's write lock.
+Two implementations, chosen by ``qa.jobs.open_journal``: SQLite beside the index (``qa.jobs.sqlite_journal``),
+the embedded default, for one API process and the CLI on one machine; and PostgreSQL
+(``qa.jobs.postgres_journal``, when ``QA_DATABASE_URL`` is set), shared by several API replicas. ``claim_next``
+is atomic across processes in both: SQLite's write lock, PostgreSQL's ``SELECT … FOR UPDATE SKIP LOCKED``.
 """
 
 from __future__ import annotations
@@ -69,3 +69,7 @@ class JobJournal(Protocol):
         ...
 
     def count_unfinished(self) -> int: ...
+
+    def close(self) -> None:
+        """Release this process's connections (the jobs stay)."""
+        ...

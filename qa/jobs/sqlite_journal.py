@@ -17,6 +17,7 @@ from typing import Any
 
 from qa.index.progress import BuildProgress
 from qa.jobs.model import FINISHED, Job, JobDocument, JobStatus, now_iso
+from qa.jobs.stage_text import stage_detail
 
 JOURNAL_FILE = "jobs.sqlite"
 _BUSY_TIMEOUT_MS = 30_000  # a writer holds the lock for milliseconds; 30 s means something is stuck
@@ -143,7 +144,7 @@ class SqliteJournal:
                 progress.chunks_done,
                 progress.chunks_total,
                 eta_seconds,
-                _stage_detail(progress),
+                stage_detail(progress),
                 job_id,
             ),
         )
@@ -227,26 +228,6 @@ class SqliteJournal:
         if conn is not None:
             conn.close()
             self._local.conn = None
-
-
-_STAGE_TEXT = {
-    "parsing": "Đang đọc tệp",
-    "embedding": "Đang tính vector",
-    "indexing": "Đang dựng chỉ mục",
-    "publishing": "Đang chuyển sang chỉ mục mới",
-}
-
-
-def _stage_detail(progress: BuildProgress) -> str:
-    text = _STAGE_TEXT[progress.stage]
-    if progress.stage == "parsing" and progress.files_total:
-        text += f" ({progress.files_done}/{progress.files_total} tệp"
-        if progress.pages_total:
-            text += f", {progress.current_file}: trang {progress.pages_done}/{progress.pages_total}"
-        text += ")"
-    elif progress.stage == "embedding" and progress.chunks_total:
-        text += f" ({progress.chunks_done}/{progress.chunks_total} đoạn)"
-    return text + "."
 
 
 def _to_row(job: Job) -> dict[str, Any]:

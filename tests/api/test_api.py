@@ -562,6 +562,31 @@ def test_upload_ask_delete_lifecycle(client: httpx.Client, server: Server) -> No
 # ---------------------------------------------------------------------- other configurations (in-process)
 
 
+def test_uploads_run_through_a_shared_journal(engine, tmp_path: Path, postgres_url: str) -> None:
+    """QA_DATABASE_URL: the API, its runner and its build child keep the job in PostgreSQL, not beside the index."""
+    import psycopg
+
+    shutil.copytree(ROOT / "corpus", tmp_path / "corpus")
+    shutil.copytree(engine.settings.index_dir, tmp_path / "index", symlinks=True)
+    settings = _settings(
+        tmp_path / "corpus",
+        tmp_path / "index",
+        cache_dir=engine.settings.cache_dir,
+        database_url=postgres_url,
+    )
+    with TestClient(create_app(settings)) as c:
+        accepted = _upload(c, "lam-dong-2024.md", LAM_DONG_MD).json()
+        job = _wait(c, accepted["job_id"])
+        assert job["status"] == "done" and job["chunks_total"] > 0, job
+        assert _ask(c, LAM_DONG_Q)["figures"][0]["value"] == 11.4
+    with psycopg.connect(postgres_url) as conn:
+        row = conn.execute(
+            "SELECT status, owner, attempts FROM jobs WHERE job_id = %s", (job["job_id"],)
+        ).fetchone()
+    assert row is not None and row[0] == "done" and row[1] and row[2] == 1
+    assert not (tmp_path / "index" / "jobs.sqlite").exists()
+
+
 def test_starts_without_index_and_refuses_writes_without_keys(tmp_path: Path) -> None:
     settings = _settings(tmp_path / "corpus", tmp_path / "index", api_keys="")
     with TestClient(create_app(settings)) as c:

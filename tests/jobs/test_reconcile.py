@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -16,6 +17,7 @@ from qa.fsutil import file_sha256
 from qa.index import store
 from qa.index.layout import switch_current
 from qa.jobs.corpus import CorpusFiles
+from qa.jobs.journal import JobJournal
 from qa.jobs.model import Job
 from qa.jobs.owners import Lease
 from qa.jobs.reconcile import reconcile
@@ -23,6 +25,7 @@ from qa.jobs.sqlite_journal import SqliteJournal
 from qa.settings import Settings
 
 GONE = "host-1-dead"  # the lease of a process that no longer exists
+OpenJournal = Callable[..., JobJournal]  # tests/jobs/conftest.py: SQLite, then a real PostgreSQL
 
 
 @pytest.fixture
@@ -85,6 +88,25 @@ def test_stored_upload_is_resumed_then_given_up(settings: Settings) -> None:
             assert report.resumed == [job.job_id] and journal.get(job.job_id).status == "queued"  # type: ignore[union-attr]
     assert report.rolled_back == [job.job_id] and state(settings) == ([], [])
     assert journal.get(job.job_id).status == "failed"  # type: ignore[union-attr]
+
+
+def test_a_dead_replicas_job_is_taken_over_by_another(settings: Settings, open_journal: OpenJournal) -> None:
+    """Two API processes share one journal (and, here, one machine: leases are lock files beside the index).
+    A claims a stored upload and is killed; B's reconciliation puts the job back in the queue, B runs it."""
+    replica_a, replica_b = open_journal(), open_journal()
+    lease_a, lease_b = Lease(settings.index_dir), Lease(settings.index_dir)
+    publish(settings, 1, {})
+    sha = write(settings.corpus_dir / "a.md", "nội dung")
+    job = replica_a.submit(Job("upload", "a.md", "a.md", sha256=sha, owner=lease_a.name))
+    claimed = replica_a.claim_next(lease_a.name)
+    assert claimed is not None and claimed.job_id == job.job_id
+    assert not reconcile(settings, replica_b).resumed  # A is alive: its job is left alone
+    os.close(lease_a.fd)  # A is killed: the kernel drops its lock, the lease file stays
+    assert reconcile(settings, replica_b).resumed == [job.job_id]
+    taken = replica_b.claim_next(lease_b.name)
+    assert taken is not None and taken.job_id == job.job_id
+    assert taken.owner == lease_b.name and taken.attempts == 2 and replica_a.get(job.job_id) == taken
+    lease_b.release()
 
 
 def test_upload_killed_after_publishing_is_done(settings: Settings) -> None:
