@@ -10,10 +10,7 @@ from __future__ import annotations
 
 import fcntl
 import json
-import os
-import shutil
 import sqlite3
-import tempfile
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -22,18 +19,24 @@ from pathlib import Path
 
 import numpy as np
 
-from qa.index import store
 from qa.extract.figures import extract_figures
 from qa.extract.regulations import extract_regulations
 from qa.fsutil import file_sha256, staged_directory
-from qa.index.layout import FORMAT_VERSION, current_generation, next_generation_number, prune, remove_stale_temp, switch_current
+from qa.index import store
+from qa.index.dense import build_faiss, save_faiss
+from qa.index.layout import (
+    FORMAT_VERSION,
+    current_generation,
+    next_generation_number,
+    prune,
+    remove_stale_temp,
+    switch_current,
+)
+from qa.index.lexical import LexicalIndex
 from qa.ingest.chunking import chunk_document, chunk_holding
 from qa.ingest.pipeline import SUPPORTED_SUFFIXES, parse_file
 from qa.models import Chunk, IngestError, ParsedDocument
-from qa.index.dense import build_faiss, save_faiss
-from qa.index.lexical import LexicalIndex
 from qa.settings import Settings
-
 
 
 @dataclass(slots=True)
@@ -64,7 +67,8 @@ def discover(paths: list[Path]) -> list[Path]:
     for path in paths:
         if path.is_dir():
             found += sorted(
-                p for p in path.iterdir()
+                p
+                for p in path.iterdir()
                 if p.is_file() and not p.name.startswith(".") and not p.name.endswith(".meta.json")
             )
         else:
@@ -172,8 +176,17 @@ def _prepare(path: Path, settings: Settings, old: _OldGeneration):
 
 
 def _doc_report(doc: ParsedDocument, chunks: list[Chunk], status: str) -> DocReport:
-    return DocReport(doc.source, status, "", doc.meta.title, doc.meta.province, doc.meta.kind, doc.sections,
-                     doc.tables, len(chunks))
+    return DocReport(
+        doc.source,
+        status,
+        "",
+        doc.meta.title,
+        doc.meta.province,
+        doc.meta.kind,
+        doc.sections,
+        doc.tables,
+        len(chunks),
+    )
 
 
 def _write_generation(
@@ -244,22 +257,37 @@ def _fill_generation(
     np.save(tmp / "ids.npy", ids)
     save_faiss(build_faiss(vectors, ids, settings.faiss_index), tmp / "vectors.faiss")
     (tmp / "lexical").mkdir()
-    texts = [passage_text(c, r["doc_title"] or "", r["doc_province"]) for c, r in zip(chunks_all, rows, strict=True)]
+    texts = [
+        passage_text(c, r["doc_title"] or "", r["doc_province"])
+        for c, r in zip(chunks_all, rows, strict=True)
+    ]
     LexicalIndex.build(texts, ids).save(tmp / "lexical")
     report.timings["index"] = time.perf_counter() - t0
 
-    store.set_meta(conn, {
-        "format": FORMAT_VERSION, "embedding_model": settings.embedding_model, "dim": int(vectors.shape[1]),
-        "generation": generation_no, "created": now, "chunks": len(ids),
-    })
+    store.set_meta(
+        conn,
+        {
+            "format": FORMAT_VERSION,
+            "embedding_model": settings.embedding_model,
+            "dim": int(vectors.shape[1]),
+            "generation": generation_no,
+            "created": now,
+            "chunks": len(ids),
+        },
+    )
     conn.commit()
-    manifest = {"generation": generation_no, "embedding_model": settings.embedding_model,
-                "created": now, "chunks": len(ids)}
+    manifest = {
+        "generation": generation_no,
+        "embedding_model": settings.embedding_model,
+        "created": now,
+        "chunks": len(ids),
+    }
     (tmp / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=2), encoding="utf-8")
 
 
-def _vectors(rows: list[sqlite3.Row], chunks: list[Chunk], ids: np.ndarray, old: _OldGeneration,
-             embed: Embedder | None) -> np.ndarray:
+def _vectors(
+    rows: list[sqlite3.Row], chunks: list[Chunk], ids: np.ndarray, old: _OldGeneration, embed: Embedder | None
+) -> np.ndarray:
     known = old.vectors_by_id()
     todo = [k for k, cid in enumerate(ids) if int(cid) not in known]
     dim = next(iter(known.values())).shape[0] if known else 0
@@ -277,7 +305,6 @@ def _vectors(rows: list[sqlite3.Row], chunks: list[Chunk], ids: np.ndarray, old:
     if new_vectors is not None:
         out[todo] = new_vectors
     return out
-
 
 
 class _OldGeneration:
@@ -317,9 +344,18 @@ class _OldGeneration:
         row = self._docs[source]
         assert self.conn is not None
         n = self.conn.execute("SELECT COUNT(*) FROM chunks WHERE doc_id = ?", (row["doc_id"],)).fetchone()[0]
-        nf = self.conn.execute("SELECT COUNT(*) FROM figures WHERE doc_id = ?", (row["doc_id"],)).fetchone()[0]
-        return {"title": row["title"], "province": row["province"], "kind": row["kind"],
-                "sections": row["sections"], "tables": row["tables"], "chunks": n, "figures": nf}
+        nf = self.conn.execute("SELECT COUNT(*) FROM figures WHERE doc_id = ?", (row["doc_id"],)).fetchone()[
+            0
+        ]
+        return {
+            "title": row["title"],
+            "province": row["province"],
+            "kind": row["kind"],
+            "sections": row["sections"],
+            "tables": row["tables"],
+            "chunks": n,
+            "figures": nf,
+        }
 
     def vectors_by_id(self) -> dict[int, np.ndarray]:
         if self._vectors is None:
@@ -329,5 +365,3 @@ class _OldGeneration:
                 ids = np.load(self.path / "ids.npy")
                 self._vectors = {int(i): v for i, v in zip(ids, vectors, strict=True)}
         return self._vectors
-
-

@@ -55,7 +55,9 @@ def load_faiss(path: Path) -> faiss.Index:
     return faiss.read_index(str(path))
 
 
-def search(index: faiss.Index, query: np.ndarray, k: int, allowed: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+def search(
+    index: faiss.Index, query: np.ndarray, k: int, allowed: np.ndarray | None = None
+) -> tuple[np.ndarray, np.ndarray]:
     """Top-k (scores, chunk ids) for one query vector, optionally only among ``allowed`` ids."""
     if index.ntotal == 0:
         return np.zeros(0, np.float32), np.zeros(0, np.int64)

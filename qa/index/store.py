@@ -50,7 +50,8 @@ def connect(path: Path, readonly: bool = False) -> sqlite3.Connection:
 
 def set_meta(conn: sqlite3.Connection, values: dict[str, Any]) -> None:
     conn.executemany(
-        "INSERT OR REPLACE INTO meta(key, value) VALUES (?, ?)", [(k, json.dumps(v)) for k, v in values.items()]
+        "INSERT OR REPLACE INTO meta(key, value) VALUES (?, ?)",
+        [(k, json.dumps(v)) for k, v in values.items()],
     )
 
 
@@ -62,31 +63,67 @@ def write_document(conn: sqlite3.Connection, doc: ParsedDocument, ingested_at: s
     m = doc.meta
     conn.execute(
         "INSERT INTO documents VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-        (doc.doc_id, doc.source, doc.sha256, doc.fmt, m.title, m.province, m.current_province, m.kind, m.number, m.date,
-         json.dumps(m.years), len(doc.lines), doc.sections, doc.tables, ingested_at),
+        (
+            doc.doc_id,
+            doc.source,
+            doc.sha256,
+            doc.fmt,
+            m.title,
+            m.province,
+            m.current_province,
+            m.kind,
+            m.number,
+            m.date,
+            json.dumps(m.years),
+            len(doc.lines),
+            doc.sections,
+            doc.tables,
+            ingested_at,
+        ),
     )
     conn.executemany(
         "INSERT INTO lines VALUES (?,?,?,?)",
-        [(doc.doc_id, i + 1, text, page) for i, (text, page) in enumerate(zip(doc.lines, doc.pages, strict=False))],
+        [
+            (doc.doc_id, i + 1, text, page)
+            for i, (text, page) in enumerate(zip(doc.lines, doc.pages, strict=False))
+        ],
     )
 
 
 def write_chunks(conn: sqlite3.Connection, chunks: Iterable[Chunk]) -> None:
     conn.executemany(
         "INSERT INTO chunks VALUES (?,?,?,?,?,?,?,?,?,?,?)",
-        [(c.chunk_id, c.doc_id, c.source, c.section, c.text, c.context, c.start_line, c.end_line, c.page, c.kind, k)
-         for k, c in enumerate(chunks)],
+        [
+            (
+                c.chunk_id,
+                c.doc_id,
+                c.source,
+                c.section,
+                c.text,
+                c.context,
+                c.start_line,
+                c.end_line,
+                c.page,
+                c.kind,
+                k,
+            )
+            for k, c in enumerate(chunks)
+        ],
     )
 
 
 def write_figures(conn: sqlite3.Connection, figures: Iterable[Figure]) -> None:
-    conn.executemany("INSERT INTO figures(doc_id, data) VALUES (?, ?)",
-                     [(f.doc_id, json.dumps(asdict(f), ensure_ascii=False)) for f in figures])
+    conn.executemany(
+        "INSERT INTO figures(doc_id, data) VALUES (?, ?)",
+        [(f.doc_id, json.dumps(asdict(f), ensure_ascii=False)) for f in figures],
+    )
 
 
 def write_regulations(conn: sqlite3.Connection, mentions: Iterable[RegulationMention]) -> None:
-    conn.executemany("INSERT INTO regulations(doc_id, number, data) VALUES (?, ?, ?)",
-                     [(m.doc_id, m.number, json.dumps(asdict(m), ensure_ascii=False)) for m in mentions])
+    conn.executemany(
+        "INSERT INTO regulations(doc_id, number, data) VALUES (?, ?, ?)",
+        [(m.doc_id, m.number, json.dumps(asdict(m), ensure_ascii=False)) for m in mentions],
+    )
 
 
 def copy_document(dst: sqlite3.Connection, src: sqlite3.Connection, doc_id: str) -> None:
@@ -96,16 +133,29 @@ def copy_document(dst: sqlite3.Connection, src: sqlite3.Connection, doc_id: str)
         if rows:
             marks = ",".join("?" * len(rows[0].keys()))
             dst.executemany(f"INSERT INTO {table} VALUES ({marks})", [tuple(r) for r in rows])
-    dst.executemany("INSERT INTO figures(doc_id, data) VALUES (?, ?)",
-                    src.execute("SELECT doc_id, data FROM figures WHERE doc_id = ? ORDER BY id", (doc_id,)))
-    dst.executemany("INSERT INTO regulations(doc_id, number, data) VALUES (?, ?, ?)",
-                    src.execute("SELECT doc_id, number, data FROM regulations WHERE doc_id = ? ORDER BY id",
-                                (doc_id,)))
+    dst.executemany(
+        "INSERT INTO figures(doc_id, data) VALUES (?, ?)",
+        src.execute("SELECT doc_id, data FROM figures WHERE doc_id = ? ORDER BY id", (doc_id,)),
+    )
+    dst.executemany(
+        "INSERT INTO regulations(doc_id, number, data) VALUES (?, ?, ?)",
+        src.execute("SELECT doc_id, number, data FROM regulations WHERE doc_id = ? ORDER BY id", (doc_id,)),
+    )
 
 
 def row_to_chunk(row: sqlite3.Row) -> Chunk:
-    return Chunk(row["chunk_id"], row["doc_id"], row["source"], row["section"], row["text"], row["context"],
-                 row["start_line"], row["end_line"], row["page"], row["kind"])
+    return Chunk(
+        row["chunk_id"],
+        row["doc_id"],
+        row["source"],
+        row["section"],
+        row["text"],
+        row["context"],
+        row["start_line"],
+        row["end_line"],
+        row["page"],
+        row["kind"],
+    )
 
 
 def row_to_meta(row: sqlite3.Row) -> DocumentMeta:
@@ -125,5 +175,7 @@ def load_figures(conn: sqlite3.Connection) -> list[Figure]:
 
 
 def load_regulations(conn: sqlite3.Connection) -> list[RegulationMention]:
-    return [RegulationMention(**json.loads(row["data"]))
-            for row in conn.execute("SELECT data FROM regulations ORDER BY id")]
+    return [
+        RegulationMention(**json.loads(row["data"]))
+        for row in conn.execute("SELECT data FROM regulations ORDER BY id")
+    ]
