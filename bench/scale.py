@@ -42,7 +42,7 @@ import common  # first party-ish: sets HF_HUB_OFFLINE and sys.path before any Hu
 import numpy as np
 import psutil
 
-from qa.index.build import build, passage_text
+from qa.index.build import build, embedding_text
 from qa.index.dense import HNSW_EF_SEARCH
 from qa.settings import Settings
 
@@ -119,7 +119,7 @@ def copied_vectors(settings: Settings, corpus: Path, generation: Path) -> dict[s
             if path.name != original:
                 v = v + rng.normal(0, NOISE, v.shape).astype(np.float32)
                 v = v / np.linalg.norm(v)
-            out[passage_text(chunk, doc.meta.title, doc.meta.province)] = v.astype(np.float32)
+            out[embedding_text(chunk, doc.meta.title, doc.meta.province)] = v.astype(np.float32)
     return out
 
 
