@@ -82,7 +82,7 @@ class Engine:
         self.chunk_doc = np.array([self.chunks[int(c)].doc_id for c in self.lexical.ids], dtype=object)
         # Filters resolve to documents, documents to positions: both precomputed, so a filtered question
         # costs O(allowed documents), not a Python pass over every chunk (32 ms at 1,000,000 chunks).
-        self._doc_positions = _positions_by_doc(self.chunk_doc)
+        self._doc_positions = positions_by_doc(self.chunk_doc)
         self._docs_by_province: dict[str, set[str]] = {}
         for doc_id, meta in self.docs.items():
             self._docs_by_province.setdefault(fold(meta.province or ""), set()).add(doc_id)
@@ -122,13 +122,7 @@ class Engine:
 
     def _mask(self, allowed: set[str] | None) -> np.ndarray | None:
         """Allowed positions (lexical order, which is also the dense index's order) of the allowed documents."""
-        if allowed is None:
-            return None
-        mask = np.zeros(len(self.chunk_doc), dtype=bool)
-        positions = [self._doc_positions[d] for d in allowed if d in self._doc_positions]
-        if positions:
-            mask[np.concatenate(positions)] = True
-        return mask
+        return None if allowed is None else positions_mask(self._doc_positions, allowed, len(self.chunk_doc))
 
     # ------------------------------------------------------------------ search
 
@@ -188,7 +182,7 @@ class Engine:
         self.conn.close()
 
 
-def _positions_by_doc(chunk_doc: np.ndarray) -> dict[str, np.ndarray]:
+def positions_by_doc(chunk_doc: np.ndarray) -> dict[str, np.ndarray]:
     """Positions of each document's chunks, from the document id at every position."""
     if len(chunk_doc) == 0:
         return {}
@@ -196,3 +190,12 @@ def _positions_by_doc(chunk_doc: np.ndarray) -> dict[str, np.ndarray]:
     order = np.argsort(codes, kind="stable")
     bounds = np.searchsorted(codes[order], np.arange(len(docs) + 1))
     return {str(d): order[bounds[i] : bounds[i + 1]] for i, d in enumerate(docs)}
+
+
+def positions_mask(doc_positions: dict[str, np.ndarray], allowed: set[str], n: int) -> np.ndarray:
+    """Boolean mask over ``n`` positions, True at the chunks of the allowed documents."""
+    mask = np.zeros(n, dtype=bool)
+    positions = [doc_positions[d] for d in allowed if d in doc_positions]
+    if positions:
+        mask[np.concatenate(positions)] = True
+    return mask
