@@ -57,3 +57,12 @@ def test_empty_filter_and_wrong_length(data: tuple[np.ndarray, np.ndarray]) -> N
     assert len(scores) == len(got) == 0
     with pytest.raises(ValueError, match="mask"):
         search(index, vectors[0], 5, np.ones(N - 1, bool))
+
+
+def test_hnsw_searches_a_small_filter_exactly(data: tuple[np.ndarray, np.ndarray]) -> None:
+    vectors, ids = data
+    index = build_faiss(vectors, ids, "hnsw")
+    mask = np.random.default_rng(2).random(N) < 0.05
+    for q in vectors[:20]:
+        _, got = search(index, q, 10, mask)
+        assert got.tolist() == _exact(vectors, ids, q, mask, 10)
