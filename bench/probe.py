@@ -26,7 +26,7 @@ def rss_mb() -> float:
 
 
 def probe(index_dir: Path, backend: str | None, runs: int, search: bool) -> dict[str, Any]:
-    from qa.answer.answerer import Answerer
+    from qa.answer import Answerer
     from qa.retrieval.engine import Engine
 
     overrides = {"embedding_backend": backend} if backend else {}

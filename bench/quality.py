@@ -117,7 +117,7 @@ HAS_ANSWER_LAYER = {"system"}
 
 
 def run(k: int, index_dir: Path) -> dict[str, Any]:
-    from qa.answer.answerer import Answerer
+    from qa.answer import Answerer
     from qa.retrieval.engine import Engine
 
     settings = common.bench_settings(index_dir)
@@ -134,7 +134,7 @@ def run(k: int, index_dir: Path) -> dict[str, Any]:
         return lambda item: {"citations": retrieve(item["question"])}
 
     responders: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
-        "system": lambda item: answerer.ask(item["question"], k),
+        "system": lambda item: answerer.ask(item["question"], k).model_dump(),
         "ours hybrid search": search_responder(engine, "hybrid", k),
         "ours lexical search": search_responder(engine, "lexical", k),
         "dense (ours)": search_responder(engine, "dense", k),

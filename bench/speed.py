@@ -156,7 +156,7 @@ def index_build(generation: Path, runs: int) -> dict[str, Any]:
 
 
 def backends(settings: Settings, generation: Path, names: list[str], runs: int) -> dict[str, Any]:
-    from qa.answer.answerer import Answerer  # noqa: F401  (import cost outside the timings)
+    from qa.answer import Answerer  # noqa: F401  (import cost outside the timings)
     from qa.embeddings.model import embed_passages, load_embedder
     from qa.index.dense import build_faiss
     from qa.retrieval.engine import Engine

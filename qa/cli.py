@@ -9,13 +9,21 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    TextColumn,
+    TimeElapsedColumn,
+    TimeRemainingColumn,
+)
 from rich.table import Table
 
 from qa.settings import get_settings
 from qa.vn.lexicon import lexicon
 
 if TYPE_CHECKING:
+    from qa.answer import Answer
     from qa.retrieval.engine import Engine, Filters
 
 app = typer.Typer(
@@ -40,30 +48,72 @@ STATUS_VI = {
 def ingest(
     paths: Annotated[list[Path] | None, typer.Argument(help="Tệp hoặc thư mục (mặc định: corpus/)")] = None,
 ) -> None:
-    """Lập chỉ mục tài liệu: thêm tệp mới, cập nhật tệp đổi, bỏ tệp đã xoá."""
+    """Lập chỉ mục tài liệu: thêm tệp mới, cập nhật tệp đổi, bỏ tệp đã xoá; tệp lỗi được bỏ qua."""
     from qa.embeddings.model import passage_embedder
-    from qa.index.build import build
+    from qa.index.progress import BuildProgress
+    from qa.jobs.execute import run_job
+    from qa.jobs.model import Job
+    from qa.jobs.owners import Lease
+    from qa.jobs.reconcile import reconcile
+    from qa.jobs.sqlite_journal import SqliteJournal
+    from qa.jobs.state import current_name
 
     settings = get_settings()
-    with Progress(
-        TextColumn("[bold]Đọc tài liệu[/]"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TextColumn("{task.description}"),
-        TimeElapsedColumn(),
-        console=err,
-        transient=True,
-    ) as progress:
-        task = progress.add_task("", total=None)
+    settings.index_dir.mkdir(parents=True, exist_ok=True)
+    journal = SqliteJournal.beside(settings.index_dir, settings.jobs_keep)
+    lease = Lease(settings.index_dir)
+    try:
+        reconcile(settings, journal)  # what a killed upload, delete or ingest left behind
+        job = journal.submit(Job("ingest", generation=current_name(settings.index_dir), owner=lease.name))
+        journal.start(job.job_id, lease.name)
+        with Progress(
+            TextColumn("[bold]{task.fields[stage]}[/]"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TextColumn("{task.description}"),
+            TimeElapsedColumn(),
+            TimeRemainingColumn(),
+            console=err,
+            transient=True,
+        ) as bar:
+            task = bar.add_task("", total=None, stage="Đọc tài liệu")
 
-        def tick(name: str, n: int, total: int) -> None:
-            progress.update(task, total=total, completed=n - 1, description=name)
+            def show(p: BuildProgress) -> None:
+                if p.stage == "parsing":
+                    bar.update(
+                        task,
+                        total=p.files_total,
+                        completed=p.files_done,
+                        description=(p.current_file or "")
+                        + (f" — trang {p.pages_done}/{p.pages_total}" if p.pages_total else ""),
+                        stage="Đọc tài liệu",
+                    )
+                elif p.stage == "embedding":
+                    bar.update(
+                        task,
+                        total=p.chunks_total or None,
+                        completed=p.chunks_done,
+                        description="đoạn",
+                        stage="Tính vector",
+                    )
+                else:
+                    bar.update(task, description="", stage=STAGE_VI[p.stage])
 
-        report = build(
-            settings, paths or None, embed=passage_embedder(settings, show_progress=True), progress=tick
-        )
+            status = run_job(
+                settings, journal, job, passage_embedder(settings), also=show, paths=paths or None
+            )
+        finished = journal.get(job.job_id)
+    finally:
+        lease.release()
+    _print_ingest(finished, status)
+
+
+STAGE_VI = {"indexing": "Dựng chỉ mục", "publishing": "Công bố chỉ mục"}
+
+
+def _print_ingest(job: Any, status: str) -> None:
     # One line per document, so the report reads the same in a terminal, a log or CI.
-    for d in report.documents:
+    for d in job.documents if job else []:
         if d.status == "skipped":
             console.print(f"[red]✗ {d.source} — bỏ qua: {d.reason}[/]", soft_wrap=True, highlight=False)
         elif d.status == "removed":
@@ -75,9 +125,13 @@ def ingest(
                 soft_wrap=True,
                 highlight=False,
             )
-    timing = ", ".join(f"{k} {v:.1f}s" for k, v in report.timings.items())
-    state = "đã tạo thế hệ chỉ mục mới" if report.changed else "không có thay đổi"
-    console.print(f"Chỉ mục: {report.generation or '—'} ({state}); thời gian: {timing}", soft_wrap=True)
+        for warning in d.warnings:
+            console.print(f"[yellow]  ! {d.source}: {warning}[/]", soft_wrap=True, highlight=False)
+    console.print(
+        f"Chỉ mục: {(job.generation if job else None) or '—'} — {job.detail if job else ''}", soft_wrap=True
+    )
+    if status != "done":
+        raise typer.Exit(1)
 
 
 def _engine() -> Engine:
@@ -129,45 +183,67 @@ def ask(
     as_json: Annotated[bool, typer.Option("--json", help="In đối tượng trả lời (JSON)")] = False,
 ) -> None:
     """Hỏi một câu; in câu trả lời, trích dẫn và số liệu."""
-    from qa.answer.answerer import Answerer
+    from qa.answer import Answerer
 
     answerer = Answerer(_engine())
     result = answerer.ask(question, top_k, _filters(province, year, None))
     if as_json:
-        sys.stdout.write(json.dumps(result, ensure_ascii=False, indent=2) + "\n")
+        sys.stdout.write(result.model_dump_json(indent=2) + "\n")
         return
     print_answer(result)
 
 
-def print_answer(result: dict[str, Any]) -> None:
-    style = "yellow" if result["abstained"] else "green"
-    console.print(f"[bold {style}]{result['answer']}[/]")
-    console.print(f"[dim]Độ tin cậy: {result['confidence']:.2f}[/]")
-    if result["figures"]:
-        table = Table(title="Số liệu")
-        for col in ("Chỉ tiêu", "Giá trị", "Đơn vị", "Năm", "Loại", "Nguồn"):
+def print_answer(answer: Answer) -> None:
+    u = answer.understood
+    if u is not None:
+        scope = [f"«{u.question}»"] + [", ".join(u.provinces)] * bool(u.provinces)
+        scope += [", ".join(map(str, u.years))] * bool(u.years) + [lexicon().kind_label(u.kind)] * bool(
+            u.kind
+        )
+        scope += [f"chỉ tiêu: {u.indicator}"] * bool(u.indicator)
+        console.print(f"[dim]Đã hiểu: {' · '.join(scope)}[/]", soft_wrap=True)
+        for typed, fixed in u.corrections.items():
+            console.print(f"[dim]  sửa «{typed}» → «{fixed}»[/]")
+        if u.filter_note:
+            console.print(f"[dim]  {u.filter_note}[/]")
+    style = "yellow" if answer.abstained else "green"
+    console.print(f"[bold {style}]{answer.answer}[/]", soft_wrap=True)
+    console.print(f"[dim]Độ tin cậy: {answer.confidence:.2f}[/]")
+    for title, figures in (
+        ("Số liệu", answer.figures),
+        ("Số liệu gần nhất (không phải số liệu được hỏi)", answer.nearest),
+    ):
+        if not figures:
+            continue
+        table = Table(title=title)
+        for col in ("Chỉ tiêu", "Giá trị", "Đơn vị", "Năm", "Loại", "Tỉnh", "Nguồn"):
             table.add_column(col)
-
-        for f in result["figures"]:
-            value = f"{f['comparator'] or ''}{f['value_text']}"
+        for f in figures:
             table.add_row(
-                f["indicator"][:50],
-                value,
-                f["unit"] or "",
-                str(f["year"] or ""),
-                lexicon().kind_label(f["kind"]),
-                f"{f['source']}:{f['line']}",
+                f.indicator[:50],
+                f"{f.comparator or ''}{f.value_text}",
+                f.unit,
+                str(f.year or ""),
+                f.kind_label,
+                f.province or "",
+                f"{f.source}:{f.line}",
             )
         console.print(table)
-    if result["citations"]:
-        console.print("[bold]Trích dẫn[/]")
-    for c in result["citations"]:
-        console.print(
-            f"[bold][{c['id']}][/] {c['title']} ({c['province'] or '—'}) — {c['source']}, "
-            f"dòng {c['start_line']}–{c['end_line']}"
-        )
-        console.print(f"    [cyan]{c['section']}[/]")
-        console.print(f"    “{c['quote'][:300]}”")
+    used = [c for c in answer.citations if c.used]
+    for heading, citations in (
+        ("Trích dẫn", used),
+        ("Đoạn liên quan", [c for c in answer.citations if not c.used]),
+    ):
+        if citations:
+            console.print(f"[bold]{heading}[/]")
+        for c in citations:
+            console.print(
+                f"[bold][{c.id}][/] {c.title} ({c.province or '—'}) — {c.source}, dòng {c.start_line}–{c.end_line}"
+            )
+            console.print(f"    [cyan]{c.section}[/]")
+            if c.header:
+                console.print(f"    [dim]{c.header}[/]")
+            console.print(f"    “{c.quote[:300]}”")
 
 
 @app.command(name="eval")
@@ -206,11 +282,11 @@ def evaluate_cmd(
 
         reports["api"] = evaluate(items, respond)
     else:
-        from qa.answer.answerer import Answerer
+        from qa.answer import Answerer
 
         answerer = Answerer(_engine())
         answerer.ask("khởi động", 1)  # warm-up: model load is not a question's latency
-        reports["system"] = evaluate(items, lambda item: answerer.ask(item["question"], top_k))
+        reports["system"] = evaluate(items, lambda item: answerer.ask(item["question"], top_k).model_dump())
     print_eval(reports)
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps(reports, ensure_ascii=False, indent=2), encoding="utf-8")
@@ -308,11 +384,48 @@ def model_prepare() -> None:
 
 
 @app.command()
-def serve(host: str = "127.0.0.1", port: int = 8000) -> None:
-    """Chạy API (FastAPI, uvicorn)."""
-    import uvicorn
+def train(
+    ship: Annotated[
+        bool, typer.Option("--ship", help="Ghi cả vào qa/data/answer_model.json (mô hình mặc định)")
+    ] = False,
+    seed: Annotated[int, typer.Option(help="Hạt giống sinh câu hỏi")] = 0,
+) -> None:
+    """Huấn luyện lại mô hình quyết định trên chỉ mục hiện tại (câu hỏi sinh tự động, không dùng dev)."""
+    from qa.answer import Answerer
+    from qa.answer.learn.train import save_models
+    from qa.answer.learn.train import train as fit
+    from qa.answer.model import prior_models
 
-    uvicorn.run("qa.api.app:create_app", factory=True, host=host, port=port, log_level="info")
+    engine = _engine()
+    answerer = Answerer(engine, prior_models())
+    with Progress(
+        TextColumn("[bold]Sinh câu hỏi và đặc trưng[/]"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=err,
+        transient=True,
+    ) as progress:
+        task = progress.add_task("", total=None)
+        models = fit(answerer, seed, lambda n, total: progress.update(task, total=total, completed=n))
+    for path in save_models(models, engine.generation, ship):
+        console.print(f"Đã ghi: {path}")
+    for name, model in (("số liệu", models.figure_decide), ("đoạn văn", models.passage_decide)):
+        i = model.info
+        console.print(
+            f"Mô hình {name}: {i['questions']} câu hỏi sinh ({i['answerable']} có đáp án, {i['unanswerable']} không), "
+            f"ngưỡng {model.threshold:.3f}; kiểm tra chéo theo tài liệu: đúng ở hạng 1 {i['out_of_fold_top1']:.3f}, "
+            f"từ chối nhầm {i['out_of_fold_false_abstention']:.3f}, từ chối đúng {i['out_of_fold_abstention']:.3f}",
+            soft_wrap=True,
+        )
+
+
+@app.command()
+def serve(host: str = "127.0.0.1", port: int = 8000) -> None:
+    """Chạy API (FastAPI, uvicorn, có giới hạn thời gian cho yêu cầu gửi dở)."""
+    from qa.api.server import serve as run_server
+
+    run_server(host, port)
 
 
 if __name__ == "__main__":

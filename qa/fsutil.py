@@ -6,7 +6,7 @@ import hashlib
 import os
 import shutil
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -55,3 +55,29 @@ def staged_directory(dest: Path) -> Iterator[Path]:
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
+
+
+def read_or_create_secret(path: Path, make: Callable[[], str]) -> tuple[str, bool]:
+    """The secret stored at ``path``, created once with ``make()`` with owner-only permissions (0600).
+
+    Returns it and whether it was created now. The new secret is written to a private temporary file and
+    published with ``os.link``, which fails if ``path`` exists: the file is never seen half written, and two
+    processes racing to create it both end with the one that was linked first.
+    """
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if path.exists():
+        return path.read_text(encoding="utf-8").strip(), False
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.tmp-", dir=path.parent)  # mode 0600
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as f:
+            f.write(make() + "\n")
+            f.flush()
+            os.fsync(f.fileno())
+        try:
+            os.link(tmp, path)
+        except FileExistsError:
+            return path.read_text(encoding="utf-8").strip(), False
+        fsync_dir(path.parent)
+        return path.read_text(encoding="utf-8").strip(), True
+    finally:
+        os.unlink(tmp)

@@ -20,8 +20,12 @@ class LoadedText:
 
     lines: list[str]
     pages: list[int | None]
-    fmt: str  # txt | md | pdf | docx | html
+    fmt: str  # txt | md | pdf | docx | html | xlsx | xls | csv | doc | odt
     encoding: str = "utf-8"
+    # Problems that did not stop the file ("trang 3: không nhận dạng được chữ"), shown by the CLI and jobs.
+    warnings: list[str] = field(default_factory=list)
+    # Lines the loader knows are headings (1-based line -> rank, 0 outermost), e.g. a spreadsheet's sheet names.
+    headings: dict[int, int] = field(default_factory=dict)
 
 
 @dataclass(slots=True)
@@ -67,6 +71,7 @@ class Block:
 @dataclass(slots=True)
 class DocumentMeta:
     title: str = ""
+    issuer: str | None = None  # the issuing body as the letterhead names it: "Sở Y tế tỉnh Kiên Giang"
     province: str | None = None  # the issuing province at the time ("Bắc Giang" for a 2024 plan)
     current_province: str | None = None  # the unit it belongs to since 2025-07-01 ("Bắc Ninh")
     kind: str | None = None  # Kế hoạch | Báo cáo | Công văn | Quyết định | ...
@@ -88,6 +93,7 @@ class ParsedDocument:
     tables: int = 0
     sections: int = 0
     dropped_lines: list[int] = field(default_factory=list)  # page-number lines left out of the text
+    warnings: list[str] = field(default_factory=list)  # the loader's (pages OCR could not read, ...)
 
 
 @dataclass(slots=True)
@@ -126,6 +132,13 @@ class Figure:
     column: str = ""  # table column the value came from ("KH 2023"); "" for prose
     row_key: str = ""  # figures from one table row share it (links plan and actual)
     chunk_id: int | None = None
+    indicator_id: str | None = (
+        None  # the catalog indicator it is a value of (qa/data/indicators.json), if any
+    )
+    indicator_score: float = 0.0  # how well its label matched that indicator (0..1)
+    qualifiers: list[str] = field(
+        default_factory=list
+    )  # what narrows it: "6 thang dau nam", "tuyen tinh", a district
 
 
 @dataclass(slots=True)

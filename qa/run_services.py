@@ -1,8 +1,12 @@
 """Start the API and the web interface together, wait until both answer, stop both on Ctrl-C.
 
 `python -m qa.run_services` is what `make run` calls; the tests use the same helpers to start real
-servers on free ports. Only the standard library and httpx: nothing here may import the engine,
-so the children own the memory-hungry model, not this supervisor.
+servers on free ports. Only the standard library, httpx and the settings: nothing here may import the
+engine, so the children own the memory-hungry model, not this supervisor.
+
+When the API dies (a crash, the kernel's OOM killer) it is started again while the web interface stays
+up and tells its users the server is restarting; the administrator's API key is stable across runs
+(`QA_API_KEYS`, or a key created once in `<index>/api-key`, readable by its owner only).
 """
 
 from __future__ import annotations
@@ -21,10 +25,18 @@ from pathlib import Path
 
 import httpx
 
+from qa.fsutil import read_or_create_secret
+from qa.settings import Settings
+
 ROOT = Path(__file__).resolve().parent.parent
 UI_SCRIPT = ROOT / "ui" / "app.py"
 HOST = "127.0.0.1"
 START_TIMEOUT = 300.0  # the API loads the index and warms the model first: slow on a busy 2-core box
+KEY_FILE = "api-key"  # under the index directory, beside the data it protects
+# A crashed API is restarted after these pauses (then the last one again): quick for a one-off crash,
+# without a tight loop when it dies at start-up (a broken index, a port taken by another program).
+RESTART_DELAYS = (1.0, 2.0, 5.0, 15.0, 30.0)
+STABLE_AFTER = 120.0  # seconds up after which a restart counts as a fresh start again (delays reset)
 
 
 class ServiceError(RuntimeError):
@@ -48,18 +60,8 @@ def port_in_use(port: int, host: str = HOST) -> bool:
 
 
 def api_command(port: int, host: str = HOST) -> list[str]:
-    return [
-        sys.executable,
-        "-m",
-        "uvicorn",
-        "qa.api.app:create_app",
-        "--factory",
-        "--host",
-        host,
-        "--port",
-        str(port),
-        "--no-access-log",
-    ]
+    # qa.api.server: uvicorn with a time limit for half-sent request heads (settings header_timeout_seconds).
+    return [sys.executable, "-m", "qa.api.server", "--host", host, "--port", str(port), "--no-access-log"]
 
 
 def ui_command(port: int, host: str = HOST) -> list[str]:
@@ -117,6 +119,64 @@ def stop(proc: subprocess.Popen[bytes], grace: float = 15.0) -> None:
         pass
 
 
+class Service:
+    """One child server: started, checked, restarted, stopped (its own session: a Ctrl-C reaches only this
+    supervisor, which then stops the children in order)."""
+
+    def __init__(
+        self,
+        name: str,
+        command: Sequence[str],
+        health_url: str,
+        env: Mapping[str, str] | None = None,
+        log: Path | None = None,
+        timeout: float = START_TIMEOUT,
+    ) -> None:
+        self.name, self.command, self.health_url = name, list(command), health_url
+        self.env = {**os.environ, **(env or {})}
+        self.log, self.timeout = log, timeout
+        self.proc: subprocess.Popen[bytes] | None = None
+        self.restarts = 0
+        self._started_at = 0.0
+
+    def start(self) -> subprocess.Popen[bytes]:
+        """Start the command and return once `health_url` answers (ServiceError if it dies first)."""
+        out = self.log.open("ab") if self.log else None
+        try:
+            self.proc = subprocess.Popen(
+                self.command,
+                cwd=ROOT,
+                env=self.env,
+                stdout=out,
+                stderr=subprocess.STDOUT if out else None,
+                start_new_session=True,
+            )
+        finally:
+            if out:
+                out.close()  # the child holds its own descriptor
+        self._started_at = time.monotonic()
+        wait_until_up(self.health_url, self.proc, self.name, self.timeout)
+        return self.proc
+
+    @property
+    def exit_code(self) -> int | None:
+        """None while running; the exit code once the process has ended."""
+        return None if self.proc is None else self.proc.poll()
+
+    def restart(self) -> None:
+        """Start again after a pause that grows with quick successive crashes (RESTART_DELAYS)."""
+        if time.monotonic() - self._started_at > STABLE_AFTER:
+            self.restarts = 0
+        time.sleep(RESTART_DELAYS[min(self.restarts, len(RESTART_DELAYS) - 1)])
+        self.restarts += 1
+        self.stop()
+        self.start()
+
+    def stop(self) -> None:
+        if self.proc is not None:
+            stop(self.proc)
+
+
 @contextmanager
 def service(
     name: str,
@@ -127,23 +187,50 @@ def service(
     timeout: float = START_TIMEOUT,
 ) -> Iterator[subprocess.Popen[bytes]]:
     """Run `command` until the block ends; yields once `health_url` answers."""
-    out = log.open("ab") if log else None
-    # Own session: a Ctrl-C reaches only this supervisor, which then stops the children in order.
-    proc = subprocess.Popen(
-        list(command),
-        cwd=ROOT,
-        env={**os.environ, **(env or {})},
-        stdout=out,
-        stderr=subprocess.STDOUT if out else None,
-        start_new_session=True,
-    )
+    child = Service(name, command, health_url, env, log, timeout)
     try:
-        wait_until_up(health_url, proc, name, timeout)
-        yield proc
+        yield child.start()
     finally:
-        stop(proc)
-        if out:
-            out.close()
+        child.stop()
+
+
+def admin_key(settings: Settings) -> tuple[str, str]:
+    """The key for uploads and deletions, and a line telling where it comes from.
+
+    `QA_API_KEYS` when set; otherwise one key created once under the index directory (0600) and reused on
+    every run, so a key written down or saved in a browser keeps working. Shown in full only when created.
+    """
+    if settings.api_keys.strip():
+        return settings.api_keys, "  Khoá API quản trị: theo biến môi trường QA_API_KEYS.\n"
+    path = settings.index_dir / KEY_FILE
+    key, created = read_or_create_secret(path, lambda: secrets.token_urlsafe(18))
+    if created:
+        return key, (
+            f"  Khoá API quản trị (tải lên/xoá tài liệu, xem phản hồi): {key}\n"
+            f"  — vừa được tạo và lưu tại {path} (chỉ chủ máy đọc được); lần sau chỉ in ra nơi lưu.\n"
+        )
+    return key, f"  Khoá API quản trị: lưu tại {path} (xem bằng lệnh: cat {path}).\n"
+
+
+def supervise(api: Service, ui: Service) -> int:
+    """Keep both up until Ctrl-C: restart the API whenever it dies; the UI dying ends the run."""
+    while True:
+        time.sleep(1.0)
+        if (code := ui.exit_code) is not None:
+            print(f"Giao diện web đã dừng bất thường (mã thoát {code}).", file=sys.stderr)
+            return 1
+        if (code := api.exit_code) is not None:
+            print(
+                f"API đã dừng bất thường (mã thoát {code}); đang khởi động lại — giao diện web vẫn chạy.",
+                file=sys.stderr,
+                flush=True,
+            )
+            try:
+                api.restart()
+            except ServiceError as exc:
+                print(f"Chưa khởi động lại được API: {exc} Sẽ thử lại.", file=sys.stderr, flush=True)
+                continue
+            print("API đã chạy lại.", flush=True)
 
 
 def _parse(argv: Sequence[str] | None) -> argparse.Namespace:
@@ -166,37 +253,25 @@ def main(argv: Sequence[str] | None = None) -> int:
             return 2
     api_url, ui_url = f"http://{args.host}:{args.api_port}", f"http://{args.host}:{args.ui_port}"
     env = {"QA_API_URL": api_url, "HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1"}
-    key_note = ""
-    if not os.environ.get("QA_API_KEYS"):
-        # Uploads and deletions need a key; without QA_API_KEYS make one for this run only.
-        env["QA_API_KEYS"] = secrets.token_urlsafe(12)
-        key_note = f"  Khoá API (tải lên/xoá tài liệu, chỉ cho lần chạy này): {env['QA_API_KEYS']}\n"
+    env["QA_API_KEYS"], key_note = admin_key(Settings())
     # Ctrl-C even when started in the background (which inherits SIGINT ignored); `kill` alike.
     for signum in (signal.SIGINT, signal.SIGTERM):
         signal.signal(signum, signal.default_int_handler)
     print("Đang khởi động API và giao diện web…", flush=True)
+    api = Service("API", api_command(args.api_port, args.host), f"{api_url}/health", env)
+    ui = Service("Giao diện web", ui_command(args.ui_port, args.host), f"{ui_url}/_stcore/health", env)
     try:
         with ExitStack() as stack:
-            procs = [
-                stack.enter_context(
-                    service("API", api_command(args.api_port, args.host), f"{api_url}/health", env)
-                ),
-                stack.enter_context(
-                    service(
-                        "Giao diện web", ui_command(args.ui_port, args.host), f"{ui_url}/_stcore/health", env
-                    )
-                ),
-            ]
+            for child in (api, ui):
+                stack.callback(child.stop)
+                child.start()
             print(
                 f"\nhealthplan-qa đang chạy:\n  Giao diện hỏi đáp:  {ui_url}\n"
                 f"  API:                {api_url}  (tài liệu API: {api_url}/docs)\n{key_note}"
                 "Nhấn Ctrl-C để dừng.\n",
                 flush=True,
             )
-            while all(p.poll() is None for p in procs):
-                time.sleep(1.0)
-            print("Một dịch vụ đã dừng bất thường; dừng nốt dịch vụ còn lại.", file=sys.stderr)
-            return 1
+            return supervise(api, ui)
     except ServiceError as exc:
         print(f"Lỗi: {exc}", file=sys.stderr)
         return 1

@@ -54,6 +54,6 @@ def engine(settings_factory, embed):
 
 @pytest.fixture(scope="session")
 def answerer(engine):
-    from qa.answer.answerer import Answerer
+    from qa.answer import Answerer
 
     return Answerer(engine)

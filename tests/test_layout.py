@@ -16,9 +16,11 @@ STAGE_RANK = {
     "models": 0,
     "settings": 0,
     "fsutil": 0,
+    "failpoints": 0,
     "ingest": 1,
     "extract": 2,
     "index": 3,
+    "jobs": 3,  # the journal and reconciliation of the corpus and the index (beside the index it keeps)
     "embeddings": 4,
     "retrieval": 5,
     "answer": 6,

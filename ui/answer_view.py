@@ -1,138 +1,182 @@
-"""One answer on screen: the text with its [n] markers, the figures (table, chart), the citations."""
+"""One answer on screen: its scope (how the question was understood), the text with [n] links, the
+figures (or, for a refusal, the nearest data that exists), the passages, and what to do with it (copy,
+share, rate)."""
 
 from __future__ import annotations
 
+import html
 from typing import Any
+from urllib.parse import urlencode
 
-import altair as alt
-import pandas as pd
 import streamlit as st
 
+from ui.citations_view import render_citations
 from ui.client import ApiClient, ApiError
-from ui.format import (
-    answer_markdown,
-    bar_labels,
-    citation_label,
-    citation_location,
-    comparable_figures,
-    escape_md,
-    figure_rows,
-    line_range,
-    numbered_lines_markdown,
-    passage_markdown,
-    quote_span,
-)
+from ui.exports import answer_text
+from ui.figures_view import render_figures, render_nearest
+from ui.format import KIND_LABEL, answer_markdown_linked, escape_md
+from ui.turns import Turn
 
 NOT_FOUND = "Không tìm thấy thông tin trong tài liệu"
-CONTEXT_LINES = 8  # lines shown around a citation in "Xem trong tài liệu"
-_OPEN = "doc_views_open"  # session state: which citations show their place in the document
-_WINDOWS = "doc_windows"  # session state: fetched windows, so a rerun does not fetch them again
-VIEW_STATE = (_OPEN, _WINDOWS)
+REASK = "reask"  # session state: a question to ask afresh (edited scope), set by a form, read by the chat
+SHARE_PARAM = "tl"  # ?tl=<answer id>: a shared answer
+ASK_PARAM = "hoi"  # ?hoi=<question>&tinh=&nam=: a question to ask on opening
 
 
-def render_answer(response: dict[str, Any], turn: int, api: ApiClient) -> None:
+# ---------------------------------------------------------------------- scope
+
+
+def scope_markdown(turn: Turn) -> str:
+    """ "Đã hiểu: «…» · Tỉnh … · Năm … · Loại …" from `understood` (or the plain `question`)."""
+    response = turn.response or {}
+    understood = response.get("understood") or {}
+    parts = [f"**Đã hiểu câu hỏi:** «{escape_md(turn.understood_question)}»"]
+    provinces = understood.get("provinces") or (
+        [turn.filters["province"]] if turn.filters.get("province") else []
+    )
+    years = understood.get("years") or ([turn.filters["year"]] if turn.filters.get("year") else [])
+    parts.append(f"**Tỉnh:** {escape_md(', '.join(provinces)) if provinces else 'tất cả'}")
+    parts.append(f"**Năm:** {', '.join(map(str, years)) if years else 'không nêu'}")
+    if understood.get("kind"):
+        parts.append(f"**Loại số liệu:** {KIND_LABEL.get(understood['kind'], understood['kind'])}")
+    if turn.filters.get("doc_ids"):
+        parts.append("**Tài liệu:** theo bộ lọc")
+    line = " · ".join(parts)
+    extra = []
+    if understood.get("follow_up"):
+        extra.append(f"câu hỏi nối tiếp «{escape_md(turn.question)}» đã được ghép với câu hỏi trước")
+    fixes = understood.get("corrections") or {}
+    if fixes:
+        extra.append(
+            "đã sửa chính tả: " + ", ".join(f"{escape_md(a)} → {escape_md(b)}" for a, b in fixes.items())
+        )
+    if extra:
+        line += "  \n*(" + "; ".join(extra) + ")*"
+    return line
+
+
+def _reask(question_key: str) -> None:
+    question = (st.session_state.get(question_key) or "").strip()
+    if question:
+        st.session_state[REASK] = question
+
+
+def render_scope(turn: Turn, index: int) -> None:
+    understood = (turn.response or {}).get("understood") or {}
+    with st.container(key=f"qa-scope-{index}"):
+        left, right = st.columns([6, 1], vertical_alignment="top")
+        left.markdown(scope_markdown(turn))
+        with right.popover("Sửa", icon=":material/edit:", help="Sửa câu hỏi đã hiểu rồi hỏi lại"):
+            key = f"edit-question-{index}"
+            with st.form(f"edit-form-{index}", border=False):
+                st.text_area(
+                    "Câu hỏi (sửa tỉnh, năm, chỉ tiêu… rồi hỏi lại)", turn.understood_question, key=key
+                )
+                st.form_submit_button("Hỏi lại", on_click=_reask, args=(key,), icon=":material/send:")
+        if understood.get("filter_note"):
+            st.warning(understood["filter_note"], icon=":material/filter_alt:")
+
+
+# ---------------------------------------------------------------------- answer
+
+
+def render_answer(turn: Turn, index: int, api: ApiClient) -> None:
+    response = turn.response or {}
     citations = response.get("citations") or []
-    if response.get("abstained"):
+    ids = {int(c["id"]) for c in citations}
+    if turn.shared:
+        st.info(
+            "Câu trả lời được chia sẻ qua đường dẫn, đúng như lúc được đưa ra. Hỏi lại để có câu trả lời "
+            "theo dữ liệu hiện nay.",
+            icon=":material/link:",
+        )
+    render_scope(turn, index)
+    refused = bool(response.get("abstained"))
+    if refused:
         st.warning(f"**{NOT_FOUND}**", icon=":material/search_off:")
-        st.markdown(answer_markdown(response.get("answer", "")))
-        if citations:
-            st.caption("Các đoạn có thể liên quan (không đủ để trả lời):")
-            for c in citations:
-                render_citation(c, turn, api, expanded=False)
-        return
-    st.markdown(answer_markdown(response.get("answer", "")))
+    st.markdown(answer_markdown_linked(str(response.get("answer", "")), index, ids), unsafe_allow_html=True)
+    nearest = response.get("nearest") or []
+    if refused and nearest:
+        render_nearest(nearest, citations, index)
     figures = response.get("figures") or []
     if figures:
-        render_figures(figures, citations, turn)
+        render_figures(figures, citations, index)
     if citations:
-        st.caption("Trích dẫn — bấm để xem đoạn văn bản gốc:")
-        for c in citations:
-            render_citation(c, turn, api, expanded=c.get("id") == 1)
+        render_citations(citations, index, api, refused=refused)
+    render_actions(turn, index, api)
 
 
-# ---------------------------------------------------------------------- figures
+# ---------------------------------------------------------------------- copy, share, rate
 
 
-def render_figures(figures: list[dict[str, Any]], citations: list[dict[str, Any]], turn: int) -> None:
-    st.markdown("**Số liệu tìm thấy**")
-    rows = pd.DataFrame(figure_rows(figures, citations))
-    if not any(rows["Tỉnh"]):
-        rows = rows.drop(columns="Tỉnh")
-    st.dataframe(rows, hide_index=True, key=f"figures-{turn}")
-    compared = comparable_figures(figures)
-    if compared:
-        render_chart(compared)
+def share_url(turn: Turn) -> str:
+    """A link that reopens this answer in any browser: its saved id, else the question and filters."""
+    try:
+        base = str(st.context.url or "").split("?")[0]
+    except Exception:  # no browser behind the session (tests)
+        base = ""
+    if turn.answer_id:
+        return f"{base}?{urlencode({SHARE_PARAM: turn.answer_id})}"
+    params: dict[str, Any] = {ASK_PARAM: turn.understood_question}
+    if turn.filters.get("province"):
+        params["tinh"] = turn.filters["province"]
+    if turn.filters.get("year"):
+        params["nam"] = turn.filters["year"]
+    return f"{base}?{urlencode(params)}"
 
 
-def render_chart(figures: list[dict[str, Any]]) -> None:
-    data = pd.DataFrame(
-        {
-            "Nhãn": bar_labels(figures),
-            "Giá trị": [float(f["value"]) for f in figures],
-            "Hiển thị": [str(f["value_text"]) for f in figures],
-        }
-    )
-    unit = figures[0].get("unit") or ""
-    y = alt.Y("Nhãn:N", sort=None, title=None, axis=alt.Axis(labelLimit=320, labelFontSize=13))
-    # No value axis: its ticks would print "12.5" (decimal point); each bar carries "12,5" itself.
-    x = alt.X("Giá trị:Q", title=unit, axis=alt.Axis(labels=False, ticks=False, grid=False, domain=False))
-    bars = alt.Chart(data).mark_bar(cornerRadiusEnd=3, size=22).encode(x=x, y=y, tooltip=["Nhãn", "Hiển thị"])
-    text = (
-        alt.Chart(data)
-        .mark_text(align="left", dx=4, fontSize=13)
-        .encode(x="Giá trị:Q", y=y, text="Hiển thị:N")
-    )
-    st.altair_chart((bars + text).properties(height=44 * len(figures) + 40), width="stretch")
+def _rated(turn: Turn, index: int, api: ApiClient) -> None:
+    rating = st.session_state.get(f"rate-{index}")
+    if rating is None:
+        return
+    _send_feedback(turn, index, api, "up" if rating == 1 else "down", None)
 
 
-# ---------------------------------------------------------------------- citations
+def _send_feedback(turn: Turn, index: int, api: ApiClient, rating: str, comment: str | None) -> None:
+    response = turn.response or {}
+    body = {
+        "rating": rating,
+        "comment": comment,
+        "question": turn.understood_question[:2000],
+        "answer": str(response.get("answer", ""))[:8000],
+        "answer_id": turn.answer_id,
+        "filters": turn.filters,
+    }
+    try:
+        api.send_feedback({k: v for k, v in body.items() if v is not None})
+    except ApiError as exc:
+        st.session_state[f"feedback-note-{index}"] = ("error", f"Chưa gửi được đánh giá: {exc.message}")
+        return
+    st.session_state[f"feedback-note-{index}"] = ("ok", "Cảm ơn! Đánh giá đã được gửi tới quản trị viên.")
 
 
-def _toggle(key: str) -> None:
-    opened: set[str] = st.session_state.setdefault(_OPEN, set())
-    opened.symmetric_difference_update({key})
+def _comment(turn: Turn, index: int, api: ApiClient) -> None:
+    text = (st.session_state.get(f"comment-{index}") or "").strip()
+    rating = st.session_state.get(f"rate-{index}")
+    if text:
+        _send_feedback(turn, index, api, "up" if rating == 1 else "down", text)
 
 
-def render_citation(c: dict[str, Any], turn: int, api: ApiClient, *, expanded: bool) -> None:
-    key = f"doc-{turn}-{c['id']}"
-    with st.expander(citation_label(c), expanded=expanded, icon=":material/format_quote:"):
-        if c.get("section"):
-            st.markdown(f"**Mục:** {escape_md(c['section'])}")
-        st.caption(citation_location(c))
-        span = quote_span(c.get("text", ""), c.get("quote", ""))
-        st.markdown(passage_markdown(c.get("text", ""), span))
-        if span is None and c.get("quote"):
-            st.caption(f"Câu được dùng: “{escape_md(c['quote'])}”")
-        is_open = key in st.session_state.get(_OPEN, set())
-        st.button(
-            "Ẩn văn bản gốc" if is_open else "Xem trong tài liệu",
-            key=key,
-            on_click=_toggle,
-            args=(key,),
-            icon=":material/unfold_less:" if is_open else ":material/article:",
+def render_actions(turn: Turn, index: int, api: ApiClient) -> None:
+    with st.container(horizontal=True, key=f"qa-actions-{index}", vertical_alignment="center"):
+        text = answer_text(turn)
+        st.html(
+            f'<button type="button" class="qa-copy" data-text="{html.escape(text, quote=True)}" '
+            f'aria-label="Sao chép câu trả lời kèm nguồn">Sao chép câu trả lời</button>'
         )
-        if is_open:
-            render_document_window(c, key, api)
-
-
-def render_document_window(c: dict[str, Any], key: str, api: ApiClient) -> None:
-    first, last = int(c["start_line"]), int(c["end_line"])
-    start, end = max(1, first - CONTEXT_LINES), last + CONTEXT_LINES
-    windows: dict[str, Any] = st.session_state.setdefault(_WINDOWS, {})
-    if key not in windows:
-        try:
-            windows[key] = api.document(c["doc_id"], start=start, end=end)
-        except ApiError as exc:
-            st.error(f"Không mở được tài liệu: {exc.message}", icon=":material/error:")
-            return
-    doc = windows[key]
-    lines = doc.get("lines") or []
-    with st.container(border=True):
-        shown = line_range(lines[0]["n"], lines[-1]["n"]) if lines else "không có dòng nào"
-        st.caption(
-            escape_md(
-                f"{doc.get('title') or doc.get('source')} — {doc.get('source')}, {shown}; "
-                f"phần được trích dẫn ({line_range(first, last)}) được tô màu"
+        with st.popover("Chia sẻ", icon=":material/share:"):
+            st.markdown("Đường dẫn mở lại câu hỏi và câu trả lời này (gửi cho đồng nghiệp):")
+            st.code(share_url(turn), language=None, wrap_lines=True)
+        st.feedback("thumbs", key=f"rate-{index}", on_change=_rated, args=(turn, index, api))
+    if st.session_state.get(f"rate-{index}") is not None:
+        with st.form(f"comment-form-{index}", border=False):
+            st.text_input(
+                "Góp ý thêm (không bắt buộc)",
+                key=f"comment-{index}",
+                placeholder="Ví dụ: số liệu đúng nhưng là của năm 2023",
             )
-        )
-        st.markdown(numbered_lines_markdown(lines, first, last))
+            st.form_submit_button("Gửi góp ý", on_click=_comment, args=(turn, index, api))
+    note = st.session_state.get(f"feedback-note-{index}")
+    if note:
+        kind, message = note
+        (st.success if kind == "ok" else st.error)(message)

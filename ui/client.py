@@ -14,9 +14,10 @@ import httpx
 
 DEFAULT_API_URL = "http://127.0.0.1:8000"
 
-# Read timeouts per kind of call: an answer takes well under a second, an upload may be 20 MB.
-ASK_TIMEOUT = 60.0
-READ_TIMEOUT = 20.0
+# Read timeouts per kind of call: an answer takes 0.3-0.9 s (bench/RESULTS.md), so 15 s means the server
+# is stuck or restarting, and the official gets a clear message and a retry button instead of a long wait.
+ASK_TIMEOUT = float(os.environ.get("QA_ASK_TIMEOUT") or 15.0)
+READ_TIMEOUT = 10.0  # lists and one document: milliseconds on a live server
 UPLOAD_TIMEOUT = 180.0
 CONNECT_TIMEOUT = 3.0  # a local server either answers at once or is not running
 
@@ -34,12 +35,15 @@ _STATUS_TEXT = {
 
 
 class ApiError(Exception):
-    """A failed call, described for the user (`message`) with the HTTP status when there was one."""
+    """A failed call, described for the user (`message`) with the HTTP status when there was one.
 
-    def __init__(self, message: str, status: int | None = None) -> None:
+    `retryable`: the same request may well succeed later (no connection, a timeout, a 5xx)."""
+
+    def __init__(self, message: str, status: int | None = None, *, retryable: bool = False) -> None:
         super().__init__(message)
         self.message = message
         self.status = status
+        self.retryable = retryable
 
 
 def api_url_from_env() -> str:
@@ -82,11 +86,33 @@ class ApiClient:
         filters: dict[str, Any] | None = None,
         history: list[dict[str, str]] | None = None,
         top_k: int = 5,
+        conversation: dict[str, str] | None = None,
     ) -> dict[str, Any]:
         body: dict[str, Any] = {"question": question, "top_k": top_k, "filters": filters or {}}
         if history:
             body["history"] = history
+        if conversation:
+            body["conversation"] = conversation
         return self._call("POST", "/ask", ASK_TIMEOUT, json=body)
+
+    def answer(self, answer_id: str) -> dict[str, Any]:
+        return self._call("GET", f"/answers/{answer_id}", READ_TIMEOUT)
+
+    def conversations(self, owner: str) -> list[dict[str, Any]]:
+        found = self._call("GET", "/conversations", READ_TIMEOUT, params={"owner": owner})
+        return list(found.get("conversations", []))
+
+    def conversation(self, owner: str, conversation_id: str) -> dict[str, Any]:
+        return self._call("GET", f"/conversations/{conversation_id}", READ_TIMEOUT, params={"owner": owner})
+
+    def send_feedback(self, feedback: dict[str, Any]) -> dict[str, Any]:
+        return self._call("POST", "/feedback", READ_TIMEOUT, json=feedback)
+
+    def feedback(self, limit: int = 200) -> list[dict[str, Any]]:
+        return list(self._call("GET", "/feedback", READ_TIMEOUT, params={"limit": limit}).get("feedback", []))
+
+    def check_key(self) -> dict[str, Any]:
+        return self._call("GET", "/auth/check", READ_TIMEOUT)
 
     def documents(self) -> list[dict[str, Any]]:
         return list(self._call("GET", "/documents", READ_TIMEOUT).get("documents", []))
@@ -118,17 +144,23 @@ class ApiClient:
                 response = http.request(method, path, headers=headers, **kwargs)
         except (httpx.ConnectError, httpx.ConnectTimeout) as exc:
             raise ApiError(
-                f"Không kết nối được tới máy chủ hỏi đáp ({self.base_url}). "
-                "Hãy kiểm tra dịch vụ đã được khởi động, rồi thử lại."
+                f"Không kết nối được tới máy chủ hỏi đáp ({self.base_url}). Máy chủ có thể đang khởi động "
+                "lại; hãy thử lại sau ít giây.",
+                retryable=True,
             ) from exc
         except httpx.TimeoutException as exc:
-            raise ApiError(f"Máy chủ không trả lời trong {timeout:.0f} giây. Vui lòng thử lại sau.") from exc
+            raise ApiError(
+                f"Máy chủ chưa trả lời sau {timeout:.0f} giây (có thể đang bận hoặc đang khởi động lại). "
+                "Hãy thử lại.",
+                retryable=True,
+            ) from exc
         except httpx.HTTPError as exc:
             raise ApiError(
-                f"Lỗi kết nối tới máy chủ hỏi đáp ({self.base_url}): {type(exc).__name__}."
+                f"Mất kết nối tới máy chủ hỏi đáp ({self.base_url}) giữa chừng. Hãy thử lại.", retryable=True
             ) from exc
         if response.is_error:
-            raise ApiError(_detail(response), response.status_code)
+            retry = response.status_code >= 500 or response.status_code == 503
+            raise ApiError(_detail(response), response.status_code, retryable=retry)
         try:
             data = response.json()
         except ValueError as exc:

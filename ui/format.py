@@ -44,6 +44,27 @@ def answer_markdown(answer: str) -> str:
     return _CITE.sub(r"**[\1]**", escape_md(answer))
 
 
+def citation_key(turn: int, n: int) -> str:
+    """Streamlit key of citation n of a turn's answer: its container gets the class `st-key-<key>`."""
+    return f"qa-cite-{turn}-{n}"
+
+
+def cite_link(turn: int, n: int) -> str:
+    """`[n]` as a link that opens and shows its passage (ui/static/page.js)."""
+    return (
+        f'<a class="qa-cite" href="#{citation_key(turn, n)}" data-target="{citation_key(turn, n)}" '
+        f'aria-label="Nguồn {n}: mở đoạn trích dẫn">[{n}]</a>'
+    )
+
+
+def answer_markdown_linked(answer: str, turn: int, ids: set[int]) -> str:
+    """The answer text, escaped, each `[n]` a link to its passage (for markdown with HTML allowed)."""
+    return _CITE.sub(
+        lambda m: cite_link(turn, int(m.group(1))) if int(m.group(1)) in ids else m.group(0),
+        escape_md(answer),
+    )
+
+
 # ---------------------------------------------------------------------- quote highlighting
 
 
@@ -143,21 +164,30 @@ def line_range(start: int, end: int) -> str:
     return f"dòng {start}" if start == end else f"dòng {start}–{end}"
 
 
+def document_title(c: dict[str, Any]) -> str:
+    """The document's title; its file name (an internal hash for the shipped corpus) only as a last resort."""
+    return nfc(c.get("title") or c.get("source") or "Tài liệu")
+
+
+def citation_place(c: dict[str, Any]) -> str:
+    place = line_range(int(c["start_line"]), int(c["end_line"]))
+    return f"trang {c['page']}, {place}" if c.get("page") else place
+
+
 def citation_label(c: dict[str, Any]) -> str:
-    """`[n] title — province · lines`: the lines tell apart several citations of one document."""
-    title = c.get("title") or c.get("source") or "Tài liệu"
+    """`[n] title — province · page, lines`: the lines tell apart several citations of one document."""
     province = f" — {c['province']}" if c.get("province") else ""
-    return escape_md(
-        f"[{c['id']}] {title}{province} · {line_range(int(c['start_line']), int(c['end_line']))}"
-    )
+    return escape_md(f"[{c['id']}] {document_title(c)}{province} · {citation_place(c)}")
 
 
 def citation_location(c: dict[str, Any]) -> str:
-    parts = [line_range(int(c["start_line"]), int(c["end_line"]))]
-    if c.get("page"):
-        parts.append(f"trang {c['page']}")
-    parts.append(f"tệp {c.get('source', '')}")
-    return escape_md(" · ".join(parts))
+    return escape_md(f"{document_title(c)} · {citation_place(c)}")
+
+
+def preview(text: str, limit: int = 140) -> str:
+    """One line of a passage, for a related passage's label."""
+    line = " ".join(_cells(nfc(text)).split())
+    return line if len(line) <= limit else line[: limit - 1].rstrip() + "…"
 
 
 def figure_value(f: dict[str, Any]) -> str:
@@ -179,12 +209,16 @@ def figure_rows(figures: list[dict[str, Any]], citations: list[dict[str, Any]]) 
                 "Giá trị": figure_value(f),
                 "Đơn vị": f.get("unit") or "",
                 "Năm": str(f["year"]) if f.get("year") else "",
-                "Loại": KIND_LABEL.get(f.get("kind") or "", ""),
+                "Loại": kind_label(f),
                 "Tỉnh": f.get("province") or "",
                 "Nguồn": f"[{cited}]{where}" if cited else f"{source}{where}",
             }
         )
     return rows
+
+
+def kind_label(f: dict[str, Any]) -> str:
+    return str(f.get("kind_label") or KIND_LABEL.get(f.get("kind") or "", ""))
 
 
 def _unit_key(unit: str) -> str:
@@ -212,7 +246,7 @@ def bar_labels(figures: list[dict[str, Any]]) -> list[str]:
     several_provinces = len({f.get("province") for f in figures}) > 1
     labels = []
     for f in figures:
-        side = " ".join(p for p in (KIND_LABEL.get(f.get("kind") or "", ""), str(f.get("year") or "")) if p)
+        side = " ".join(p for p in (kind_label(f), str(f.get("year") or "")) if p)
         parts = [f.get("province") or ""] if several_provinces else []
         parts.append(side.capitalize() or "—")
         labels.append(" · ".join(p for p in parts if p))

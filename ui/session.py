@@ -8,7 +8,9 @@ import streamlit as st
 
 from ui.client import ApiClient, ApiError
 
-API_KEY = "api_key"  # session-state key of the sidebar's password box
+API_KEY = "api_key"  # session-state key of the accepted (checked) API key
+_TYPED = "api_key_typed"  # the password box itself
+_KEY_NOTE = "api_key_note"
 
 
 def client() -> ApiClient:
@@ -34,16 +36,44 @@ def forget_documents() -> None:
     _documents.clear()
 
 
+def _check_key() -> None:
+    """Accept a typed key only once the API says it is valid (`GET /auth/check`)."""
+    typed = (st.session_state.get(_TYPED) or "").strip()
+    if not typed:
+        st.session_state.pop(API_KEY, None)
+        st.session_state[_KEY_NOTE] = ("info", "Chưa nhập khoá.")
+        return
+    try:
+        ApiClient.from_env(typed).check_key()
+    except ApiError as exc:
+        st.session_state.pop(API_KEY, None)
+        reason = "Khoá không đúng." if exc.status == 401 else exc.message
+        st.session_state[_KEY_NOTE] = ("error", f"Khoá chưa được chấp nhận: {reason}")
+        return
+    st.session_state[API_KEY] = typed
+    st.session_state[_KEY_NOTE] = ("ok", "Khoá hợp lệ: có thể tải lên, xoá tài liệu và xem phản hồi.")
+    _documents.clear()
+
+
 def render_api_key() -> None:
-    with st.sidebar.expander("Khoá API (quản trị)", icon=":material/key:", expanded=False):
+    with st.sidebar.expander(
+        "Khoá API (quản trị)", icon=":material/key:", expanded=bool(st.session_state.get(_KEY_NOTE))
+    ):
         st.text_input(
             "Khoá API",
-            key=API_KEY,
+            key=_TYPED,
             type="password",
             label_visibility="collapsed",
-            placeholder="Nhập khoá API",
-            help="Cần để tải lên hoặc xoá tài liệu. Hỏi đáp không cần khoá.",
+            placeholder="Nhập khoá API rồi nhấn Enter",
+            help="Cần để tải lên hoặc xoá tài liệu và xem phản hồi. Hỏi đáp không cần khoá. "
+            "Khoá được in ra khi chạy `make run` lần đầu và lưu trong tệp index/api-key trên máy chủ.",
+            on_change=_check_key,
         )
+        kind, note = st.session_state.get(_KEY_NOTE, (None, None))
+        if kind == "ok":
+            st.success(note, icon=":material/check_circle:")
+        elif kind == "error":
+            st.error(note, icon=":material/error:")
 
 
 def flash(kind: str, message: str) -> None:

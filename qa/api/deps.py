@@ -2,15 +2,23 @@
 
 from __future__ import annotations
 
+import hashlib
 import hmac
-from dataclasses import dataclass
+import math
+import threading
+from dataclasses import dataclass, field
 
-from fastapi import Depends, HTTPException, Request, Security
+from fastapi import Depends, Header, HTTPException, Request, Security
 from fastapi.security import APIKeyHeader
 
 from qa.api.jobs import JobRunner
 from qa.api.live import Live, LiveIndex
-from qa.api.uploads import Corpus
+from qa.api.stores.answers import AnswerStore, SqliteAnswerStore
+from qa.api.stores.feedback import FeedbackStore, SqliteFeedbackStore
+from qa.api.throttle import KeyThrottle
+from qa.jobs.corpus import CorpusFiles
+from qa.jobs.owners import Lease
+from qa.jobs.sqlite_journal import SqliteJournal
 from qa.settings import Settings
 
 JSON_BODY_LIMIT = 64 * 1024  # JSON requests: a question, filters and a short history
@@ -23,21 +31,40 @@ class Services:
 
     settings: Settings
     live: LiveIndex
+    journal: SqliteJournal
+    lease: Lease
     jobs: JobRunner
-    corpus: Corpus
+    corpus: CorpusFiles
     api_keys: tuple[str, ...]
+    answers: AnswerStore
+    feedback: FeedbackStore
+    throttle: KeyThrottle
+    # Name choice, journal entry and file move of uploads and deletes, one at a time.
+    corpus_lock: threading.Lock = field(default_factory=threading.Lock)
 
     @classmethod
     def create(cls, settings: Settings) -> Services:
+        settings.index_dir.mkdir(parents=True, exist_ok=True)
         live = LiveIndex(settings)
+        journal = SqliteJournal.beside(settings.index_dir, settings.jobs_keep)
+        lease = Lease(settings.index_dir)
         keys = tuple(k.strip() for k in settings.api_keys.split(",") if k.strip())
         return cls(
             settings,
             live,
-            JobRunner(settings, live),
-            Corpus(settings.corpus_dir, settings.index_dir / ".trash"),
+            journal,
+            lease,
+            JobRunner(settings, journal, lease, live),
+            CorpusFiles(settings.corpus_dir, settings.index_dir),
             keys,
+            SqliteAnswerStore(settings.stores_path / "answers.sqlite"),
+            SqliteFeedbackStore(settings.stores_path / "feedback.sqlite"),
+            KeyThrottle(settings.key_failures_allowed, settings.key_failure_window_seconds),
         )
+
+    def valid_key(self, key: str | None) -> bool:
+        # Compare every key in constant time: the answer must not leak how much of a key matched.
+        return bool(key) and any(hmac.compare_digest(str(key).encode(), k.encode()) for k in self.api_keys)
 
     @property
     def max_upload_bytes(self) -> int:
@@ -53,6 +80,7 @@ def get_services(request: Request) -> Services:
 
 
 def get_live(services: Services = Depends(get_services)) -> Live:
+    services.live.ensure_on_disk()
     live = services.live.current
     if live is None:
         raise HTTPException(503, services.live.problem)
@@ -64,22 +92,52 @@ api_key_header = APIKeyHeader(
 )
 
 
-def _check_key(services: Services, key: str | None) -> None:
+# Routes that work without a key but file the history under it when a valid one comes along. A plain
+# optional header: declaring it as a security scheme would tell clients the key is required.
+OPTIONAL_KEY = Header(
+    None,
+    alias="X-API-Key",
+    max_length=200,
+    description="Khoá API (không bắt buộc): khi hợp lệ, lịch sử được lưu theo người giữ khoá",
+)
+
+
+def _check_key(services: Services, request: Request, key: str | None) -> None:
     if not services.api_keys:
         raise HTTPException(401, "Máy chủ chưa cấu hình khoá API (QA_API_KEYS): thao tác này bị từ chối.")
-    # Compare every key in constant time: the answer must not leak how much of a key matched.
-    if not key or not any(hmac.compare_digest(key.encode(), k.encode()) for k in services.api_keys):
+    client = request.client.host if request.client else "?"
+    wait = services.throttle.retry_after(client)
+    if wait > 0:
+        raise HTTPException(
+            429,
+            f"Sai khoá API quá nhiều lần; hãy thử lại sau {math.ceil(wait)} giây.",
+            headers={"Retry-After": str(math.ceil(wait))},
+        )
+    if not services.valid_key(key):
+        if key:
+            services.throttle.failed(client)
         raise HTTPException(401, "Thiếu hoặc sai khoá API (tiêu đề X-API-Key).")
 
 
+def key_fingerprint(key: str) -> str:
+    """A short name for a key that does not reveal it: the history of a key holder is kept under it."""
+    return "k-" + hashlib.sha256(key.encode()).hexdigest()[:30]
+
+
+def history_owner(services: Services, key: str | None, claimed: str) -> str:
+    """Whose history a request reads or writes: the key holder's when a valid key comes with it (the
+    same history in every browser), else the browser's own id."""
+    return key_fingerprint(str(key)) if services.valid_key(key) else claimed
+
+
 def require_write_key(
-    services: Services = Depends(get_services), key: str | None = Security(api_key_header)
+    request: Request, services: Services = Depends(get_services), key: str | None = Security(api_key_header)
 ) -> None:
-    _check_key(services, key)
+    _check_key(services, request, key)
 
 
 def require_read_key(
-    services: Services = Depends(get_services), key: str | None = Security(api_key_header)
+    request: Request, services: Services = Depends(get_services), key: str | None = Security(api_key_header)
 ) -> None:
     """Only attached to the read routes when QA_PROTECT_READS=true (see create_app)."""
-    _check_key(services, key)
+    _check_key(services, request, key)

@@ -10,19 +10,23 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.routing import Match
 
 from qa.api.schemas import ErrorOut
 from qa.api.uploads import UploadError
 
 logger = logging.getLogger("qa.api")
 
+_METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS")
 _FASTAPI_PARSE_ERROR = "There was an error parsing the body"
 # Vietnamese text for the errors Starlette raises with its English reason phrase.
 _DEFAULT_DETAIL = {
     400: "Không đọc được nội dung yêu cầu.",
     404: "Không tìm thấy đường dẫn.",
     405: "Phương thức không được hỗ trợ cho đường dẫn này.",
+    408: "Yêu cầu gửi quá chậm hoặc bị bỏ dở; kết nối đã được đóng.",
     413: "Dữ liệu gửi lên quá lớn.",
+    429: "Quá nhiều yêu cầu; hãy thử lại sau.",
 }
 _VALIDATION_MSG = {
     "missing": "thiếu trường bắt buộc",
@@ -35,6 +39,7 @@ _VALIDATION_MSG = {
     "less_than_equal": "phải ≤ {le}",
     "int_parsing": "phải là số nguyên",
     "int_type": "phải là số nguyên",
+    "int_from_float": "phải là số nguyên",
     "string_type": "phải là chuỗi ký tự",
     "literal_error": "phải là một trong {expected}",
     "extra_forbidden": "trường không được hỗ trợ",
@@ -50,6 +55,7 @@ def error_responses(*codes: int) -> dict[int | str, dict[str, Any]]:
         413: "Dữ liệu quá lớn",
         415: "Định dạng không hỗ trợ",
         422: "Dữ liệu không hợp lệ",
+        429: "Sai khoá API quá nhiều lần (xem tiêu đề Retry-After)",
         503: "Chưa có chỉ mục",
     }
     return {code: {"model": ErrorOut, "description": text[code]} for code in codes}
@@ -67,13 +73,16 @@ def add_error_handlers(app: FastAPI) -> None:
                 },
                 422,
             )
+        headers = dict(exc.headers or {})
+        if exc.status_code == 405:
+            headers["Allow"] = ", ".join(_allowed_methods(request))
         detail = exc.detail
         if not isinstance(detail, str) or detail in (
             HTTPStatus(exc.status_code).phrase,
             _FASTAPI_PARSE_ERROR,
         ):
             detail = _DEFAULT_DETAIL.get(exc.status_code, HTTPStatus(exc.status_code).phrase)
-        return JSONResponse({"detail": detail}, exc.status_code, headers=exc.headers)
+        return JSONResponse({"detail": detail}, exc.status_code, headers=headers or None)
 
     @app.exception_handler(RequestValidationError)
     async def validation_error(_request: Request, exc: RequestValidationError) -> JSONResponse:
@@ -100,6 +109,16 @@ def add_error_handlers(app: FastAPI) -> None:
         # Logged with its trace on the server; the client learns nothing about the internals.
         logger.exception("unexpected error on %s %s", request.method, request.url.path)
         return JSONResponse({"detail": "Lỗi máy chủ nội bộ."}, 500)
+
+
+def _allowed_methods(request: Request) -> list[str]:
+    """Every method some route accepts on this path (Starlette's own 405 names only the first route's)."""
+    routes = request.app.router.routes
+    return [
+        method
+        for method in _METHODS
+        if any(route.matches({**request.scope, "method": method})[0] == Match.FULL for route in routes)
+    ]
 
 
 def _is_json(request: Request) -> bool:

@@ -1,77 +1,50 @@
-"""Background index syncs for uploads and deletions, one at a time, with a job id to follow.
+"""Background index syncs for uploads and deletions: the journal's queue, run one at a time in a build process.
 
-One worker thread runs the jobs in order (the indexer takes an exclusive file lock anyway);
-queries keep being served from the current generation until the new one is swapped in.
+Jobs live in the journal (qa/jobs/, SQLite beside the index), written before the corpus is touched, so a
+crash loses none: at start-up ``qa.jobs.reconcile`` finishes, resumes or rolls back what was running.
+One runner thread claims the oldest stored job and runs it in a child process (``qa.api.worker``, at a
+lower CPU priority, with its own model): questions keep being answered by this process, from the
+current generation, at full speed. When the child exits the runner settles a job it left unfinished
+(crash or cancel: undone unless the index already shows it) and makes the API serve the new generation.
 """
 
 from __future__ import annotations
 
+import contextlib
 import logging
-import queue
+import os
+import signal
+import subprocess
+import sys
 import threading
-import uuid
-from collections import OrderedDict
-from collections.abc import Callable
-from dataclasses import asdict, dataclass, field
-from datetime import UTC, datetime
-from typing import Any, Literal
+import time
 
 from qa.api.live import LiveIndex
-from qa.index.build import BuildReport, build
+from qa.jobs.journal import JobJournal
+from qa.jobs.model import Job
+from qa.jobs.owners import Lease
+from qa.jobs.reconcile import Reconciler, Why
 from qa.settings import Settings
 
 logger = logging.getLogger(__name__)
 
-_KEEP_JOBS = 500  # finished jobs remembered for GET /jobs/{id}
-
-
-def _now() -> str:
-    return datetime.now(UTC).isoformat(timespec="seconds")
-
-
-@dataclass(slots=True)
-class Job:
-    kind: Literal["upload", "delete"]
-    doc_id: str | None
-    source: str | None
-    # Put things back when the sync fails (remove the upload, restore a deleted file).
-    undo: Callable[[], None] | None = None
-    job_id: str = field(default_factory=lambda: uuid.uuid4().hex[:12])
-    status: Literal["queued", "running", "done", "failed"] = "queued"
-    detail: str = "Đang chờ xử lý."
-    documents: list[dict[str, Any]] = field(default_factory=list)
-    generation: str | None = None
-    created_at: str = field(default_factory=_now)
-    finished_at: str | None = None
-
-    def as_dict(self) -> dict[str, Any]:
-        return {
-            "job_id": self.job_id,
-            "kind": self.kind,
-            "status": self.status,
-            "detail": self.detail,
-            "doc_id": self.doc_id,
-            "source": self.source,
-            "documents": self.documents,
-            "generation": self.generation,
-            "created_at": self.created_at,
-            "finished_at": self.finished_at,
-        }
-
-    def finish(self, status: Literal["done", "failed"], detail: str) -> None:
-        self.detail = detail
-        self.finished_at = _now()
-        self.status = status  # last: a poller that sees "done" also sees the detail
+_IDLE_WAIT = 1.0  # seconds between two looks at the queue when nobody woke the runner
+_CHILD_POLL = 0.2  # seconds between two looks at the running child (exit, cancel)
+_STOP_GRACE = 10.0  # seconds a build child gets to stop on SIGTERM at shutdown
 
 
 class JobRunner:
-    def __init__(self, settings: Settings, live: LiveIndex) -> None:
+    def __init__(self, settings: Settings, journal: JobJournal, lease: Lease, live: LiveIndex) -> None:
         self.settings = settings
+        self.journal = journal
+        self.lease = lease
         self.live = live
-        self._jobs: OrderedDict[str, Job] = OrderedDict()
-        self._lock = threading.Lock()
-        self._queue: queue.Queue[Job | None] = queue.Queue()
+        self._wake = threading.Event()
+        self._stopping = threading.Event()
         self._thread: threading.Thread | None = None
+        self._child: subprocess.Popen[bytes] | None = None
+        self._cancel: set[str] = set()
+        self._lock = threading.Lock()
 
     # ------------------------------------------------------------------ lifecycle
 
@@ -79,80 +52,93 @@ class JobRunner:
         self._thread = threading.Thread(target=self._loop, name="qa-index-jobs", daemon=True)
         self._thread.start()
 
-    def stop(self, timeout: float = 60.0) -> None:
-        """Let the running build finish (a half build is harmless, but a clean stop is quicker)."""
+    def stop(self, timeout: float = 30.0) -> None:
+        """Stop the running build (its job goes back to the queue: it resumes at the next start)."""
+        self._stopping.set()
+        self._wake.set()
+        with self._lock:
+            child = self._child
+        if child is not None and child.poll() is None:
+            _signal_group(child, signal.SIGTERM)
+            try:
+                child.wait(_STOP_GRACE)
+            except subprocess.TimeoutExpired:
+                _signal_group(child, signal.SIGKILL)
         if self._thread is not None:
-            self._queue.put(None)
             self._thread.join(timeout)
 
-    # ------------------------------------------------------------------ queue
+    def wake(self) -> None:
+        self._wake.set()
 
-    def submit(self, job: Job) -> Job:
+    def cancel(self, job_id: str) -> None:
+        """Stop the job now if it is the one running (its build child is killed, then the job undone)."""
         with self._lock:
-            self._jobs[job.job_id] = job
-            while len(self._jobs) > _KEEP_JOBS:
-                oldest = next(iter(self._jobs.values()))
-                if oldest.status in ("queued", "running"):
-                    break
-                self._jobs.popitem(last=False)
-        self._queue.put(job)
-        return job
-
-    def get(self, job_id: str) -> Job | None:
-        with self._lock:
-            return self._jobs.get(job_id)
+            self._cancel.add(job_id)
+        self._wake.set()
 
     def pending(self) -> int:
-        with self._lock:
-            return sum(j.status in ("queued", "running") for j in self._jobs.values())
+        return self.journal.count_unfinished()
+
+    # ------------------------------------------------------------------ the queue
 
     def _loop(self) -> None:
-        while (job := self._queue.get()) is not None:
+        while not self._stopping.is_set():
             try:
-                self.run(job)
-            except Exception as exc:  # the worker must survive anything one job does
-                logger.exception("job %s failed", job.job_id)
-                job.finish("failed", f"Lỗi khi xử lý: {type(exc).__name__}")
+                job = self.journal.claim_next(self.lease.name)
+                if job is None:
+                    self._wake.wait(_IDLE_WAIT)
+                    self._wake.clear()
+                    continue
+                self._run(job)
+            except Exception:  # the runner must survive anything one job does
+                logger.exception("job runner error")
+                time.sleep(_IDLE_WAIT)
 
-    # ------------------------------------------------------------------ one job
-
-    def run(self, job: Job) -> None:
-        job.status = "running"
-        job.detail = "Đang lập chỉ mục."
+    def _run(self, job: Job) -> None:
+        if job.cancel_requested or job.job_id in self._cancel:
+            self._settle(job, "cancelled")
+            return
         try:
-            report = build(self.settings, embed=self.live.passage_embedder())
-        except Exception as exc:
-            logger.exception("index build failed for job %s", job.job_id)
-            self._undo(job)
-            job.finish(
-                "failed", f"Lập chỉ mục thất bại ({type(exc).__name__}: {exc}); không có thay đổi nào."
+            child = subprocess.Popen(
+                [sys.executable, "-m", "qa.api.worker", job.job_id],
+                stdin=subprocess.PIPE,
+                pass_fds=(self.lease.fd,),  # the child keeps the lease alive while it works
+                start_new_session=True,  # its own process group: a cancel kills it with its parse children
+            )
+            assert child.stdin is not None
+            child.stdin.write(self.settings.model_dump_json().encode())
+            child.stdin.close()
+        except OSError:
+            logger.exception("cannot start the build process for job %s", job.job_id)
+            self._settle(job, "crashed")
+            return
+        with self._lock:
+            self._child = child
+        cancelled = False
+        while child.poll() is None:
+            time.sleep(_CHILD_POLL)
+            with self._lock:
+                wanted = job.job_id in self._cancel
+            if wanted and not cancelled:
+                cancelled = True
+                _signal_group(child, signal.SIGKILL)
+        with self._lock:
+            self._child = None
+            self._cancel.discard(job.job_id)
+        if self._stopping.is_set() and child.returncode != 0:
+            self.journal.requeue(
+                job.job_id, "Máy chủ dừng khi tác vụ đang chạy; tác vụ sẽ chạy lại khi khởi động."
             )
             return
-        job.documents = [asdict(d) for d in report.documents]
-        if report.changed:
-            self.live.reload()
-        job.generation = self.live.current.generation if self.live.current else None
-        mine = next((d for d in report.documents if d.source == job.source), None)
-        if job.kind == "upload" and (mine is None or mine.status == "skipped"):
-            self._undo(job)
-            reason = mine.reason if mine else "tệp không còn trong thư mục tài liệu"
-            job.finish("failed", f"Không lập chỉ mục được «{job.source}»: {reason}. Tệp đã được gỡ bỏ.")
-            return
-        job.finish("done", _done_message(job, report))
+        after = self.journal.get(job.job_id)
+        if after is not None and not after.finished:
+            self._settle(after, "cancelled" if cancelled else "crashed")
+        self.live.refresh()
 
-    def _undo(self, job: Job) -> None:
-        if job.undo is not None:
-            try:
-                job.undo()
-            except OSError:
-                logger.exception("could not undo job %s", job.job_id)
+    def _settle(self, job: Job, why: Why) -> None:
+        Reconciler(self.settings, self.journal).settle(job, why)
 
 
-def _done_message(job: Job, report: BuildReport) -> str:
-    if job.kind == "delete":
-        return f"Đã xoá «{job.source}» khỏi chỉ mục (tệp được chuyển vào thùng rác của chỉ mục)."
-    mine = next(d for d in report.documents if d.source == job.source)
-    return (
-        f"Đã lập chỉ mục «{job.source}»: {mine.chunks} đoạn, {mine.figures} số liệu"
-        f"{', tỉnh ' + mine.province if mine.province else ''}."
-    )
+def _signal_group(child: subprocess.Popen[bytes], signum: int) -> None:
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(child.pid, signum)

@@ -1,20 +1,23 @@
-"""The index generation the API serves, swapped whole when a background build finishes.
+"""The index generation the API serves, swapped whole when a new one is published.
 
 Requests take one reference (`LiveIndex.current`) and use it to the end, so a swap never mixes
 two generations inside one answer; the previous generation stays on disk (the indexer keeps it)
-for requests still running on it.
+for requests still running on it. A watcher thread reads the `index/current` link every
+`index_watch_seconds` (one readlink) and loads a generation published by anyone — the API's own
+build process or a `qa ingest` run beside the API — while the old one keeps answering.
 """
 
 from __future__ import annotations
 
 import logging
+import os
 import threading
 from collections import Counter
 from dataclasses import dataclass
 
-from qa.answer.answerer import Answerer
-from qa.embeddings.model import PassageEmbedder, passage_embedder
+from qa.answer import Answerer
 from qa.extract.registry import Regulation, build_registry
+from qa.index.layout import CURRENT
 from qa.retrieval.engine import Engine, IndexMissingError, ModelMismatchError
 from qa.settings import Settings
 
@@ -45,7 +48,10 @@ class LiveIndex:
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
         self._swap_lock = threading.Lock()
+        self._reload_lock = threading.Lock()  # one load at a time; the old generation answers meanwhile
         self._live: Live | None = None
+        self._stop = threading.Event()
+        self._watcher: threading.Thread | None = None
         self.problem: str = NO_INDEX  # why nothing is served, when nothing is
 
     @property
@@ -62,6 +68,50 @@ class LiveIndex:
             self.problem = f"Chỉ mục được tạo bằng mô hình khác: {exc}"
             logger.warning("index not served: %s", exc)
 
+    def published(self) -> str | None:
+        """Name of the generation `index/current` points at now (None when there is none)."""
+        try:
+            return os.readlink(self.settings.index_dir / CURRENT)
+        except OSError:
+            return None
+
+    def refresh(self) -> None:
+        """Serve the published generation if it is not the one served (and can be opened)."""
+        published = self.published()
+        live = self._live
+        if published is None or (live is not None and live.generation == published):
+            return
+        with self._reload_lock:
+            live = self._live
+            if live is not None and live.generation == self.published():
+                return
+            try:
+                self.reload()
+            except (IndexMissingError, ModelMismatchError, OSError) as exc:
+                logger.warning("new index generation not served: %s", exc)
+
+    def ensure_on_disk(self) -> None:
+        """Never serve (or report) a generation that is gone from disk: load the current one first."""
+        live = self._live
+        if live is not None and not live.engine.generation.exists():
+            self.refresh()
+
+    def start_watching(self) -> None:
+        self._watcher = threading.Thread(target=self._watch, name="qa-index-watch", daemon=True)
+        self._watcher.start()
+
+    def stop_watching(self) -> None:
+        self._stop.set()
+        if self._watcher is not None:
+            self._watcher.join(5)
+
+    def _watch(self) -> None:
+        while not self._stop.wait(self.settings.index_watch_seconds):
+            try:
+                self.refresh()
+            except Exception:  # the watcher must outlive one bad generation
+                logger.exception("index watcher")
+
     def reload(self) -> Live:
         """Open the generation `index/current` points at and swap it in (one assignment)."""
         engine = Engine(self.settings)
@@ -76,8 +126,3 @@ class LiveIndex:
             self._live = live
         logger.info("serving index generation %s", live.generation)
         return live
-
-    def passage_embedder(self) -> PassageEmbedder:
-        """Embedding function for builds: small batches under the shared lock, so queries keep
-        being answered while a large upload is embedded."""
-        return passage_embedder(self.settings, chunk=self.settings.embedding_batch_size)

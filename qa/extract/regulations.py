@@ -157,6 +157,8 @@ def _continuation(blocks: list[Block], index: int) -> str:
 
 
 def _own_issuer(doc: ParsedDocument) -> str | None:
+    if doc.meta.issuer:  # read from the letterhead or the số hiệu (qa.ingest.metadata)
+        return doc.meta.issuer
     head = fold(" ".join(doc.lines[:15]))
     if "so y te" in head and doc.meta.province:
         return f"Sở Y tế tỉnh {doc.meta.province}"

@@ -7,15 +7,18 @@ import sqlite3
 from collections.abc import Iterable
 from dataclasses import asdict
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from qa.models import Chunk, DocumentMeta, Figure, ParsedDocument, RegulationMention
+
+if TYPE_CHECKING:
+    from qa.index.isolated import PreparedDocument
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS documents (
     doc_id TEXT PRIMARY KEY, source TEXT NOT NULL UNIQUE, sha256 TEXT NOT NULL, fmt TEXT NOT NULL,
-    title TEXT, province TEXT, current_province TEXT, kind TEXT, number TEXT, date TEXT, years TEXT,
+    title TEXT, issuer TEXT, province TEXT, current_province TEXT, kind TEXT, number TEXT, date TEXT, years TEXT,
     n_lines INTEGER, sections INTEGER, tables INTEGER, ingested_at TEXT
 );
 CREATE TABLE IF NOT EXISTS lines (
@@ -62,13 +65,14 @@ def get_meta(conn: sqlite3.Connection) -> dict[str, Any]:
 def write_document(conn: sqlite3.Connection, doc: ParsedDocument, ingested_at: str) -> None:
     m = doc.meta
     conn.execute(
-        "INSERT INTO documents VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+        "INSERT INTO documents VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
         (
             doc.doc_id,
             doc.source,
             doc.sha256,
             doc.fmt,
             m.title,
+            m.issuer,
             m.province,
             m.current_province,
             m.kind,
@@ -126,13 +130,29 @@ def write_regulations(conn: sqlite3.Connection, mentions: Iterable[RegulationMen
     )
 
 
+def write_prepared(conn: sqlite3.Connection, prepared: PreparedDocument, ingested_at: str) -> None:
+    """Every row of one read document: the document, its lines, chunks, figures and cited regulations."""
+    write_document(conn, prepared.doc, ingested_at)
+    write_chunks(conn, prepared.chunks)
+    write_figures(conn, prepared.figures)
+    write_regulations(conn, prepared.regulations)
+
+
 def copy_document(dst: sqlite3.Connection, src: sqlite3.Connection, doc_id: str) -> None:
-    """Carry an unchanged document (its rows in every table) over from the previous generation."""
+    """Carry an unchanged document (its rows in every table) over from the previous generation.
+
+    Columns are matched by name: a previous generation of an older format (a document kept because its new
+    version failed to parse) may lack a column this one has, which then stays empty."""
     for table in ("documents", "lines", "chunks"):
         rows = src.execute(f"SELECT * FROM {table} WHERE doc_id = ?", (doc_id,)).fetchall()
         if rows:
-            marks = ",".join("?" * len(rows[0].keys()))
-            dst.executemany(f"INSERT INTO {table} VALUES ({marks})", [tuple(r) for r in rows])
+            columns = {info[1] for info in dst.execute(f"PRAGMA table_info({table})")}
+            keep = [c for c in rows[0].keys() if c in columns]  # noqa: SIM118 (iterating a Row gives values)
+            marks = ",".join("?" * len(keep))
+            dst.executemany(
+                f"INSERT INTO {table} ({','.join(keep)}) VALUES ({marks})",
+                [tuple(r[c] for c in keep) for r in rows],
+            )
     dst.executemany(
         "INSERT INTO figures(doc_id, data) VALUES (?, ?)",
         src.execute("SELECT doc_id, data FROM figures WHERE doc_id = ? ORDER BY id", (doc_id,)),
@@ -161,6 +181,7 @@ def row_to_chunk(row: sqlite3.Row) -> Chunk:
 def row_to_meta(row: sqlite3.Row) -> DocumentMeta:
     return DocumentMeta(
         title=row["title"] or "",
+        issuer=row["issuer"],
         province=row["province"],
         current_province=row["current_province"],
         kind=row["kind"],

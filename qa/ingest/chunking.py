@@ -62,6 +62,18 @@ def _table_context(block: Block) -> str:
     return "\n".join(p for p in parts if p)
 
 
+def row_header(chunk: Chunk) -> str | None:
+    """The column header of a table-row chunk ("TT | Chỉ tiêu | … | Kế hoạch năm 2024"), read back from the
+    context `_table_context` wrote; None for prose or a row without a header."""
+    if chunk.kind != "table_row":
+        return None
+    lines = chunk.context.split("\n")
+    if chunk.section and lines and lines[0] == chunk.section:
+        lines = lines[1:]
+    # A header has several columns, so its line always holds the " | " join; a group title never does.
+    return lines[0] if lines and " | " in lines[0] else None
+
+
 def chunk_holding(chunks: Iterable[Chunk], line: int, prefer: str) -> int | None:
     """Id of a chunk whose lines hold ``line``, one of kind ``prefer`` when there is one.
 

@@ -110,7 +110,15 @@ class Structure:
     wrapped: bool
 
 
-def build_blocks(lines: list[str], tables: list[ParsedTable], pages: list[int | None]) -> Structure:
+def build_blocks(
+    lines: list[str],
+    tables: list[ParsedTable],
+    pages: list[int | None],
+    headings: dict[int, int] | None = None,
+) -> Structure:
+    """Blocks of the lines; ``headings`` are lines the loader knows are headings (line -> rank), such as the
+    sheet names of a workbook."""
+    known = headings or {}
     wrapped = is_hard_wrapped(lines)
     sep = " " if wrapped else "\n"
     table_at = {t.start_line: t for t in tables}
@@ -137,9 +145,7 @@ def build_blocks(lines: list[str], tables: list[ParsedTable], pages: list[int | 
         pieces = _split_glued(raw)
         for piece in pieces:
             piece_marks = marks if len(pieces) == 1 else [(0, start)]
-            rank = heading_rank(piece, _is_emphasized(piece) or wrapped)
-            if rank == 2:
-                rank = _check_sequence(piece, stack, last_number)
+            rank = _piece_rank(piece, start, known, wrapped, stack, last_number)
             kind: Literal["text", "heading"] = "text" if rank is None else "heading"
             if rank is not None and not _merge_into_title(stack, rank, clean_heading(piece), blocks):
                 while stack and stack[-1][0] >= rank:
@@ -178,7 +184,11 @@ def build_blocks(lines: list[str], tables: list[ParsedTable], pages: list[int | 
             dropped.append(line_no)
             i += 1
             continue
-        if para is not None and _continues(para, line, wrapped, blank_since_para):
+        if (
+            para is not None
+            and not _stands_alone(known, line_no, para)
+            and _continues(para, line, wrapped, blank_since_para)
+        ):
             para.parts.append((line_no, line))
         else:
             emit(para)
@@ -187,6 +197,26 @@ def build_blocks(lines: list[str], tables: list[ParsedTable], pages: list[int | 
         i += 1
     emit(para)
     return Structure(blocks, dropped, n_sections, wrapped)
+
+
+def _piece_rank(
+    piece: str,
+    line_no: int,
+    known: dict[int, int],
+    wrapped: bool,
+    stack: list[tuple[int, str]],
+    last_number: dict[tuple[str, ...], int],
+) -> int | None:
+    """A heading's rank: the loader's word for its own headings, else read from the text."""
+    if line_no in known:
+        return known[line_no]
+    rank = heading_rank(piece, _is_emphasized(piece) or wrapped)
+    return _check_sequence(piece, stack, last_number) if rank == 2 else rank
+
+
+def _stands_alone(known: dict[int, int], line_no: int, para: _Para) -> bool:
+    """A heading the loader named is a paragraph of its own."""
+    return line_no in known or para.parts[-1][0] in known
 
 
 def _check_sequence(

@@ -33,6 +33,32 @@ _FLAT_UNITS = re.compile(
 )
 _PLAN_COL = re.compile(r"^(" + "|".join(lexicon().value_column_prefixes) + r")\b")
 _MAX_ROW_LINES = 8
+# The kind words a value column's header may start with ("Mục tiêu", "Ước TH"), for composing merged headers.
+_KIND_WORD = re.compile(
+    r"^(?:"
+    + "|".join(p for kind in ("estimate", "target") for p in lexicon().figure_kinds[kind].column_prefixes)
+    + r")\b"
+)
+
+
+def is_label_column(name: str) -> bool:
+    """'Chỉ tiêu', 'Nội dung', 'Tên chỉ tiêu', 'Chỉ số': the column that names each row's indicator."""
+    return bool(_LABEL_COL.match(fold(_clean_cell(name))))
+
+
+def is_row_number_column(name: str) -> bool:
+    return bool(_TT_COL.match(fold(_clean_cell(name))))
+
+
+def compose_header(levels: list[str]) -> str:
+    """One column name from the levels of a merged header, read so that the kind comes before the year:
+    ["Năm 2023", "KH"] -> "KH Năm 2023" (as a one-level header writes it: "KH 2023"), ["Chỉ tiêu"] -> "Chỉ tiêu"."""
+    parts: list[str] = []
+    for level in (collapse_ws(x) for x in levels):
+        if level and (not parts or fold(level) != fold(parts[-1])):
+            parts.append(level)
+    kinds = [p for p in parts if _PLAN_COL.match(fold(p)) or _KIND_WORD.match(fold(p))]
+    return " ".join(kinds + [p for p in parts if p not in kinds])
 
 
 @dataclass(slots=True)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -9,10 +10,12 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from qa.extract.abbreviations import Abbreviations
 from qa.index import store
 from qa.index.dense import ids_by_position, load_faiss, search
-from qa.index.layout import FORMAT_VERSION, current_generation
+from qa.index.layout import ABBREVIATIONS_FILE, FORMAT_VERSION, current_generation
 from qa.index.lexical import LexicalIndex
+from qa.ingest.chunking import chunk_holding
 from qa.models import Chunk, DocumentMeta, Figure, RegulationMention
 from qa.retrieval.fusion import FusionParams, Ranked, fuse, top_positions
 from qa.settings import Settings
@@ -90,6 +93,21 @@ class Engine:
         self.regulations: list[RegulationMention] = store.load_regulations(self.conn)
         self.fusion = FusionParams()
         self._embedder: Embedder | None = None
+        # What the answer step looks up per question, indexed once here so no question scans every figure.
+        self.figures_by_chunk: dict[int, list[Figure]] = {}
+        self.figures_by_indicator: dict[str, list[Figure]] = {}
+        self.figures_by_row: dict[str, list[Figure]] = {}
+        for f in self.figures:
+            if f.chunk_id is not None:
+                self.figures_by_chunk.setdefault(f.chunk_id, []).append(f)
+            if f.indicator_id:
+                self.figures_by_indicator.setdefault(f.indicator_id, []).append(f)
+            if f.row_key:
+                self.figures_by_row.setdefault(f.row_key, []).append(f)
+        abbreviations = self.generation / ABBREVIATIONS_FILE
+        self.abbreviations = Abbreviations.from_json(
+            json.loads(abbreviations.read_text(encoding="utf-8")) if abbreviations.exists() else {}
+        )
 
     # ------------------------------------------------------------------ embedding
 
@@ -169,6 +187,15 @@ class Engine:
                 "SELECT line_no, text, page FROM lines WHERE doc_id = ? ORDER BY line_no", (doc_id,)
             )
         ]
+
+    def chunk_for_line(self, doc_id: str, line: int, prefer: str = "text") -> Chunk | None:
+        """The chunk of a document that holds a source line (a table-row chunk or a text chunk first)."""
+        chunk_id = chunk_holding(self.doc_chunks.get(doc_id, []), line, prefer=prefer)
+        return self.chunks.get(chunk_id) if chunk_id is not None else None
+
+    def provinces_with_documents(self) -> dict[str, str | None]:
+        """Province (as documents name it) -> its current unit, for every indexed document's province."""
+        return {m.province: m.current_province for m in self.docs.values() if m.province}
 
     def counts(self) -> dict[str, int]:
         return {

@@ -74,9 +74,20 @@ class Gazetteer:
         """Provincial units named in the text (former or current names, accent-insensitive), with counts."""
         return Counter(self._by_fold[m] for m in self._province_re.findall(fold(text)))
 
+    def province_spans(self, text: str) -> list[tuple[int, int, str]]:
+        """(start, end, unit) of each provincial unit named in NFC text ("LÀO CAI" -> "Lào Cai")."""
+        folded = fold(text)
+        if len(folded) != len(text):  # folding keeps the length of NFC Vietnamese; anything else: no spans
+            return []
+        return [(m.start(), m.end(), self._by_fold[m.group(1)]) for m in self._province_re.finditer(folded)]
+
     def implied_provinces(self, text: str) -> Counter[str]:
         """Former provinces implied by the district or city names in the text."""
         return Counter(self.places[m] for m in self._place_re.findall(fold(text)))
+
+    def implied_places(self, text: str) -> Counter[str]:
+        """The district and town names themselves (folded) that imply a province."""
+        return Counter(self._place_re.findall(fold(text)))
 
     def canonical(self, name: str) -> str | None:
         """The unit's own spelling for a name or alias ("thanh hoa" -> "Thanh Hóa"), or None."""

@@ -8,6 +8,7 @@ it never writes a word list of its own.
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
@@ -56,22 +57,93 @@ class Units:
 
 
 @dataclass(frozen=True, slots=True)
+class QuestionCues:
+    """Folded phrases that tell what a question asks (see the lexicon's comment); patterns built from them."""
+
+    phrases: MappingProxyType[str, tuple[str, ...]]  # figure, passage, regulation_object, ..., former_unit
+    units: MappingProxyType[str, tuple[str, ...]]  # percent, money, rate, count
+    follow_up_start: tuple[str, ...]  # accented, as typed
+    follow_up_end: tuple[str, ...]
+
+    def pattern(self, name: str) -> re.Pattern[str]:
+        """Whole-word alternation of one cue list, for the folded question."""
+        return _alternation(self.phrases[name])
+
+    def unit_pattern(self, name: str) -> re.Pattern[str]:
+        return _alternation(self.units[name])
+
+
+@lru_cache(maxsize=256)
+def _alternation(phrases: tuple[str, ...]) -> re.Pattern[str]:
+    alts = sorted((re.escape(p) for p in phrases), key=len, reverse=True)
+    return re.compile(r"(?<![\w%])(?:" + "|".join(alts) + r")(?![\w])")
+
+
+@dataclass(frozen=True, slots=True)
+class Issuer:
+    name: str  # "Sở Y tế"
+    words: tuple[str, ...]  # folded: "so y te"
+    codes: tuple[str, ...]  # folded: "syt"
+
+
+@dataclass(frozen=True, slots=True)
+class Letterhead:
+    issuers: tuple[Issuer, ...]
+    motto: frozenset[str]  # folded, punctuation removed
+    subject_openers: tuple[str, ...]  # folded
+    not_subject: tuple[str, ...]  # folded
+
+
+@dataclass(frozen=True, slots=True)
+class DocumentYears:
+    target_cues: tuple[str, ...]  # regular-expression fragments
+    target_sections: tuple[str, ...]  # folded
+    report_cue: str
+    promulgation_verbs: tuple[str, ...]
+    promulgation_ends: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class ProseTargets:
+    """Regular-expression fragments of objectives and changes written in prose."""
+
+    target_verbs: tuple[str, ...]
+    towards: tuple[str, ...]
+    change_verbs: tuple[str, ...]
+    change_reference: str
+    target_time: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
 class Lexicon:
     document_kinds: tuple[DocumentKind, ...]
     type_line_kinds: frozenset[str]
     metadata_code_kinds: frozenset[str]
     asked_kinds: frozenset[str]
+    news_kind: str
+    letterhead: Letterhead
+    document_years: DocumentYears
     figure_kinds: MappingProxyType[FigureKind, FigureKindWords]
     value_column_prefixes: tuple[str, ...]
+    prose_targets: ProseTargets
     stop_words: StopWords
     abbreviations: MappingProxyType[str, str]
     units: Units
     stamps: frozenset[str]
+    qualifiers: tuple[str, ...]  # folded phrases, longest first
+    question_cues: QuestionCues
+    onsets: tuple[str, ...]  # folded, longest first
+    rhymes: frozenset[str]  # folded
 
     def kind_label(self, kind: str | None) -> str:
         """'plan' -> 'kế hoạch'; '' for no or an unknown kind."""
         words = self.figure_kinds.get(kind) if kind else None  # type: ignore[call-overload]
         return words.label if words else ""
+
+    def is_syllable(self, word: str) -> bool:
+        """Whether a folded word could be one Vietnamese syllable ("giang" yes, "giagn" and "nma" no)."""
+        w = word.lower()
+        return w == "gi" or any(w.startswith(o) and w[len(o) :] in self.rhymes for o in self.onsets)
 
     def document_kind_words(self, names: frozenset[str] | None = None) -> list[tuple[str, str]]:
         """(folded word, kind name), longest word first, for the kinds named (all by default)."""
@@ -101,6 +173,8 @@ def lexicon() -> Lexicon:
     figure = data["figure_kinds"]
     stops = data["stop_words"]
     units = data["units"]
+    head = data["letterhead"]
+    years = data["document_years"]
     return Lexicon(
         document_kinds=tuple(
             DocumentKind(k["name"], _tuple(k["words"]), _tuple(k["codes"])) for k in kinds["kinds"]
@@ -108,6 +182,23 @@ def lexicon() -> Lexicon:
         type_line_kinds=frozenset(kinds["type_line_kinds"]),
         metadata_code_kinds=frozenset(kinds["metadata_code_kinds"]),
         asked_kinds=frozenset(kinds["asked_kinds"]),
+        news_kind=kinds["news_kind"],
+        letterhead=Letterhead(
+            issuers=tuple(
+                Issuer(i["name"], tuple(fold(w) for w in i["words"]), tuple(fold(c) for c in i["codes"]))
+                for i in head["issuers"]
+            ),
+            motto=frozenset(fold(m) for m in head["motto"]),
+            subject_openers=tuple(fold(w) for w in head["subject_openers"]),
+            not_subject=tuple(fold(w) for w in head["not_subject"]),
+        ),
+        document_years=DocumentYears(
+            target_cues=_tuple(years["target_cues"]),
+            target_sections=tuple(fold(w) for w in years["target_sections"]),
+            report_cue=years["report_cue"],
+            promulgation_verbs=_tuple(years["promulgation_verbs"]),
+            promulgation_ends=_tuple(years["promulgation_ends"]),
+        ),
         figure_kinds=MappingProxyType(
             {
                 kind: FigureKindWords(
@@ -123,6 +214,13 @@ def lexicon() -> Lexicon:
             }
         ),
         value_column_prefixes=_tuple(figure["value_column_prefixes"]),
+        prose_targets=ProseTargets(
+            target_verbs=_tuple(figure["prose_targets"]["target_verbs"]),
+            towards=_tuple(figure["prose_targets"]["towards"]),
+            change_verbs=_tuple(figure["prose_targets"]["change_verbs"]),
+            change_reference=figure["prose_targets"]["change_reference"],
+            target_time=_tuple(figure["prose_targets"]["target_time"]),
+        ),
         stop_words=StopWords(
             question=frozenset(stops["question"]),
             question_folded=frozenset(fold(w) for w in stops["question"]),
@@ -138,4 +236,22 @@ def lexicon() -> Lexicon:
             frozenset(units["generic_columns"]),
         ),
         stamps=frozenset(data["stamps"]["words"]),
+        qualifiers=tuple(sorted(data["qualifiers"]["phrases"], key=len, reverse=True)),
+        question_cues=_question_cues(data["question_cues"]),
+        onsets=tuple(sorted(data["syllables"]["onsets"], key=len, reverse=True)),
+        rhymes=frozenset(data["syllables"]["rhymes"]),
+    )
+
+
+def _question_cues(data: dict[str, object]) -> QuestionCues:
+    lists = {k: tuple(v) for k, v in data.items() if isinstance(v, list) and not k.startswith("follow_up")}
+    units = data["units"]
+    assert isinstance(units, dict)
+    start, end = data["follow_up_start"], data["follow_up_end"]
+    assert isinstance(start, list) and isinstance(end, list)
+    return QuestionCues(
+        phrases=MappingProxyType(lists),
+        units=MappingProxyType({k: tuple(v) for k, v in units.items() if isinstance(v, list)}),
+        follow_up_start=tuple(start),
+        follow_up_end=tuple(end),
     )

@@ -12,8 +12,13 @@ pytestmark = pytest.mark.slow
 CONTRACT = {"answer", "abstained", "confidence", "citations", "figures", "timings_ms"}
 
 
+def ask(answerer, question, *args, **kwargs) -> dict:
+    """The answer as the API serves it (the JSON of the typed Answer)."""
+    return answerer.ask(question, *args, **kwargs).model_dump()
+
+
 def test_figure_plan_with_neighbour_column(answerer):
-    r = answerer.ask("Năm 2024 Bắc Giang đặt chỉ tiêu bao nhiêu bác sĩ trên 10.000 dân?")
+    r = ask(answerer, "Năm 2024 Bắc Giang đặt chỉ tiêu bao nhiêu bác sĩ trên 10.000 dân?")
     assert set(r) >= CONTRACT and not r["abstained"]
     top = r["figures"][0]
     assert (top["value"], top["year"], top["kind"]) == (12.5, 2024, "plan")
@@ -23,51 +28,50 @@ def test_figure_plan_with_neighbour_column(answerer):
 
 
 def test_plan_versus_actual(answerer):
-    plan = answerer.ask("Kế hoạch năm 2023 tỷ lệ xã có bác sỹ định biên của Hậu Giang là bao nhiêu?")
-    actual = answerer.ask("Tỷ lệ xã có bác sỹ định biên của Hậu Giang năm 2023 thực hiện đạt bao nhiêu?")
+    plan = ask(answerer, "Kế hoạch năm 2023 tỷ lệ xã có bác sỹ định biên của Hậu Giang là bao nhiêu?")
+    actual = ask(answerer, "Tỷ lệ xã có bác sỹ định biên của Hậu Giang năm 2023 thực hiện đạt bao nhiêu?")
     assert plan["figures"][0]["value"] == 70.66 and plan["figures"][0]["kind"] == "plan"
     assert actual["figures"][0]["value"] == 72 and actual["figures"][0]["kind"] == "actual"
 
 
 def test_accentless_and_typo_questions(answerer):
-    r = answerer.ask("so ca nhiem HIV moi phat hien nam 2023 o hau giang")
+    r = ask(answerer, "so ca nhiem HIV moi phat hien nam 2023 o hau giang")
     assert r["figures"] and r["figures"][0]["value"] == 92
-    r = answerer.ask("Khám sức khỏe tiền hôn nhân ở Hậu Gaing năm 2023 đạt tỷ lệ bao nhiêu?")
+    r = ask(answerer, "Khám sức khỏe tiền hôn nhân ở Hậu Gaing năm 2023 đạt tỷ lệ bao nhiêu?")
     assert not r["abstained"] and r["figures"][0]["value"] == parse_vn_number("72,92")
 
 
 def test_province_implied_by_district(answerer):
-    from qa.answer.understand import parse_question
-
     q = "Vì sao TTYT thành phố Vị Thanh không đạt mức độ tự chủ được giao năm 2023?"
-    assert parse_question(q, answerer.engine.provinces()).provinces == ["Hậu Giang"]
-    r = answerer.ask(q)
+    assert answerer.reader.read(q).provinces == ["Hậu Giang"]
+    r = ask(answerer, q)
     assert r["citations"] and {c["province"] for c in r["citations"]} == {"Hậu Giang"}
 
 
 def test_passage_answer_quotes_the_evidence(answerer):
-    r = answerer.ask("Lỗi vi phạm an toàn thực phẩm chủ yếu của các cơ sở ở Bắc Giang là gì?")
+    r = ask(answerer, "Lỗi vi phạm an toàn thực phẩm chủ yếu của các cơ sở ở Bắc Giang là gì?")
     assert not r["abstained"] and "[1]" in r["answer"]
     assert "chưa chấp hành đúng quy định về điều kiện vệ sinh cơ sở" in r["citations"][0]["text"]
 
 
 def test_regulation_by_subject_and_by_number(answerer):
-    r = answerer.ask(
-        "Chiến lược quốc gia bảo vệ, chăm sóc và nâng cao sức khỏe Nhân dân đến 2030 được phê duyệt tại quyết định nào?"
+    r = ask(
+        answerer,
+        "Chiến lược quốc gia bảo vệ, chăm sóc và nâng cao sức khỏe Nhân dân đến 2030 được phê duyệt tại quyết định nào?",
     )
     assert "89/QĐ-TTg" in r["answer"]
-    r = answerer.ask("QĐ 591/QĐ-UBND ngày 22/4/2023 của Chủ tịch UBND tỉnh Bắc Giang phê duyệt nội dung gì?")
+    r = ask(answerer, "QĐ 591/QĐ-UBND ngày 22/4/2023 của Chủ tịch UBND tỉnh Bắc Giang phê duyệt nội dung gì?")
     assert "cải tạo, sửa chữa cơ sở vật chất" in r["answer"]
 
 
 def test_cited_by_several_provinces(answerer):
-    r = answerer.ask("Nghị định 60/2021/NĐ-CP được viện dẫn trong kế hoạch của những tỉnh nào?")
+    r = ask(answerer, "Nghị định 60/2021/NĐ-CP được viện dẫn trong kế hoạch của những tỉnh nào?")
     assert "Bắc Giang" in r["answer"] and "Kiên Giang" in r["answer"]
     assert {c["source"] for c in r["citations"]} >= {"001_a66ba2e25b7bb22e.txt", "003_1d2db8ccb91c3f66.txt"}
 
 
 def test_comparison_gives_both_sides(answerer):
-    r = answerer.ask("Số giường bệnh trên 10.000 dân năm 2023: Hậu Giang hay Bắc Giang cao hơn?")
+    r = ask(answerer, "Số giường bệnh trên 10.000 dân năm 2023: Hậu Giang hay Bắc Giang cao hơn?")
     assert not r["abstained"] and len(r["figures"]) >= 2
     assert "Hậu Giang" in r["answer"] and "Bắc Giang" in r["answer"] and "cao hơn" in r["answer"]
     assert {c["province"] for c in r["citations"][:2]} == {"Hậu Giang", "Bắc Giang"}
@@ -81,7 +85,7 @@ def test_follow_up_reuses_indicator(answerer):
         },
         {"role": "assistant", "content": "2,5"},
     ]
-    r = answerer.ask("Còn năm 2023 thì sao?", history=history)
+    r = ask(answerer, "Còn năm 2023 thì sao?", history=history)
     assert r["figures"][0]["value"] == 2.2 and r["figures"][0]["year"] == 2023
 
 
@@ -94,13 +98,13 @@ def test_follow_up_reuses_indicator(answerer):
     ],
 )
 def test_abstains_when_documents_do_not_say(answerer, question):
-    r = answerer.ask(question)
+    r = ask(answerer, question)
     assert r["abstained"] and r["answer"].startswith("Không tìm thấy")
     assert r["confidence"] == 0.0 and r["figures"] == []
 
 
 def test_filters_restrict_answers(answerer):
-    r = answerer.ask("Số giường bệnh trên 10.000 dân", filters=Filters(province="Hà Nam"))
+    r = ask(answerer, "Số giường bệnh trên 10.000 dân", filters=Filters(province="Hà Nam"))
     assert all(c["province"] == "Hà Nam" for c in r["citations"])
 
 
@@ -110,10 +114,11 @@ def test_dev_set_targets(answerer):
     from qa.evaluation import evaluate, load_questions
 
     items = load_questions(Path(__file__).resolve().parents[2] / "eval" / "dev.jsonl")
-    overall = evaluate(items, lambda it: answerer.ask(it["question"]))["summary"]["overall"]
-    assert overall["hit@5"] >= 0.90 and overall["hit@1"] >= 0.70
-    assert overall["figure@1"] >= 0.75
-    assert overall["abstention"] >= 2 / 3 and overall["false_abstention"] <= 0.10
+    overall = evaluate(items, lambda it: ask(answerer, it["question"]))["summary"]["overall"]
+    # The bars of issue 11, met without any rule or weight fitted to these questions (they only show errors).
+    assert overall["hit@5"] >= 0.95
+    assert overall["figure@1"] >= 0.85
+    assert overall["abstention"] >= 0.8 and overall["false_abstention"] <= 0.05
 
 
 @pytest.mark.parametrize(
@@ -126,16 +131,75 @@ def test_dev_set_targets(answerer):
     ],
 )
 def test_figures_beyond_the_dev_set(answerer, question, value, year, kind):
-    r = answerer.ask(question)
+    r = ask(answerer, question)
     assert not r["abstained"]
     top = r["figures"][0]
     assert (top["value"], top["year"], top["kind"]) == (value, year, kind)
 
 
 def test_comparison_of_two_provinces_in_two_years(answerer):
-    r = answerer.ask("Số bác sĩ trên 10.000 dân: Bắc Giang năm 2024 so với Hà Nam năm 2022?")
+    r = ask(answerer, "Số bác sĩ trên 10.000 dân: Bắc Giang năm 2024 so với Hà Nam năm 2022?")
     assert [(f["province"], f["value"], f["year"]) for f in r["figures"][:2]] == [
         ("Bắc Giang", 12.5, 2024),
         ("Hà Nam", 8.3, 2022),
     ]
     assert "Bắc Giang (2024) cao hơn Hà Nam (2022)" in r["answer"]
+
+
+def test_current_unit_covers_former_province_with_the_merger_note(answerer):
+    r = ask(answerer, "Năm 2024 tỉnh Bắc Ninh đặt chỉ tiêu bao nhiêu bác sĩ trên 10.000 dân?")
+    assert not r["abstained"] and r["figures"][0]["value"] == 12.5
+    assert "tỉnh Bắc Giang cũ, nay thuộc tỉnh Bắc Ninh" in r["answer"]
+    r = ask(answerer, "Thành phố Cần Thơ năm 2023 có bao nhiêu bác sĩ trên 10.000 dân?")
+    assert not r["abstained"] and r["figures"][0]["province"] == "Hậu Giang"
+    assert "tỉnh Hậu Giang cũ, nay thuộc thành phố Cần Thơ" in r["answer"]
+    r = ask(
+        answerer, "Năm 2024 Bắc Giang đặt chỉ tiêu bao nhiêu bác sĩ trên 10.000 dân?"
+    )  # the former name works
+    assert not r["abstained"] and r["figures"][0]["value"] == 12.5
+    r = ask(
+        answerer, "Số giường bệnh trên 10.000 dân của tỉnh Lạng Sơn năm 2023?"
+    )  # no document, then or now
+    assert r["abstained"] and "Lạng Sơn" in r["answer"]
+
+
+def test_refusal_offers_the_nearest_data_labelled_as_such(answerer):
+    r = ask(answerer, "Tỷ lệ xã có bác sỹ định biên của Hậu Giang năm 2026 là bao nhiêu?")
+    assert r["abstained"] and r["nearest"]
+    assert {f["year"] for f in r["nearest"]} & {2023, 2024}
+    assert "không phải số liệu được hỏi" in r["answer"]
+
+
+def test_ranking_across_provinces_cites_every_value(answerer):
+    r = ask(answerer, "Tỉnh nào có số giường bệnh trên 10.000 dân cao nhất?")
+    assert not r["abstained"] and len(r["figures"]) >= 3
+    assert {f["indicator_id"] for f in r["figures"]} == {"hospital_beds_per_10k"}
+    values = [f["value"] for f in r["figures"]]
+    assert values == sorted(values, reverse=True) and "Cao nhất" in r["answer"]
+    assert all(f["citation"] for f in r["figures"]) and all(
+        f["kind_label"] and f["year"] for f in r["figures"]
+    )
+    r = ask(answerer, "So sánh tỷ lệ suy dinh dưỡng thể thấp còi giữa các tỉnh")
+    assert not r["abstained"] and {f["indicator_id"] for f in r["figures"]} == {"stunting_u5"}
+    assert len({f["province"] for f in r["figures"]}) >= 2
+
+
+def test_an_indicator_no_document_reports_is_refused(answerer):
+    r = ask(answerer, "Tỉnh nào có tỷ lệ hộ gia đình có nhà tiêu hợp vệ sinh cao nhất?")
+    assert r["abstained"] and r["figures"] == []
+
+
+def test_plan_check_says_whether_the_plan_was_met(answerer):
+    r = ask(
+        answerer, "Tỷ lệ xã có bác sỹ định biên của Hậu Giang năm 2023 đạt bao nhiêu, có đạt kế hoạch không?"
+    )
+    assert not r["abstained"] and r["figures"][0]["value"] == 72 and r["figures"][0]["kind"] == "actual"
+    assert "đạt kế hoạch" in r["answer"]
+
+
+def test_understood_question_is_returned(answerer):
+    r = ask(answerer, "so bac si tren van dan BG nam 2024")
+    u = r["understood"]
+    assert u["provinces"] == ["Bắc Giang"] and u["years"] == [2024] and u["type"] == "figure"
+    assert u["indicator"] == "Số bác sĩ trên 10.000 dân"
+    assert any(c["used"] for c in r["citations"]) and not all(c["used"] for c in r["citations"])

@@ -8,6 +8,8 @@ configuration (no index, no keys, protected reads, a tiny upload limit) use in-p
 from __future__ import annotations
 
 import io
+import json
+import re
 import shutil
 import socket
 import threading
@@ -130,7 +132,11 @@ def server(engine, tmp_path_factory) -> Iterator[Server]:
     root = tmp_path_factory.mktemp("api")
     shutil.copytree(ROOT / "corpus", root / "corpus")
     shutil.copytree(engine.settings.index_dir, root / "index", symlinks=True)  # already embedded: no rebuild
-    settings = _settings(root / "corpus", root / "index", cache_dir=engine.settings.cache_dir)
+    # The fuzzing below sends hundreds of wrong keys: with the default throttle it would lock the other
+    # tests out for a minute. Throttling has its own test (test_failed_keys_are_throttled).
+    settings = _settings(
+        root / "corpus", root / "index", cache_dir=engine.settings.cache_dir, key_failures_allowed=1_000_000
+    )
     port = _free_port()
     srv = uvicorn.Server(
         uvicorn.Config(create_app(settings), host="127.0.0.1", port=port, log_level="warning")
@@ -156,7 +162,7 @@ def _wait(client: httpx.Client, job_id: str, timeout: float = 120) -> dict[str, 
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         job = client.get(f"/jobs/{job_id}").json()
-        if job["status"] in ("done", "failed"):
+        if job["status"] in ("done", "failed", "cancelled"):
             return job
         time.sleep(0.1)
     raise AssertionError(f"job {job_id} did not finish")
@@ -257,6 +263,26 @@ def test_regulations(client: httpx.Client) -> None:
     assert client.get("/regulations", params={"q": "chức năng nhiệm vụ Sở Y tế"}).json()["regulations"]
 
 
+def test_indicator_catalog_and_values(client: httpx.Client) -> None:
+    catalog = client.get("/indicators", params={"with_values": True}).json()["indicators"]
+    beds = next(i for i in catalog if i["id"] == "hospital_beds_per_10k")
+    assert beds["name"].startswith("Số giường bệnh trên 10.000 dân") and beds["values"] >= 3
+    assert {"Hậu Giang", "Bắc Giang", "Hà Nam"} <= set(beds["provinces"])
+    assert all(i["values"] > 0 for i in catalog)
+    found = client.get("/indicators", params={"q": "bac si tren van dan"}).json()["indicators"]
+    assert "doctors_per_10k" in [i["id"] for i in found]
+    # The current unit covers its former provinces; every value says where it stands in its document.
+    r = client.get("/indicators/doctors_per_10k/values", params={"province": "Bắc Ninh", "year": 2024})
+    values = r.json()["values"]
+    assert r.status_code == 200 and values
+    assert {(v["province"], v["current_province"]) for v in values} == {("Bắc Giang", "Bắc Ninh")}
+    assert any(v["value"] == 12.5 and v["kind"] == "plan" for v in values)
+    assert all(v["source"] and v["line"] and v["quote"] and v["kind_label"] for v in values)
+    grouped = client.get("/indicators/hospital_beds_per_10k/values", params={"group_by": "current"}).json()
+    assert grouped["group_by"] == "current" and grouped["indicator"]["id"] == "hospital_beds_per_10k"
+    assert client.get("/indicators/khong_co/values").status_code == 404
+
+
 def test_documents_and_citation_in_place(client: httpx.Client) -> None:
     docs = client.get("/documents").json()["documents"]
     assert {d["source"] for d in docs} >= {p.name for p in (ROOT / "corpus").glob("*.txt")}
@@ -264,7 +290,9 @@ def test_documents_and_citation_in_place(client: httpx.Client) -> None:
         "doc_id",
         "source",
         "title",
+        "issuer",
         "province",
+        "current_province",
         "kind",
         "number",
         "date",
@@ -274,6 +302,9 @@ def test_documents_and_citation_in_place(client: httpx.Client) -> None:
         "tables",
         "n_lines",
     } <= set(docs[0])
+    by_source = {d["source"]: d for d in docs}
+    assert by_source["002_f78375c6f514f37c.txt"]["issuer"] == "Sở Y tế tỉnh Kiên Giang"
+    assert by_source["001_a66ba2e25b7bb22e.txt"]["current_province"] == "Bắc Ninh"
     cite = _ask(client, BAC_GIANG)["citations"][0]
     r = client.get(
         f"/documents/{cite['doc_id']}", params={"start": cite["start_line"], "end": cite["end_line"]}
@@ -303,6 +334,9 @@ def test_not_found_is_json(client: httpx.Client) -> None:
         {"question": "bác sĩ", "top_k": 0},
         {"question": "bác sĩ", "top_k": 51},
         {"question": "bác sĩ", "top_k": "năm"},
+        {"question": "bác sĩ", "top_k": True},  # issue 16: strict types, no silent coercion
+        {"question": "bác sĩ", "top_k": "5"},
+        {"question": "bác sĩ", "filters": {"year": "2024"}},
         {"top_k": 5},
         {"question": "bác sĩ", "filters": {"year": 1200}},
         {"question": "bác sĩ", "history": [{"role": "system", "content": "x"}]},
@@ -346,7 +380,7 @@ def test_writes_need_a_key(client: httpx.Client) -> None:
     for headers in ({}, {"X-API-Key": "sai-khoa"}):
         r = _upload(client, "a.md", b"# Tieu de\nnoi dung", headers=headers)
         assert r.status_code == 401 and "khoá API" in r.json()["detail"]
-        r = client.delete("/documents/001_a66ba2e25b7bb22e", headers=headers)
+        r = client.delete("/documents/001_a66ba2e25b7bb22e.txt", headers=headers)
         assert r.status_code == 401
 
 
@@ -359,6 +393,14 @@ def test_writes_need_a_key(client: httpx.Client) -> None:
         ("gia.pdf", "Đây là văn bản, không phải PDF".encode()),
         ("gia.docx", b"PK\x03\x04 not really a zip"),
         ("khong-ten", b"van ban"),
+        ("bang.xlsx", b"PK\x03\x04 not really a zip"),
+        (
+            "khoa.xlsx",
+            b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(500) + "EncryptedPackage".encode("utf-16-le"),
+        ),
+        ("bang.xls", "TT;Chỉ tiêu;2024".encode()),
+        ("cu.doc", "Kế hoạch năm 2024".encode()),
+        ("van-ban.odt", b"%PDF-1.4\n" + bytes(64)),
     ],
 )
 def test_upload_rejects_wrong_type(client: httpx.Client, server: Server, name: str, data: bytes) -> None:
@@ -366,6 +408,20 @@ def test_upload_rejects_wrong_type(client: httpx.Client, server: Server, name: s
     r = _upload(client, name, data)
     assert r.status_code == 415, r.text
     assert sorted(p.name for p in server.settings.corpus_dir.iterdir()) == before  # no temp file left either
+
+
+def test_upload_rejects_a_zip_bomb_named_xlsx(client: httpx.Client, server: Server) -> None:
+    """200 MB of sheet XML compressed to ~200 KB: refused from the zip directory, nothing unpacked or kept."""
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", compression=zipfile.ZIP_DEFLATED) as zf:
+        zf.writestr("xl/workbook.xml", "<workbook/>")
+        with zf.open("xl/worksheets/sheet1.xml", "w", force_zip64=True) as sheet:
+            for _ in range(200):
+                sheet.write(b" " * (1 << 20))
+    before = sorted(p.name for p in server.settings.corpus_dir.iterdir())
+    r = _upload(client, "phu-luc.xlsx", buf.getvalue())
+    assert r.status_code == 415 and "giải nén quá lớn" in r.json()["detail"], r.text
+    assert sorted(p.name for p in server.settings.corpus_dir.iterdir()) == before
 
 
 def test_upload_needs_one_file_field(client: httpx.Client) -> None:
@@ -388,7 +444,9 @@ def test_upload_duplicate_content(client: httpx.Client) -> None:
     data = (ROOT / "corpus" / "002_f78375c6f514f37c.txt").read_bytes()
     r = _upload(client, "ban-sao.txt", data)
     assert r.status_code == 409
-    assert r.json()["doc_id"] == "002_f78375c6f514f37c" and r.json()["source"] == "002_f78375c6f514f37c.txt"
+    assert (
+        r.json()["doc_id"] == "002_f78375c6f514f37c.txt" and r.json()["source"] == "002_f78375c6f514f37c.txt"
+    )
 
 
 def test_upload_sanitises_names_and_never_overwrites(client: httpx.Client, server: Server) -> None:
@@ -516,12 +574,24 @@ READ_OPERATIONS = [
     ("POST", "/ask"),
     ("POST", "/search"),
     ("GET", "/figures"),
+    ("GET", "/indicators"),
+    ("GET", "/indicators/{indicator_id}/values"),
     ("GET", "/regulations"),
     ("GET", "/documents"),
     ("GET", "/documents/{doc_id}"),
     ("GET", "/jobs/{job_id}"),
+    ("GET", "/answers/{answer_id}"),
+    ("GET", "/conversations"),
+    ("GET", "/conversations/{conversation_id}"),
+    ("POST", "/feedback"),
+    ("GET", "/feedback"),  # 401 without a key: the fuzzing checks the refusal is documented
+    ("GET", "/auth/check"),
 ]
-WRITE_OPERATIONS = [("POST", "/documents"), ("DELETE", "/documents/{doc_id}")]
+WRITE_OPERATIONS = [
+    ("POST", "/documents"),
+    ("DELETE", "/documents/{doc_id}"),
+    ("POST", "/jobs/{job_id}/cancel"),
+]
 
 
 @pytest.fixture(scope="session")
@@ -565,3 +635,209 @@ def test_openapi_contract(api_schema, method: str, path: str) -> None:  # type: 
         )
 
     check()
+
+
+# ---------------------------------------------------------------------- issue 16: nothing lost, nothing stuck
+
+
+def test_search_types_are_strict(client: httpx.Client) -> None:
+    for top_k in (True, "5"):
+        assert client.post("/search", json={"query": "bác sĩ", "top_k": top_k}).status_code == 422
+
+
+def test_same_stem_uploads_are_two_documents(client: httpx.Client) -> None:
+    """Defect 1: x.txt and x.md got one doc_id; the second upload failed with a raw IntegrityError."""
+    txt = _upload(client, "nhan-luc.txt", "Kế hoạch nhân lực y tế: đào tạo 40 điều dưỡng.".encode())
+    md = _upload(client, "nhan-luc.md", "# Nhân lực\n\nTuyển dụng 12 bác sĩ cho trạm y tế xã.".encode())
+    assert txt.status_code == md.status_code == 202, (txt.text, md.text)
+    assert (txt.json()["doc_id"], md.json()["doc_id"]) == ("nhan-luc.txt", "nhan-luc.md")
+    for r in (txt, md):
+        assert _wait(client, r.json()["job_id"])["status"] == "done"
+    docs = {d["doc_id"] for d in client.get("/documents").json()["documents"]}
+    assert {"nhan-luc.txt", "nhan-luc.md"} <= docs
+    for r in (txt, md):
+        assert (
+            _wait(client, client.delete(f"/documents/{r.json()['doc_id']}", headers=AUTH).json()["job_id"])[
+                "status"
+            ]
+            == "done"
+        )
+
+
+def test_accepted_doc_id_is_addressable_and_a_job_can_be_cancelled(
+    client: httpx.Client, server: Server
+) -> None:
+    r = _upload(client, "huy-bo.md", "# Huỷ\n\nVăn bản sẽ bị huỷ trước khi lập chỉ mục xong.".encode())
+    assert r.status_code == 202
+    accepted = r.json()
+    pending = client.get(f"/documents/{accepted['doc_id']}")
+    assert pending.status_code == 202 and pending.json()["job_id"] == accepted["job_id"]
+    assert (
+        "đang được xử lý" in pending.json()["detail"]
+        and pending.headers["location"] == f"/jobs/{accepted['job_id']}"
+    )
+    assert client.post(f"/jobs/{accepted['job_id']}/cancel").status_code == 401  # the key is needed
+    cancel = client.post(f"/jobs/{accepted['job_id']}/cancel", headers=AUTH)
+    assert cancel.status_code == 202, cancel.text
+    job = _wait(client, accepted["job_id"])
+    assert job["status"] == "cancelled" and "huỷ" in job["detail"]
+    assert not (server.settings.corpus_dir / accepted["source"]).exists()
+    assert client.get(f"/documents/{accepted['doc_id']}").status_code == 404
+    assert client.post(f"/jobs/{accepted['job_id']}/cancel", headers=AUTH).status_code == 409
+
+
+def test_repeated_delete_is_honest(client: httpx.Client) -> None:
+    """Defect 7: a second DELETE got 202 and "Đã xoá" again. Now: the same job while it runs, then 404."""
+    r = _upload(client, "xoa-hai-lan.md", "# Xoá\n\nMột văn bản để xoá hai lần.".encode())
+    assert _wait(client, r.json()["job_id"])["status"] == "done"
+    doc_id = r.json()["doc_id"]
+    first = client.delete(f"/documents/{doc_id}", headers=AUTH)
+    again = client.delete(f"/documents/{doc_id}", headers=AUTH)
+    assert first.status_code == again.status_code == 202 and again.json()["job_id"] == first.json()["job_id"]
+    assert _wait(client, first.json()["job_id"])["status"] == "done"
+    gone = client.delete(f"/documents/{doc_id}", headers=AUTH)
+    assert gone.status_code == 404 and gone.json()["detail"] == f"Tài liệu «{doc_id}» đã bị xoá."
+
+
+def test_job_details_are_vietnamese_without_internals(client: httpx.Client) -> None:
+    """Defect 7: raw library exception text (and paths) in /jobs/{id}, readable without a key."""
+    r = _upload(client, "hong-2.pdf", b"%PDF-1.4\n" + b"\x00rac " * 300)
+    job = _wait(client, r.json()["job_id"])  # read without a key: only harmless fields
+    assert job["status"] == "failed" and job["detail"].startswith("Không lập chỉ mục được «hong-2.pdf»")
+    text = json.dumps(job, ensure_ascii=False)
+    assert "/" not in job["detail"] and "Error" not in text and "Traceback" not in text
+    assert not {"staged", "owner", "trash", "attempts", "sha256"} & set(job)
+    assert {"stage", "files_done", "files_total", "chunks_done", "chunks_total", "eta_seconds"} <= set(job)
+
+
+def test_405_names_every_allowed_method(client: httpx.Client) -> None:
+    """Defect 7: `Allow` on 405 listed only GET for /documents."""
+    assert client.put("/documents").headers["allow"] == "GET, POST"
+    assert client.patch("/documents/x.md").headers["allow"] == "GET, DELETE"
+    assert client.get("/ask").headers["allow"] == "POST"
+
+
+def test_openapi_documents_limits_and_the_202_contract(client: httpx.Client, server: Server) -> None:
+    spec = client.get("/openapi.json").json()
+    upload = spec["paths"]["/documents"]["post"]
+    limits = upload["x-upload-limits"]
+    assert limits["extensions"] == [
+        *(".txt", ".md", ".pdf", ".docx", ".doc", ".odt", ".html", ".htm", ".xlsx", ".xls", ".csv")
+    ]
+    assert limits["max_fields"] == 8 and limits["max_files"] == 1
+    assert limits["max_bytes"] == int(server.settings.max_upload_mb * 1024 * 1024)
+    assert "20 MB" in upload["description"] and ".docx" in upload["description"]
+    accepted = upload["responses"]["202"]
+    assert {"GetJob", "GetDocument"} <= set(accepted["links"]) and "Location" in accepted["headers"]
+    assert "202" in spec["paths"]["/documents/{doc_id}"]["get"]["responses"]
+    job = spec["components"]["schemas"]["JobOut"]["properties"]
+    assert all(job[f].get("description") for f in ("stage", "chunks_done", "chunks_total", "eta_seconds"))
+
+
+def test_docs_assets_are_served_locally(client: httpx.Client) -> None:
+    """Defect 7: /docs loaded Swagger UI from a CDN (no internet here, nor in many offices)."""
+    page = client.get("/docs").text
+    assets = re.findall(r'(?:src|href)="([^"]+)"', page)
+    assert assets and all(a.startswith("/") for a in assets), assets
+    for asset in assets:
+        assert client.get(asset).status_code == 200
+    assert client.get("/redoc").status_code == 200
+
+
+def test_qa_ingest_beside_the_api_is_served(client: httpx.Client, server: Server, embed) -> None:  # type: ignore[no-untyped-def]
+    """Defect 6: a `qa ingest` run while the API is up was never seen; /health could name a pruned generation."""
+    from qa.index.build import build
+
+    corpus = server.settings.corpus_dir
+    extra, other = corpus / "tay-ninh-ingest.md", corpus / "binh-phuoc-ingest.md"
+    try:
+        extra.write_text(
+            "# Kế hoạch Tây Ninh\n\nSố bác sĩ trên 10.000 dân của Tây Ninh đạt 9,9.", encoding="utf-8"
+        )
+        first = build(server.settings, embed=embed).generation
+        assert _health_names(client, first)
+        extra.unlink()
+        second = build(server.settings, embed=embed).generation
+        assert _health_names(client, second)
+        other.write_text("# Kế hoạch Bình Phước\n\nSố giường bệnh đạt 28 giường.", encoding="utf-8")
+        third = build(server.settings, embed=embed).generation
+        assert len({first, second, third}) == 3 and _health_names(client, third)
+        assert not (server.settings.index_dir / first).exists()  # pruned, and never reported again
+    finally:
+        extra.unlink(missing_ok=True)
+        other.unlink(missing_ok=True)
+        build(server.settings, embed=embed)
+
+
+def _health_names(client: httpx.Client, generation: str | None, timeout: float = 30) -> bool:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if client.get("/health").json()["generation"] == generation:
+            return True
+        time.sleep(0.2)
+    return False
+
+
+def test_over_limit_upload_without_content_length_gets_413(tmp_path: Path) -> None:
+    """Defect 5: sent chunked (no Content-Length), an over-limit upload got 400 with a 262 KB echo."""
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    settings = _settings(corpus, tmp_path / "index", max_upload_mb=0.05)  # 50 KB (+64 KB of framing)
+    boundary = "ranh-gioi"
+    head = f'--{boundary}\r\nContent-Disposition: form-data; name="file"; filename="lon.txt"\r\n\r\n'.encode()
+    body = iter([head] + [b"a" * 65536] * 8 + [f"\r\n--{boundary}--\r\n".encode()])
+    with TestClient(create_app(settings)) as c:
+        r = c.post(
+            "/documents",
+            content=body,
+            headers={**AUTH, "content-type": f"multipart/form-data; boundary={boundary}"},
+        )
+    assert "content-length" not in {k.lower() for k in r.request.headers}
+    assert r.status_code == 413 and len(r.content) < 300, r.content[:300]
+    assert r.json()["detail"] == "Tệp vượt quá giới hạn 0.05 MB."
+    assert [p.name for p in corpus.iterdir()] == []
+
+
+def test_failed_keys_are_throttled(tmp_path: Path) -> None:
+    settings = _settings(tmp_path / "corpus", tmp_path / "index", key_failures_allowed=3)
+    with TestClient(create_app(settings)) as c:
+        for _ in range(3):
+            assert c.delete("/documents/x.md", headers={"X-API-Key": "doan-mo"}).status_code == 401
+        locked = c.delete("/documents/x.md", headers=AUTH)  # the right key too, or a guesser learns it
+        assert locked.status_code == 429 and 0 < int(locked.headers["retry-after"]) <= 60
+        assert "thử lại sau" in locked.json()["detail"]
+        assert c.get("/health").status_code == 200  # reads are not locked
+
+
+def test_half_sent_requests_time_out(tmp_path: Path) -> None:
+    """Defect 7: half-sent requests never timed out (each held a connection forever)."""
+    from qa.api.server import uvicorn_config
+
+    settings = _settings(
+        tmp_path / "corpus", tmp_path / "index", header_timeout_seconds=1.0, body_idle_timeout_seconds=1.0
+    )
+    port = _free_port()
+    srv = uvicorn.Server(
+        uvicorn_config(create_app(settings), settings, "127.0.0.1", port, log_level="warning")
+    )
+    thread = threading.Thread(target=srv.run, daemon=True)
+    thread.start()
+    while not srv.started:
+        time.sleep(0.05)
+    try:
+        with socket.create_connection(("127.0.0.1", port), timeout=10) as sock:
+            sock.sendall(b"POST /ask HTTP/1.1\r\nHost: x\r\n")  # the head never ends
+            t0 = time.monotonic()
+            assert sock.recv(1024) == b"" and time.monotonic() - t0 < 5  # closed by the server
+        with socket.create_connection(("127.0.0.1", port), timeout=10) as sock:
+            sock.sendall(
+                b"POST /ask HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n"
+                b'{"question": "b'
+            )  # the body stops
+            reply = b""
+            while b"}" not in reply and (piece := sock.recv(4096)):  # head and body may come apart
+                reply += piece
+            assert reply.startswith(b"HTTP/1.1 408") and "bị ngừng" in reply.decode()
+    finally:
+        srv.should_exit = True
+        thread.join(10)

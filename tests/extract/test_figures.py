@@ -184,6 +184,22 @@ EXPECTED = [
     ("004", "số trẻ sinh ra 6 tháng đầu năm 2020", "", 2020, "actual", 5159, "trẻ", None, 322),
     ("004", "Kế hoạch vốn năm", "", 2021, "plan", 36680, "triệu đồng", None, 771),
     ("004", "nhiễm HIV mới trong kỳ báo cáo", "", 2021, "actual", 12, "trường hợp", None, 213),
+    # changes against an earlier value, named by what changed and against what
+    (
+        "001",
+        "Tổng số lượt khám bệnh tại các cơ sở y tế công lập (tăng so với cùng kỳ năm 2022)",
+        "",
+        2023,
+        "actual",
+        14.9,
+        "%",
+        None,
+        231,
+    ),
+    ("001", "lần thứ 3 trở lên (giảm so với cùng kỳ năm 2022)", "", 2023, "actual", 1.7, "%", None, 209),
+    ("000", "Tổng số lần khám (tăng so với cùng kỳ)", "", 2023, "actual", 25.56, "%", None, 535),
+    # a strategy's objective in prose: "dành ít nhất 30% ngân sách y tế cho công tác y tế dự phòng"
+    ("003", "ngân sách y tế cho công tác y tế dự phòng", "", 2030, "target", 30, "%", "≥", 189),
 ]
 
 
@@ -300,3 +316,77 @@ def test_find_figures_accent_insensitive(figures):
         f.province == "Hà Nam" for f in find_figures(everything, "giường bệnh", "ha nam", None, None, 10)
     )
     assert find_figures(everything, "tuổi thọ trung bình", None, 1999, None, 5) == []
+
+
+# ---------------------------------------------------------------- objectives written in prose
+
+
+def prose_figures_of(text: str):
+    """Figures of a document made of ``text`` (a plan header and its objectives, written for the test)."""
+    from qa.ingest.pipeline import parse_loaded
+    from qa.models import LoadedText
+
+    lines = text.split("\n")
+    doc = parse_loaded(LoadedText(lines, [None] * len(lines), "txt"), "kh.txt", "sha")
+    return {(f.indicator, f.year): f for f in extract_figures(doc)}
+
+
+OBJECTIVES = """UBND TỈNH HÀ GIANG
+Số: 58/KH-UBND
+Hà Giang, ngày 09 tháng 3 năm 2021
+KẾ HOẠCH
+Phòng, chống bệnh lao và các bệnh không lây nhiễm giai đoạn 2021 - 2025
+
+I. MỤC TIÊU
+
+1. Mục tiêu chung
+
+Giảm tỷ lệ mắc lao xuống dưới 20/100.000 dân vào năm 2030.
+
+2. Mục tiêu cụ thể đến năm 2025
+
+- Tỷ lệ hút thuốc lá ở nam giới trưởng thành dưới 24%.
+- Tỷ lệ trẻ em dưới 1 tuổi được tiêm chủng đầy đủ đạt 98%.
+- Ít nhất 90% người nhiễm HIV được điều trị ARV.
+- Đến năm 2022: Giảm số người mắc bệnh lao trong cộng đồng xuống dưới 120/100.000 người dân.
+- Giảm tỷ lệ suy dinh dưỡng trẻ em dưới 5 tuổi thể thấp còi xuống 29,5%.
+
+II. KẾT QUẢ NĂM 2020
+
+Số lượt khám bệnh tăng 12,5% so với cùng kỳ năm 2019. Tỷ lệ tiêm chủng đầy đủ đạt 96,5%.
+"""
+
+
+@pytest.mark.parametrize(
+    "indicator,year,value,unit,comparator,kind",
+    [
+        # the issue's examples: "giảm … xuống dưới X/100.000 dân vào năm …", "dưới 24%", "đạt 98%"
+        ("tỷ lệ mắc lao", 2030, 20, "/100.000 dân", "<", "target"),
+        ("Tỷ lệ hút thuốc lá ở nam giới trưởng thành", 2025, 24, "%", "<", "target"),
+        ("Tỷ lệ trẻ em dưới 1 tuổi được tiêm chủng đầy đủ", 2025, 98, "%", None, "target"),
+        ("người nhiễm HIV được điều trị ARV", 2025, 90, "%", "≥", "target"),
+        # the year after the plan's own is that year's plan, as in tables
+        ("số người mắc bệnh lao trong cộng đồng", 2022, 120, "người/100.000 dân", "<", "plan"),
+        ("tỷ lệ suy dinh dưỡng trẻ em dưới 5 tuổi thể thấp còi", 2025, 29.5, "%", None, "target"),
+        # a result, and a change against the year before
+        ("Tỷ lệ tiêm chủng đầy đủ", 2020, 96.5, "%", None, "actual"),
+        ("Số lượt khám bệnh (tăng so với cùng kỳ năm 2019)", 2020, 12.5, "%", None, "actual"),
+    ],
+)
+def test_objectives_and_changes_in_prose(indicator, year, value, unit, comparator, kind):
+    figures = prose_figures_of(OBJECTIVES)
+    assert (indicator, year) in figures, sorted(figures)
+    f = figures[(indicator, year)]
+    assert (f.value, f.unit, f.comparator, f.kind) == (pytest.approx(value), unit, comparator, kind)
+
+
+def test_a_change_does_not_outrank_the_amount_it_follows(figures):
+    everything = [f for figs in figures.values() for f in figs]
+    top = find_figures(
+        everything, "Tổng số lượt khám bệnh tại các cơ sở y tế công lập Bắc Giang", "Bắc Giang", 2023
+    )
+    assert top[0].value == 1253058
+    top = find_figures(
+        everything, "Tổng số lượt khám bệnh tại các cơ sở y tế công lập tăng bao nhiêu", "Bắc Giang"
+    )
+    assert top[0].value == pytest.approx(14.9)

@@ -42,8 +42,8 @@ def test_hits_carry_both_ranks(engine):
 def test_province_and_document_filters(engine):
     hits = engine.search("số giường bệnh trên 10.000 dân", 10, Filters(province="Kiên Giang"))
     assert hits and {h.doc.province for h in hits} == {"Kiên Giang"}
-    hits = engine.search("số giường bệnh", 10, Filters(doc_ids=["004_182caa5ac67056e7"]))
-    assert hits and {h.chunk.doc_id for h in hits} == {"004_182caa5ac67056e7"}
+    hits = engine.search("số giường bệnh", 10, Filters(doc_ids=["004_182caa5ac67056e7.txt"]))
+    assert hits and {h.chunk.doc_id for h in hits} == {"004_182caa5ac67056e7.txt"}
     assert engine.search("số giường bệnh", 5, Filters(province="Bình Dương")) == []
 
 
@@ -107,7 +107,7 @@ def test_incremental_reingest(tmp_path, settings_factory, embed):
     assert any(d.status == "removed" for d in removed.documents)
     e = Engine(s)
     assert {m.province for m in e.docs.values()} == {"Kiên Giang"}
-    assert all(h.chunk.doc_id != "004_182caa5ac67056e7" for h in e.search("Hà Nam", 10))
+    assert all(h.chunk.doc_id != "004_182caa5ac67056e7.txt" for h in e.search("Hà Nam", 10))
 
 
 def test_bad_files_are_skipped_and_nothing_is_lost(tmp_path, settings_factory, embed):

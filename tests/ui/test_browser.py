@@ -1,25 +1,38 @@
 """End to end in a real browser: headless Chromium (selenium) -> `streamlit run ui/app.py` -> the real API.
 
-Both servers run as subprocesses on free 127.0.0.1 ports; the API serves the session's index
-(tests/conftest.py builds it once) read-only. The screenshot lands in test-output/browser/.
+One API and one UI run for the whole module on free 127.0.0.1 ports; the API serves the session's index
+(tests/conftest.py builds it once) read-only and keeps its saved answers and feedback in a tmp folder. The
+UI reaches the API through a relay (tests/ui/relay.py) that a test can break, for real failed turns.
+Every case leaves a screenshot in test-output/browser/.
 """
 
 from __future__ import annotations
 
+import io
 import os
 import shutil
-from collections.abc import Iterator
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
+import httpx
 import pytest
+from page_scan import SCAN_JS, english_words
+from relay import Relay
 
 from qa.run_services import ServiceError, api_command, free_port, service, ui_command
 
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMEDRIVER = Path(shutil.which("chromedriver") or "/usr/bin/chromedriver")
-SHOT = ROOT / "test-output" / "browser" / "answer.png"
-QUESTION = "Năm 2024 Bắc Giang đặt chỉ tiêu bao nhiêu bác sĩ trên 10.000 dân?"
+SHOTS = ROOT / "test-output" / "browser"
+KEY = "khoa-trinh-duyet-123456"
+BAC_GIANG = "Năm 2024 Bắc Giang đặt chỉ tiêu bao nhiêu bác sĩ trên 10.000 dân?"
+HA_NAM_2025 = "Năm 2025 Hà Nam có bao nhiêu bác sĩ trên 10.000 dân?"
+ASK_TIMEOUT = "8"  # the UI's answer timeout here (15 s in use): a stalled API fails the turn sooner
+WAIT = 90  # seconds: a busy 2-core machine
 CHROMIUM_FLAGS = (
     "--headless",
     "--no-sandbox",
@@ -29,7 +42,6 @@ CHROMIUM_FLAGS = (
     "--disable-component-update",
     "--disable-sync",
     "--disable-quic",
-    "--window-size=1400,1800",
     "--lang=vi",
 )
 
@@ -46,17 +58,27 @@ def _missing() -> str | None:
 pytestmark = [pytest.mark.browser, pytest.mark.skipif(_missing() is not None, reason=_missing() or "")]
 
 
+@dataclass
+class Servers:
+    ui: str
+    api: str
+    relay: Relay
+
+
 @pytest.fixture(scope="module")
-def ui_url(engine, tmp_path_factory) -> Iterator[str]:
+def servers(engine, tmp_path_factory) -> Iterator[Servers]:
     logs = tmp_path_factory.mktemp("browser-servers")
     api_port, ui_port = free_port(), free_port()
     api = f"http://127.0.0.1:{api_port}"
+    relay = Relay(api_port)
     env = {
         "QA_INDEX_DIR": str(engine.settings.index_dir),
         "QA_CORPUS_DIR": str(engine.settings.corpus_dir),
         "QA_CACHE_DIR": str(engine.settings.cache_dir),
-        "QA_API_URL": api,
-        "QA_API_KEYS": "",
+        "QA_STORE_DIR": str(logs / "stores"),
+        "QA_API_URL": f"http://127.0.0.1:{relay.port}",
+        "QA_API_KEYS": KEY,
+        "QA_ASK_TIMEOUT": ASK_TIMEOUT,
         "HF_HUB_OFFLINE": "1",
         "TRANSFORMERS_OFFLINE": "1",
     }
@@ -66,67 +88,416 @@ def ui_url(engine, tmp_path_factory) -> Iterator[str]:
             service("API", api_command(api_port), f"{api}/health", env, log=logs / "api.log"),
             service("UI", ui_command(ui_port), f"{ui}/_stcore/health", env, log=logs / "ui.log"),
         ):
-            yield ui
+            yield Servers(ui, api, relay)
     except ServiceError as exc:
         pytest.fail(f"{exc}\n" + "\n".join(p.read_text(errors="replace")[-2000:] for p in logs.glob("*.log")))
+    finally:
+        relay.close()
 
 
 @pytest.fixture
-def browser(tmp_path, monkeypatch) -> Iterator[object]:
+def open_browser(tmp_path, monkeypatch) -> Iterator[Callable[..., Any]]:
+    """Start a fresh Chromium (its own profile: no cookies) at a size, or a phone's viewport."""
     from selenium import webdriver
     from selenium.webdriver.chrome.service import Service
 
     monkeypatch.setenv("SE_OFFLINE", "true")  # Selenium Manager must never try the network
-    options = webdriver.ChromeOptions()
-    options.binary_location = str(CHROMIUM)
-    for flag in (*CHROMIUM_FLAGS, f"--user-data-dir={tmp_path / 'chromium-profile'}"):
-        options.add_argument(flag)
-    driver = webdriver.Chrome(service=Service(str(CHROMEDRIVER), log_output=os.devnull), options=options)
-    driver.set_page_load_timeout(60)
+    drivers = []
+
+    def start(width: int = 1400, height: int = 1800, *, phone: bool = False, dark: bool = False) -> Any:
+        options = webdriver.ChromeOptions()
+        options.binary_location = str(CHROMIUM)
+        profile = tmp_path / f"profile-{len(drivers)}"
+        for flag in (*CHROMIUM_FLAGS, f"--user-data-dir={profile}", f"--window-size={width},{height}"):
+            options.add_argument(flag)
+        if phone:
+            options.add_experimental_option(
+                "mobileEmulation", {"deviceMetrics": {"width": width, "height": height, "pixelRatio": 2}}
+            )
+        options.add_experimental_option("prefs", {"download.default_directory": str(tmp_path / "downloads")})
+        driver = webdriver.Chrome(service=Service(str(CHROMEDRIVER), log_output=os.devnull), options=options)
+        driver.set_page_load_timeout(60)
+        driver.execute_cdp_cmd(
+            "Browser.setDownloadBehavior", {"behavior": "allow", "downloadPath": str(tmp_path / "downloads")}
+        )
+        if dark:
+            driver.execute_cdp_cmd(
+                "Emulation.setEmulatedMedia",
+                {"features": [{"name": "prefers-color-scheme", "value": "dark"}]},
+            )
+        drivers.append(driver)
+        return driver
+
     try:
-        yield driver
+        yield start
     finally:
-        driver.quit()
+        for d in drivers:
+            d.quit()
 
 
-def test_question_answer_and_citation_in_chromium(ui_url, browser):
+# ---------------------------------------------------------------------- helpers
+
+
+def wait(driver: Any, condition: Callable[[Any], Any], what: str, timeout: float = WAIT) -> Any:
     from selenium.common.exceptions import TimeoutException
-    from selenium.webdriver.common.by import By
-    from selenium.webdriver.common.keys import Keys
     from selenium.webdriver.support.ui import WebDriverWait
 
-    browser.get(ui_url)
-    wait = WebDriverWait(browser, 90)
-    box = wait.until(lambda d: d.find_element(By.CSS_SELECTOR, "textarea[data-testid='stChatInputTextArea']"))
-    wait.until(lambda d: "Thử một câu hỏi mẫu" in d.find_element(By.TAG_NAME, "body").text)  # welcome drawn
-    box.send_keys(QUESTION)
+    try:
+        return WebDriverWait(driver, timeout, poll_frequency=0.25).until(condition)
+    except TimeoutException:
+        body = driver.find_element("tag name", "body").text
+        shot(driver, f"failed-{what.replace(' ', '-')}")
+        pytest.fail(f"{what}: not on the page after {timeout:.0f} s:\n{body[-3000:]}")
+
+
+def shot(driver: Any, name: str) -> Path:
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    path = SHOTS / f"{name}.png"
+    assert driver.save_screenshot(str(path))
+    return path
+
+
+def body(driver: Any) -> str:
+    return str(driver.find_element("tag name", "body").text)
+
+
+def page_ready(driver: Any, url: str) -> None:
+    driver.get(url)
+    wait(
+        driver,
+        lambda d: d.find_elements("css selector", "textarea[data-testid='stChatInputTextArea']"),
+        "chat box",
+    )
+    wait(driver, lambda d: d.execute_script("return document.documentElement.lang") == "vi", "lang=vi")
+
+
+def answers(driver: Any) -> list[Any]:
+    return list(driver.find_elements("css selector", "[data-testid='stChatMessage']"))[1::2]
+
+
+def ask(driver: Any, question: str, *, expect: str = "Đã hiểu câu hỏi") -> Any:
+    """Type a question, press Enter, wait for a new answer turn holding `expect`; return that turn."""
+    from selenium.webdriver.common.keys import Keys
+
+    before = len(answers(driver))
+    box = driver.find_element("css selector", "textarea[data-testid='stChatInputTextArea']")
+    box.send_keys(question)
     box.send_keys(Keys.ENTER)
 
-    def answered(d):  # the assistant's message with its first citation, once Streamlit has drawn it
-        messages = d.find_elements(By.CSS_SELECTOR, "[data-testid='stChatMessage']")
-        if len(messages) < 2:
+    def arrived(d: Any) -> Any:  # drawn to its end: the row of actions comes last
+        got = answers(d)
+        if len(got) <= before or not got[-1].find_elements("css selector", "[class*='st-key-qa-actions-']"):
             return None
-        # `in`, not startswith: the text begins with the expander icon's ligature name.
-        citations = [
-            e
-            for e in messages[1].find_elements(By.CSS_SELECTOR, "[data-testid='stExpander']")
-            if "[1] " in e.text
-        ]
-        return (messages[1], citations[0]) if citations else None
+        return got[-1] if expect in got[-1].text else None
 
-    try:
-        answer, citation = wait.until(answered)
-    except TimeoutException:
-        pytest.fail(
-            "no answer with a citation on the page:\n" + browser.find_element(By.TAG_NAME, "body").text
+    return wait(driver, arrived, f"answer with {expect!r}")
+
+
+def click_text(driver: Any, text: str, css: str = "button") -> None:
+    def found(d: Any) -> Any:
+        return next(
+            (e for e in d.find_elements("css selector", css) if text in e.text and e.is_displayed()), None
         )
-    assert "12,5" in answer.text
-    assert "Kế hoạch Công tác y tế tỉnh Bắc Giang năm 2024" in citation.text and "Bắc Giang" in citation.text
-    assert "Số bác sỹ/10.000 dân" in citation.text  # expanded by default: the cited row is on screen
-    wait.until(
-        lambda d: d.find_elements(
-            By.CSS_SELECTOR, "[data-testid='stVegaLiteChart'] canvas, [data-testid='stVegaLiteChart'] svg"
+
+    element = wait(driver, found, f"button {text!r}")
+    driver.execute_script("arguments[0].scrollIntoView({block: 'center'})", element)
+    element.click()
+
+
+def no_english(driver: Any) -> list[tuple[str, str, list[str]]]:
+    items = driver.execute_script(SCAN_JS)
+    return [
+        (kind, text[:120], english_words(text))
+        for kind, text in items
+        if kind != "lang" and english_words(text)
+    ]
+
+
+# ---------------------------------------------------------------------- cases
+
+
+def test_scope_line_and_clicked_citation_opens_its_passage(servers, open_browser):
+    driver = open_browser()
+    page_ready(driver, servers.ui)
+    shot(driver, "01-welcome")
+    turn = ask(driver, BAC_GIANG)
+    assert "12,5" in turn.text
+    scope = turn.find_element("css selector", "[class*='st-key-qa-scope-']").text
+    assert "Đã hiểu câu hỏi" in scope and "Tỉnh: Bắc Giang" in scope and "Năm: 2024" in scope
+    # Only the cited passage is a "Trích dẫn"; the others are related passages with a preview.
+    assert "Trích dẫn" in turn.text and "Đoạn liên quan" in turn.text
+    summary = turn.find_element("css selector", ".st-key-qa-cite-0-1 summary")
+    summary.click()  # the reader closes [1]; the link must open it again
+    wait(
+        driver,
+        lambda d: not d.find_element("css selector", ".st-key-qa-cite-0-1 details").get_attribute("open"),
+        "[1] closed",
+    )
+    link = turn.find_element("css selector", "[data-testid='stMarkdownContainer'] a.qa-cite")
+    assert link.text == "[1]"
+    link.click()
+    wait(
+        driver,
+        lambda d: d.find_element("css selector", ".st-key-qa-cite-0-1 details").get_attribute("open"),
+        "[1] opened",
+    )
+    box = driver.find_element("css selector", ".st-key-qa-cite-0-1")
+    wait(driver, lambda _: "Kế hoạch năm 2024" in box.text, "header row")
+    # The cited row is shown under its column headers: which number is 2023 and which is 2024.
+    assert "Ước TH năm 2023" in box.text and "12,2" in box.text and "12,5" in box.text
+    assert "Kế hoạch Công tác y tế tỉnh Bắc Giang năm 2024" in box.text and ".txt" not in box.text
+    in_view = driver.execute_script(
+        "const r = arguments[0].getBoundingClientRect(); return r.top < innerHeight && r.bottom > 0", box
+    )
+    assert in_view
+    shot(driver, "02-answer-scope-and-opened-citation")
+
+
+def test_filter_conflict_is_said(servers, open_browser):
+    from selenium.webdriver.common.keys import Keys
+
+    driver = open_browser()
+    page_ready(driver, servers.ui)
+    ask(driver, BAC_GIANG)
+    select = driver.find_element("css selector", ".st-key-filter_province input")
+    select.click()
+    select.send_keys("Hậu Giang")
+    select.send_keys(Keys.ENTER)
+    time.sleep(2.0)  # the rerun that takes the new filter (the note below shows it was taken)
+    turn = ask(driver, "Số bác sĩ trên 10.000 dân?")
+    wait(driver, lambda d: "bộ lọc đang chọn tỉnh Hậu Giang" in answers(d)[-1].text, "conflict note")
+    assert "nối tiếp" in answers(driver)[-1].text  # the scope says it was read as a follow-up
+    shot(driver, "03-filter-conflict")
+    assert turn
+
+
+def test_refusal_shows_the_nearest_data(servers, open_browser):
+    driver = open_browser()
+    page_ready(driver, servers.ui)
+    turn = ask(driver, HA_NAM_2025, expect="Không tìm thấy")
+    nearest = wait(
+        driver, lambda d: d.find_elements("css selector", "[class*='st-key-qa-nearest-']"), "nearest"
+    )
+    text = nearest[0].text
+    assert "không phải" in text and "8,3" in text and "2022" in text
+    assert "Các đoạn có thể liên quan" in turn.text
+    shot(driver, "04-refusal-with-nearest-data")
+
+
+def test_stop_and_retry_after_failed_turns_keep_the_right_context(servers, open_browser):
+    driver = open_browser()
+    page_ready(driver, servers.ui)
+    ask(driver, BAC_GIANG)
+    try:
+        servers.relay.mode = "stall"  # the API hangs: the official stops waiting
+        from selenium.webdriver.common.keys import Keys
+
+        box = driver.find_element("css selector", "textarea[data-testid='stChatInputTextArea']")
+        box.send_keys("Còn Hà Nam thì sao?")
+        box.send_keys(Keys.ENTER)
+        wait(driver, lambda d: "Đang tìm trong tài liệu" in body(d), "waiting timer")
+        shot(driver, "05-waiting-with-stop-button")
+        click_text(driver, "Dừng")
+        wait(driver, lambda d: "Đã dừng theo yêu cầu" in body(d), "stopped turn")
+        servers.relay.mode = "drop"  # then the API is down: the follow-up fails
+        box = driver.find_element("css selector", "textarea[data-testid='stChatInputTextArea']")
+        box.send_keys("Còn năm 2023 thì sao?")
+        box.send_keys(Keys.ENTER)
+        wait(driver, lambda d: any(m in body(d) for m in ("Mất kết nối", "Không kết nối")), "failed turn")
+        assert "không được dùng làm ngữ cảnh" in body(driver)
+        shot(driver, "06-failed-turns-with-retry")
+    finally:
+        servers.relay.mode = "pass"
+    # Retry the 2023 follow-up: read against the Bắc Giang question, not the stopped "Hà Nam" one.
+    driver.execute_script(  # the last «Thử lại»: the 2023 follow-up's (the first is the stopped turn's)
+        "Array.from(document.querySelectorAll('button')).filter(b => b.innerText.includes('Thử lại')).pop().click()"
+    )
+    turn = wait(
+        driver,
+        lambda d: next((a for a in answers(d) if "12,2" in a.text and "2023" in a.text), None),
+        "retried",
+    )
+    assert "Bắc Giang" in turn.text and "Hà Nam" not in turn.text.split("Trích dẫn")[0]
+    shot(driver, "07-retry-answered-with-the-right-context")
+
+
+def test_exports_open_and_hold_the_answer(servers, open_browser, tmp_path):
+    from docx import Document
+    from openpyxl import load_workbook
+
+    driver = open_browser()
+    page_ready(driver, servers.ui)
+    ask(driver, BAC_GIANG)
+    click_text(driver, "Tải về, in", "[data-testid='stSidebar'] summary")
+    for label in ("Cuộc hỏi đáp (Word)", "Số liệu (Excel)"):
+        click_text(driver, label)
+    downloads = tmp_path / "downloads"
+    wait(
+        driver,
+        lambda _: len([p for p in downloads.glob("*") if p.suffix in (".docx", ".xlsx")]) == 2,
+        "two downloaded files",
+    )
+    shot(driver, "08-export-menu")
+    word = Document(io.BytesIO(next(downloads.glob("*.docx")).read_bytes()))
+    text = "\n".join(p.text for p in word.paragraphs) + "\n".join(
+        c.text for t in word.tables for r in t.rows for c in r.cells
+    )
+    assert BAC_GIANG in text and "12,5 bác sỹ/10.000 dân" in text and "Ước TH" not in text
+    assert "Kế hoạch Công tác y tế tỉnh Bắc Giang năm 2024" in text  # its source, by title
+    sheet = load_workbook(next(downloads.glob("*.xlsx"))).active
+    rows = list(sheet.iter_rows(values_only=True))
+    assert rows[0][:4] == ("Câu hỏi", "Chỉ tiêu", "So sánh", "Giá trị")
+    values = {(r[1], r[3], r[6], r[7]) for r in rows[1:]}
+    assert ("Số bác sỹ/10.000 dân", 12.5, 2024, "kế hoạch") in values
+    assert ("Số bác sỹ/10.000 dân", 12.2, 2023, "ước thực hiện") in values
+
+
+def test_share_link_reopens_the_answer_in_a_fresh_browser(servers, open_browser):
+    driver = open_browser()
+    page_ready(driver, servers.ui)
+    ask(driver, BAC_GIANG)
+    click_text(driver, "Chia sẻ")
+    code = wait(
+        driver, lambda d: d.find_elements("css selector", "[data-testid='stPopoverBody'] code"), "link"
+    )
+    link = code[0].text.strip()
+    assert "?tl=" in link and link.startswith(servers.ui)
+    fresh = open_browser()  # another profile: no cookie, no session
+    page_ready(fresh, link)
+    turn = wait(fresh, lambda d: next((a for a in answers(d) if "12,5" in a.text), None), "shared answer")
+    assert "chia sẻ" in turn.text and BAC_GIANG in body(fresh)
+    shot(fresh, "09-shared-link-in-a-fresh-browser")
+
+
+def test_feedback_is_stored_and_history_survives_a_reload(servers, open_browser):
+    driver = open_browser()
+    page_ready(driver, servers.ui)
+    ask(driver, BAC_GIANG)
+    thumbs = wait(
+        driver, lambda d: d.find_elements("css selector", "[data-testid='stFeedback'] button"), "thumbs"
+    )
+    thumbs[1].click()  # 👎
+    comment = wait(
+        driver, lambda d: d.find_elements("css selector", "[class*='st-key-comment-'] input"), "comment"
+    )
+    comment[0].send_keys("Cần thêm số liệu năm 2022")
+    click_text(driver, "Gửi góp ý")
+    wait(driver, lambda d: "Cảm ơn" in body(d), "thanks")
+    shot(driver, "10-feedback-sent")
+    stored = httpx.get(f"{servers.api}/feedback", headers={"X-API-Key": KEY}, trust_env=False).json()[
+        "feedback"
+    ]
+    assert any(
+        f["rating"] == "down" and f["comment"] == "Cần thêm số liệu năm 2022" and f["question"] == BAC_GIANG
+        for f in stored
+    )
+    driver.refresh()  # the same browser comes back: its conversation is still there
+    page_ready(driver, servers.ui)
+    wait(driver, lambda d: any("12,5" in a.text for a in answers(d)), "answer after reload")
+    shot(driver, "11-history-after-reload")
+
+
+def test_phone_shows_the_whole_figures_table(servers, open_browser):
+    driver = open_browser(390, 844, phone=True)
+    page_ready(driver, servers.ui)
+    ask(driver, BAC_GIANG)
+    table = wait(driver, lambda d: d.find_elements("css selector", "table.qa-figures"), "figures table")[0]
+    driver.execute_script("arguments[0].scrollIntoView({block: 'start'})", table)
+    width = driver.execute_script("return document.documentElement.clientWidth")
+    cells = driver.execute_script(
+        "return Array.from(arguments[0].querySelectorAll('td')).map(td => {"
+        " const r = td.getBoundingClientRect(); return [r.left, r.right, td.innerText]; })",
+        table,
+    )
+    assert cells and all(left >= 0 and right <= width + 0.5 for left, right, _ in cells), cells
+    assert any("12,5" in text for _, _, text in cells)
+    assert driver.execute_script("return document.documentElement.scrollWidth") <= width
+    shot(driver, "12-phone-390x844")
+
+
+def test_dark_mode_keeps_numbers_and_captions_readable(servers, open_browser):
+    from PIL import Image
+
+    driver = open_browser(dark=True)
+    page_ready(driver, servers.ui)
+    ask(driver, BAC_GIANG)
+    chart = wait(
+        driver,
+        lambda d: d.find_elements("css selector", ".vega-embed canvas, .vega-embed svg.marks"),
+        "chart",
+    )[0]
+    driver.execute_script("arguments[0].scrollIntoView({block: 'center'})", chart)
+    time.sleep(1.0)  # the chart's first paint
+    image = Image.open(io.BytesIO(chart.screenshot_as_png)).convert("L")
+    # The left sixth holds only the bar labels ("Kế hoạch 2024: 12,5"), left of where the bars start.
+    labels = image.crop((0, 0, image.width // 6, image.height))
+    bright = sum(labels.histogram()[171:])  # pixels lighter than 170 of 255
+    assert bright > 50, "no light text on the dark chart: its numbers would be unreadable"
+    assert min(caption_contrasts(driver)) >= 4.5
+    shot(driver, "13-dark-mode")
+
+
+def caption_contrasts(driver: Any) -> list[float]:
+    """WCAG contrast of every caption's text against the page background (opacity included)."""
+    return list(
+        driver.execute_script(
+            """
+            function rgb(s) { return s.match(/[\\d.]+/g).map(Number); }
+            function lum(c) { const v = c.slice(0, 3).map(x => { x /= 255;
+              return x <= 0.03928 ? x / 12.92 : Math.pow((x + 0.055) / 1.055, 2.4); });
+              return 0.2126 * v[0] + 0.7152 * v[1] + 0.0722 * v[2]; }
+            const bg = rgb(getComputedStyle(document.querySelector('[data-testid="stApp"]')).backgroundColor);
+            return Array.from(document.querySelectorAll('[data-testid="stCaptionContainer"]')).map(el => {
+              let a = 1; for (let e = el; e; e = e.parentElement) a *= Number(getComputedStyle(e).opacity);
+              const fg = rgb(getComputedStyle(el).color); const fa = (fg[3] === undefined ? 1 : fg[3]) * a;
+              const mix = [0, 1, 2].map(i => fg[i] * fa + bg[i] * (1 - fa));
+              const [l1, l2] = [lum(mix), lum(bg)].sort((x, y) => y - x);
+              return (l1 + 0.05) / (l2 + 0.05); });
+            """
         )
     )
-    SHOT.parent.mkdir(parents=True, exist_ok=True)
-    assert browser.save_screenshot(str(SHOT))
+
+
+def test_no_english_on_any_page_and_the_key_is_checked(servers, open_browser):
+    driver = open_browser()
+    page_ready(driver, servers.ui)
+    assert no_english(driver) == []
+    ask(driver, BAC_GIANG)
+    assert min(caption_contrasts(driver)) >= 4.5
+    found = no_english(driver)
+    assert found == [], found
+    # The key box: a wrong key is refused by the API before the page accepts it.
+    driver.get(f"{servers.ui}/tai-lieu")
+    wait(driver, lambda d: "Thêm tài liệu" in body(d), "documents page")
+    click_text(driver, "Khoá API (quản trị)", "[data-testid='stSidebar'] summary")
+    from selenium.webdriver.common.keys import Keys
+
+    key_box = driver.find_element("css selector", "[data-testid='stSidebar'] input[type='password']")
+    key_box.send_keys("khoa-sai", Keys.ENTER)
+    wait(driver, lambda d: "Khoá chưa được chấp nhận" in body(d), "wrong key refused")
+    key_box.send_keys(Keys.CONTROL, "a")
+    key_box.send_keys(Keys.DELETE)
+    key_box.send_keys(KEY, Keys.ENTER)
+    wait(driver, lambda d: "Khoá hợp lệ" in body(d), "key accepted")
+    found = no_english(driver)
+    assert found == [], found
+    shot(driver, "14-documents-page-key-accepted")
+    driver.get(f"{servers.ui}/phan-hoi")
+    wait(driver, lambda d: "Phản hồi của người dùng" in body(d), "feedback page")
+    assert no_english(driver) == []
+    assert driver.execute_script("return document.documentElement.lang") == "vi"
+
+
+def test_print_layout_hides_the_controls_and_keeps_the_table(servers, open_browser):
+    driver = open_browser()
+    page_ready(driver, servers.ui)
+    ask(driver, BAC_GIANG)
+    driver.execute_cdp_cmd("Emulation.setEmulatedMedia", {"media": "print"})
+    hidden = driver.execute_script(
+        "return ['[data-testid=\"stSidebar\"]', '[data-testid=\"stChatInput\"]'].map(s =>"
+        " getComputedStyle(document.querySelector(s)).display)"
+    )
+    assert hidden == ["none", "none"]
+    table = driver.find_element("css selector", "table.qa-figures")
+    assert table.is_displayed() and "12,5" in table.text
+    shot(driver, "15-print-layout")

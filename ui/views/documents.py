@@ -11,7 +11,8 @@ from ui.client import ApiClient, ApiError
 from ui.jobs import wait_for_job
 from ui.session import API_KEY, client, flash, forget_documents, load_documents, show_flash
 
-FILE_TYPES = ["txt", "md", "pdf", "docx", "html", "htm"]
+# What the API reads (qa/ingest/formats: FORMATS); the UI speaks only HTTP, so the list is repeated here.
+FILE_TYPES = ["txt", "md", "pdf", "docx", "doc", "odt", "html", "htm", "xlsx", "xls", "csv"]
 UPLOADS = "uploader_round"  # bumped after an upload so the picker starts empty again
 CONFIRM = "confirm_delete"  # doc_id waiting for "Xác nhận xoá"
 
@@ -70,10 +71,11 @@ def delete(api: ApiClient, doc: dict[str, Any]) -> None:
 def upload_section(api: ApiClient, has_key: bool) -> None:
     st.subheader("Thêm tài liệu")
     picked = st.file_uploader(
-        "Chọn tệp (.txt, .md, .pdf, .docx, .html)",
+        "Chọn tệp (.txt, .md, .pdf, .docx, .doc, .odt, .html, .xlsx, .xls, .csv)",
         type=FILE_TYPES,
         key=f"uploader-{st.session_state.get(UPLOADS, 0)}",
-        help="Tài liệu được lập chỉ mục ngay sau khi tải lên; có thể mất một đến vài phút.",
+        help="Tài liệu được lập chỉ mục ngay sau khi tải lên; có thể mất một đến vài phút "
+        "(PDF ảnh quét: vài giây mỗi trang để nhận dạng chữ).",
     )
     if st.button(
         "Tải lên và lập chỉ mục",

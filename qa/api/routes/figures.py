@@ -6,15 +6,15 @@ from typing import Any
 
 from fastapi import APIRouter, Depends, Query
 
-from qa.answer.answerer import figure_dict
+from qa.answer import FigureAnswer
 from qa.api.deps import get_live
 from qa.api.errors import error_responses
 from qa.api.live import Live
 from qa.api.schemas import (
-    FigureKind,
     FiguresResponse,
 )
 from qa.retrieval.lookup import find_figures
+from qa.vn.lexicon import FigureKind
 
 router = APIRouter(tags=["hỏi đáp"])
 
@@ -36,4 +36,4 @@ def figures(
     live: Live = Depends(get_live),
 ) -> dict[str, Any]:
     found = find_figures(live.engine.figures, q or None, province or None, year, kind, limit)
-    return {"figures": [figure_dict(f) for f in found]}
+    return {"figures": [FigureAnswer.from_figure(f) for f in found]}

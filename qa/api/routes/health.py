@@ -18,6 +18,7 @@ router = APIRouter(tags=["hệ thống"])
 
 @router.get("/health", response_model=HealthOut, summary="Tình trạng dịch vụ và chỉ mục")
 def health(services: Services = Depends(get_services)) -> dict[str, Any]:
+    services.live.ensure_on_disk()  # never report a generation pruned from disk
     live = services.live.current
     base = {"model": services.settings.embedding_model, "pending_jobs": services.jobs.pending()}
     if live is None:

@@ -1,4 +1,8 @@
-"""Questions: `POST /ask` (answer, citations, figures) and `POST /search` (ranked passages)."""
+"""Questions: `POST /ask` (answer, citations, figures) and `POST /search` (ranked passages).
+
+`/ask` serves the answer step's typed Answer as it is; with `conversation`, the answer is also saved
+(history, share links) and gets an `answer_id`.
+"""
 
 from __future__ import annotations
 
@@ -6,7 +10,8 @@ from typing import Any
 
 from fastapi import APIRouter, Depends
 
-from qa.api.deps import get_live
+from qa.answer import Answer
+from qa.api.deps import OPTIONAL_KEY, Services, get_live, get_services, history_owner
 from qa.api.errors import error_responses
 from qa.api.live import Live
 from qa.api.schemas import (
@@ -43,8 +48,6 @@ def _hit(h: Hit) -> dict[str, Any]:
     }
 
 
-# ---------------------------------------------------------------------- questions (read)
-
 router = APIRouter(tags=["hỏi đáp"])
 
 
@@ -54,9 +57,25 @@ router = APIRouter(tags=["hỏi đáp"])
     responses=error_responses(400, 413, 422, 503),
     summary="Hỏi một câu, nhận câu trả lời có trích dẫn và số liệu",
 )
-def ask(body: AskRequest, live: Live = Depends(get_live)) -> dict[str, Any]:
+def ask(
+    body: AskRequest,
+    live: Live = Depends(get_live),
+    services: Services = Depends(get_services),
+    key: str | None = OPTIONAL_KEY,
+) -> Answer:
     history = [turn.model_dump() for turn in body.history or []]
-    return live.answerer.ask(body.question, body.top_k, _filters(body.filters), history)
+    answer = live.answerer.ask(body.question, body.top_k, _filters(body.filters), history)
+    if body.conversation is not None:
+        owner = history_owner(services, key, body.conversation.owner)
+        saved = services.answers.save(
+            owner,
+            body.conversation.id,
+            body.question,
+            body.filters.model_dump(exclude_none=True),
+            answer.model_dump(mode="json"),
+        )
+        answer.answer_id = saved.answer_id
+    return answer
 
 
 @router.post(

@@ -14,6 +14,16 @@ from dataclasses import dataclass
 
 from qa.extract.figures.context import MAX_QUOTE, base_year, clip_quote, horizon
 from qa.extract.figures.tables import INDICATOR_START
+from qa.extract.figures.targets import (
+    PER_POP_VALUE,
+    change_against,
+    in_objectives,
+    objective_kind,
+    per_population_numerators,
+    strip_change_verb,
+    without_objective_words,
+    year_after,
+)
 from qa.extract.figures.units import (
     CANONICAL_UNIT,
     CMP,
@@ -87,6 +97,8 @@ def _blocked(text: str) -> list[bool]:
     for pattern in [_DOC_NUMBER_RE, *_BLOCK_PATTERNS, re.compile(r"\S*(?:://|=)\S*")]:
         for m in pattern.finditer(text):
             mask[m.start() : m.end()] = [True] * (m.end() - m.start())
+    for a, b in per_population_numerators(text):  # "20/100.000 dân" is a value, not a ratio
+        mask[a:b] = [False] * (b - a)
     return mask
 
 
@@ -342,6 +354,7 @@ class _Candidate:
     m: re.Match
     unit: re.Match | None
     cut: int  # where the words naming this number may start: after the previous quantity
+    per: re.Match | None = None  # "/100.000 dân" right after the value (targets.PER_POP_VALUE)
 
     @property
     def word(self) -> str:
@@ -359,10 +372,12 @@ class _Candidate:
 
     @property
     def strong(self) -> bool:
-        return bool(self.sym) or (bool(self.word) and not self.weak)
+        return bool(self.sym) or bool(self.per) or (bool(self.word) and not self.weak)
 
     @property
     def end(self) -> int:
+        if self.per is not None:
+            return self.per.end()
         return self.unit.end() if self.unit else self.m.end()
 
 
@@ -426,7 +441,8 @@ def _prose_candidates(text: str) -> list[_Candidate]:
             continue  # second bound of a range, or a signed change ("-4.1%")
         if _NAME_BEFORE.search(text[max(0, m.start() - 40) : m.start()].lower()):
             continue  # "Điều 2", "tiểu dự án 2": a name
-        cand = _Candidate(m, UNIT_RE.match(text, m.end()), cut)
+        per = PER_POP_VALUE.match(text, a)
+        cand = _Candidate(m, UNIT_RE.match(text, m.end()), cut, per if per and per.end("num") == b else None)
         out.append(cand)
         # A quantity ends the words of the next number; "dưới 5 tuổi", "trong 3 thời kỳ" are part of them.
         nxt = re.match(r"\s*([^\W\d_]*)", text[cand.end :])
@@ -511,7 +527,8 @@ def _name(
         if cand.sym:
             return tail, False, False  # "…, 72% (54/75) TYT có BS định biên"
         return (collapse_ws(f"{cand.word} {tail}") if own_noun else ""), False, False
-    if left.empty and cand.sym:  # "; 100% cơ sở khám, chữa bệnh triển khai ..."
+    if cand.sym and (left.empty or (not clean and prev is None)):
+        # "; 100% cơ sở khám, chữa bệnh triển khai …", "Ít nhất 90% người nhiễm HIV được điều trị ARV"
         return _tail_words(text, cand.end, r"[;()]|\.(?!\d)", 12, digits=True, loose=True), False, False
     referring = left.cue_only or (_content_words(left.last) <= 1 and not (own_noun and tail))
     if prev is not None and (referring or (in_parens and not _looks_like_indicator(clean))):
@@ -559,6 +576,9 @@ def _is_figure(
 def _prose_unit(cand: _Candidate, indicator: str, before: str, inherited: bool, prev: _Found | None) -> str:
     if cand.sym:
         return normalize_unit(cand.sym)
+    if cand.per is not None:  # "dưới 20/100.000 dân"; "số người mắc … 120/100.000" -> "người/100.000 dân"
+        noun = _unit_from_indicator(indicator)
+        return ("" if "/" in noun else noun) + normalize_per(cand.per.group("per"))
     if cand.word:
         per_m = cand.unit.group("per") if cand.unit else None
         unit = normalize_unit(cand.word) + (normalize_per(per_m) if per_m else "")
@@ -576,23 +596,30 @@ def _prose_unit(cand: _Candidate, indicator: str, before: str, inherited: bool, 
 
 
 def _prose_kind_year(
-    ctx: _Context, start: int, sent_start: int, clause: int, in_parens: bool, prev: _Found | None
+    ctx: _Context, span: tuple[int, int], where: tuple[int, int], in_parens: bool, prev: _Found | None
 ) -> tuple[FigureKind | None, int | None]:
     """Kind from the nearest cue (else the enclosing figure, else the section), year from the sentence
-    (else the section, else the document); a strategy plan's goals are targets of its horizon."""
+    (else the section, else the document); a strategy plan's goals are targets of its horizon, and a value
+    stated as an objective ("Mục tiêu …", "phấn đấu …") is a target, or the coming year's plan."""
     text = ctx.block.text
+    start, end = span
+    sent_start, clause = where
     kind = _cue_kind(_kind_window(text, clause, start))
     if kind is None and in_parens and prev is not None:
         kind = prev.figure.kind
     kind = kind or ctx.section_kind
-    # The sentence's own time ("6 tháng đầu năm 2023"), else the paragraph's ("… năm 2022 theo hướng dẫn
-    # của Bộ Y tế: … . Các Bệnh viện ngoài công lập … 3,03 điểm"), else the section's, else the document's.
+    # The sentence's own time ("6 tháng đầu năm 2023", or after the value: "… vào năm 2030"), else the
+    # paragraph's ("… năm 2022 theo hướng dẫn của Bộ Y tế: … . Các Bệnh viện … 3,03 điểm"), else the
+    # section's, else the document's.
     year = (
         _year_in(_drop_parens(text[sent_start:start]))
+        or year_after(text, end)
         or _year_in(_drop_parens(text[:sent_start]))
         or ctx.section_year
         or ctx.base
     )
+    if kind != "estimate" and in_objectives(text[sent_start:start], ctx.block.section):
+        kind = objective_kind(kind, year, ctx.base, ctx.horizon)
     if kind == "plan" and ctx.horizon is not None and year == ctx.base and ctx.doc.meta.kind == "Kế hoạch":
         kind = "target"  # the goals of a strategy plan ("… đến năm 2030") are its targets
     if kind == "target" and ctx.horizon is not None and year == ctx.base:
@@ -600,6 +627,17 @@ def _prose_kind_year(
     if kind == "target" and ctx.base is not None and year is not None and year < ctx.base + 2:
         kind = "plan"  # "phấn đấu" for the coming year is that year's plan
     return kind, year
+
+
+def _objective_name(indicator: str, inherited: bool, change: str | None, outer: _Found | None) -> str:
+    """The indicator without the verbs of an objective ("Giảm … xuống" -> "…"); a change names what changed
+    (the figure it follows, when it refers back to one) and against what: "Số lượt khám bệnh (tăng so với
+    cùng kỳ năm 2022)"."""
+    if change is not None:
+        root = outer.root if outer is not None else strip_change_verb(without_objective_words(indicator))
+        root = re.sub(r"\s*\([^()]*\)$", "", root)  # "Tổng số lần khám (% KH)": what changed, not how far
+        return f"{root} ({change})" if root else ""
+    return indicator if inherited else without_objective_words(indicator)
 
 
 def _prose_quote(text: str, start: int, end: int, sentence: tuple[int, int]) -> str:
@@ -628,11 +666,13 @@ def _prose_figure(ctx: _Context, cand: _Candidate, found: list[_Found]) -> _Foun
     clause, in_parens = _clause_start(text, sent_start, start)
     before = text[max(clause, start - 40) : start]
     near = re.split(r",(?!\d)|\b[Tt]rong đó\b", _drop_parens(text[max(clause, cand.cut) : start]))[-1]
-    if _CHANGE_BEFORE.search(before) or _COMPARISON.search(near):
-        return None  # "tăng 36 ca so với cùng kỳ", "(cùng kỳ năm 2022: 0)": a change or a comparison
+    change = change_against(before, text, cand.end) if cand.sym == "%" else None
+    if (change is None and _CHANGE_BEFORE.search(before)) or _COMPARISON.search(near):
+        return None  # "tăng 36 ca so với cùng kỳ", "(cùng kỳ năm 2022: 0)": an amount of change, a comparison
     left = _left_phrase(text, max(clause, cand.cut), start)
     prev = _previous(found, clause, in_parens, sent_start, start)
     indicator, inherited, named = _name(ctx, cand, prev, left, (sent_start, clause, in_parens))
+    indicator = _objective_name(indicator, inherited, change, prev if in_parens or inherited else None)
     value = parse_vn_number(m.group("num"))
     if value is None or not _is_figure(
         cand, before, text[cand.end : cand.end + 12], inherited, named, indicator, left
@@ -640,7 +680,9 @@ def _prose_figure(ctx: _Context, cand: _Candidate, found: list[_Found]) -> _Foun
         return None
     if cand.sym and not _clean_enough(indicator):  # "dành ít nhất 30% ngân sách y tế cho …"
         indicator = collapse_ws(f"{indicator} {_tail_words(text, cand.end, limit=12, digits=True)}")
-    kind, year = _prose_kind_year(ctx, start, sent_start, clause, in_parens, prev)
+    kind, year = _prose_kind_year(ctx, (start, cand.end), (sent_start, clause), in_parens, prev)
+    if change is not None and kind != "estimate":
+        kind = "actual"  # a change against an earlier value is a result, whatever "% KH" came before it
     doc = ctx.doc
     linked = inherited and prev is not None
     figure = Figure(

@@ -1,0 +1,143 @@
+"""The Vietnamese sentences of an answer, each built from an extracted figure or copied from a cited chunk."""
+
+from __future__ import annotations
+
+import re
+
+from qa.extract.indicators import load_catalog
+from qa.models import Figure, RegulationMention
+from qa.vn.lexicon import lexicon
+from qa.vn.numbers import format_vn_number
+from qa.vn.text import collapse_ws, strip_tags
+
+_QUALIFIER_TEXT = {
+    "6 thang dau nam": "6 tháng đầu năm",
+    "6 thang": "6 tháng",
+    "luy ke": "lũy kế",
+    "tinh den": "tính đến",
+    "tuyen tinh": "tuyến tỉnh",
+    "tuyen huyen": "tuyến huyện",
+    "tuyen xa": "tuyến xã",
+    "cong lap": "công lập",
+}
+
+
+def qualifier_words(q: str) -> str:
+    """A qualifier as a person writes it ("6 thang dau nam" -> "6 tháng đầu năm"; a district as stored)."""
+    return _QUALIFIER_TEXT.get(q, q)
+
+
+def value_text(f: Figure) -> str:
+    return f"{f.comparator + ' ' if f.comparator else ''}{f.value_text} {f.unit}".strip()
+
+
+def scope_text(f: Figure) -> str:
+    """'kế hoạch năm 2024 của Bắc Giang', '(6 tháng đầu năm)' added when the figure is narrowed."""
+    label = lexicon().kind_label(f.kind)
+    head = f"{label} năm {f.year}" if label and f.year else (f"năm {f.year}" if f.year else "số liệu")
+    if f.qualifiers:
+        head += " (" + ", ".join(qualifier_words(q) for q in f.qualifiers) + ")"
+    return head + (f" của {f.province}" if f.province else "")
+
+
+def figure_sentence(f: Figure, siblings: list[Figure], marker: int) -> str:
+    head = scope_text(f)
+    text = f"{head[:1].upper()}{head[1:]} — {f.indicator}: {value_text(f)}"
+    others = [s for s in siblings if s is not f and s.value_text]
+    if others:
+        context = "; ".join(
+            f"{lexicon().kind_label(s.kind) or s.column} {s.year or ''}: "
+            f"{s.comparator + ' ' if s.comparator else ''}{s.value_text}".replace("  ", " ")
+            for s in others[:2]
+        )
+        text += f" ({context})"
+    return f"{text} [{marker}]."
+
+
+def meets(result: Figure, plan: Figure) -> bool | None:
+    """Whether a result reaches its plan: the plan's comparator decides, else the indicator's direction."""
+    cmp = plan.comparator
+    if cmp in ("<", "≤"):
+        return result.value < plan.value if cmp == "<" else result.value <= plan.value
+    if cmp in (">", "≥"):
+        return result.value > plan.value if cmp == ">" else result.value >= plan.value
+    indicator = load_catalog().indicators.get(result.indicator_id or "")
+    if indicator is not None and indicator.higher_is_better is False:
+        return result.value <= plan.value
+    if indicator is None and result.unit != plan.unit:
+        return None
+    return result.value >= plan.value
+
+
+def plan_sentence(result: Figure, plan: Figure, marker: int) -> str:
+    verdict = meets(result, plan)
+    said = {True: "đạt kế hoạch", False: "chưa đạt kế hoạch", None: "so với kế hoạch"}[verdict]
+    return f"So với kế hoạch {value_text(plan)}: {said} [{marker}]."
+
+
+def compare_sentence(a: Figure, b: Figure) -> str:
+    def side(f: Figure, n: int) -> str:
+        return (
+            f"{f.province or f.source}: {value_text(f)} ({lexicon().kind_label(f.kind)} {f.year or ''}".rstrip()
+            + f") [{n}]"
+        )
+
+    text = f"{side(a, 1)}; {side(b, 2)}."
+    if a.unit != b.unit:
+        return text + " Hai số liệu có đơn vị khác nhau, không so sánh trực tiếp."
+    if a.value == b.value:
+        return text + " Hai giá trị bằng nhau."
+    hi, lo = (a, b) if a.value > b.value else (b, a)
+    diff = format_vn_number(abs(a.value - b.value))
+    return (
+        text
+        + f" {hi.province or hi.source} ({hi.year}) cao hơn {lo.province or lo.source} ({lo.year}) {diff}."
+    )
+
+
+def ranking_sentence(name: str, rows: list[tuple[Figure, int]], high: bool | None) -> str:
+    parts = [
+        f"{f.province}: {value_text(f)} ({lexicon().kind_label(f.kind)} {f.year or ''}".rstrip() + f") [{n}]"
+        for f, n in rows
+    ]
+    text = f"{name} theo tỉnh: " + "; ".join(parts) + "."
+    if high is not None and len(rows) > 1:
+        best = rows[0][0]
+        text += f" {'Cao' if high else 'Thấp'} nhất: {best.province} ({value_text(best)})."
+    units = {f.unit for f, _ in rows}
+    if len(units) > 1:
+        text += " Lưu ý: các tỉnh ghi đơn vị khác nhau."
+    return text
+
+
+def trend_sentence(name: str, rows: list[tuple[Figure, int]]) -> str:
+    parts = [f"{f.year}: {value_text(f)} ({lexicon().kind_label(f.kind)}) [{n}]" for f, n in rows]
+    return f"{name} của {rows[0][0].province} qua các năm — " + "; ".join(parts) + "."
+
+
+def regulation_sentence(m: RegulationMention) -> str:
+    parts = [f"{m.kind or 'Văn bản'} số {m.number}"]
+    if m.date:
+        parts.append(f"ngày {vn_date(m.date)}")
+    if m.issuer:
+        parts.append(f"của {m.issuer}")
+    text = " ".join(parts)
+    if m.subject:
+        text += f" {m.subject}"
+    return text.rstrip(" .;,") + f" (được viện dẫn tại {m.source}, dòng {m.line})"
+
+
+def quote(text: str) -> str:
+    return collapse_ws(strip_tags(text).replace("**", "").replace("|", " "))
+
+
+def topic(question: str) -> str:
+    words = re.sub(
+        r"\b(bao nhiêu|là gì|là bao nhiêu|như thế nào|thế nào|nào|gì)\b|\?", "", question, flags=re.I
+    )
+    return f"“{collapse_ws(words)[:120]}”"
+
+
+def vn_date(iso: str) -> str:
+    parts = iso.split("-")
+    return "/".join(reversed(parts)) if len(parts) == 3 else iso

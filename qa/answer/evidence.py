@@ -1,0 +1,112 @@
+"""How much of a question a piece of text covers: the question's key words weighted by their rarity.
+
+Key words are the question's content syllables (no question words, glue, kind cues, years or province
+names), weighted by their IDF in the search index: a word no document has weighs most. Accented words match
+accented text only ("dại" rabies is not "đại" of "đại học"); words typed without accents match folded text;
+abbreviations and synonyms count both ways ("TP" covers "thành phố", "10.000 dân" covers "vạn dân").
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from functools import lru_cache
+
+import numpy as np
+
+from qa.answer.understand import Question
+from qa.vn.lexicon import lexicon
+from qa.vn.text import fold, nfc
+from qa.vn.tokens import canonical_syllable, synonym_words
+
+_WORD = re.compile(r"\d+(?:[.,]\d+)*|[^\W\d_]+")  # "10.000" stays one number
+_HALF_YEAR = re.compile(r"\b(?:6|sáu)\s*tháng\b|\b6\s*thang\b", re.I)
+# The weight of a word no document has: above any IDF of this corpus size, so it dominates coverage.
+UNKNOWN_WORD_IDF = 8.0
+
+
+@lru_cache(maxsize=65536)
+def evidence_words(text: str) -> tuple[frozenset[str], frozenset[str]]:
+    """(the text's syllables, accented and folded, with spelled-out abbreviations; its synonym-group words)."""
+    abbreviations = lexicon().abbreviations
+    words = {canonical_syllable(w) for w in _WORD.findall(nfc(text).lower())}
+    for abbreviation in words & set(abbreviations):  # "TP" in the text covers "thành phố" in the question
+        words.update(abbreviations[abbreviation].split())
+    words |= {fold(w) for w in words}
+    return frozenset(words), frozenset(synonym_words(text))
+
+
+class Evidence:
+    def __init__(self, idf: dict[str, float]) -> None:
+        self.idf = idf
+
+    @classmethod
+    def from_bm25(cls, vocab: dict[str, int], indptr: np.ndarray, n_docs: int) -> Evidence:
+        n = max(1, n_docs)
+        idf = {}
+        for token, tid in vocab.items():
+            if tid + 1 < len(indptr):
+                df = int(indptr[tid + 1] - indptr[tid])
+                idf[token] = math.log(1 + (n - df + 0.5) / (df + 0.5))
+        return cls(idf)
+
+    @property
+    def vocabulary(self) -> set[str]:
+        return {w for w in self.idf if w.isalpha() and "_" not in w}
+
+    def key_terms(self, q: Question) -> dict[str, float]:
+        """Content syllables of the question with their IDF."""
+        stops = lexicon().stop_words
+        names = [w.lower() for p in q.provinces + q.named + q.unknown_provinces for w in p.split()]
+        drop, drop_folded = set(names), {fold(w) for w in names}
+        terms: dict[str, float] = {}
+        text = (
+            _HALF_YEAR.sub(" ", q.expanded) if q.half_year else q.expanded
+        )  # the "6" of "6 tháng" says when
+        for raw in _WORD.findall(nfc(text).lower()):
+            w = canonical_syllable(raw)
+            folded = fold(w)
+            accented = folded != w
+            stop = w in stops.question if accented else folded in stops.question_folded
+            # "bác" (sĩ) is not the "Bắc" of Bắc Giang: compare accented words accented.
+            place = w in drop if accented else folded in drop_folded
+            if stop or place or (folded.isdigit() and len(folded) == 4):
+                continue
+            terms[w] = self.idf.get(
+                w, self.idf.get(folded, UNKNOWN_WORD_IDF) if not accented else UNKNOWN_WORD_IDF
+            )
+        return terms
+
+    @staticmethod
+    def coverage(terms: dict[str, float], *texts: str) -> float:
+        """IDF-weighted share of the terms present in the texts (read apart, so each text's words are cached)."""
+        if not terms:
+            return 0.0
+        parts = [evidence_words(text) for text in texts]
+        total = sum(terms.values())
+        found = sum(w for t, w in terms.items() if any(t in words or fold(t) in syn for words, syn in parts))
+        return found / total
+
+    def unknown_terms(self, terms: dict[str, float]) -> list[str]:
+        """Question words that no document has: nothing can be evidence for them."""
+        return [t for t in terms if t not in self.idf and fold(t) not in self.idf and not t.isdigit()]
+
+    @staticmethod
+    def rarest(terms: dict[str, float]) -> str | None:
+        words = [t for t in terms if not t.isdigit()]
+        return max(words, key=lambda t: terms[t]) if words else None
+
+    @staticmethod
+    def extra_words(label: str, question_words: frozenset[str]) -> int:
+        """Content words of an indicator label the question does not say ("… công lập" for "giường bệnh")."""
+        core = re.sub(r"\([^)]*\)", " ", label)  # parentheses only qualify the indicator
+        words = {canonical_syllable(w) for w in _WORD.findall(nfc(core).lower())}
+        stops = lexicon().stop_words.question
+        return sum(
+            1
+            for w in words
+            if w not in question_words
+            and fold(w) not in question_words
+            and w not in stops
+            and not w[0].isdigit()
+        )

@@ -1,0 +1,238 @@
+"""Document-agnostic features of a (question, candidate figure) pair, read by the decision model.
+
+Every feature says how the candidate agrees with the question — words, indicator, unit, kind, year,
+province, scope, retrieval — never which document or which row it is, so a model fitted on one corpus's
+generated questions applies to documents it never saw.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import numpy as np
+
+from qa.answer.candidates import INDICATOR_LOOKUP_SCORE, FigureCandidate
+from qa.answer.evidence import Evidence, evidence_words
+from qa.answer.understand import Question
+from qa.extract.indicators import IndicatorMatch
+from qa.models import Chunk, Figure
+from qa.vn.text import fold
+
+# Names in the order of the model's coefficients (qa/answer/model.py). Add at the end; retrain.
+FIGURE_FEATURES: tuple[str, ...] = (
+    "label_coverage",  # IDF share of the question's key words in the figure's indicator label and unit
+    "context_coverage",  # … in label, quote, section and the chunk around it
+    "rarest_in_context",  # the question's rarest word is where the figure is
+    "extra_label_words",  # label words the question does not say, /5, capped at 1
+    "indicator_same",  # the question and the figure name the same catalog indicator
+    "indicator_other",  # both name one, and they differ
+    "indicator_question_score",  # how clearly the question names its indicator
+    "indicator_figure_score",  # how clearly the figure's label names its indicator
+    "year_asked_match",  # the figure's year is a year the question asks
+    "year_not_asked",  # the question asks no year
+    "year_mismatch",  # the question asks years and the figure has another
+    "year_distance",  # distance to the nearest asked year, /5, capped at 1
+    "year_in_evidence",  # the asked year is written in the figure's quote or section, not only inferred
+    "kind_match",
+    "kind_conflict",
+    "kind_unasked_result",  # no kind asked and the figure is a result (actual or estimate)
+    "unit_match",  # the kind of number asked (%, money, per population, count) is the figure's
+    "unit_conflict",
+    "qualified_unasked",  # the figure is narrowed (6 months, a district, a level) and the question is not
+    "qualifier_asked",  # the question asks the same narrowing
+    "half_year_match",
+    "retrieved_rank",  # 1/(1+rank) of its chunk among the hits, 0 when not retrieved
+    "lexical_rank",  # 1/(1+rank) in BM25
+    "dense_rank",  # 1/(1+rank) in the dense search
+    "is_table_value",
+    "plan_check_result",  # "có đạt kế hoạch không": a result figure answers it
+    "from_reader",  # read from the passage at question time, not extracted at index time
+    "plan_share",  # a share of the plan ("% KH", "% kế hoạch") for a question that asks whether the plan was met
+    "dense_similarity",  # cosine of the question's and the figure's chunk embeddings (0 when not in the dense top)
+)
+
+
+@dataclass(slots=True)
+class QuestionView:
+    """What every candidate of one question is compared with, computed once."""
+
+    q: Question
+    terms: dict[str, float]
+    words: frozenset[str]
+    rarest: str | None
+    indicator: IndicatorMatch | None
+    years: set[int]
+
+
+def question_view(q: Question, evidence: Evidence, indicators: list[IndicatorMatch]) -> QuestionView:
+    terms = evidence.key_terms(q)
+    years = set(q.years)
+    if q.year_range:
+        years |= {q.year_range[1]}
+    return QuestionView(
+        q,
+        terms,
+        evidence_words(q.expanded)[0],
+        evidence.rarest(terms),
+        indicators[0] if indicators else None,
+        years,
+    )
+
+
+_PLAN_SHARE = re.compile(r"%\s*(?:kh|ke hoach)\b|\bso voi (?:kh|ke hoach)\b")
+
+
+def _unit_class(unit: str) -> str:
+    u = fold(unit)
+    if "%" in u:
+        return "percent"
+    if "dong" in u:
+        return "money"
+    if "/" in u and any(ch.isdigit() for ch in u):
+        return "rate"
+    return "count" if u else ""
+
+
+def figure_features(v: QuestionView, c: FigureCandidate, chunk: Chunk | None) -> np.ndarray:
+    f, q = c.figure, v.q
+    label = f"{f.indicator} {f.unit}"
+    context = (label, f.quote, f.section, chunk.text if chunk else "")
+    context_cov = Evidence.coverage(v.terms, *context)
+    rarest = 1.0 if v.rarest is None or Evidence.coverage({v.rarest: 1.0}, *context) > 0 else 0.0
+    same = other = 0.0
+    if v.indicator is not None and f.indicator_id is not None:
+        same = float(v.indicator.indicator.id == f.indicator_id)
+        other = 1.0 - same
+    year_match = float(bool(v.years) and f.year in v.years)
+    year_mismatch = float(bool(v.years) and f.year is not None and f.year not in v.years)
+    distance = min((abs(f.year - y) for y in v.years), default=0) if f.year is not None else 0
+    written = f"{f.quote} {f.section} {f.column}"
+    in_evidence = float(any(str(y) in written for y in v.years))
+    unit = _unit_class(f.unit)
+    unit_match = float(bool(q.unit_intent) and unit == q.unit_intent)
+    unit_conflict = float(bool(q.unit_intent) and bool(unit) and unit != q.unit_intent)
+    asked_qualifier = any(qual in q.folded for qual in f.qualifiers)
+    half = float(
+        q.half_year and ("6 thang" in fold(f"{f.quote} {f.section}") or "6 thang dau nam" in f.qualifiers)
+    )
+
+    def rr(rank: int | None) -> float:
+        return 0.0 if rank is None else 1.0 / (1.0 + rank)
+
+    return np.array(
+        [
+            Evidence.coverage(v.terms, label),
+            context_cov,
+            rarest,
+            min(1.0, Evidence.extra_words(f.indicator, v.words) / 5),
+            same,
+            other,
+            v.indicator.score if v.indicator else 0.0,
+            f.indicator_score,
+            year_match,
+            float(not v.years),
+            year_mismatch,
+            min(1.0, distance / 5),
+            in_evidence,
+            float(q.kind is not None and f.kind == q.kind),
+            float(q.kind is not None and f.kind is not None and f.kind != q.kind),
+            float(q.kind is None and f.kind in ("actual", "estimate")),
+            unit_match,
+            unit_conflict,
+            float(bool(f.qualifiers) and not asked_qualifier),
+            float(asked_qualifier),
+            half,
+            rr(c.hit_rank),
+            rr(c.lexical_rank),
+            rr(c.dense_rank),
+            float(bool(f.column)),
+            float(q.plan_check and f.kind == "actual"),
+            float(c.from_reader),
+            float(q.plan_check and "%" in f.unit and bool(_PLAN_SHARE.search(fold(f.indicator)))),
+            c.dense_score or 0.0,
+        ],
+        dtype=np.float64,
+    )
+
+
+# ---------------------------------------------------------------------- the decision: answer or not
+
+# Features of a question as a whole, for the decision to answer at all (qa/answer/model.py, "decide").
+QUESTION_FEATURES: tuple[str, ...] = (
+    "indicator_question_score",  # how clearly the question names a catalog indicator
+    "indicator_in_province",  # some province-wide value of that indicator exists in the asked provinces (1 if none named)
+    "indicator_in_year",  # … for an asked year (1 when no year is asked or no indicator named)
+    "unknown_words",  # question words no document has, /3, capped at 1
+    "asks_year",
+)
+# Columns of the best candidate the decision also reads.
+FIGURE_DECISION_COLUMNS = (
+    "dense_similarity",
+    "label_coverage",
+    "context_coverage",
+    "rarest_in_context",
+    "indicator_same",
+    "indicator_other",
+    "year_asked_match",
+    "year_mismatch",
+    "kind_conflict",
+    "unit_conflict",
+    "qualified_unasked",
+    "from_reader",
+)
+PASSAGE_DECISION_COLUMNS = (
+    "dense_similarity",
+    "sentence_coverage",
+    "chunk_coverage",
+    "section_coverage",
+    "rarest_in_sentence",
+    "rarest_in_chunk",
+    "year_absent",
+)
+RANKING_SUMMARY = ("best_probability", "second_probability", "margin", "candidates")
+
+
+def decision_feature_names(columns: tuple[str, ...]) -> tuple[str, ...]:
+    return (*RANKING_SUMMARY, *(f"best_{c}" for c in columns), *QUESTION_FEATURES)
+
+
+def question_context(
+    v: QuestionView,
+    evidence: Evidence,
+    figures_by_indicator: dict[str, list[Figure]],
+    provinces: set[str] | None,
+) -> np.ndarray:
+    indicator = v.indicator.indicator.id if v.indicator else None
+    values = [
+        f
+        for f in figures_by_indicator.get(indicator or "", [])
+        if not f.qualifiers and (not provinces or (f.province or "") in provinces)
+    ]
+    named = indicator is not None and v.indicator is not None and v.indicator.score >= INDICATOR_LOOKUP_SCORE
+    return np.array(
+        [
+            v.indicator.score if v.indicator else 0.0,
+            float(not named or bool(values)),
+            float(not named or not v.years or any(f.year in v.years for f in values)),
+            min(1.0, len(evidence.unknown_terms(v.terms)) / 3),
+            float(bool(v.years)),
+        ],
+        dtype=np.float64,
+    )
+
+
+def decision_features(
+    probabilities: np.ndarray,
+    x: np.ndarray,
+    names: tuple[str, ...],
+    columns: tuple[str, ...],
+    context: np.ndarray,
+) -> np.ndarray:
+    """One row for a question: how sure the ranking is, what its best candidate agrees on, what the question is."""
+    order = np.argsort(-probabilities)
+    p1 = float(probabilities[order[0]]) if len(order) else 0.0
+    p2 = float(probabilities[order[1]]) if len(order) > 1 else 0.0
+    best = x[order[0]] if len(order) else np.zeros(len(names))
+    picked = [best[names.index(c)] for c in columns]
+    return np.array([p1, p2, p1 - p2, np.log1p(len(order)) / 5, *picked, *context], dtype=np.float64)

@@ -1,0 +1,751 @@
+"""From a question to an answer, in one direction: understand → retrieve → candidates → score → decide → compose.
+
+Every sentence of an answer is built from an extracted figure or copied from a cited chunk. Which figure or
+sentence answers, and whether anything does, is decided by the fitted decision models (``qa.answer.model``)
+over document-agnostic features; when nothing reaches its threshold the answer says so, why, and offers the
+nearest data that does exist (same indicator, another year or province), labelled as not the asked one.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from qa.answer import compose
+from qa.answer.candidates import INDICATOR_LOOKUP_SCORE, FigureCandidate, figure_candidates
+from qa.answer.evidence import Evidence
+from qa.answer.features import (
+    FIGURE_DECISION_COLUMNS,
+    FIGURE_FEATURES,
+    PASSAGE_DECISION_COLUMNS,
+    QuestionView,
+    decision_features,
+    figure_features,
+    question_context,
+    question_view,
+)
+from qa.answer.model import DecisionModels, load_models
+from qa.answer.passages import PASSAGE_FEATURES, SentenceCandidate, passage_features, sentence_candidates
+from qa.answer.reader import read_numbers
+from qa.answer.types import Answer, AnswerType, Citation, FigureAnswer, RegulationAnswer, Understood
+from qa.answer.understand import Question, Reader
+from qa.extract.indicators import IndicatorMatch, load_catalog
+from qa.ingest.chunking import row_header
+from qa.models import Figure, RegulationMention
+from qa.retrieval.engine import Engine, Filters, Hit
+from qa.retrieval.fusion import Ranked
+from qa.vn.gazetteer import load_gazetteer
+from qa.vn.lexicon import lexicon
+from qa.vn.so_hieu import number_key
+from qa.vn.text import fold
+
+# Retrieval depth behind every answer: the citations shown and the candidates read come from these.
+SEARCH_DEPTH = 10
+# A second sentence joins a passage answer when its probability is at least this share of the first's.
+SECOND_SENTENCE_SHARE = 0.8
+# Values of other years or provinces offered with a refusal.
+NEAREST_LIMIT = 3
+
+
+@dataclass(slots=True)
+class Turn:
+    """One question being answered: what every step reads and writes."""
+
+    q: Question
+    filters: Filters
+    top_k: int
+    timings: dict[str, float] = field(default_factory=dict)
+    provinces: set[str] | None = None  # provinces the question or the filter restricts to
+    indicators: list[IndicatorMatch] = field(default_factory=list)  # catalog indicators the question names
+
+
+@dataclass(slots=True)
+class RankedSentences:
+    items: list[tuple[SentenceCandidate, float]]  # best first, with the passage model's probability
+    decided: float  # the decision model's probability that the best one answers the question
+
+
+@dataclass(slots=True)
+class ScoredFigure:
+    candidate: FigureCandidate
+    probability: float
+
+    @property
+    def figure(self) -> Figure:
+        return self.candidate.figure
+
+
+class Answerer:
+    def __init__(self, engine: Engine, models: DecisionModels | None = None) -> None:
+        self.engine = engine
+        lex = engine.lexical
+        self.evidence = Evidence.from_bm25(lex.vocab, lex.retriever.scores["indptr"], len(lex.ids))
+        self.reader = Reader(
+            engine.provinces_with_documents(), self.evidence.vocabulary, engine.abbreviations
+        )
+        self.catalog = load_catalog()
+        self.models = models or load_models(engine.generation)
+
+    # ------------------------------------------------------------------ entry point
+
+    def ask(
+        self,
+        question: str,
+        top_k: int = 5,
+        filters: Filters | None = None,
+        history: list[dict[str, str]] | None = None,
+    ) -> Answer:
+        t0 = time.perf_counter()
+        turn = self.prepare(question, top_k, filters, history)
+        q = turn.q
+        if q.unknown_provinces and not q.provinces and not turn.filters.province:
+            names = ", ".join(load_gazetteer().full_name(p) for p in q.unknown_provinces)
+            answer = self._abstain(turn, [], [], f"Kho tài liệu hiện không có văn bản của {names}", names)
+        elif q.qtype == "regulation" or (q.numbers and q.qtype == "compare"):
+            answer = self._regulation(turn)
+        elif q.qtype == "compare":
+            answer = self._compare(turn)
+        elif q.qtype in ("ranking", "trend"):
+            answer = self._across(turn)
+        elif q.qtype == "figure":
+            answer = self._figure_or_abstain(turn)
+        else:
+            # "Tuổi thọ trung bình Hậu Giang năm 2023?" names an indicator without asking "bao nhiêu": a
+            # figure the model is sure of answers it; otherwise sentences do.
+            answer = (None if q.explanatory else self._figure(turn, fallback=False)) or self._passage(turn)
+        turn.timings["total"] = (time.perf_counter() - t0) * 1000
+        answer.timings_ms = {k: round(v, 2) for k, v in turn.timings.items()}
+        answer.question = q.text
+        answer.understood = self._understood(turn, answer)
+        return answer
+
+    # ------------------------------------------------------------------ understanding
+
+    def prepare(
+        self,
+        question: str,
+        top_k: int = 5,
+        filters: Filters | None = None,
+        history: list[dict[str, str]] | None = None,
+    ) -> Turn:
+        """Read a question (with its history and filters) into the turn every later step works on."""
+        previous = [h["content"] for h in history or [] if h.get("role") == "user" and h.get("content")]
+        turn = Turn(self.reader.read(question, previous), filters or Filters(), top_k)
+        self._apply_filter(turn)
+        turn.indicators = self._indicators(turn.q)
+        return turn
+
+    def view(self, turn: Turn) -> tuple[QuestionView, list[IndicatorMatch]]:
+        return question_view(turn.q, self.evidence, turn.indicators), turn.indicators
+
+    def _apply_filter(self, turn: Turn) -> None:
+        """The sidebar filter wins over the question; a disagreement is said."""
+        q, f = turn.q, turn.filters
+        if f.province:
+            named = q.named or q.provinces
+            if named and all(fold(n) != fold(f.province) for n in named):
+                q.filter_note = (
+                    f"Bộ lọc tỉnh «{f.province}» được áp dụng; câu hỏi nhắc tới {', '.join(named)} nên có thể "
+                    f"không có kết quả phù hợp."
+                )
+            wanted = self.reader.read(f.province)
+            q.provinces = wanted.provinces or [f.province]
+            q.province_notes = wanted.province_notes
+            turn.provinces = set(q.provinces)
+        elif q.provinces:
+            turn.provinces = set(q.provinces)
+        if f.year and f.year not in q.years:
+            if q.years:
+                q.filter_note = (q.filter_note or "") + f" Bộ lọc năm {f.year} được áp dụng."
+            q.years = [f.year]
+
+    def _understood(self, turn: Turn, answer: Answer) -> Understood:
+        q = turn.q
+        indicator = turn.indicators
+        return Understood(
+            question=q.text,
+            provinces=q.provinces,
+            province_notes=q.province_notes,
+            years=q.years,
+            kind=q.kind,
+            indicator=indicator[0].indicator.name
+            if indicator and indicator[0].score >= INDICATOR_LOOKUP_SCORE
+            else None,
+            corrections=q.corrections,
+            follow_up=q.follow_up,
+            filter_note=q.filter_note.strip() if q.filter_note else None,
+            type=answer.understood.type if answer.understood else "none",
+        )
+
+    def _indicators(self, q: Question) -> list[IndicatorMatch]:
+        return self.catalog.match(q.expanded, limit=3, whole_text=False)
+
+    def search(self, turn: Turn, query: str | None = None, provinces: list[str] | None = None) -> list[Hit]:
+        t0 = time.perf_counter()
+        f = turn.filters
+        wanted = provinces if provinces is not None else sorted(turn.provinces or [])
+        search_filters = Filters(None, f.year, f.doc_ids, wanted or None)
+        hits = self.engine.search(
+            query or turn.q.expanded, max(turn.top_k, SEARCH_DEPTH), search_filters, timings=turn.timings
+        )
+        turn.timings["retrieve"] = turn.timings.get("retrieve", 0.0) + (time.perf_counter() - t0) * 1000
+        return hits
+
+    # ------------------------------------------------------------------ figures
+
+    def figure_matrix(
+        self,
+        turn: Turn,
+        hits: list[Hit],
+        view: QuestionView,
+        indicators: list[IndicatorMatch],
+        hidden: Figure | None = None,
+    ) -> tuple[list[FigureCandidate], np.ndarray]:
+        """The candidate figures of a question and their features (one row each): what the model reads."""
+        cands = figure_candidates(hits, self.engine, indicators, turn.provinces, hidden)
+        cands += read_numbers(hits, self.engine, hidden)
+        if not cands:
+            return [], np.zeros((0, len(FIGURE_FEATURES)))
+        return cands, np.vstack(
+            [figure_features(view, c, self.engine.chunks.get(c.figure.chunk_id or -1)) for c in cands]
+        )
+
+    def question_context(self, turn: Turn, view: QuestionView) -> np.ndarray:
+        """QUESTION_FEATURES of a turn: what the decision to answer knows of the question as a whole."""
+        return question_context(view, self.evidence, self.engine.figures_by_indicator, turn.provinces)
+
+    def _score_figures(
+        self, turn: Turn, hits: list[Hit], view: QuestionView, indicators: list[IndicatorMatch]
+    ) -> tuple[list[ScoredFigure], float]:
+        """Candidates ranked by the figure model, and the decision model's probability that the best answers."""
+        cands, x = self.figure_matrix(turn, hits, view, indicators)
+        if not cands:
+            return [], 0.0
+        probabilities = self.models.figure.probability(x)
+        row = decision_features(
+            probabilities, x, FIGURE_FEATURES, FIGURE_DECISION_COLUMNS, self.question_context(turn, view)
+        )
+        decided = float(self.models.figure_decide.probability(row)[0])
+        scored = [ScoredFigure(c, float(p)) for c, p in zip(cands, probabilities, strict=True)]
+        scored.sort(key=lambda s: -s.probability)
+        return scored, decided
+
+    def _figure(self, turn: Turn, fallback: bool = True) -> Answer | None:
+        hits = self.search(turn)
+        t0 = time.perf_counter()
+        view, indicators = self.view(turn)
+        scored, decided = self._score_figures(turn, hits, view, indicators)
+        if scored and decided >= self.models.figure_decide.threshold:
+            answer = self._figure_answer(turn, scored[0], decided, hits)
+        elif not fallback:
+            return None
+        else:
+            # The number may sit in a sentence no figure was extracted from: the passage models, which have
+            # also seen figure questions, decide whether a sentence answers it.
+            answer = self._passage_answer(
+                turn, hits, self._score_sentences(turn, view, hits)
+            ) or self._abstain(turn, hits, self._nearest(turn, view, scored), None)
+        turn.timings["answer"] = (time.perf_counter() - t0) * 1000
+        return answer
+
+    def _figure_or_abstain(self, turn: Turn) -> Answer:
+        answer = self._figure(turn)
+        assert answer is not None  # only a figure search without fallback declines
+        return answer
+
+    def _figure_answer(self, turn: Turn, best: ScoredFigure, confidence: float, hits: list[Hit]) -> Answer:
+        f = best.figure
+        siblings = self.engine.figures_by_row.get(f.row_key, [f]) if f.row_key else [f]
+        order = self._with_chunk_first(hits, f.chunk_id)
+        text = compose.figure_sentence(f, siblings, 1)
+        shown = [f] + [s for s in siblings if s is not f]
+        if turn.q.plan_check and f.kind in ("actual", "estimate"):
+            plan = next((s for s in siblings if s.kind == "plan" and s.year in (f.year, None)), None)
+            if plan is not None:
+                text += " " + compose.plan_sentence(f, plan, 1)
+        text = self._with_notes(turn, text)
+        return self._response(turn, text, False, confidence, order, shown, {0: f.quote}, "figure")
+
+    def _nearest(self, turn: Turn, view: QuestionView, scored: list[ScoredFigure]) -> list[Figure]:
+        """Values of the asked indicator that exist, for another year or province: offered with a refusal."""
+        indicator = (
+            view.indicator.indicator.id
+            if view.indicator and view.indicator.score >= INDICATOR_LOOKUP_SCORE
+            else None
+        )
+        if (
+            indicator is None
+            and scored
+            and scored[0].figure.indicator_id
+            and not scored[0].candidate.from_reader
+        ):
+            indicator = scored[0].figure.indicator_id
+        if indicator is None:
+            return []
+        pool = [f for f in self.engine.figures_by_indicator.get(indicator, []) if not f.qualifiers]
+        asked = set(view.years)
+        provinces = turn.provinces or set()
+
+        def distance(f: Figure) -> tuple[int, int, int]:
+            other_province = int(bool(provinces) and (f.province or "") not in provinces)
+            years_off = min((abs((f.year or 0) - y) for y in asked), default=0)
+            return (
+                other_province,
+                years_off,
+                {"actual": 0, "estimate": 1, "plan": 2, "target": 3}.get(f.kind or "", 4),
+            )
+
+        near = sorted(pool, key=distance)
+        out: list[Figure] = []
+        for f in near:
+            if len(out) >= NEAREST_LIMIT:
+                break
+            if not any(g.province == f.province and g.year == f.year and g.kind == f.kind for g in out):
+                out.append(f)
+        return out
+
+    # ------------------------------------------------------------------ passages
+
+    def sentence_matrix(
+        self, view: QuestionView, hits: list[Hit]
+    ) -> tuple[list[SentenceCandidate], np.ndarray]:
+        """The candidate sentences of a question and their features: what the passage model reads."""
+        cands = sentence_candidates(hits)
+        if not cands:
+            return [], np.zeros((0, len(PASSAGE_FEATURES)))
+        return cands, np.vstack([passage_features(view, self.evidence, c.text, c.hit, c.rank) for c in cands])
+
+    def _score_sentences(self, turn: Turn, view: QuestionView, hits: list[Hit]) -> RankedSentences:
+        """Sentences ranked by the passage model, and the decision model's probability that the best answers."""
+        cands, x = self.sentence_matrix(view, hits)
+        if not cands:
+            return RankedSentences([], 0.0)
+        p = self.models.passage.probability(x)
+        row = decision_features(
+            p, x, PASSAGE_FEATURES, PASSAGE_DECISION_COLUMNS, self.question_context(turn, view)
+        )
+        decided = float(self.models.passage_decide.probability(row)[0])
+        return RankedSentences(sorted(zip(cands, p.tolist(), strict=True), key=lambda s: -s[1]), decided)
+
+    def _passage(self, turn: Turn) -> Answer:
+        hits = self.search(turn)
+        t0 = time.perf_counter()
+        view, _ = self.view(turn)
+        answer = self._passage_answer(turn, hits, self._score_sentences(turn, view, hits)) or self._abstain(
+            turn, hits, [], None
+        )
+        turn.timings["answer"] = (time.perf_counter() - t0) * 1000
+        return answer
+
+    def _passage_answer(self, turn: Turn, hits: list[Hit], ranking: RankedSentences) -> Answer | None:
+        ranked = ranking.items
+        if not ranked or ranking.decided < self.models.passage_decide.threshold:
+            return None
+        best, p = ranked[0]
+        order = self._with_chunk_first(hits, best.hit.chunk.chunk_id)
+        quotes = [f"“{compose.quote(best.text)}” [1]"]
+        if len(ranked) > 1:
+            second, p2 = ranked[1]
+            if p2 >= SECOND_SENTENCE_SHARE * p and second.text != best.text:
+                idx = (
+                    next(k for k, h in enumerate(order) if h.chunk.chunk_id == second.hit.chunk.chunk_id) + 1
+                )
+                quotes.append(f"“{compose.quote(second.text)}” [{idx}]")
+        top = order[0]
+        where = f" ({top.doc.province})" if top.doc.province else ""
+        text = self._with_notes(turn, f"Theo {top.doc.title or top.chunk.source}{where}: " + " ".join(quotes))
+        return self._response(turn, text, False, ranking.decided, order, [], {0: best.text}, "passage")
+
+    # ------------------------------------------------------------------ regulations
+
+    def _regulation(self, turn: Turn) -> Answer:
+        q = turn.q
+        if q.numbers and q.qtype == "compare":
+            return self._cited_by(turn)
+        hits = self.search(turn)
+        t0 = time.perf_counter()
+        view = question_view(q, self.evidence, [])
+        mention, p = self._regulation_candidate(turn, view, hits)
+        if mention is None and q.numbers:
+            # A document number was asked and no document cites it: nothing else answers that.
+            numbers = ", ".join(n.upper() for n in q.numbers)
+            answer = self._abstain(turn, hits, [], f"Không văn bản nào trong kho viện dẫn {numbers}", numbers)
+        elif mention is None:
+            answer = self._passage_answer(
+                turn, hits, self._score_sentences(turn, view, hits)
+            ) or self._abstain(turn, hits, [], None)
+        else:
+            order = self._with_chunk_first(hits, self._chunk_of(mention))
+            text = self._with_notes(turn, compose.regulation_sentence(mention) + " [1].")
+            answer = self._response(turn, text, False, p, order, [], {0: mention.quote}, "regulation")
+            answer.regulations = [
+                RegulationAnswer(
+                    number=mention.number,
+                    kind=mention.kind,
+                    issuer=mention.issuer,
+                    date=mention.date,
+                    subject=mention.subject,
+                    province=mention.province,
+                    source=mention.source,
+                    line=mention.line,
+                    quote=mention.quote,
+                )
+            ]
+        turn.timings["answer"] = (time.perf_counter() - t0) * 1000
+        return answer
+
+    def _regulation_candidate(
+        self, turn: Turn, view: QuestionView, hits: list[Hit]
+    ) -> tuple[RegulationMention | None, float]:
+        q = turn.q
+        provinces = {fold(p) for p in turn.provinces or []}
+        pool = [m for m in self.engine.regulations if not provinces or fold(m.province or "") in provinces]
+        if q.numbers:
+            wanted = set(q.numbers)
+            exact = [m for m in pool if number_key(m.number) in wanted]
+            asked = _asked_kind(q.folded)
+            if asked and exact and all(fold(m.kind or "") != fold(asked) for m in exact):
+                # "kế hoạch số mấy để thực hiện Nghị quyết 20-NQ/TW": another document of the asked kind,
+                # cited next to the given one; best when its own subject names the given number.
+                near = [
+                    m
+                    for m in pool
+                    if fold(m.kind or "") == fold(asked)
+                    and number_key(m.number) not in wanted
+                    and any(m.doc_id == e.doc_id and abs(m.line - e.line) <= 2 for e in exact)
+                ]
+                if near:
+
+                    def fits(m: RegulationMention) -> float:
+                        names_given = any(n in number_key(m.subject or "") for n in wanted)
+                        return float(names_given) + Evidence.coverage(
+                            view.terms, f"{m.subject or ''} {m.quote} {m.issuer or ''}"
+                        )
+
+                    return max(near, key=fits), 1.0
+            if exact:
+                return max(exact, key=lambda m: len(m.subject or "") + len(m.issuer or "")), 1.0
+            return None, 0.0
+        hit_rank = {h.chunk.chunk_id: k for k, h in enumerate(hits)}
+        mentions, rows = [], []
+        for m in pool:
+            cid = self._chunk_of(m)
+            if cid is None or cid not in hit_rank:
+                continue
+            hit = hits[hit_rank[cid]]
+            text = f"{m.kind or ''} {m.subject or ''} {m.quote}"
+            mentions.append(m)
+            rows.append(passage_features(view, self.evidence, text, hit, hit_rank[cid]))
+        if not mentions:
+            return None, 0.0
+        x = np.vstack(rows)
+        p = self.models.passage.probability(x)
+        row = decision_features(
+            p, x, PASSAGE_FEATURES, PASSAGE_DECISION_COLUMNS, self.question_context(turn, view)
+        )
+        decided = float(self.models.passage_decide.probability(row)[0])
+        best = mentions[int(np.argmax(p))]
+        return (best, decided) if decided >= self.models.passage_decide.threshold else (None, decided)
+
+    def _cited_by(self, turn: Turn) -> Answer:
+        wanted = set(turn.q.numbers)
+        by_doc: dict[str, RegulationMention] = {}
+        for m in self.engine.regulations:
+            if number_key(m.number) in wanted:
+                by_doc.setdefault(m.doc_id, m)
+        if not by_doc:
+            return self._abstain(turn, self.search(turn), [], None)
+        hits = [
+            Hit(self.engine.chunks[c], self.engine.docs[m.doc_id], _added_rank(c))
+            for m in by_doc.values()
+            if (c := self._chunk_of(m)) is not None
+        ]
+        names = [f"{self.engine.docs[d].province} ({self.engine.docs[d].title})" for d in by_doc]
+        text = (
+            f"{turn.q.numbers[0].upper()} được viện dẫn trong {len(by_doc)} văn bản: "
+            + "; ".join(f"{n} [{k}]" for k, n in enumerate(names, 1))
+            + "."
+        )
+        quotes = {k: m.quote for k, m in enumerate(by_doc.values())}
+        return self._response(turn, text, False, 1.0, hits, [], quotes, "cited_by", min_citations=len(hits))
+
+    def _chunk_of(self, m: RegulationMention) -> int | None:
+        chunk = self.engine.chunk_for_line(m.doc_id, m.line, prefer="text")
+        return chunk.chunk_id if chunk else None
+
+    # ------------------------------------------------------------------ comparisons and tables
+
+    def _compare(self, turn: Turn) -> Answer:
+        q = turn.q
+        sides: list[tuple[list[str] | None, int | None]] = []
+        if len(q.provinces) >= 2:
+            years = q.years if len(set(q.years)) >= 2 else [q.years[0] if q.years else None] * 2
+            sides = [([p], y) for p, y in zip(q.provinces[:2], years[:2], strict=False)]
+        elif len(set(q.years)) >= 2:
+            sides = [
+                (sorted(turn.provinces) if turn.provinces else None, y) for y in sorted(set(q.years))[:2]
+            ]
+        if len(sides) < 2:
+            return self._figure(turn) or self._abstain(turn, [], [], None)
+        t0 = time.perf_counter()
+        parts: list[tuple[ScoredFigure | None, list[Hit]]] = []
+        for provinces, year in sides:
+            side_q = _narrowed(q, provinces, year)
+            side = Turn(side_q, turn.filters, turn.top_k, turn.timings, set(provinces) if provinces else None)
+            hits = self.search(side, provinces=provinces)
+            indicators = self._indicators(side_q)
+            view = question_view(side_q, self.evidence, indicators)
+            ranked, decided = self._score_figures(side, hits, view, indicators)
+            scored = [s for s in ranked if year is None or s.figure.year == year]
+            sure = decided >= self.models.figure_decide.threshold
+            best = scored[0] if scored and sure and scored[0] is ranked[0] else None
+            parts.append((best, self._with_chunk_first(hits, best.figure.chunk_id) if best else hits))
+        if not all(b for b, _ in parts):
+            merged = _interleave([h for _, h in parts])
+            return self._abstain(turn, merged, [b.figure for b, _ in parts if b], None)
+        (a, hits_a), (b, hits_b) = parts
+        assert a is not None and b is not None
+        rest = [
+            h
+            for h in _interleave([hits_a[1:], hits_b[1:]])
+            if h.chunk.chunk_id not in (hits_a[0].chunk.chunk_id, hits_b[0].chunk.chunk_id)
+        ]
+        order = [hits_a[0], hits_b[0], *rest]
+        text = self._with_notes(turn, compose.compare_sentence(a.figure, b.figure))
+        turn.timings["answer"] = (time.perf_counter() - t0) * 1000
+        confidence = min(a.probability, b.probability)
+        return self._response(
+            turn,
+            text,
+            False,
+            confidence,
+            order,
+            [a.figure, b.figure],
+            {0: a.figure.quote, 1: b.figure.quote},
+            "compare",
+            min_citations=2,
+        )
+
+    def _across(self, turn: Turn) -> Answer:
+        """Ranking of provinces ("tỉnh nào cao nhất") or one province over the years ("xu hướng")."""
+        q = turn.q
+        indicators = turn.indicators
+        if not indicators or indicators[0].score < INDICATOR_LOOKUP_SCORE:
+            return self._figure(turn) or self._abstain(turn, [], [], None)
+        indicator = indicators[0].indicator
+        pool = [
+            f
+            for f in self.engine.figures_by_indicator.get(indicator.id, [])
+            if not f.qualifiers and (not turn.provinces or (f.province or "") in turn.provinces)
+        ]
+        if q.qtype == "trend":
+            pool = [
+                f
+                for f in pool
+                if not q.years
+                or f.year in q.years
+                or (q.year_range and q.year_range[0] <= (f.year or 0) <= q.year_range[1])
+            ]
+            rows = _one_per(pool, key=lambda f: (f.province, f.year))
+            rows.sort(key=lambda f: (f.province or "", f.year or 0))
+        else:
+            if q.years:
+                pool = [f for f in pool if f.year in q.years] or pool
+            rows = _one_per(pool, key=lambda f: f.province)
+            rows.sort(key=lambda f: f.value, reverse=q.ranking != "low")
+        if not rows:
+            return self._abstain(turn, [], [], f"Chưa có số liệu «{indicator.name}» trong các tài liệu")
+        hits = [
+            Hit(self.engine.chunks[f.chunk_id], self.engine.docs[f.doc_id], _added_rank(f.chunk_id))
+            for f in rows
+            if f.chunk_id is not None and f.chunk_id in self.engine.chunks
+        ]
+        numbered = [(f, k) for k, f in enumerate(rows, 1)]
+        if q.qtype == "trend":
+            text = compose.trend_sentence(indicator.name, numbered)
+        else:
+            text = compose.ranking_sentence(
+                indicator.name, numbered, None if q.ranking is None else q.ranking == "high"
+            )
+        text = self._with_notes(turn, text)
+        quotes = {k: f.quote for k, f in enumerate(rows)}
+        return self._response(
+            turn,
+            text,
+            False,
+            indicators[0].score,
+            hits,
+            rows,
+            quotes,
+            "ranking" if q.qtype == "ranking" else "trend",
+            min_citations=len(hits),
+        )
+
+    # ------------------------------------------------------------------ answers
+
+    def _with_notes(self, turn: Turn, text: str) -> str:
+        notes = turn.q.province_notes
+        return f"{text} ({'; '.join(dict.fromkeys(notes))}.)" if notes else text
+
+    def _abstain(
+        self, turn: Turn, hits: list[Hit], nearest: list[Figure], reason: str | None, what: str | None = None
+    ) -> Answer:
+        topic = what or compose.topic(turn.q.text)
+        text = f"Không tìm thấy thông tin về {topic} trong các tài liệu hiện có."
+        if reason:
+            text += f" ({reason}.)"
+        order = list(hits)
+        if nearest:
+            near_hits: list[Hit] = []
+            for f in nearest:
+                chunk = self.engine.chunks.get(f.chunk_id or -1)
+                if chunk is not None and all(h.chunk.chunk_id != chunk.chunk_id for h in near_hits):
+                    near_hits.append(Hit(chunk, self.engine.docs[chunk.doc_id], _added_rank(chunk.chunk_id)))
+            order = near_hits + [
+                h for h in hits if all(h.chunk.chunk_id != n.chunk.chunk_id for n in near_hits)
+            ]
+            parts = []
+            for f in nearest:
+                k = next((i for i, h in enumerate(order, 1) if h.chunk.chunk_id == f.chunk_id), None)
+                parts.append(f"{compose.scope_text(f)}: {compose.value_text(f)}" + (f" [{k}]" if k else ""))
+            text += (
+                " Số liệu gần nhất có trong tài liệu (không phải số liệu được hỏi): " + "; ".join(parts) + "."
+            )
+        elif hits:
+            text += " Các đoạn dưới đây có thể liên quan."
+        answer = self._response(turn, text, True, 0.0, order[: max(3, len(nearest))], [], {}, "none")
+        answer.reason = reason or "Không có đoạn văn bản nào đủ khớp với câu hỏi."
+        answer.nearest = [self._figure_out(f, answer.citations) for f in nearest]
+        return answer
+
+    def _response(
+        self,
+        turn: Turn,
+        text: str,
+        abstained: bool,
+        confidence: float,
+        hits: list[Hit],
+        figures: list[Figure],
+        quotes: dict[int, str],
+        kind: AnswerType,
+        min_citations: int = 0,
+    ) -> Answer:
+        citations = []
+        for k, h in enumerate(hits[: max(turn.top_k, min_citations)], 1):
+            quote = quotes.get(k - 1) or ""
+            header = row_header(h.chunk)
+            citations.append(
+                Citation(
+                    id=k,
+                    chunk_id=h.chunk.chunk_id,
+                    doc_id=h.chunk.doc_id,
+                    source=h.chunk.source,
+                    title=h.doc.title,
+                    province=h.doc.province,
+                    current_province=h.doc.current_province,
+                    section=h.chunk.section,
+                    text=h.chunk.text,
+                    quote=compose.quote(quote) if quote else _first_sentence(h.chunk.text),
+                    header=header,
+                    start_line=h.chunk.start_line,
+                    end_line=h.chunk.end_line,
+                    page=h.chunk.page,
+                    score=round(h.ranked.score, 4),
+                    lexical_rank=h.ranked.lexical_rank,
+                    dense_rank=h.ranked.dense_rank,
+                    used=f"[{k}]" in text,
+                )
+            )
+        answer = Answer(
+            answer=text,
+            abstained=abstained,
+            confidence=round(min(1.0, max(0.0, confidence)), 3),
+            citations=citations,
+            figures=[self._figure_out(f, citations) for f in figures],
+        )
+        answer.understood = Understood(question=turn.q.text, type=kind)
+        return answer
+
+    @staticmethod
+    def _figure_out(f: Figure, citations: list[Citation]) -> FigureAnswer:
+        return FigureAnswer.from_figure(f, next((c.id for c in citations if c.chunk_id == f.chunk_id), None))
+
+    def _with_chunk_first(self, hits: list[Hit], chunk_id: int | None) -> list[Hit]:
+        if chunk_id is None:
+            return hits
+        for k, h in enumerate(hits):
+            if h.chunk.chunk_id == chunk_id:
+                return [h, *hits[:k], *hits[k + 1 :]]
+        chunk = self.engine.chunks.get(chunk_id)
+        if chunk is None:
+            return hits
+        return [Hit(chunk, self.engine.docs[chunk.doc_id], _added_rank(chunk_id)), *hits]
+
+
+# ---------------------------------------------------------------------- helpers
+
+
+def _added_rank(chunk_id: int) -> Ranked:
+    """A citation the answer step adds (not retrieval) has no ranks."""
+    return Ranked(chunk_id, 0.0, None, None, None, None)
+
+
+def _interleave(lists: list[list[Hit]]) -> list[Hit]:
+    out: list[Hit] = []
+    seen: set[int] = set()
+    for k in range(max((len(x) for x in lists), default=0)):
+        for lst in lists:
+            if k < len(lst) and lst[k].chunk.chunk_id not in seen:
+                seen.add(lst[k].chunk.chunk_id)
+                out.append(lst[k])
+    return out
+
+
+def _narrowed(q: Question, provinces: list[str] | None, year: int | None) -> Question:
+    """One side of a comparison: the question with one province and one year."""
+    from dataclasses import replace
+
+    text = q.text
+    for p in q.named + q.provinces:
+        if provinces and p not in provinces:
+            text = text.replace(p, " ")
+    for y in q.years:
+        if year is not None and y != year:
+            text = text.replace(str(y), " ")
+    return replace(
+        q,
+        provinces=list(provinces or q.provinces),
+        years=[year] if year else [],
+        expanded=text,
+        qtype="figure",
+    )
+
+
+def _one_per(pool: list[Figure], key: object) -> list[Figure]:
+    """The best figure per group: the latest year, then results before estimates, plans and targets."""
+    order = {"actual": 0, "estimate": 1, "plan": 2, "target": 3}
+    best: dict[object, Figure] = {}
+    for f in pool:
+        k = key(f)  # type: ignore[operator]
+        g = best.get(k)
+        rank = (-(f.year or 0), order.get(f.kind or "", 4), 0 if f.column else 1)
+        if g is None or rank < (-(g.year or 0), order.get(g.kind or "", 4), 0 if g.column else 1):
+            best[k] = f
+    return list(best.values())
+
+
+def _asked_kind(folded: str) -> str | None:
+    import re
+
+    kinds = dict(lexicon().document_kind_words(lexicon().asked_kinds))
+    m = re.search(r"\b(" + "|".join(kinds) + r") (so may|so bao nhieu|nao)\b", folded)
+    return kinds[m.group(1)] if m else None
+
+
+def _first_sentence(text: str) -> str:
+    from qa.answer.passages import split_sentences
+
+    sentences = split_sentences(text)
+    return sentences[0][:300] if sentences else compose.quote(text)[:300]

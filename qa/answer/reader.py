@@ -1,0 +1,149 @@
+"""Numbers read at question time from the best passages, for the figures index-time extraction missed.
+
+Index-time extraction is built for precision: a row of a table it does not recognise ("- Lao phổi M(+) mới
+1.060 128.6% 0.8%") or a value inside a ratio ("89,095/90,407 tỷ đồng") yields no figure, and a question about
+it would get a quote where a number was asked. The reader turns each number of the top passages' lines into
+a candidate whose label is the words before it; the decision model, which was trained with such candidates
+(qa/answer/learn: the generated answer is sometimes hidden from the index so that only the reader can find
+it), judges them like any other.
+"""
+
+from __future__ import annotations
+
+import re
+
+from qa.answer.candidates import FigureCandidate
+from qa.extract.figures.units import UNIT_RE, normalize_unit
+from qa.models import Figure
+from qa.retrieval.engine import Engine, Hit
+from qa.vn.lexicon import FigureKind, lexicon
+from qa.vn.numbers import parse_vn_number
+from qa.vn.so_hieu import NUMBER_RE
+from qa.vn.text import fold
+from qa.vn.years import YEAR, YEAR_RE
+
+# Passages read: the evidence of a figure question is the first hit for 9 in 10 questions (dev and unseen).
+READER_HITS = 3
+# Words before a number kept as its label.
+LABEL_WORDS = 12
+# A label must say at least this much (content words, not glue or value cues) for its number to be a candidate.
+MIN_LABEL_CONTENT_WORDS = 2
+# A number standing alone: not inside a name ("COVID-19"), a range ("12-17 tuổi") or another number.
+_NUMBER = re.compile(
+    r"(?<![\w.,/-])(?P<cmp>[<>≤≥]\s*)?(?P<num>\d{1,3}(?:\.\d{3})+(?:,\d+)?|\d+,\d+|\d+\.\d+|\d+)"
+    r"(?![\d]|[.,]\d|\s?[-–]\s?\d)"
+)
+_DATE = re.compile(rf"\b\d{{1,2}}\s*[/.-]\s*\d{{1,2}}(?:\s*[/.-]\s*(?:{YEAR}|\d{{2}}))?\b")
+_LINE_NUMBER = re.compile(r"^\s*[-+*•]?\s*\d{1,3}(?:\.\d{1,2})*[.)]?\s+(?=\D)")
+_BREAK = re.compile(r"[;:]|\s\(|\s-\s|\.\s")
+_NOT_WORD = re.compile(r"^[-+*•(),.%‰\d]+$")
+# "trên 100.000 dân", "/10.000 trẻ đẻ sống": a denominator, not a value.
+_DENOMINATOR_BEFORE = re.compile(r"(?:/|\btrên|\bmỗi)\s*$", re.I)
+
+
+def _kind_cues() -> list[tuple[re.Pattern[str], FigureKind]]:
+    words = lexicon().figure_kinds
+    return [
+        (re.compile(r"\b(?:" + "|".join(words[k].text_cues) + r")\b", re.I), k)
+        for k in ("plan", "estimate", "target", "actual")
+    ]
+
+
+_KIND_CUES = _kind_cues()
+
+
+# Numbers that name a day, a month, an article or a round, not a quantity: "ngày 21 tháng 12", "khóa XVII
+# kỳ họp thứ 16", "Điều 2", "lần 3", "giai đoạn 2", "Số: 247".
+_STRUCTURE_BEFORE = re.compile(
+    r"(?:\bngày|\btháng|\bnăm|\bsố\s*:|\bkhóa|\bkhoá|\bthứ|\bđiều|\bkhoản|\bmục|\bphần|\blần|\bđợt|\bquý|"
+    r"\bgiai đoạn|\bphụ lục|\bbiểu)\s*$",
+    re.I,
+)
+_TEXT_DATE = re.compile(r"\bngày\s+\d{1,2}\s+tháng\s+\d{1,2}(?:\s+năm\s+\d{4})?", re.I)
+# What follows a number says what it counts ("86 cán bộ viên chức", "3.580 đối tượng nghiện ma túy").
+_COUNTED = re.compile(r"\s*([^\W\d_][^,;:.()\d]{0,60})")
+COUNTED_WORDS = 5
+_PERIOD_AFTER = re.compile(r"\s*tháng\b", re.I)
+_MULTIPLIER = re.compile(r"^\s*(triệu|tỷ|nghìn|ngàn)\s+(?!đồng)(\w+)", re.I)
+
+
+def _blocked(line: str) -> list[tuple[int, int]]:
+    return [m.span() for pattern in (NUMBER_RE, _DATE, _TEXT_DATE, YEAR_RE) for m in pattern.finditer(line)]
+
+
+def _kind(before: str) -> FigureKind | None:
+    best: tuple[int, FigureKind] | None = None
+    for pattern, kind in _KIND_CUES:
+        for m in pattern.finditer(before):
+            if best is None or m.end() > best[0]:
+                best = (m.end(), kind)
+    return best[1] if best else None
+
+
+def read_numbers(hits: list[Hit], engine: Engine, hidden: Figure | None = None) -> list[FigureCandidate]:
+    """Candidates for the numbers of the top hits that no indexed figure of their chunk already holds."""
+    out: list[FigureCandidate] = []
+    for rank, hit in enumerate(hits[:READER_HITS]):
+        chunk = hit.chunk
+        indexed = {f.value_text for f in engine.figures_by_chunk.get(chunk.chunk_id, []) if f is not hidden}
+        for offset, line in enumerate(chunk.text.split("\n")):
+            blocked = _blocked(line)
+            numbering = _LINE_NUMBER.match(line)
+            years = [int(y) for y in YEAR_RE.findall(line) or YEAR_RE.findall(chunk.section)]
+            if not years and len(hit.doc.years) == 1:
+                years = hit.doc.years
+            for m in _NUMBER.finditer(line):
+                start, value_text = m.start("num"), m.group("num")
+                multiplier = _MULTIPLIER.match(line[m.end() :])
+                # An indexed figure already holds this value, unless it read "1,4 triệu lượt" as money.
+                if (value_text in indexed and not multiplier) or (numbering and start < numbering.end()):
+                    continue
+                if _PERIOD_AFTER.match(line, m.end()):
+                    continue  # "6 tháng đầu năm": a period, not a quantity
+                if any(a <= start < b for a, b in blocked):
+                    continue
+                value = parse_vn_number(value_text)
+                if value is None:
+                    continue
+                before = line[: m.start()]
+                if _DENOMINATOR_BEFORE.search(before) or _STRUCTURE_BEFORE.search(before):
+                    continue
+                words = [w for w in _BREAK.split(before)[-1].split() if not _NOT_WORD.match(w)]
+                after = _COUNTED.match(line, m.end())
+                counted = " ".join(after.group(1).split()[:COUNTED_WORDS]) if after else ""
+                label = " ".join([*words[-LABEL_WORDS:], counted]).strip(" ,")
+                unit_m = UNIT_RE.match(line, m.end())
+                if multiplier:  # "1,4 triệu lượt": a count in millions, not money
+                    unit = f"{multiplier.group(1).lower()} {multiplier.group(2)}"
+                else:
+                    unit = normalize_unit(unit_m.group(0)) if unit_m else ""
+                content = [w for w in label.split() if fold(w) not in lexicon().stop_words.phrase]
+                if len(content) < MIN_LABEL_CONTENT_WORDS:
+                    continue  # "mũi: 3", "TTYT: 04": a number with nothing said about it
+                figure = Figure(
+                    indicator=label,
+                    value=value,
+                    value_text=value_text,
+                    unit=unit,
+                    year=years[-1] if years else None,
+                    kind=_kind(before),
+                    comparator=(m.group("cmp") or "").strip() or None,
+                    doc_id=chunk.doc_id,
+                    source=chunk.source,
+                    section=chunk.section,
+                    line=min(chunk.start_line + offset, chunk.end_line),
+                    quote=line.strip()[:300],
+                    province=hit.doc.province,
+                    chunk_id=chunk.chunk_id,
+                )
+                out.append(
+                    FigureCandidate(
+                        figure,
+                        rank,
+                        hit.ranked.lexical_rank,
+                        hit.ranked.dense_rank,
+                        from_reader=True,
+                        dense_score=hit.ranked.dense_score,
+                    )
+                )
+    return out

@@ -1,0 +1,71 @@
+"""Typing slips and abbreviations: a word near a known word is a typo, an abbreviation is its phrase.
+
+Both are read against the documents themselves: the vocabulary of the search index (what some document
+says) and the abbreviations the documents define or use (``qa.extract.abbreviations``), before the fixed
+list of ``qa/data/lexicon.json``. Neither is a reason to refuse a question.
+"""
+
+from __future__ import annotations
+
+import re
+
+from rapidfuzz import process
+from rapidfuzz.distance import OSA
+
+from qa.extract.abbreviations import Abbreviations
+from qa.vn.lexicon import lexicon
+from qa.vn.text import fold
+
+# Words shorter than this are left alone: at three letters one edit reaches too many other words.
+MIN_TYPO_LENGTH = 4
+_WORD = re.compile(r"[^\W\d_]+")
+
+
+def correct_typos(text: str, vocabulary: set[str]) -> tuple[str, dict[str, str]]:
+    """Replace words that cannot be Vietnamese syllables and that no document has by the closest word some
+    document has, at one edit (folded): "Gaing" → "giang", "giương" stays (it folds like "giường").
+
+    A word that could be a syllable is left alone even when no document has it ("nghìn" typed "nghin" must
+    not become "nghĩa"): it is a word the documents lack, which the answer weighs as such. OSA counts a swap
+    of two letters as one edit; upper-case words are abbreviations, not typos.
+    """
+    corrections: dict[str, str] = {}
+    choices = list(vocabulary)
+
+    def fix(m: re.Match[str]) -> str:
+        word = m.group(0)
+        key = fold(word)
+        if len(key) < MIN_TYPO_LENGTH or key in vocabulary or word.isupper() or lexicon().is_syllable(key):
+            return word
+        found = process.extractOne(key, choices, scorer=OSA.distance, score_cutoff=1)
+        if found is None:
+            return word
+        corrections[word] = found[0]
+        return str(found[0])
+
+    return _WORD.sub(fix, text), corrections
+
+
+def expand_abbreviations(
+    text: str, vocabulary: set[str], learned: Abbreviations, keep: set[str] | None = None
+) -> tuple[str, dict[str, str]]:
+    """The text with each abbreviation followed by its phrase ("SR" → "SR (sốt rét)").
+
+    An upper-case token is expanded whenever a phrase is known; a lower-case one only when no document
+    has it as a word ("tcdd"), so ordinary words are never rewritten.
+    """
+    fixed = lexicon().abbreviations
+    expansions: dict[str, str] = {}
+
+    def expand(m: re.Match[str]) -> str:
+        token = m.group(0)
+        key = fold(token)
+        if len(key) < 2 or (not token.isupper() and key in vocabulary) or token in (keep or ()):
+            return token
+        phrase = fixed.get(token.lower()) or fixed.get(key) or learned.expand(token)
+        if not phrase or fold(phrase) == key:
+            return token
+        expansions[token] = phrase
+        return f"{token} ({phrase})"
+
+    return re.sub(r"(?<![\w/])[^\W\d_]{2,8}(?![\w])", expand, text), expansions

@@ -1,0 +1,110 @@
+"""Objectives and changes stated in prose, the pieces ``prose.py`` adds to its reading of a number.
+
+- per-population values: "xuống dưới 20/100.000 dân" is 20 per 100.000 people, not a ratio to block;
+- objective verbs and the words towards a value are not the indicator: "Giảm tỷ lệ mắc lao xuống dưới …" names
+  "tỷ lệ mắc lao";
+- a change against an earlier value is a figure of its own: "tăng 12,5% so với cùng kỳ năm 2022";
+- the time of an objective may follow its value: "… xuống dưới 20/100.000 dân vào năm 2030";
+- an objective's kind: in a section of objectives ("Mục tiêu …") or a sentence that states one ("phấn đấu …"),
+  "đạt 98%" is a target, not a result; the coming year's objective is that year's plan.
+
+The words are in qa/data/lexicon.json (figure_kinds.prose_targets).
+"""
+
+from __future__ import annotations
+
+import re
+
+from qa.extract.figures.units import POP
+from qa.ingest.metadata.years import is_objectives_section
+from qa.models import FigureKind
+from qa.vn.lexicon import lexicon
+from qa.vn.years import YEAR
+
+_WORDS = lexicon().prose_targets
+# "20/100.000 dân", "120/100.000 người dân", "0,1/1.000 dân": the numerator is the value.
+PER_POP_VALUE = re.compile(
+    rf"(?<![\w.,/])(?P<num>\d+(?:,\d+)?)(?P<per>\s*/\s*(?:\d{{1,3}}(?:\.\d{{3}})+|\d+)\s*{POP})\b", re.I
+)
+_LEAD_VERB = re.compile(r"^\s*(?:" + "|".join(_WORDS.target_verbs) + r")(?!\w)\s*", re.I)
+# "… trở lên" ("and above") ends a name, it is not on its way to a value.
+_TRAIL_TOWARDS = re.compile(r"(?<!trở)\s+(?:" + "|".join(_WORDS.towards) + r")\s*$", re.I)
+_CHANGE_VERB = re.compile(r"(?<!\w)(?P<verb>" + "|".join(_WORDS.change_verbs) + r")(?:\s+thêm)?\s*$", re.I)
+_CHANGE_REF = re.compile(r"\s*(?P<ref>" + _WORDS.change_reference + r")(?!\w)", re.I)
+_TIME_AFTER = re.compile(
+    r"[^;.]{0,40}?(?<!\w)(?:" + "|".join(_WORDS.target_time) + rf")\s+({YEAR})(?!\d)", re.I
+)
+_TARGET_SENTENCE = re.compile(
+    r"(?<!\w)(?:" + "|".join(lexicon().figure_kinds["target"].text_cues) + r")", re.I
+)
+_COMPARED = re.compile(_WORDS.change_reference.split("(")[0] + "|cùng kỳ|từ năm", re.I)
+_PLAN_HORIZON = 2  # an objective for the year after the document's own is that year's plan (as in tables)
+
+
+def per_population_numerators(text: str) -> list[tuple[int, int]]:
+    """Spans of the values written per population ("20" of "20/100.000 dân")."""
+    return [m.span("num") for m in PER_POP_VALUE.finditer(text)]
+
+
+def without_objective_words(indicator: str) -> str:
+    """'Giảm tỷ lệ mắc lao xuống' -> 'tỷ lệ mắc lao'; only a phrase that ends on its way to a value
+    ("xuống", "lên", "đạt") is an objective: "Tăng Tỷ suất sinh hàng năm" stays the indicator's name."""
+    if not _TRAIL_TOWARDS.search(indicator):
+        return indicator
+    out = _TRAIL_TOWARDS.sub("", _LEAD_VERB.sub("", indicator, count=1)).strip(" ,;:-–")
+    return out or indicator
+
+
+def change_against(before: str, text: str, end: int) -> str | None:
+    """'tăng so với cùng kỳ năm 2022' for 'tăng 12,5% so với cùng kỳ năm 2022', else None."""
+    verb = _CHANGE_VERB.search(before)
+    ref = _CHANGE_REF.match(text, end)
+    if verb is None or ref is None:
+        return None
+    return f"{verb.group('verb').lower()} {ref.group('ref')}"
+
+
+_CHANGE_QUALIFIER = re.compile(
+    r"\((?:" + "|".join(_WORDS.change_verbs) + r") " + _WORDS.change_reference + r"\)$", re.I
+)
+_CHANGE_WORDS = re.compile(
+    r"(?<!\w)(?:" + "|".join(_WORDS.change_verbs) + r"|" + _WORDS.change_reference.split("(")[0] + r")(?!\w)",
+    re.I,
+)
+
+
+def is_change(indicator: str) -> bool:
+    """A figure named as a change: 'Tổng thu … (tăng so với cùng kỳ năm 2022)'."""
+    return bool(_CHANGE_QUALIFIER.search(indicator))
+
+
+def asks_change(text: str) -> bool:
+    """A question about a change: 'tăng bao nhiêu', 'so với năm trước'."""
+    return bool(_CHANGE_WORDS.search(text))
+
+
+def strip_change_verb(indicator: str) -> str:
+    """'Số lượt khám bệnh tăng' -> 'Số lượt khám bệnh'."""
+    return _CHANGE_VERB.sub("", indicator).strip(" ,;:-–") or indicator
+
+
+def year_after(text: str, end: int) -> int | None:
+    """A target's time written after its value: '… 20/100.000 dân vào năm 2030' -> 2030 (not the year of a
+    comparison: '… 72,9%, tăng so với năm 2022')."""
+    m = _TIME_AFTER.match(text, end)
+    if m is None or _COMPARED.search(m.group(0)):
+        return None
+    return int(m.group(1))
+
+
+def in_objectives(sentence: str, section: tuple[str, ...]) -> bool:
+    return bool(_TARGET_SENTENCE.search(sentence)) or is_objectives_section(section)
+
+
+def objective_kind(
+    kind: FigureKind | None, year: int | None, base: int | None, horizon: int | None
+) -> FigureKind:
+    """The kind of a value stated as an objective: a target, or the coming year's plan."""
+    if horizon is not None or (year is not None and base is not None and year >= base + _PLAN_HORIZON):
+        return "target"
+    return "plan" if kind in (None, "actual", "plan") else kind

@@ -1,0 +1,106 @@
+"""The years a document covers: the years it gives figures or targets for, and the year it was issued.
+
+Counted: the issue year; every year of the title; the years of its headings and capitalised title lines
+(a range by its two ends); the years of its table columns ("KH 2023", "Năm 2030"); the target years of its
+objectives ("Đến năm 2016: giảm …", "vào năm 2030", "giai đoạn 2021 - 2025") in the sections named
+"Mục tiêu …"/"… chỉ tiêu …", or, in a document without sections (a news report), in the sentences that state a
+target ("phấn đấu …", "mục tiêu …"); and the year a comparison points back from ("so với cùng kỳ năm 2022" ->
+2023 is reported).
+
+Not counted: the years of the documents it cites ("Quyết định 122/QĐ-TTg năm 2013", "ngày 23/01/2024") and
+of its narrative ("giai đoạn 2021-2025" in passing).
+
+A range counts by its two ends, not every year between: "2024-2030" -> 2024, 2030 (with the target years
+named inside it). The answer step tests a question's year against the span of a province's years (min to
+max), so the ends are what it needs, and listing 2025-2029 would claim figures the plan never gives for them.
+"""
+
+from __future__ import annotations
+
+import re
+
+from qa.ingest.metadata.casing import is_capitalised
+from qa.models import Block
+from qa.vn.lexicon import lexicon
+from qa.vn.so_hieu import NUMBER_RE
+from qa.vn.text import fold
+from qa.vn.years import YEAR, years_in
+
+_LEX = lexicon()
+_TARGET_CUE = re.compile(
+    r"(?<!\w)(?:" + "|".join(_LEX.document_years.target_cues) + rf")\s+({YEAR})(?:\s*[-–]\s*({YEAR}))?(?!\d)",
+    re.I,
+)
+_REPORT_CUE = re.compile(rf"{re.escape(_LEX.document_years.report_cue)}\s+({YEAR})(?!\d)", re.I)
+_TARGET_SENTENCE = re.compile(r"(?<!\w)(?:" + "|".join(_LEX.figure_kinds["target"].text_cues) + r")", re.I)
+_SENTENCE = re.compile(r"[^.!?;]+")
+# A cited document and its date: "Quyết định 122/QĐ-TTg năm 2013", "số 02/QĐ-TTg ngày 05 tháng 01 năm 2022".
+_CITED_DATE = re.compile(
+    rf"\s*(?:ngày\s+\d{{1,2}}\s*(?:tháng\s+\d{{1,2}}\s*năm\s+{YEAR}|[/.-]\s*\d{{1,2}}\s*[/.-]\s*{YEAR})|năm\s+{YEAR})",
+    re.I,
+)
+_DATE = re.compile(
+    rf"\d{{1,2}}\s*[/.-]\s*\d{{1,2}}\s*[/.-]\s*{YEAR}|ngày\s+\d{{1,2}}\s+tháng\s+\d{{1,2}}\s+năm\s+{YEAR}",
+    re.I,
+)
+_MAX_TITLE_LINE = 200  # a capitalised block longer than this is a paragraph typed in capitals, not a title
+_MIN_YEAR, _MAX_YEAR = 1990, 2100
+
+
+def document_years(title: str, blocks: list[Block], date: str | None, lines: list[str]) -> list[int]:
+    named = set(years_in(_without_citations(title)))
+    years: set[int] = set(named)
+    if date:
+        years.add(int(date[:4]))
+    # Targets lie ahead of the document: a past year in its objectives is a baseline ("so với năm 2015").
+    base = min([int(date[:4])] if date else sorted(named)[:1] or [_MIN_YEAR])
+    has_sections = any(b.kind == "heading" for b in blocks)
+    for b in blocks:
+        if b.kind == "heading":
+            years.update(years_in(_without_citations(b.text)))
+        elif b.row is not None:
+            for column, _ in b.row.values:
+                years.update(years_in(column))
+        elif _in_targets(b) or not has_sections:
+            for sentence in _SENTENCE.findall(_without_citations(b.text)):
+                if _in_targets(b) or _TARGET_SENTENCE.search(sentence):
+                    years.update(y for y in _target_years(sentence) if y >= base)
+    for line in lines:  # title lines typed in capitals that the structure did not make headings
+        if len(line.strip()) <= _MAX_TITLE_LINE and is_capitalised(line):
+            years.update(years_in(_without_citations(line)))
+    years.update(int(y) + 1 for y in _REPORT_CUE.findall(_without_citations("\n".join(lines))))
+    return sorted(y for y in years if _MIN_YEAR <= y <= _MAX_YEAR)
+
+
+def _in_targets(block: Block) -> bool:
+    return is_objectives_section(block.section)
+
+
+# A section of results names its objectives too ("I. KẾT QUẢ THỰC HIỆN CÁC MỤC TIÊU, CHỈ TIÊU NĂM 2021"): any
+# title of the path with a result word (figure_kinds.actual.section_cues) makes it a section of results.
+_RESULTS_SECTION = re.compile("|".join(_LEX.figure_kinds["actual"].section_cues), re.I)
+
+
+def is_objectives_section(section: tuple[str, ...]) -> bool:
+    """A section of objectives ("I. MỤC TIÊU › 2. Mục tiêu cụ thể"), not one of results about them."""
+    named = any(any(w in fold(title) for w in _LEX.document_years.target_sections) for title in section)
+    return named and not any(_RESULTS_SECTION.search(title) for title in section)
+
+
+def _target_years(text: str) -> set[int]:
+    found: set[int] = set()
+    for m in _TARGET_CUE.finditer(text):
+        found.update(int(y) for y in m.groups() if y)
+    return found
+
+
+def _without_citations(text: str) -> str:
+    """The text with cited document numbers, their dates and other dates blanked out."""
+    out = text
+    for m in NUMBER_RE.finditer(text):
+        end = m.end()
+        date = _CITED_DATE.match(text, end)
+        if date:
+            end = date.end()
+        out = out[: m.start()] + " " * (end - m.start()) + out[end:]
+    return _DATE.sub(lambda m: " " * len(m.group(0)), out)

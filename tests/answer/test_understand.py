@@ -1,0 +1,144 @@
+"""Reading a question, with no index and no model: provinces then and now, years, kinds, intents, spelling."""
+
+from __future__ import annotations
+
+import pytest
+
+from qa.answer.understand import Reader
+from qa.answer.understand.intent import detect_kind, read_years, unit_intent
+from qa.answer.understand.spelling import correct_typos
+from qa.answer.understand.tool_style import untool
+from qa.extract.abbreviations import Abbreviations
+
+# The provinces of the shipped corpus, as documents name them, with the unit each belongs to since 2025-07-01.
+KNOWN = {"Hậu Giang": "Cần Thơ", "Bắc Giang": "Bắc Ninh", "Kiên Giang": "An Giang", "Hà Nam": "Ninh Bình"}
+VOCABULARY = {
+    "giang",
+    "bac",
+    "si",
+    "tren",
+    "dan",
+    "nam",
+    "giuong",
+    "benh",
+    "lao",
+    "moi",
+    "ty",
+    "le",
+    "tiem",
+    "chung",
+}
+
+
+@pytest.fixture(scope="module")
+def reader() -> Reader:
+    return Reader(KNOWN, VOCABULARY, Abbreviations(by_initials={"sr": "sốt rét", "hn": "hành nghề"}))
+
+
+def test_a_current_unit_covers_its_former_units(reader: Reader) -> None:
+    q = reader.read("Năm 2024 tỉnh Bắc Ninh đặt chỉ tiêu bao nhiêu bác sĩ trên 10.000 dân?")
+    assert q.provinces == ["Bắc Giang"] and q.unknown_provinces == []
+    assert q.province_notes == ["tỉnh Bắc Giang cũ, nay thuộc tỉnh Bắc Ninh"]
+    q = reader.read("Thành phố Cần Thơ năm 2023 có bao nhiêu bác sĩ trên 10.000 dân?")
+    assert q.provinces == ["Hậu Giang"] and q.named == ["Cần Thơ"]
+
+
+def test_a_former_unit_still_works_and_a_unit_with_no_document_is_unknown(reader: Reader) -> None:
+    q = reader.read("so giuong benh tren van dan bac giang 2024")
+    assert q.provinces == ["Bắc Giang"] and q.province_notes == ["tỉnh Bắc Giang (nay thuộc tỉnh Bắc Ninh)"]
+    q = reader.read("Số giường bệnh của Nghệ An năm 2023?")
+    assert q.provinces == [] and q.unknown_provinces == ["Nghệ An"]
+    q = reader.read("Tỉnh Bắc Ninh cũ có bao nhiêu giường bệnh?")  # the former Bắc Ninh alone: no document
+    assert q.provinces == [] and q.unknown_provinces == ["Bắc Ninh"]
+
+
+def test_districts_initials_and_typos_name_provinces(reader: Reader) -> None:
+    assert reader.read("TTYT thành phố Vị Thanh năm 2023").provinces == ["Hậu Giang"]
+    q = reader.read("HN xay dung de an HSSK dien tu giai doan nao")
+    assert q.provinces == ["Hà Nam"] and "HN" not in q.expansions  # initials of a province, not "hành nghề"
+    q = reader.read("tiem nhac DPT4 o Bac Giagn 6 thang dau 2023")
+    assert q.provinces == ["Bắc Giang"] and q.corrections == {"Bac Giagn": "Bắc Giang"}
+    # Ordinary words one edit away from a province name are not it: "và nâng" / "Đà Nẵng", "ca mắc" / "Cà Mau".
+    q = reader.read("chiến lược bảo vệ, chăm sóc và nâng cao sức khỏe; số ca mắc mới sốt rét")
+    assert q.provinces == [] and q.unknown_provinces == []
+
+
+def test_tool_style_questions() -> None:
+    assert untool("chi tieu: so bac si/10.000 dan; tinh: bac_giang; nam: 2024; loai: ke hoach") == (
+        "so bac si/10.000 dan tỉnh bac giang năm 2024 kế hoạch",
+        True,
+    )
+    assert untool("ha nam | KH 2022 | IMR (tu vong tre <1 tuoi)") == (
+        "ha nam , KH 2022 , IMR (tu vong tre <1 tuoi)",
+        True,
+    )
+    assert untool("Số bác sĩ trên 10.000 dân?") == ("Số bác sĩ trên 10.000 dân?", False)
+
+
+def test_years_and_ranges() -> None:
+    assert read_years("Nghị định 60/2021/NĐ-CP, giai đoạn 2021 - 2025, mục tiêu năm 2030") == (
+        [2021, 2025, 2030],
+        (2021, 2025),
+    )
+    assert read_years("tính đến 31/12/2023") == ([2023], None)
+
+
+@pytest.mark.parametrize(
+    "question,kind",
+    [
+        ("Năm 2024 Bắc Giang đặt chỉ tiêu bao nhiêu bác sĩ?", "plan"),
+        ("Năm 2023 Hậu Giang đạt bao nhiêu?", "actual"),
+        ("ước thực hiện năm 2023", "estimate"),
+        ("mục tiêu đến năm 2030", "target"),
+        ("so bac si nam 2024", None),
+    ],
+)
+def test_kind_of_figure_asked(question: str, kind: str | None) -> None:
+    assert detect_kind(question) == kind
+
+
+@pytest.mark.parametrize(
+    "folded,intent",
+    [
+        ("nguon thu bao nhieu tien", "money"),
+        ("bao nhieu bac si tren 10.000 dan", "count"),  # the first thing asked
+        ("ty le tiem chung bao nhieu %", "percent"),
+        ("kiem tra bao nhieu diem, dat may % kh", "count"),
+        ("so giuong benh tren van dan", "rate"),
+        ("kho khan la gi", None),
+    ],
+)
+def test_the_number_asked_for(folded: str, intent: str | None) -> None:
+    assert unit_intent(folded) == intent
+
+
+def test_question_shapes(reader: Reader) -> None:
+    assert reader.read("Tỉnh nào có số giường bệnh trên 10.000 dân cao nhất?").qtype == "ranking"
+    assert reader.read("So sánh tỷ lệ suy dinh dưỡng thể thấp còi giữa các tỉnh").qtype == "ranking"
+    assert reader.read("Số giường bệnh: Hậu Giang hay Bắc Giang cao hơn?").qtype == "compare"
+    assert reader.read("Vì sao Bắc Giang thiếu bác sĩ?").qtype == "passage"
+    assert reader.read("Quyết định nào phê duyệt chiến lược quốc gia?").qtype == "regulation"
+    q = reader.read("tiem nhac DPT4 o Bac Giang 6 thang dau 2023 co dat KH khong")
+    assert q.plan_check and q.half_year and q.qtype == "figure"
+    # A name inside another name is not a second province: no comparison.
+    assert reader.read("Trường ĐH Y Dược Cần Thơ mở phân hiệu tại Kiên Giang năm nào?").qtype != "compare"
+
+
+def test_typos_only_where_no_syllable_could_be() -> None:
+    vocabulary = {"giang", "nghia", "nam"}
+    assert correct_typos("Hậu Gaing", vocabulary) == ("Hậu giang", {"Gaing": "giang"})
+    assert correct_typos("100 nghin dan", vocabulary) == (
+        "100 nghin dan",
+        {},
+    )  # "nghìn" is a word, not "nghĩa"
+
+
+def test_abbreviations_learned_or_listed_are_spelled_out(reader: Reader) -> None:
+    q = reader.read("so ca SR o Kien Giang nam 2021")
+    assert q.expansions == {"SR": "sốt rét"} and "SR (sốt rét)" in q.expanded
+
+
+def test_follow_up_takes_the_indicator_of_the_previous_question(reader: Reader) -> None:
+    q = reader.read("Còn Hà Nam năm 2021 thì sao?", ["Số bác sĩ trên 10.000 dân của Bắc Giang năm 2024?"])
+    assert q.follow_up and q.text == "Số bác sĩ trên 10.000 dân của Hà Nam năm 2021?"
+    assert q.provinces == ["Hà Nam"] and q.years == [2021]
