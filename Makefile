@@ -59,7 +59,7 @@ LINTED := $(wildcard qa tests ui bench)
 
 # Everything: lint, format, types, then every test (real model, real index, real servers) with coverage.
 test: lint
-	$(BIN)/python -m pytest -q -ra --cov=qa --cov=ui --cov-report=term:skip-covered --cov-report=xml:test-output/coverage.xml
+	$(BIN)/python -m pytest -q -ra --durations=20 --cov=qa --cov=ui --cov-report=term:skip-covered --cov-report=xml:test-output/coverage.xml
 
 # The fast tier: no embedding model, no index, no server, no OCR or LibreOffice conversion; under a minute.
 test-fast: lint

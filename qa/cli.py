@@ -410,7 +410,12 @@ def train(
         models = fit(answerer, seed, lambda n, total: progress.update(task, total=total, completed=n))
     for path in save_models(models, engine.generation, ship):
         console.print(f"Đã ghi: {path}")
-    for name, model in (("số liệu", models.figure_decide), ("đoạn văn", models.passage_decide)):
+    decisions = (
+        ("số liệu", models.figure_decide),
+        ("đoạn văn", models.passage_decide),
+        ("câu hỏi số liệu trả lời bằng đoạn văn", models.fallback_decide),
+    )
+    for name, model in decisions:
         i = model.info
         console.print(
             f"Mô hình {name}: {i['questions']} câu hỏi sinh ({i['answerable']} có đáp án, {i['unanswerable']} không), "

@@ -8,7 +8,7 @@ from qa.extract.indicators import load_catalog
 from qa.models import Figure, RegulationMention
 from qa.vn.lexicon import lexicon
 from qa.vn.numbers import format_vn_number
-from qa.vn.text import collapse_ws, strip_tags
+from qa.vn.text import collapse_ws, fold, strip_tags
 
 _QUALIFIER_TEXT = {
     "6 thang dau nam": "6 tháng đầu năm",
@@ -64,9 +64,21 @@ def meets(result: Figure, plan: Figure) -> bool | None:
     indicator = load_catalog().indicators.get(result.indicator_id or "")
     if indicator is not None and indicator.higher_is_better is False:
         return result.value <= plan.value
-    if indicator is None and result.unit != plan.unit:
+    if indicator is None and not same_quantity(result, plan):
         return None
     return result.value >= plan.value
+
+
+def same_quantity(a: Figure, b: Figure) -> bool:
+    """Two figures can be set side by side: the same catalog indicator (its unit is theirs, "tuổi" or "năm"
+    of life expectancy), or the same unit up to accents and the i/y spelling ("bác sỹ" / "bác sĩ")."""
+    if a.indicator_id and a.indicator_id == b.indicator_id:
+        return True
+    return _unit_form(a.unit) == _unit_form(b.unit)
+
+
+def _unit_form(unit: str) -> str:
+    return " ".join(fold(unit).replace("y", "i").split())
 
 
 def plan_sentence(result: Figure, plan: Figure, marker: int) -> str:
@@ -83,7 +95,7 @@ def compare_sentence(a: Figure, b: Figure) -> str:
         )
 
     text = f"{side(a, 1)}; {side(b, 2)}."
-    if a.unit != b.unit:
+    if not same_quantity(a, b):
         return text + " Hai số liệu có đơn vị khác nhau, không so sánh trực tiếp."
     if a.value == b.value:
         return text + " Hai giá trị bằng nhau."
@@ -104,8 +116,7 @@ def ranking_sentence(name: str, rows: list[tuple[Figure, int]], high: bool | Non
     if high is not None and len(rows) > 1:
         best = rows[0][0]
         text += f" {'Cao' if high else 'Thấp'} nhất: {best.province} ({value_text(best)})."
-    units = {f.unit for f, _ in rows}
-    if len(units) > 1:
+    if any(not same_quantity(rows[0][0], f) for f, _ in rows[1:]):
         text += " Lưu ý: các tỉnh ghi đơn vị khác nhau."
     return text
 

@@ -172,6 +172,7 @@ FIGURE_DECISION_COLUMNS = (
     "label_coverage",
     "context_coverage",
     "rarest_in_context",
+    "extra_label_words",  # the label says what the question does not ask ("ca tử vong" for "số ca tay chân miệng")
     "indicator_same",
     "indicator_other",
     "year_asked_match",

@@ -44,6 +44,12 @@ class DecisionModel:
         z = ((np.atleast_2d(x) - self.mean) / self.scale) @ self.coef + self.intercept
         return 1.0 / (1.0 + np.exp(-z))
 
+    def answer_probability(self, row: np.ndarray, ranking: np.ndarray) -> float:
+        """P(the best candidate answers the question), for a decision model: never above the ranking model's
+        own probability that this candidate is right — answering right needs the candidate to be right — so
+        a lone weak candidate cannot be carried by the shape of the ranking (one candidate, a wide margin)."""
+        return min(float(self.probability(row)[0]), float(np.max(ranking)))
+
     def explain(self, x: np.ndarray) -> list[tuple[str, float]]:
         """Each feature's contribution to the logit of one candidate, largest first."""
         parts = (x - self.mean) / self.scale * self.coef
@@ -82,6 +88,11 @@ class DecisionModels:
     figure_decide: DecisionModel
     passage: DecisionModel
     passage_decide: DecisionModel
+    # A figure question no figure answered, read as a passage question: its own pair, because what predicts
+    # a right sentence differs by kind (a figure question without a year is ambiguous; a passage question
+    # rarely asks one) and one logistic regression over both learnt that not asking a year means "refuse".
+    fallback: DecisionModel
+    fallback_decide: DecisionModel
     source: str  # where they were read from
 
     def as_json(self) -> dict[str, Any]:
@@ -90,6 +101,8 @@ class DecisionModels:
             "figure_decide": self.figure_decide.as_json(),
             "passage": self.passage.as_json(),
             "passage_decide": self.passage_decide.as_json(),
+            "fallback": self.fallback.as_json(),
+            "fallback_decide": self.fallback_decide.as_json(),
         }
 
 
@@ -99,6 +112,8 @@ def _read(data: dict[str, Any], source: str) -> DecisionModels:
         DecisionModel.from_json(data["figure_decide"]),
         DecisionModel.from_json(data["passage"]),
         DecisionModel.from_json(data["passage_decide"]),
+        DecisionModel.from_json(data["fallback"]),
+        DecisionModel.from_json(data["fallback_decide"]),
         source,
     )
 
@@ -117,6 +132,8 @@ def _fits(models: DecisionModels) -> bool:
         and models.passage.features == PASSAGE_FEATURES
         and models.figure_decide.features == decision_feature_names(FIGURE_DECISION_COLUMNS)
         and models.passage_decide.features == decision_feature_names(PASSAGE_DECISION_COLUMNS)
+        and models.fallback.features == PASSAGE_FEATURES
+        and models.fallback_decide.features == decision_feature_names(PASSAGE_DECISION_COLUMNS)
     )
 
 
@@ -154,6 +171,8 @@ def prior_models() -> DecisionModels:
     return DecisionModels(
         flat(FIGURE_FEATURES),
         flat(decision_feature_names(FIGURE_DECISION_COLUMNS)),
+        flat(PASSAGE_FEATURES),
+        flat(decision_feature_names(PASSAGE_DECISION_COLUMNS)),
         flat(PASSAGE_FEATURES),
         flat(decision_feature_names(PASSAGE_DECISION_COLUMNS)),
         "prior",

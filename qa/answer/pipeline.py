@@ -65,6 +65,7 @@ class Turn:
 class RankedSentences:
     items: list[tuple[SentenceCandidate, float]]  # best first, with the passage model's probability
     decided: float  # the decision model's probability that the best one answers the question
+    threshold: float  # that decision model's: answer at or above it
 
 
 @dataclass(slots=True)
@@ -227,7 +228,7 @@ class Answerer:
         row = decision_features(
             probabilities, x, FIGURE_FEATURES, FIGURE_DECISION_COLUMNS, self.question_context(turn, view)
         )
-        decided = float(self.models.figure_decide.probability(row)[0])
+        decided = self.models.figure_decide.answer_probability(row, probabilities)
         scored = [ScoredFigure(c, float(p)) for c, p in zip(cands, probabilities, strict=True)]
         scored.sort(key=lambda s: -s.probability)
         return scored, decided
@@ -245,7 +246,7 @@ class Answerer:
             # The number may sit in a sentence no figure was extracted from: the passage models, which have
             # also seen figure questions, decide whether a sentence answers it.
             answer = self._passage_answer(
-                turn, hits, self._score_sentences(turn, view, hits)
+                turn, hits, self._score_sentences(turn, view, hits, fallback=True)
             ) or self._abstain(turn, hits, self._nearest(turn, view, scored), None)
         turn.timings["answer"] = (time.perf_counter() - t0) * 1000
         return answer
@@ -256,8 +257,9 @@ class Answerer:
         return answer
 
     def _figure_answer(self, turn: Turn, best: ScoredFigure, confidence: float, hits: list[Hit]) -> Answer:
-        f = best.figure
-        siblings = self.engine.figures_by_row.get(f.row_key, [f]) if f.row_key else [f]
+        siblings = self.engine.figures_by_row.get(best.figure.row_key, []) if best.figure.row_key else []
+        f = _result_of_the_row(best.figure, siblings) if turn.q.kind is None else best.figure
+        siblings = siblings or [f]
         order = self._with_chunk_first(hits, f.chunk_id)
         text = compose.figure_sentence(f, siblings, 1)
         shown = [f] + [s for s in siblings if s is not f]
@@ -317,17 +319,27 @@ class Answerer:
             return [], np.zeros((0, len(PASSAGE_FEATURES)))
         return cands, np.vstack([passage_features(view, self.evidence, c.text, c.hit, c.rank) for c in cands])
 
-    def _score_sentences(self, turn: Turn, view: QuestionView, hits: list[Hit]) -> RankedSentences:
-        """Sentences ranked by the passage model, and the decision model's probability that the best answers."""
+    def _score_sentences(
+        self, turn: Turn, view: QuestionView, hits: list[Hit], fallback: bool = False
+    ) -> RankedSentences:
+        """Sentences ranked by the passage model (the fallback one for a figure question no figure answered),
+        and the decision model's probability that the best answers."""
+        rank, decide = (
+            (self.models.fallback, self.models.fallback_decide)
+            if fallback
+            else (self.models.passage, self.models.passage_decide)
+        )
         cands, x = self.sentence_matrix(view, hits)
         if not cands:
-            return RankedSentences([], 0.0)
-        p = self.models.passage.probability(x)
+            return RankedSentences([], 0.0, decide.threshold)
+        p = rank.probability(x)
         row = decision_features(
             p, x, PASSAGE_FEATURES, PASSAGE_DECISION_COLUMNS, self.question_context(turn, view)
         )
-        decided = float(self.models.passage_decide.probability(row)[0])
-        return RankedSentences(sorted(zip(cands, p.tolist(), strict=True), key=lambda s: -s[1]), decided)
+        decided = decide.answer_probability(row, p)
+        return RankedSentences(
+            sorted(zip(cands, p.tolist(), strict=True), key=lambda s: -s[1]), decided, decide.threshold
+        )
 
     def _passage(self, turn: Turn) -> Answer:
         hits = self.search(turn)
@@ -341,7 +353,7 @@ class Answerer:
 
     def _passage_answer(self, turn: Turn, hits: list[Hit], ranking: RankedSentences) -> Answer | None:
         ranked = ranking.items
-        if not ranked or ranking.decided < self.models.passage_decide.threshold:
+        if not ranked or ranking.decided < ranking.threshold:
             return None
         best, p = ranked[0]
         order = self._with_chunk_first(hits, best.hit.chunk.chunk_id)
@@ -445,7 +457,7 @@ class Answerer:
         row = decision_features(
             p, x, PASSAGE_FEATURES, PASSAGE_DECISION_COLUMNS, self.question_context(turn, view)
         )
-        decided = float(self.models.passage_decide.probability(row)[0])
+        decided = self.models.passage_decide.answer_probability(row, p)
         best = mentions[int(np.argmax(p))]
         return (best, decided) if decided >= self.models.passage_decide.threshold else (None, decided)
 
@@ -749,3 +761,16 @@ def _first_sentence(text: str) -> str:
 
     sentences = split_sentences(text)
     return sentences[0][:300] if sentences else compose.quote(text)[:300]
+
+
+def _result_of_the_row(chosen: Figure, row: list[Figure]) -> Figure:
+    """A question that names no kind, about a row holding both the plan and the result of the year
+    ("KH 2023 | TH 2023"), is answered with the result — what happened — and the plan is shown beside it.
+    The two score alike (they share every word of the row), so this is the order of presentation, not a
+    ranking decision."""
+    if chosen.kind not in ("plan", "target"):
+        return chosen
+    return next(
+        (f for f in row if f.year == chosen.year and f.kind in ("actual", "estimate") and not f.qualifiers),
+        chosen,
+    )

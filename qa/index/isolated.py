@@ -235,15 +235,19 @@ def _child(
     try:
         on_page = (lambda done, total: sender.send(("page", (done, total)))) if report_pages else None
         message: tuple[str, object] = ("ok", prepare_document(path, limits, options, on_page))
-    except IngestError as exc:
-        # A loader that turns a failed allocation into its own error ("tệp DOCX hỏng: Unable to allocate
-        # ...") ran into the budget: say so, in our words.
-        near_limit = _address_space("VmPeak:") > base + _NEAR_LIMIT * limits.memory_mb * MB
-        message = ("memory", "") if near_limit else ("refused", str(exc))
     except MemoryError:
         message = ("memory", "")
-    except Exception as exc:  # a parser bug on one file: the parent logs the type, the user sees a refusal
-        message = ("bug", f"{type(exc).__name__}: {exc}")
+    except Exception as exc:
+        # A library that turns a failed allocation into its own error ("tệp DOCX hỏng: Unable to allocate
+        # ...", zlib.error "insufficient memory") ran into the budget: say so, in our words. Otherwise an
+        # IngestError is a refusal and anything else a parser bug (the parent logs it, the user sees a refusal).
+        near_limit = _address_space("VmPeak:") > base + _NEAR_LIMIT * limits.memory_mb * MB
+        if near_limit:
+            message = ("memory", "")
+        elif isinstance(exc, IngestError):
+            message = ("refused", str(exc))
+        else:
+            message = ("bug", f"{type(exc).__name__}: {exc}")
     try:
         sender.send(message)
     except MemoryError:

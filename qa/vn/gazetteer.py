@@ -48,6 +48,11 @@ def _alternation(names: list[str]) -> re.Pattern[str]:
     return re.compile(r"(?<!\w)(" + "|".join(alts) + r")(?!\w)")
 
 
+def _same_or_unaccented(written: list[str], spelling: list[str]) -> bool:
+    """Each written syllable is the spelling's own or carries no accent at all ("Yen Dũng" for "Yên Dũng")."""
+    return all(w == p or w == fold(w) for w, p in zip(written, spelling, strict=True))
+
+
 class Gazetteer:
     def __init__(
         self, current: list[CurrentUnit], former: list[FormerUnit], aliases: dict[str, str], effective: date
@@ -59,10 +64,12 @@ class Gazetteer:
         names = list(self.current) + list(self.former)
         self._by_fold = {fold(n): n for n in names} | {fold(a): n for a, n in aliases.items()}
         owners: dict[str, set[str]] = {}
+        self._spellings: dict[str, set[str]] = {}  # folded place -> its accented spellings, lower case
         for unit in former:
             # One-syllable names (Thắng, Neo, Kép) fold onto everyday words ("tháng"); skip them.
             for place in (p for p in unit.districts if len(p.split()) >= 2):
                 owners.setdefault(fold(place), set()).add(unit.name)
+                self._spellings.setdefault(fold(place), set()).add(place.lower())
         # Places shared by several provinces (Châu Thành) and places named like a province imply nothing.
         self.places = {p: next(iter(o)) for p, o in owners.items() if len(o) == 1 and p not in self._by_fold}
         self._province_re = _alternation(list(self._by_fold))
@@ -83,11 +90,25 @@ class Gazetteer:
 
     def implied_provinces(self, text: str) -> Counter[str]:
         """Former provinces implied by the district or city names in the text."""
-        return Counter(self.places[m] for m in self._place_re.findall(fold(text)))
+        return Counter(self.places[m] for m in self._places_in(text))
 
     def implied_places(self, text: str) -> Counter[str]:
         """The district and town names themselves (folded) that imply a province."""
-        return Counter(self._place_re.findall(fold(text)))
+        return Counter(self._places_in(text))
+
+    def _places_in(self, text: str) -> list[str]:
+        """Place names in the text, accent-insensitive where it is written without accents; a name written with
+        accents must carry the place's own ("bình quân 1" is not "Quận 1", "Yên Dũng" is "yen dung")."""
+        folded = fold(text)
+        if len(folded) != len(text):  # folding keeps the length of NFC Vietnamese; otherwise match folded
+            return self._place_re.findall(folded)
+        lower = text.lower()
+        out = []
+        for m in self._place_re.finditer(folded):
+            written = lower[m.start(1) : m.end(1)].split()
+            if any(_same_or_unaccented(written, p.split()) for p in self._spellings.get(m.group(1), ())):
+                out.append(m.group(1))
+        return out
 
     def canonical(self, name: str) -> str | None:
         """The unit's own spelling for a name or alias ("thanh hoa" -> "Thanh Hóa"), or None."""

@@ -86,3 +86,20 @@ def test_passage_and_topic_questions(engine: Engine) -> None:
     topics = list(generator.topic_questions())
     assert any(g.answerable and g.sentence for g in passages) and any(not g.answerable for g in passages)
     assert topics and all(g.section for g in topics)
+
+
+def test_passage_questions_name_a_few_words_and_refuse_two_ways(engine: Engine) -> None:
+    """A passage question names a few of its sentence's words (a copied span taught the decision nothing
+    about coverage), and its unanswerable twins swap a word or ask another province's topic."""
+    idf = dict.fromkeys(engine.lexical.vocab, 2.0)
+    passages = list(Generator(engine, seed=3).passage_questions(idf))
+    answerable = [g for g in passages if g.answerable and g.sentence]
+    assert len(answerable) >= 20
+    shares = []
+    for g in answerable:
+        sentence = {w.lower() for w in re.findall(r"[^\W\d_]{3,}", g.sentence or "")}
+        asked = {w.lower() for w in re.findall(r"[^\W\d_]{3,}", g.question)}
+        shares.append(len(sentence & asked) / len(sentence))
+    assert sum(shares) / len(shares) < 0.6
+    why = Counter(g.operators[-1] for g in passages if not g.answerable)
+    assert why["absent_word"] > 0 and why["other_province_topic"] > 0

@@ -229,8 +229,7 @@ def test_dev_questions_are_answered_from_the_scan_as_from_the_text(
     answer step): the scan's answer cites the gold evidence and gives the gold figure whenever the text's does."""
     import shutil
 
-    from qa.answer.answerer import Answerer
-
+    from qa.answer.pipeline import Answerer
     from qa.evaluation import figure_ok, load_questions
     from qa.index.build import build
     from qa.retrieval.engine import Engine
@@ -248,8 +247,8 @@ def test_dev_questions_are_answered_from_the_scan_as_from_the_text(
     assert len(questions) >= 8
     answered = 0
     for q in questions:
-        text = answerers["text"].ask(q["question"])
-        scan = answerers["scan"].ask(q["question"])
+        text = answerers["text"].ask(q["question"]).model_dump()
+        scan = answerers["scan"].ask(q["question"]).model_dump()
         if cites_evidence(q, text["citations"]):
             answered += 1
             assert cites_evidence(q, scan["citations"]), (q["id"], scan["answer"])

@@ -5,8 +5,8 @@ templates and paraphrase operators (accents dropped, abbreviations, a typing sli
 kind said another way or not at all, the year left out, tool style, the province by its current unit).
 Unanswerable ones swap one part for one the documents do not have: a year no figure of that indicator has in
 that province, a province whose documents lack the indicator, or a catalog indicator the province never
-reports. Passage questions are built from a sentence's rarest content words with its section's topic, and made
-unanswerable the same way (a word no document of the province has, another province, another year).
+reports. Passage questions name a few content words of a sentence, often with its section's topic and a question
+cue, and are made unanswerable by a word no document of the province has or by another province's topic.
 """
 
 from __future__ import annotations
@@ -32,6 +32,14 @@ PARAPHRASES = 2
 MAX_FIGURES = 1200
 # Text chunks sampled for passage and topic questions: a few hundred questions each, whatever the corpus size.
 TEXT_CHUNKS = 250
+# Content words of the answering sentence a passage question names (fewest, most). People name two to five of
+# them and leave the rest to the cue ("vì sao", "những gì"); a copied span (the first generator's choice)
+# made every answerable question cover its sentence fully, so the decision learnt nothing from coverage.
+PASSAGE_WORDS = (2, 5)
+# Share of passage questions that also name the section's topic ("Khó khăn …", "Nhiệm vụ …").
+TOPIC_SHARE = 0.6
+# Share that open with the cue ("Vì sao …?") rather than end with it ("… là gì?").
+CUE_FIRST_SHARE = 0.3
 
 _KIND_PHRASES = {
     "plan": ["kế hoạch", "chỉ tiêu", "KH", "đặt chỉ tiêu"],
@@ -254,6 +262,10 @@ class Generator:
     # ------------------------------------------------------------------ passages
 
     def passage_questions(self, idf: dict[str, float]) -> Iterator[Generated]:
+        """Questions a sentence answers, asked the way people ask: a few of its content words (not a copied
+        span), often with its section's topic, in their own order, with a question cue. Unanswerable twins:
+        the rarest word swapped for one only other provinces' documents have, and a question built from
+        another province's sentence whose rarest word this province's documents never use."""
         from qa.answer.passages import split_sentences
 
         stops = lexicon().stop_words.question
@@ -263,45 +275,52 @@ class Generator:
             vocab_of.setdefault(doc.province or "", set()).update(
                 w.lower() for w in re.findall(r"[^\W\d_]+", chunk.text)
             )
+        picked: list[tuple[Chunk, str, list[str]]] = []
         for chunk in self._sample_text_chunks():
-            doc = self.engine.docs[chunk.doc_id]
-            if not doc.province:
+            if not self.engine.docs[chunk.doc_id].province:
                 continue
             sentences = [s for s in split_sentences(chunk.text) if len(s.split()) >= 10]
             if not sentences:
                 continue
             sentence = self.rng.choice(sentences)
-            words = re.findall(r"[^\W\d_]+", sentence)
-            if len(words) < 8:
-                continue
-            # People ask with a phrase of the sentence in their own order, not with its rarest words: a span
-            # of four to eight words, a few of them dropped.
-            n = self.rng.randint(4, min(8, len(words)))
-            start = self.rng.randrange(len(words) - n + 1)
-            chosen = [w for w in words[start : start + n] if self.rng.random() > 0.2 or len(w) > 5]
-            if sum(w.lower() not in stops for w in chosen) < 3:
-                continue
-            topic = chunk.section.split(" › ")[-1] if chunk.section and self.rng.random() < 0.5 else ""
+            content = [w for w in re.findall(r"[^\W\d_]+", sentence) if w.lower() not in stops and len(w) > 1]
+            if len(content) >= PASSAGE_WORDS[0] + 1:
+                picked.append((chunk, sentence, content))
+        for chunk, sentence, content in picked:
+            doc = self.engine.docs[chunk.doc_id]
+            province = doc.province or ""
+            chosen = self._some_words(content)
+            topic = (
+                chunk.section.split(" › ")[-1] if chunk.section and self.rng.random() < TOPIC_SHARE else ""
+            )
             year = self.rng.choice(doc.years) if doc.years and self.rng.random() < 0.5 else None
             ops: list[str] = []
-            text = self._passage_text(chosen, topic, doc.province, year, ops)
             yield Generated(
-                text, "passage", True, chunk.doc_id, tuple(ops), sentence=sentence, chunk_id=chunk.chunk_id
+                self._passage_text(chosen, topic, province, year, ops),
+                "passage",
+                True,
+                chunk.doc_id,
+                tuple(ops),
+                sentence=sentence,
+                chunk_id=chunk.chunk_id,
             )
-            foreign = [
-                w
-                for p, vocab in vocab_of.items()
-                if p != doc.province
-                for w in vocab
-                if w not in vocab_of.get(doc.province, set()) and len(w) > 3 and w not in stops
-            ]
+            own = vocab_of.get(province, set())
+            foreign = sorted(
+                {
+                    w
+                    for p, vocab in vocab_of.items()
+                    if p != province
+                    for w in vocab
+                    if w not in own and len(w) > 3 and w not in stops
+                }
+            )
             if foreign:
                 # The question's most specific word swapped for one only other provinces' documents have.
                 rarest = max(range(len(chosen)), key=lambda k: idf.get(chosen[k].lower(), 8.0))
-                swapped = [*chosen[:rarest], self.rng.choice(sorted(foreign)), *chosen[rarest + 1 :]]
+                swapped = [*chosen[:rarest], self.rng.choice(foreign), *chosen[rarest + 1 :]]
                 yield _unanswerable(
                     Generated(
-                        self._passage_text(swapped, topic, doc.province, year, ops.copy()),
+                        self._passage_text(swapped, topic, province, year, []),
                         "passage",
                         True,
                         chunk.doc_id,
@@ -309,6 +328,33 @@ class Generator:
                     ),
                     "absent_word",
                 )
+            # A whole topic of another province's documents asked of this one: its rarest word is not in
+            # any document of this province, so nothing here answers it.
+            others = [(c, w) for c, _, w in picked if (self.engine.docs[c.doc_id].province or "") != province]
+            if others:
+                other, words = self.rng.choice(others)
+                asked = self._some_words(words)
+                if max(asked, key=lambda w: idf.get(w.lower(), 8.0)).lower() not in own:
+                    other_topic = other.section.split(" › ")[-1] if other.section and topic else ""
+                    yield _unanswerable(
+                        Generated(
+                            self._passage_text(asked, other_topic, province, year, []),
+                            "passage",
+                            True,
+                            chunk.doc_id,
+                            (),
+                        ),
+                        "other_province_topic",
+                    )
+
+    def _some_words(self, content: list[str]) -> list[str]:
+        """A few content words of a sentence, mostly in its order, sometimes shuffled."""
+        n = self.rng.randint(PASSAGE_WORDS[0], min(PASSAGE_WORDS[1], len(content)))
+        positions = sorted(self.rng.sample(range(len(content)), n))
+        words = [content[i] for i in positions]
+        if self.rng.random() < 0.3:
+            self.rng.shuffle(words)
+        return words
 
     def topic_questions(self) -> Iterator[Generated]:
         """ "Nhiệm vụ về dân số … của Hà Nam năm 2022 gồm những gì?": a section's title asked as a topic; any
@@ -342,9 +388,10 @@ class Generator:
     def _passage_text(
         self, words: list[str], topic: str, province: str, year: int | None, ops: list[str]
     ) -> str:
-        asks = self.rng.choice(["là gì", "như thế nào", "ra sao", "gồm những gì", "thế nào"])
+        asks = self.rng.choice(lexicon().question_cues.phrases["passage"])
         year_text = f" năm {year}" if year else ""
-        text = collapse_ws(f"{topic} {' '.join(words)} của {province}{year_text} {asks}?")
+        body = f"{topic} {' '.join(words)} của {province}{year_text}"
+        text = collapse_ws(f"{asks} {body}?" if self.rng.random() < CUE_FIRST_SHARE else f"{body} {asks}?")
         return self._surface(text, ops)
 
 

@@ -56,10 +56,21 @@ class Rows:
     context: list[np.ndarray] = field(default_factory=list)  # per question: QUESTION_FEATURES
     doc: list[str] = field(default_factory=list)  # per question
     answerable: list[bool] = field(default_factory=list)  # per question
+    # per question: 1 for each candidate the decision may answer with (by default its answer alone)
+    accept: list[np.ndarray] = field(default_factory=list)
 
-    def add(self, x: np.ndarray, y: np.ndarray, context: np.ndarray, doc: str, answerable: bool) -> None:
+    def add(
+        self,
+        x: np.ndarray,
+        y: np.ndarray,
+        context: np.ndarray,
+        doc: str,
+        answerable: bool,
+        accept: np.ndarray | None = None,
+    ) -> None:
         self.x.append(x)
         self.y.append(y)
+        self.accept.append(y if accept is None else accept)
         self.context.append(context)
         self.doc.append(doc)
         self.answerable.append(answerable)
@@ -67,8 +78,10 @@ class Rows:
 
 def collect(
     answerer: Answerer, generated: list[Generated], progress: Callable[[int, int], None] | None = None
-) -> tuple[Rows, Rows]:
-    figure_rows, passage_rows = Rows(), Rows()
+) -> tuple[Rows, Rows, Rows]:
+    """Rows of the figure models, of the passage models, and of the fallback models (the sentences of
+    figure questions, for a figure question no figure answers)."""
+    figure_rows, passage_rows, fallback_rows = Rows(), Rows(), Rows()
     for n, g in enumerate(generated, 1):
         if progress:
             progress(n, len(generated))
@@ -97,12 +110,21 @@ def collect(
                     for s in sentences
                 ]
             )
-        elif g.section is not None:
+            fallback_rows.add(xs, ys, context, g.doc_id, g.answerable)
+            continue
+        if g.section is not None:
             ys = np.array([float(s.hit.chunk.section == g.section) for s in sentences])
         else:
             ys = np.array([float(g.sentence is not None and s.text == g.sentence) for s in sentences])
+            # The ranking learns the very sentence; the decision answers when the best sentence comes from
+            # the passage that holds it. A question of a few words of one sentence is answered as well by
+            # its neighbour, and the answer cites the passage: judging the decision by the exact sentence
+            # taught it that real questions (whose best sentences are near-tied neighbours) go unanswered.
+            accept = np.array([float(g.answerable and s.hit.chunk.chunk_id == g.chunk_id) for s in sentences])
+            passage_rows.add(xs, ys, context, g.doc_id, g.answerable, accept)
+            continue
         passage_rows.add(xs, ys, context, g.doc_id, g.answerable)
-    return figure_rows, passage_rows
+    return figure_rows, passage_rows, fallback_rows
 
 
 def _answers(c: FigureCandidate, gold: Figure, hidden: Figure | None) -> bool:
@@ -163,7 +185,7 @@ def fit_two_stage(rows: Rows, features: tuple[str, ...], columns: tuple[str, ...
     dx = np.vstack(
         [decision_features(scored[i], rows.x[i], features, columns, rows.context[i]) for i in keep]
     )
-    top_correct = np.array([bool(rows.y[i][int(np.argmax(scored[i]))]) for i in keep])
+    top_correct = np.array([bool(rows.accept[i][int(np.argmax(scored[i]))]) for i in keep])
     answerable = np.array([rows.answerable[i] for i in keep])
     dy = (top_correct & answerable).astype(float)
     doc_of = [rows.doc[i] for i in keep]
@@ -175,6 +197,8 @@ def fit_two_stage(rows: Rows, features: tuple[str, ...], columns: tuple[str, ...
             continue
         decider, mean, scale = _fit(dx[train], dy[train])
         decided[test] = decider.predict_proba((dx[test] - mean) / scale)[:, 1]
+    # As the answer step reads it (DecisionModel.answer_probability): never above the best candidate's own.
+    decided = np.minimum(decided, np.array([float(np.max(scored[i])) for i in keep]))
     # Refuse at most FALSE_ABSTENTION_TARGET of the answerable questions whose best candidate is right.
     good = answerable & top_correct
     threshold = float(np.quantile(decided[good], FALSE_ABSTENTION_TARGET)) if good.any() else 0.5
@@ -220,13 +244,16 @@ def train(
         *generator.passage_questions(answerer.evidence.idf),
         *generator.topic_questions(),
     ]
-    figure_rows, passage_rows = collect(answerer, generated, progress)
+    figure_rows, passage_rows, fallback_rows = collect(answerer, generated, progress)
     figure = fit_two_stage(figure_rows, FIGURE_FEATURES, FIGURE_DECISION_COLUMNS)
     passage = fit_two_stage(passage_rows, PASSAGE_FEATURES, PASSAGE_DECISION_COLUMNS)
-    for model in (figure.decide, passage.decide):
+    fallback = fit_two_stage(fallback_rows, PASSAGE_FEATURES, PASSAGE_DECISION_COLUMNS)
+    for model in (figure.decide, passage.decide, fallback.decide):
         model.info["seconds"] = round(time.perf_counter() - t0, 1)
         model.info["generation"] = answerer.engine.generation.name
-    return DecisionModels(figure.rank, figure.decide, passage.rank, passage.decide, "trained")
+    return DecisionModels(
+        figure.rank, figure.decide, passage.rank, passage.decide, fallback.rank, fallback.decide, "trained"
+    )
 
 
 def save_models(models: DecisionModels, generation: Path, ship: bool = False) -> list[Path]:

@@ -1,0 +1,47 @@
+"""Composing answers from figures: what can be set side by side (no model, no index)."""
+
+from __future__ import annotations
+
+from qa.answer.compose import compare_sentence, meets, same_quantity
+from qa.models import Figure
+
+
+def figure(
+    value: float, unit: str, province: str, kind: str = "actual", indicator_id: str | None = None
+) -> Figure:
+    return Figure(
+        indicator="Số bác sĩ trên 10.000 dân",
+        value=value,
+        value_text=str(value).replace(".", ","),
+        unit=unit,
+        year=2023,
+        kind=kind,  # type: ignore[arg-type]
+        comparator=None,
+        doc_id="d",
+        source="d.txt",
+        section="",
+        line=1,
+        quote="",
+        province=province,
+        chunk_id=1,
+        indicator_id=indicator_id,
+    )
+
+
+def test_units_spelt_two_ways_are_one_quantity() -> None:
+    a, b = figure(9.3, "bác sĩ/10.000 dân", "Hậu Giang"), figure(12.2, "bác sỹ/10.000 dân", "Bắc Giang")
+    assert same_quantity(a, b)
+    assert "Bắc Giang (2023) cao hơn Hậu Giang (2023) 2,9" in compare_sentence(a, b)
+
+
+def test_one_indicator_in_two_unit_words_is_one_quantity() -> None:
+    years = figure(75, "tuổi", "Hậu Giang", indicator_id="life_expectancy")
+    also = figure(74.5, "năm", "Kiên Giang", indicator_id="life_expectancy")
+    assert same_quantity(years, also) and "cao hơn" in compare_sentence(years, also)
+
+
+def test_different_quantities_are_not_compared() -> None:
+    money, places = figure(43.45, "triệu đồng", "Hậu Giang"), figure(43, "cơ sở", "Bắc Giang")
+    assert not same_quantity(money, places)
+    assert "không so sánh trực tiếp" in compare_sentence(money, places)
+    assert meets(money, figure(40, "cơ sở", "Hậu Giang", kind="plan")) is None
