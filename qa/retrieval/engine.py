@@ -12,7 +12,7 @@ import numpy as np
 
 from qa.extract.abbreviations import Abbreviations
 from qa.index import store
-from qa.index.dense import load_faiss, search
+from qa.index.dense import ids_by_position, load_faiss, search
 from qa.index.layout import ABBREVIATIONS_FILE, FORMAT_VERSION, current_generation
 from qa.index.lexical import LexicalIndex
 from qa.ingest.chunking import chunk_holding
@@ -79,7 +79,16 @@ class Engine:
             self.doc_chunks.setdefault(chunk.doc_id, []).append(chunk)
         self.lexical = LexicalIndex.load(self.generation / "lexical")
         self.faiss = load_faiss(self.generation / "vectors.faiss")
+        if not np.array_equal(ids_by_position(self.faiss), self.lexical.ids):
+            # Filters address both indexes by position (build.py adds the chunks to both in one order).
+            raise IndexMissingError(f"the index in {self.generation} is inconsistent: run `qa ingest` again")
         self.chunk_doc = np.array([self.chunks[int(c)].doc_id for c in self.lexical.ids], dtype=object)
+        # Filters resolve to documents, documents to positions: both precomputed, so a filtered question
+        # costs O(allowed documents), not a Python pass over every chunk (32 ms at 1,000,000 chunks).
+        self._doc_positions = positions_by_doc(self.chunk_doc)
+        self._docs_by_province: dict[str, set[str]] = {}
+        for doc_id, meta in self.docs.items():
+            self._docs_by_province.setdefault(fold(meta.province or ""), set()).add(doc_id)
         self.figures: list[Figure] = store.load_figures(self.conn)
         self.regulations: list[RegulationMention] = store.load_regulations(self.conn)
         self.fusion = FusionParams()
@@ -122,8 +131,7 @@ class Engine:
         docs = set(self.docs)
         wanted = ([filters.province] if filters.province else []) + (filters.provinces or [])
         if wanted:
-            folded = {fold(p) for p in wanted}
-            docs = {d for d in docs if fold(self.docs[d].province or "") in folded}
+            docs = set().union(*(self._docs_by_province.get(fold(p), set()) for p in wanted))
         if filters.year is not None:
             docs = {d for d in docs if not self.docs[d].years or filters.year in self.docs[d].years}
         if filters.doc_ids:
@@ -131,9 +139,8 @@ class Engine:
         return None if docs == set(self.docs) else docs
 
     def _mask(self, allowed: set[str] | None) -> np.ndarray | None:
-        if allowed is None:
-            return None
-        return np.array([d in allowed for d in self.chunk_doc], dtype=bool)
+        """Allowed positions (lexical order, which is also the dense index's order) of the allowed documents."""
+        return None if allowed is None else positions_mask(self._doc_positions, allowed, len(self.chunk_doc))
 
     # ------------------------------------------------------------------ search
 
@@ -158,8 +165,7 @@ class Engine:
         t1 = time.perf_counter()
         if mode in ("hybrid", "dense"):
             qvec = self.embed_query(query)
-            ids_allowed = None if mask is None else self.lexical.ids[mask]
-            dscores, dids = search(self.faiss, qvec, depth, ids_allowed)
+            dscores, dids = search(self.faiss, qvec, depth, mask)
             dense = [(int(i), float(s)) for i, s in zip(dids, dscores, strict=True)]
         t2 = time.perf_counter()
         if timings is not None:
@@ -201,3 +207,22 @@ class Engine:
 
     def close(self) -> None:
         self.conn.close()
+
+
+def positions_by_doc(chunk_doc: np.ndarray) -> dict[str, np.ndarray]:
+    """Positions of each document's chunks, from the document id at every position."""
+    if len(chunk_doc) == 0:
+        return {}
+    docs, codes = np.unique(chunk_doc.astype(str), return_inverse=True)
+    order = np.argsort(codes, kind="stable")
+    bounds = np.searchsorted(codes[order], np.arange(len(docs) + 1))
+    return {str(d): order[bounds[i] : bounds[i + 1]] for i, d in enumerate(docs)}
+
+
+def positions_mask(doc_positions: dict[str, np.ndarray], allowed: set[str], n: int) -> np.ndarray:
+    """Boolean mask over ``n`` positions, True at the chunks of the allowed documents."""
+    mask = np.zeros(n, dtype=bool)
+    positions = [doc_positions[d] for d in allowed if d in doc_positions]
+    if positions:
+        mask[np.concatenate(positions)] = True
+    return mask

@@ -1,5 +1,6 @@
 """The build with real files and the real model: one bad file costs nothing, progress is true, a cancel
-changes nothing, and a new index format re-reads documents without embedding them again."""
+changes nothing, a new index format re-reads documents without embedding them again, and vectors embedded from
+another text recipe are embedded again."""
 
 from __future__ import annotations
 
@@ -7,12 +8,14 @@ import shutil
 import sqlite3
 from pathlib import Path
 
+import numpy as np
 import pytest
 from test_isolated import zip_bomb
 from typer.testing import CliRunner
 
-from qa.index.build import build
-from qa.index.layout import current_generation
+from qa.index import store
+from qa.index.build import EMBEDDING_TEXT_VERSION, build, embedding_text
+from qa.index.layout import ANSWER_MODEL_FILE, current_generation
 from qa.index.progress import BuildCancelled, BuildProgress
 from qa.settings import Settings, get_settings
 
@@ -108,3 +111,35 @@ def test_a_new_format_reuses_every_vector(corpus: Path, tmp_path: Path, embed) -
         "reindexed"
     }
     assert _sources(settings)["x.txt"] == "x.txt"
+
+
+def test_vectors_of_another_embedding_text_are_embedded_again(corpus: Path, tmp_path: Path, embed) -> None:  # type: ignore[no-untyped-def]
+    settings = Settings(corpus_dir=corpus, index_dir=tmp_path / "index", max_expanded_mb=10)
+    build(settings, embed=embed)
+    generation = current_generation(settings.index_dir)
+    assert generation is not None
+    conn = sqlite3.connect(generation / "store.sqlite")
+    conn.execute("DELETE FROM meta WHERE key = 'embedding_text'")  # embedded from the previous recipe
+    (generation / ANSWER_MODEL_FILE).write_text("{}", encoding="utf-8")  # a model fitted on those vectors
+    chunks = conn.execute("SELECT COUNT(*) FROM chunks").fetchone()[0]
+    conn.commit()
+    conn.close()
+    embedded: list[str] = []
+
+    def counting(texts: list[str]) -> np.ndarray:
+        embedded.extend(texts)
+        return embed(texts)  # type: ignore[no-any-return]
+
+    report = build(settings, embed=counting)
+    assert report.changed and len(embedded) == chunks  # every vector again, the documents kept
+    assert {d.status for d in report.documents if d.source in ("x.txt", "x.md")} == {"unchanged"}
+    generation = current_generation(settings.index_dir)
+    assert generation is not None
+    conn = store.connect(generation / "store.sqlite", readonly=True)
+    rows = conn.execute(
+        "SELECT c.*, d.title AS doc_title, d.province AS doc_province FROM chunks c JOIN documents d USING (doc_id)"
+    ).fetchall()
+    expected = [embedding_text(store.row_to_chunk(r), r["doc_title"] or "", r["doc_province"]) for r in rows]
+    assert sorted(embedded) == sorted(expected)  # the dense side's text, not the lexical side's
+    assert store.get_meta(conn)["embedding_text"] == EMBEDDING_TEXT_VERSION
+    assert not (generation / ANSWER_MODEL_FILE).exists()  # the shipped default serves until `qa train`
