@@ -2,8 +2,9 @@
 
 A hostile or unlucky file (a zip bomb under the upload limit, a PDF of ten thousand pages, a parser bug
 that loops) must cost a refusal, not the machine. Each file is prepared in its own child process,
-forked from the build's process (it has the parsers imported already: a fork costs milliseconds where a
-fresh interpreter costs a second of imports; a forkserver would re-import the main module per child), with
+forked from a forkserver that imported the parsers once (a fork costs milliseconds where a fresh interpreter
+costs a second of imports; forking the build's own process would hand the child the heap the build freed,
+outside the memory budget), with
 
 - an address-space budget (``RLIMIT_AS`` = the forked size + ``parse_memory_mb``): past it allocations fail
   and the child reports a memory refusal;
@@ -143,8 +144,12 @@ class IsolatedParser:
     def __init__(self, limits: ParseLimits, options: LoadOptions | None = None) -> None:
         self.limits = limits
         self.options = options
-        # fork: the child runs only the parsers, never the embedding model or the server's threads' code.
-        self._ctx = multiprocessing.get_context("fork")
+        # forkserver: each child is forked from a small server process that imported the parsers once (a
+        # fork costs milliseconds, a fresh interpreter a second of imports). Forking the build's own process
+        # instead let a child reuse the heap the build had freed without growing its address space, so the
+        # memory budget did not hold in a long-lived process (the full test suite showed it).
+        self._ctx = multiprocessing.get_context("forkserver")
+        self._ctx.set_forkserver_preload(["qa.index.isolated"])
 
     def prepare(
         self,
