@@ -243,8 +243,8 @@ class Answerer:
         elif not fallback:
             return None
         else:
-            # The number may sit in a sentence no figure was extracted from: the passage models, which have
-            # also seen figure questions, decide whether a sentence answers it.
+            # The number may sit in a sentence no figure was extracted from: the fallback models, fitted on the
+            # sentences of generated figure questions, decide whether a sentence answers it.
             answer = self._passage_answer(
                 turn, hits, self._score_sentences(turn, view, hits, fallback=True)
             ) or self._abstain(turn, hits, self._nearest(turn, view, scored), None)
@@ -771,6 +771,12 @@ def _result_of_the_row(chosen: Figure, row: list[Figure]) -> Figure:
     if chosen.kind not in ("plan", "target"):
         return chosen
     return next(
-        (f for f in row if f.year == chosen.year and f.kind in ("actual", "estimate") and not f.qualifiers),
+        (
+            f
+            for f in row
+            if f.year == chosen.year
+            and f.kind in ("actual", "estimate")
+            and f.qualifiers == chosen.qualifiers
+        ),
         chosen,
     )
