@@ -29,7 +29,6 @@ from __future__ import annotations
 
 import argparse
 import gc
-import json
 import re
 import shutil
 import time
@@ -45,6 +44,7 @@ import psutil
 from qa.index.build import build, embedding_text
 from qa.index.dense import HNSW_EF_SEARCH
 from qa.settings import Settings
+from qa.vn.gazetteer import load_gazetteer
 
 SCALE = common.OUT / "scale"
 NOISE = 0.01
@@ -54,10 +54,16 @@ NOISE = 0.01
 
 
 def _provinces() -> tuple[list[str], list[str]]:
-    data = json.loads((common.ROOT / "qa" / "data" / "gazetteer.json").read_text(encoding="utf-8"))
-    provinces: dict[str, list[str]] = data["provinces"]
-    real = [p for p, places in provinces.items() if places]  # the provinces with documents list their places
-    return real, [p for p in provinces if p not in real]
+    """The former provinces the shipped documents are about (the most named in each), and all the others."""
+    gaz = load_gazetteer()
+    real = sorted(
+        {
+            gaz.province_mentions(p.read_text(encoding="utf-8")).most_common(1)[0][0]
+            for p in (common.ROOT / "corpus").iterdir()
+            if p.is_file()
+        }
+    )
+    return real, [p for p in gaz.provinces if p not in real]
 
 
 def _variants(name: str) -> list[str]:
