@@ -99,6 +99,7 @@ class DocumentYears:
     target_cues: tuple[str, ...]  # regular-expression fragments
     target_sections: tuple[str, ...]  # folded
     report_cue: str
+    status_cues: tuple[str, ...]  # regular-expression fragments
     promulgation_verbs: tuple[str, ...]
     promulgation_ends: tuple[str, ...]
 
@@ -121,6 +122,7 @@ class Lexicon:
     metadata_code_kinds: frozenset[str]
     asked_kinds: frozenset[str]
     news_kind: str
+    news_date_labels: tuple[str, ...]  # as written, matched without case
     letterhead: Letterhead
     document_years: DocumentYears
     figure_kinds: MappingProxyType[FigureKind, FigureKindWords]
@@ -183,6 +185,7 @@ def lexicon() -> Lexicon:
         metadata_code_kinds=frozenset(kinds["metadata_code_kinds"]),
         asked_kinds=frozenset(kinds["asked_kinds"]),
         news_kind=kinds["news_kind"],
+        news_date_labels=_tuple(kinds["news_date_labels"]),
         letterhead=Letterhead(
             issuers=tuple(
                 Issuer(i["name"], tuple(fold(w) for w in i["words"]), tuple(fold(c) for c in i["codes"]))
@@ -196,6 +199,7 @@ def lexicon() -> Lexicon:
             target_cues=_tuple(years["target_cues"]),
             target_sections=tuple(fold(w) for w in years["target_sections"]),
             report_cue=years["report_cue"],
+            status_cues=_tuple(years["status_cues"]),
             promulgation_verbs=_tuple(years["promulgation_verbs"]),
             promulgation_ends=_tuple(years["promulgation_ends"]),
         ),

@@ -223,3 +223,113 @@ def test_sidecar_overrides_detected_fields(tmp_path):
 )
 def test_issuer_of_the_shipped_documents(parsed, key, issuer):
     assert parsed[key].meta.issuer == issuer
+
+
+# ---------------------------------------------------------------- shapes seen on public pages (issue 12)
+# Each snippet below is written for these tests in the shape of a saved web page or a web copy of a document.
+
+NEWS_PAGE = """Đọc nhiều
+
+Lễ hội hoa ban khai mạc tại Điện Biên
+
+Hàng nghìn du khách đến thành phố trong những ngày đầu xuân để ngắm hoa và thưởng thức ẩm thực.
+
+Đường cao tốc mới rút ngắn thời gian đi lại
+
+Tuyến đường dài 60 km được thông xe sau hai năm thi công.
+
+PHÚ YÊN NÂNG TỶ LỆ TIÊM CHỦNG ĐẦY ĐỦ CHO TRẺ DƯỚI 1 TUỔI
+
+09/03/2023 10:15
+
+Sở Y tế Phú Yên vừa tổng kết chương trình tiêm chủng mở rộng giai đoạn 2021 – 2022.
+
+Tỷ lệ tiêm chủng đầy đủ cho trẻ dưới 1 tuổi tăng dần qua các năm: 91,2% (2019), 93,5% (2020), 95,1% (2021).
+
+Giai đoạn 2024 – 2025, có ít nhất 97% trẻ dưới 1 tuổi được tiêm chủng đầy đủ.
+
+Trong thời gian tới, ngành tiếp tục triển khai Chương trình mục tiêu quốc gia giai đoạn 2021-2025.
+"""
+
+
+def test_news_headline_is_the_line_over_its_date_not_the_site_chrome(tmp_path):
+    meta = parse(tmp_path, NEWS_PAGE).meta
+    assert (meta.kind, meta.date, meta.number, meta.issuer) == ("Tin bài", "2023-03-09", None, None)
+    # typed in capitals: a sentence's case, the province its own spelling
+    assert meta.title == "Phú Yên nâng tỷ lệ tiêm chủng đầy đủ cho trẻ dưới 1 tuổi"
+    assert meta.province == "Phú Yên"
+
+
+def test_news_years_are_its_figures_years_its_periods_and_its_lead(tmp_path):
+    # 2019-2021 the years of its figures ("91,2% (2019)"), 2024/2025 a period stated with a figure, 2021/2022
+    # the period the lead reports, 2023 the publication; the programme named in passing adds nothing.
+    text = NEWS_PAGE.replace("giai đoạn 2021-2025.", "giai đoạn 2026-2030.")
+    assert parse(tmp_path, text).meta.years == [2019, 2020, 2021, 2022, 2023, 2024, 2025]
+
+
+def test_date_stamp_before_the_headline_or_the_lead(tmp_path):
+    headline = (
+        "date 2024-06 Cà Mau: Hơn 800 ca mắc tay chân miệng trong 5 tháng đầu năm\n\nTheo Sở Y tế tỉnh Cà Mau, \
+từ đầu năm đến nay toàn tỉnh ghi nhận 812 ca mắc tay chân miệng, tăng 15% so với cùng kỳ năm 2023.\n"
+    )
+    meta = parse(tmp_path, headline).meta
+    assert (meta.kind, meta.date) == ("Tin bài", "2024-06")
+    assert meta.title == "Cà Mau: Hơn 800 ca mắc tay chân miệng trong 5 tháng đầu năm"
+    assert meta.years == [2024]  # 2023 is the same period a year before, not a year the page reports
+
+    lead = "date 2024-11 UBND tỉnh Sóc Trăng vừa ban hành kế hoạch chăm sóc sức khỏe người cao tuổi \
+giai đoạn 2025 – 2030.\n\nKế hoạch đặt mục tiêu 90% người cao tuổi được lập hồ sơ theo dõi sức khỏe.\n"
+    meta = parse(tmp_path, lead, "lead.txt").meta
+    assert (meta.kind, meta.title, meta.date) == ("Tin bài", "", "2024-11")  # no headline on the page
+    assert meta.years == [2024, 2025, 2030]
+
+
+RESOLUTION = """HỘI ĐỒNG NHÂN DÂN |
+CỘNG HÒA XÃ
+HỘI CHỦ NGHĨA VIỆT NAM |
+Số: 15/2022/NQ-HĐND |
+Yên Bái, ngày 12 tháng 7 năm 2022 |
+QUY ĐỊNH MỨC CHI HỖ TRỢ NHÂN VIÊN Y TẾ THÔN BẢN TRÊN ĐỊA BÀN TỈNH YÊN BÁI
+HỘI ĐỒNG NHÂN DÂN TỈNH YÊN BÁI
+KHÓA XIX - KỲ HỌP THỨ 7
+Căn cứ Luật Ngân sách nhà nước ngày 25 tháng 6 năm 2015;
+QUYẾT NGHỊ:
+Điều 1. Hỗ trợ hằng tháng cho nhân viên y tế thôn bản.
+"""
+
+
+def test_resolution_subject_is_under_the_letterhead_not_under_the_enacting_body(tmp_path):
+    meta = parse(tmp_path, RESOLUTION).meta
+    assert (meta.kind, meta.number, meta.province) == ("Nghị quyết", "15/2022/NQ-HĐND", "Yên Bái")
+    assert (
+        meta.title == "Nghị quyết quy định mức chi hỗ trợ nhân viên y tế thôn bản trên địa bàn tỉnh Yên Bái"
+    )
+
+
+def test_type_line_with_a_hard_wrapped_one_word_fragment(tmp_path):
+    text = PLAN.replace(
+        "KẾ HOẠCH\nTHỰC HIỆN CHƯƠNG TRÌNH",
+        "KẾ HOẠCH\nTRIỂN\nKHAI CHƯƠNG TRÌNH",
+    )
+    meta = parse(tmp_path, text).meta
+    assert meta.title.startswith("Kế hoạch triển khai chương trình phòng, chống sốt rét")
+    assert meta.title.endswith("giai đoạn 2021 - 2025")
+
+
+def test_capitalised_title_takes_the_capitals_the_prose_gives_its_names(tmp_path):
+    text = WEB_COPY.replace(
+        "Thực hiện Quyết định",
+        "TRIỂN KHAI CHIẾN LƯỢC QUỐC GIA PHÒNG, CHỐNG BỆNH DẠI TẠI VIỆT NAM NĂM 2022\nThực hiện Quyết định",
+    ).replace(
+        "ban hành Kế hoạch tiêm chủng",
+        "xây dựng văn bản triển khai Chiến lược quốc gia phòng, chống bệnh dại ở Việt Nam, như mọi tỉnh của Việt Nam, đặt mục tiêu",
+    )
+    meta = parse(tmp_path, text).meta
+    assert meta.title == "Kế hoạch triển khai Chiến lược quốc gia phòng, chống bệnh dại tại Việt Nam năm 2022"
+
+
+def test_status_date_of_a_figure_counts_among_the_years(tmp_path):
+    text = WEB_COPY.replace(
+        "1. Mục tiêu", "Tính đến cuối năm 2021, toàn tỉnh có 88% trẻ em được tiêm chủng đầy đủ.\n1. Mục tiêu"
+    )
+    assert parse(tmp_path, text).meta.years == [2021, 2022]

@@ -12,9 +12,10 @@ from dataclasses import fields
 from pathlib import Path
 
 from qa.ingest.metadata.header import issuer_name, issuing_province, read_letterhead
-from qa.ingest.metadata.title import kind_and_title
+from qa.ingest.metadata.title import kind_and_title, news_lead
 from qa.ingest.metadata.years import document_years
 from qa.models import Block, DocumentMeta
+from qa.vn.lexicon import lexicon
 
 _SIDECAR_FIELDS = {f.name for f in fields(DocumentMeta)}
 
@@ -27,7 +28,8 @@ def detect_metadata(lines: list[str], blocks: list[Block]) -> DocumentMeta:
     meta.province = issuing_province(head, lines)
     meta.issuer = issuer_name(head, meta.province)
     meta.kind, meta.title = kind_and_title(head, blocks)
-    meta.years = document_years(meta.title, blocks, meta.date, lines)
+    lead = news_lead(head) if meta.kind == lexicon().news_kind else ""
+    meta.years = document_years(meta.title, blocks, meta.date, lines, lead)
     return meta
 
 

@@ -38,6 +38,18 @@ _PLACE_DATE = re.compile(
 _NEWS_DATE = re.compile(
     rf"^(?:[^\d]{{0,20}},\s*)?(\d{{1,2}})[/-](\d{{1,2}})[/-]({YEAR})(?:\s*[-|,]?\s*\d{{1,2}}[:h]\d{{2}})?\s*$"
 )
+# A saved page's date stamp, then whatever the line goes on with (often the headline): "date 2023-05 Đồng Nai: …",
+# "Ngày đăng: 14/02/2022".
+_NEWS_STAMP = re.compile(
+    r"^(?:"
+    + "|".join(sorted((re.escape(w) for w in lexicon().news_date_labels), key=len, reverse=True))
+    + rf")\s*:?\s*(?:(?P<y>{YEAR})-(?P<m>\d{{1,2}})(?:-(?P<d>\d{{1,2}}))?"
+    + rf"|(?P<d2>\d{{1,2}})[/-](?P<m2>\d{{1,2}})[/-](?P<y2>{YEAR}))(?!\d)\s*(?P<rest>.*)$",
+    re.I,
+)
+# A news page puts site chrome ("Xem nhiều", teasers of other articles, a category) before the headline and its
+# date line; the date line of every page seen stood within its first 20 cells (the furthest: the 7th).
+_NEWS_HEAD_CELLS = 20
 _ISSUERS = lexicon().letterhead.issuers
 _MOTTO = lexicon().letterhead.motto
 # Its own số hiệu code part naming the issuer: "KH-UBND" -> Ủy ban nhân dân, "SYT-KHTC" -> Sở Y tế.
@@ -57,6 +69,8 @@ class Letterhead:
     issuer_body: Issuer | None
     issuer_province: str | None  # the province the issuer's lines name
     has_letterhead: bool  # a số hiệu, a place-date line, an issuer or the motto
+    dateline: int | None = None  # without a letterhead: the cell holding a news page's publication date
+    dateline_rest: str = ""  # what that cell goes on with after a date stamp ("date 2023-05 <headline>")
 
 
 def read_letterhead(lines: list[str]) -> Letterhead:
@@ -66,10 +80,12 @@ def read_letterhead(lines: list[str]) -> Letterhead:
     place, when = _place_date(joined)
     body, province = _issuer(cells)
     motto = any(_is_motto(c) for c in cells)
-    if when is None and not (number or place or body or motto):
-        when = _news_date(cells)
+    has_letterhead = bool(number or place or body or motto)
+    dateline, rest = None, ""
+    if when is None and not has_letterhead:
+        when, dateline, rest = _news_date(cells)
     return Letterhead(
-        cells, joined, number, codes, when, place, body, province, bool(number or place or body or motto)
+        cells, joined, number, codes, when, place, body, province, has_letterhead, dateline, rest
     )
 
 
@@ -82,6 +98,11 @@ def is_letterhead_cell(cell: str) -> bool:
         or bool(_PLACE_DATE.search(cell))
         or bool(re.fullmatch(r"[-_=–—\s]+", cell))
     )
+
+
+def closes_letterhead(cell: str) -> bool:
+    """The số hiệu or place-date line: the letterhead ends with the later of the two."""
+    return bool(_NUMBER_LINE.search(cell) or _PLACE_DATE.search(cell))
 
 
 def _cells(lines: list[str]) -> list[str]:
@@ -120,13 +141,19 @@ def _place_date(joined: str) -> tuple[str | None, str | None]:
     return place, when
 
 
-def _news_date(cells: list[str]) -> str | None:
-    for cell in cells[:6]:
+def _news_date(cells: list[str]) -> tuple[str | None, int | None, str]:
+    """A news page's publication date, the cell it stands in and what a date stamp's line goes on with."""
+    for k, cell in enumerate(cells[:_NEWS_HEAD_CELLS]):
         m = _NEWS_DATE.match(cell)
         if m:
             day, month, year = m.groups()
-            return f"{year}-{int(month):02d}-{int(day):02d}"
-    return None
+            return f"{year}-{int(month):02d}-{int(day):02d}", k, ""
+        s = _NEWS_STAMP.match(cell)
+        if s:
+            year, month, day = s["y"] or s["y2"], s["m"] or s["m2"], s["d"] or s["d2"]
+            when = f"{year}-{int(month):02d}" + (f"-{int(day):02d}" if day else "")
+            return when, k, s["rest"]
+    return None, None, ""
 
 
 def _issuer_of(cell: str) -> Issuer | None:

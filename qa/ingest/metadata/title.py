@@ -16,10 +16,11 @@ from __future__ import annotations
 import re
 
 from qa.ingest.metadata.casing import is_capitalised, sentence_case
-from qa.ingest.metadata.header import Letterhead, is_letterhead_cell
+from qa.ingest.metadata.header import Letterhead, closes_letterhead, is_letterhead_cell
 from qa.models import Block
 from qa.vn.lexicon import lexicon
 from qa.vn.text import collapse_ws, fold
+from qa.vn.years import YEAR
 
 _LEX = lexicon()
 _TYPE_LINE = dict(_LEX.document_kind_words(_LEX.type_line_kinds))
@@ -33,6 +34,15 @@ _BODY_HEADING = re.compile(
 _MAX_SUBJECT_LINES = 4
 _MAX_SUBJECT = 300  # characters; the longest real subject seen (a V/v of an official letter) is ~280
 _WRAPPED_CAPS = 35  # a capitalised line this long that goes on in capitals is one subject wrapped
+# A subject line of fewer words is a fragment a hard wrap left alone ("KẾ HOẠCH" / "HÀNH" / "ĐỘNG THỰC HIỆN …"):
+# no subject seen is one or two words, and the capitalised line under the letterhead already needs three.
+_MIN_SUBJECT_WORDS = 3
+# A place-date line a web copy broke into pieces: "Bạc Liêu, ngày 27" / "tháng 11 năm 2020".
+_DATE_PIECE = re.compile(
+    rf"^(?=.*\b(?:ngày|tháng|năm)\b)(?:[^,]{{1,40}},\s*)?(?:ngày\s*\d{{0,2}}\s*)?(?:tháng\s*\d{{0,2}}\s*)?"
+    rf"(?:năm\s*(?:{YEAR})?)?$",
+    re.I,
+)
 _HEADLINE_WORDS = 4  # a news headline has at least this many words …
 _MAX_HEADLINE = 200  # … and at most this many characters
 _PROMULGATION = re.compile(
@@ -47,20 +57,28 @@ _PROMULGATION = re.compile(
 )
 
 
+# The prose read for the capitals of names inside a capitalised title (casing.sentence_case): the first blocks
+# hold the citations and the opening sentence that name the same programme or strategy.
+_CASING_BLOCKS = 40
+
+
 def kind_and_title(head: Letterhead, blocks: list[Block]) -> tuple[str | None, str]:
     cells = head.cells
+    body = "\n".join(b.text for b in blocks[:_CASING_BLOCKS] if b.kind != "heading")
     for k, cell in enumerate(cells):
         kind = _type_line_kind(cell)
         if kind is not None:
-            return kind, _compose(kind, _subject(cells, k + 1, wrapped_caps=True))
+            return kind, _compose(kind, _subject(cells, k + 1, wrapped_caps=True), body)
         if fold(cell).startswith("v/v "):
-            return "Công văn", _compose("Công văn", _letter_subject(cells, k))
+            return "Công văn", _compose("Công văn", _letter_subject(cells, k), body)
     code_kind = next((_CODE_KINDS[c] for c in head.number_codes if c in _CODE_KINDS), None)
     if code_kind is not None:
         subject = _subject_under_letterhead(cells) or _promulgated(blocks, code_kind)
-        return code_kind, _compose(code_kind, subject) if subject else f"{code_kind} số {head.number}"
-    if not head.has_letterhead and (headline := _headline(cells)):
-        return _LEX.news_kind, headline
+        return code_kind, _compose(code_kind, subject, body) if subject else f"{code_kind} số {head.number}"
+    if not head.has_letterhead:
+        headline = _headline(cells, head, body)
+        if headline or head.dateline is not None:  # a publication date without a letterhead: a news page
+            return _LEX.news_kind, headline
     return _from_first_part(blocks)
 
 
@@ -94,14 +112,9 @@ def _subject(cells: list[str], start: int, wrapped_caps: bool) -> str:
             parts.append(cell)
             continue
         caps = is_capitalised(parts[0])
-        if (
-            caps
-            and wrapped_caps
-            and is_capitalised(cell)
-            and len(parts[-1]) >= _WRAPPED_CAPS
-            or not caps
-            and cell[:1].islower()
-        ):
+        fragment = len(" ".join(parts).split()) < _MIN_SUBJECT_WORDS
+        wrapped = fragment or wrapped_caps and len(parts[-1]) >= _WRAPPED_CAPS
+        if caps and is_capitalised(cell) and wrapped or not caps and cell[:1].islower():
             parts.append(cell)
         else:
             break
@@ -119,14 +132,29 @@ def _letter_subject(cells: list[str], at: int) -> str:
 
 
 def _subject_under_letterhead(cells: list[str]) -> str:
-    """A capitalised line right under the number and place-date lines, when there is no type line."""
-    last = max((k for k, c in enumerate(cells[:40]) if is_letterhead_cell(c)), default=None)
+    """The capitalised lines right under the number and place-date lines, when there is no type line.
+
+    The letterhead ends with those two lines: an issuer line further down is the enacting body of a resolution
+    ("HỘI ĐỒNG NHÂN DÂN TỈNH …" / "KHÓA XVII - KỲ HỌP THỨ 16" under the subject), not the letterhead."""
+    last = max((k for k, c in enumerate(cells[:40]) if closes_letterhead(c)), default=None)
     if last is None:
         return ""
-    nxt = next((c for c in cells[last + 1 : last + 3] if not re.fullmatch(r"[-_=–—\s]+", c)), "")
-    if nxt and is_capitalised(nxt) and not _ends_block(nxt) and len(nxt.split()) >= 3:
-        return _subject([nxt], 0, wrapped_caps=False)
+    at = next(
+        (k for k in range(last + 1, min(last + 4, len(cells))) if not _is_separator_or_date_piece(cells[k])),
+        None,
+    )
+    if at is None:
+        return ""
+    nxt = cells[at]
+    if is_capitalised(nxt) and not _ends_block(nxt) and len(nxt.split()) >= _MIN_SUBJECT_WORDS:
+        # One line: without a type line above it, a second capitalised line is as often the first part's
+        # title ("THỰC TRẠNG … GIAI ĐOẠN 2016 - 2020") as the subject wrapped.
+        return _subject(cells, at, wrapped_caps=False)
     return ""
+
+
+def _is_separator_or_date_piece(cell: str) -> bool:
+    return bool(re.fullmatch(r"[-_=–—\s]+", cell) or _DATE_PIECE.match(cell))
 
 
 def _promulgated(blocks: list[Block], kind: str) -> str:
@@ -138,11 +166,11 @@ def _promulgated(blocks: list[Block], kind: str) -> str:
     return ""
 
 
-def _compose(kind: str, subject: str) -> str:
+def _compose(kind: str, subject: str, body: str) -> str:
     """'Kế hoạch' + 'HOẠT ĐỘNG PHÒNG, CHỐNG HIV/AIDS …' -> 'Kế hoạch hoạt động phòng, chống HIV/AIDS …'."""
     subject = collapse_ws(subject)
     if is_capitalised(subject):
-        subject = sentence_case(subject)
+        subject = sentence_case(subject, body)
     folded = fold(subject)
     if any(folded.startswith(w + " ") for w in _OPENERS):
         subject = subject[:1].lower() + subject[1:]
@@ -150,17 +178,51 @@ def _compose(kind: str, subject: str) -> str:
     return title if len(title) <= _MAX_SUBJECT else title[: _MAX_SUBJECT - 1].rstrip() + "…"
 
 
-def _headline(cells: list[str]) -> str:
-    """The first line of a news page when it reads as a headline: a few words, no full stop, not a heading."""
-    first = cells[0] if cells else ""
-    if (
-        len(first.split()) >= _HEADLINE_WORDS
-        and len(first) <= _MAX_HEADLINE
-        and not first.endswith((".", ":", ";"))
-        and not _BODY_HEADING.match(first)
-    ):
-        return first
+def _headline(cells: list[str], head: Letterhead, body: str) -> str:
+    """A news page's headline: the line its publication date stands under (site chrome, a category or teasers
+    of other articles come before it), or over; the rest of a date stamp's line; else the page's first line."""
+    if head.dateline is None:
+        candidates = cells[:1]
+    elif head.dateline_rest:
+        candidates = [head.dateline_rest]
+    else:
+        k = head.dateline
+        candidates = cells[k - 1 : k] + cells[k + 1 : k + 2] if k > 0 else cells[k + 1 : k + 2]
+    for line in candidates:
+        if _reads_as_headline(line):
+            return _headline_case(line, body)
     return ""
+
+
+def news_lead(head: Letterhead) -> str:
+    """A news page's lead (sapo): the first line of prose after its headline and date line, or what a date
+    stamp's line goes on with when that is no headline."""
+    cells = head.cells
+    if head.dateline is None:
+        start = 1 if cells and _reads_as_headline(cells[0]) else 0
+    elif head.dateline_rest and not _reads_as_headline(head.dateline_rest):
+        return head.dateline_rest
+    else:
+        start = head.dateline + 1
+    return next((c for c in cells[start : start + 3] if len(c.split()) > _MAX_SUBJECT_LINES * 2), "")
+
+
+def _reads_as_headline(line: str) -> bool:
+    """A few words, no full stop, not a heading."""
+    return (
+        len(line.split()) >= _HEADLINE_WORDS
+        and len(line) <= _MAX_HEADLINE
+        and not line.endswith((".", ":", ";"))
+        and not _BODY_HEADING.match(line)
+    )
+
+
+def _headline_case(line: str, body: str) -> str:
+    """A headline typed in capitals gets a sentence's case: 'AN SINH XÃ HỘI …' -> 'An sinh xã hội …'."""
+    if not is_capitalised(line):
+        return line
+    cased = sentence_case(line, body)
+    return cased[:1].upper() + cased[1:]
 
 
 def _from_first_part(blocks: list[Block]) -> tuple[str | None, str]:

@@ -32,8 +32,20 @@ _TARGET_CUE = re.compile(
     re.I,
 )
 _REPORT_CUE = re.compile(rf"{re.escape(_LEX.document_years.report_cue)}\s+({YEAR})(?!\d)", re.I)
+_STATUS_CUE = re.compile(
+    r"(?<!\w)(?:" + "|".join(_LEX.document_years.status_cues) + rf")\s+({YEAR})(?!\d)", re.I
+)
 _TARGET_SENTENCE = re.compile(r"(?<!\w)(?:" + "|".join(_LEX.figure_kinds["target"].text_cues) + r")", re.I)
-_SENTENCE = re.compile(r"[^.!?;]+")
+# A sentence ends at . ! ? ; but not inside a number ("8.981 tỷ đồng", "1.500 ca").
+_SENTENCE = re.compile(r"(?:[^.!?;]|[.,](?=\d))+")
+# A figure: a number with a percent sign, a rate per population or a unit ("78,4%", "20/100.000", "/vạn",
+# "395.850 người", "8.981 tỷ đồng"); a year alone is no figure.
+_FIGURE = re.compile(
+    r"(?<![\d/])\d[\d.,]*\s*(?:%|‰|/\s*(?:vạn|\d[\d.]*)(?!\d)|(?:"
+    + "|".join(re.escape(u) for u in sorted(_LEX.units.strong, key=len, reverse=True))
+    + r")(?!\w))",
+    re.I,
+)
 # A cited document and its date: "Quyết định 122/QĐ-TTg năm 2013", "số 02/QĐ-TTg ngày 05 tháng 01 năm 2022".
 _CITED_DATE = re.compile(
     rf"\s*(?:ngày\s+\d{{1,2}}\s*(?:tháng\s+\d{{1,2}}\s*năm\s+{YEAR}|[/.-]\s*\d{{1,2}}\s*[/.-]\s*{YEAR})|năm\s+{YEAR})",
@@ -47,8 +59,13 @@ _MAX_TITLE_LINE = 200  # a capitalised block longer than this is a paragraph typ
 _MIN_YEAR, _MAX_YEAR = 1990, 2100
 
 
-def document_years(title: str, blocks: list[Block], date: str | None, lines: list[str]) -> list[int]:
+def document_years(
+    title: str, blocks: list[Block], date: str | None, lines: list[str], lead: str = ""
+) -> list[int]:
+    """``lead``: a news report's first sentence, which says what is reported (its period counts like a
+    title's)."""
     named = set(years_in(_without_citations(title)))
+    named.update(_target_years(_without_comparisons(_without_citations(_first_sentence(lead)))))
     years: set[int] = set(named)
     if date:
         years.add(int(date[:4]))
@@ -61,10 +78,14 @@ def document_years(title: str, blocks: list[Block], date: str | None, lines: lis
         elif b.row is not None:
             for column, _ in b.row.values:
                 years.update(years_in(column))
-        elif _in_targets(b) or not has_sections:
-            for sentence in _SENTENCE.findall(_without_citations(b.text)):
-                if _in_targets(b) or _TARGET_SENTENCE.search(sentence):
+        else:
+            text = _without_citations(b.text)
+            years.update(int(y) for y in _STATUS_CUE.findall(text))
+            for sentence in _SENTENCE.findall(text):
+                if _in_targets(b) or not has_sections and _TARGET_SENTENCE.search(sentence):
                     years.update(y for y in _target_years(sentence) if y >= base)
+                if not has_sections and _FIGURE.search(_without_years(sentence)):
+                    years.update(years_in(_without_comparisons(sentence)))
     for line in lines:  # title lines typed in capitals that the structure did not make headings
         if len(line.strip()) <= _MAX_TITLE_LINE and is_capitalised(line):
             years.update(years_in(_without_citations(line)))
@@ -92,6 +113,21 @@ def _target_years(text: str) -> set[int]:
     for m in _TARGET_CUE.finditer(text):
         found.update(int(y) for y in m.groups() if y)
     return found
+
+
+def _first_sentence(text: str) -> str:
+    found = _SENTENCE.search(text)
+    return found.group(0) if found else ""
+
+
+def _without_comparisons(text: str) -> str:
+    """The text without the year a same-period comparison points back to ("so với cùng kỳ năm 2022")."""
+    return _REPORT_CUE.sub(lambda m: " " * len(m.group(0)), text)
+
+
+def _without_years(text: str) -> str:
+    """Years blanked, so that "năm 2020 đạt" does not read as a figure of 2020 units."""
+    return re.sub(rf"(?<![\d.,]){YEAR}(?![\d.,]\d)", lambda m: " " * len(m.group(0)), text)
 
 
 def _without_citations(text: str) -> str:
