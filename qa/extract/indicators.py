@@ -22,11 +22,23 @@ from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 
+from qa.extract.figures.targets import is_change
+from qa.extract.qualifiers import (
+    age_groups,
+    clause_after,
+    is_breakdown,
+    leading_scope,
+    listed_part,
+    opens_parts,
+    section_period,
+    sex_breakdown,
+)
 from qa.models import Figure
 from qa.vn.gazetteer import load_gazetteer
 from qa.vn.lexicon import lexicon
 from qa.vn.text import fold
 from qa.vn.tokens import syllables, synonym_words
+from qa.vn.years import YEAR
 
 # A figure is mapped when its best indicator covers at least this IDF-weighted share of a variant's words.
 # Chosen on the hand labels of documents 000 and 002 (bench/indicator_mapping.py --tune), reported on all five.
@@ -53,6 +65,15 @@ class Indicator:
     higher_is_better: bool | None
     variants: tuple[str, ...]
     excludes: tuple[str, ...]
+    level: bool = False  # a value at a date (staff, coverage, prevalence), not a total over a period
+    parts: tuple[
+        str, ...
+    ] = ()  # ways to write a part of it ("tổng tiền thuốc sử dụng nội trú"): matched, but
+    # what they say beyond the indicator ("nội trú") stays a qualifier
+
+    def says(self, variant: str) -> str:
+        """What a matched variant says that is the indicator itself (a part variant: only the name)."""
+        return self.name if variant in self.parts else f"{variant} {self.name}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -97,13 +118,26 @@ class _Variant:
 
 
 class IndicatorCatalog:
-    def __init__(self, indicators: list[Indicator], groups: dict[str, str] | None = None) -> None:
+    def __init__(
+        self,
+        indicators: list[Indicator],
+        groups: dict[str, str] | None = None,
+        unit_families: dict[str, list[str]] | None = None,
+        share_of_plan_after: list[str] | None = None,
+    ) -> None:
         self.indicators = {i.id: i for i in indicators}
         self.groups = groups or {}  # group id -> Vietnamese name
+        # folded count unit -> its family ("luot" -> "visits"): counts of different things never match
+        self.unit_family = {_unit_key(u): fam for fam, units in (unit_families or {}).items() for u in units}
+        self._share_of_plan = (
+            re.compile(r"\s*%?\s*(?:" + "|".join(share_of_plan_after) + ")", re.I)
+            if share_of_plan_after
+            else None
+        )
         raw: list[tuple[Indicator, str, tuple[str, ...]]] = []
         for ind in indicators:
             seen: set[tuple[str, ...]] = set()
-            for v in (ind.name, *ind.variants):
+            for v in (ind.name, *ind.variants, *ind.parts):
                 toks = tuple(dict.fromkeys(syllables(v)))
                 if toks and toks not in seen:
                     seen.add(toks)
@@ -164,19 +198,58 @@ class IndicatorCatalog:
         for m in best.values():
             if any(e in phrase for e in self._excludes[m.indicator.id]):
                 continue
-            out.append(IndicatorMatch(m.indicator, m.score + _unit_fit(m.indicator, unit), m.variant))
+            out.append(IndicatorMatch(m.indicator, m.score + self.unit_fit(m.indicator, unit), m.variant))
         out.sort(key=lambda m: (-m.score, -len(m.variant)))
         return out[:limit]
 
     def qualifiers(self, text: str, match: IndicatorMatch | None) -> list[str]:
         """Words of the text that narrow it to part of the province or of the year, not said by the indicator."""
         phrase = _phrase(text)
-        said = _phrase(match.variant + " " + match.indicator.name) if match else " "
+        said = _phrase(match.indicator.says(match.variant)) if match else " "
         found: list[str] = []
         for q in lexicon().qualifiers:
             if f" {q} " in phrase and f" {q} " not in said and not any(q in f for f in found):
                 found.append(q)
         return found + _place_names(text)
+
+    def unit_fit(self, ind: Indicator, unit: str | None) -> float:
+        """+bonus when the unit confirms the indicator's measure, -penalty when it contradicts it, 0 when unknown.
+
+        A count ("trẻ", "cơ sở", "hồ sơ") contradicts a percentage, a rate and money; money contradicts a count;
+        a count of one family ("lượt") contradicts an indicator counting another ("cơ sở")."""
+        if not unit:
+            return 0.0
+        u = fold(unit)
+        per = "/" in u
+        percent = "%" in u
+        money = _unit_key(unit) in _MONEY_UNITS
+        count = not (per or percent or money or "‰" in unit)
+        if ind.measure == "percent":
+            return UNIT_CONFIRM_BONUS if percent else -UNIT_CONFLICT_PENALTY if per or money or count else 0.0
+        if ind.measure == "per_mille":
+            return UNIT_CONFIRM_BONUS if "‰" in unit else -UNIT_CONFLICT_PENALTY if percent or money else 0.0
+        if ind.denominator:
+            denominator = fold(ind.denominator).replace(".", "")
+            if per and denominator.split()[0] in u.replace(".", ""):
+                return UNIT_CONFIRM_BONUS
+            return -UNIT_CONFLICT_PENALTY if percent or money or (count and self._family(unit)) else 0.0
+        if ind.measure == "money":
+            return UNIT_CONFIRM_BONUS if money else -UNIT_CONFLICT_PENALTY if percent or count else 0.0
+        if ind.measure == "count":
+            mine, theirs = self._family(unit), self._family(ind.unit)
+            other_family = mine is not None and theirs is not None and mine != theirs
+            return -UNIT_CONFLICT_PENALTY if percent or per or money or other_family else 0.0
+        return 0.0
+
+    def _family(self, unit: str) -> str | None:
+        return self.unit_family.get(_unit_key(unit))
+
+    def share_of_plan(self, f: Figure) -> bool:
+        """A percentage of a plan or a supply ("đạt 103,52% KH năm"), not a value of the indicator."""
+        if self._share_of_plan is None or "%" not in (f.unit or ""):
+            return False
+        at = f.quote.find(f.value_text)
+        return at >= 0 and bool(self._share_of_plan.match(f.quote, at + len(f.value_text)))
 
 
 def _place_names(text: str) -> list[str]:
@@ -184,40 +257,34 @@ def _place_names(text: str) -> list[str]:
     return list(load_gazetteer().implied_places(text))
 
 
-def _unit_fit(ind: Indicator, unit: str | None) -> float:
-    """+bonus when the unit confirms the indicator's measure, -penalty when it contradicts it, 0 when unknown."""
-    if not unit:
-        return 0.0
-    u = fold(unit)
-    per = "/" in u
-    percent = "%" in u
-    if ind.measure == "percent":
-        return (
-            UNIT_CONFIRM_BONUS
-            if percent
-            else -UNIT_CONFLICT_PENALTY
-            if per or u in {"nguoi", "ca", "luot"}
-            else 0.0
-        )
-    if ind.measure == "per_mille":
-        return UNIT_CONFIRM_BONUS if "‰" in unit else -UNIT_CONFLICT_PENALTY if percent else 0.0
-    if ind.denominator:
-        denominator = fold(ind.denominator).replace(".", "")
-        if per and denominator.split()[0] in u.replace(".", ""):
-            return UNIT_CONFIRM_BONUS
-        return -UNIT_CONFLICT_PENALTY if percent else 0.0
-    if ind.measure == "money":
-        return UNIT_CONFIRM_BONUS if "dong" in u else -UNIT_CONFLICT_PENALTY if percent else 0.0
-    if ind.measure == "count":
-        return -UNIT_CONFLICT_PENALTY if percent or per else 0.0
-    return 0.0
+_MONEY_UNITS = frozenset(" ".join(fold(u).split()) for u in lexicon().units.money)
+
+
+def _unit_key(unit: str) -> str:
+    return " ".join(fold(unit).split())
 
 
 def figure_texts(f: Figure) -> list[str]:
     """What names a figure's indicator: its label first, then the label with its section's title, for
-    fragments whose section says what they count ("Số nhiễm trong năm" under "Phòng, chống dịch COVID-19")."""
+    fragments whose section says what they count ("Số nhiễm trong năm" under "Phòng, chống dịch COVID-19").
+    Dates and place names are left out: they say where and when, not what is measured, and as words the
+    indicator does not explain they would lower the match ("dân số Hậu Giang", "từ ngày 01/01/2023"). Years
+    stay: some name the indicator ("xã đạt Tiêu chí quốc gia về y tế giai đoạn đến năm 2030")."""
     section = f.section.split(" › ")[-1] if f.section else ""
-    return [f.indicator, f"{section}: {f.indicator}"] if section else [f.indicator]
+    label = without_scope(f.indicator)
+    return [label, f"{without_scope(section)}: {label}"] if section else [label]
+
+
+_DATE = re.compile(rf"\b\d{{1,2}}\s*/\s*\d{{1,2}}\s*/\s*{YEAR}\b")
+
+
+def without_scope(text: str) -> str:
+    """The text without dates and the names of provinces."""
+    out = _DATE.sub(" ", text)
+    gaz = load_gazetteer()
+    for start, end, _ in reversed(gaz.province_spans(out)):
+        out = out[:start] + " " + out[end:]
+    return " ".join(out.split())
 
 
 def best_match(f: Figure, catalog: IndicatorCatalog) -> tuple[IndicatorMatch | None, str]:
@@ -233,14 +300,71 @@ def best_match(f: Figure, catalog: IndicatorCatalog) -> tuple[IndicatorMatch | N
 
 
 def map_figures(figures: list[Figure]) -> None:
-    """Give each figure its catalog indicator (id, confidence) and its qualifiers, in place."""
+    """Give each figure its catalog indicator (id, confidence) and its qualifiers, in place.
+
+    A part listed after its whole ("Trong đó: Tuyến tỉnh 326.601 lượt" after "Tổng số lượt khám bệnh: …")
+    whose own label names no indicator takes its whole's, qualified by its label (qualifiers.is_breakdown)."""
     catalog = load_catalog()
+    whole: Figure | None = None  # the last figure mapped by its own words: the whole its parts belong to
+    announced: Figure | None = None  # the last figure that announced its parts ("…, trong đó:")
     for f in figures:
         match, text = best_match(f, catalog)
         top = match if match is not None and match.score >= MAP_THRESHOLD else None
-        f.indicator_id = top.indicator.id if top else None
-        f.indicator_score = round(match.score, 3) if match else 0.0
-        f.qualifiers = catalog.qualifiers(f"{text} {_clause_before(f)}", top)
+        part_of = None
+        if top is None and whole is not None and is_breakdown(f) and _is_part(f, whole, catalog):
+            part_of = whole
+        if catalog.share_of_plan(f) or is_change(f.indicator):
+            top, part_of = None, None  # how far a plan got, or how much a value changed: not its value
+        before = _clause_before(f)
+        if part_of is not None and part_of.indicator_id is not None:
+            indicator = catalog.indicators[part_of.indicator_id]
+            f.indicator_id = indicator.id
+            f.indicator_score = part_of.indicator_score
+            said = indicator.name
+        else:
+            f.indicator_id = top.indicator.id if top else None
+            f.indicator_score = round(match.score, 3) if match else 0.0
+            said = top.indicator.says(top.variant) if top else ""
+        found = catalog.qualifiers(f"{text} {before}", top) + listed_part(f)
+        found += [q for q in catalog.qualifiers(clause_after(f), top) if q not in found]
+        found += age_groups(f"{f.indicator} {before}", said) if top or part_of else []
+        found += sex_breakdown(f.indicator)
+        if f.indicator_id is not None:  # the period around a value narrows what it is a value of
+            level = catalog.indicators[f.indicator_id].level
+            periods = ([] if level else section_period(f)) + leading_scope(f)
+            found += [p for p in periods if not any(p in q for q in found)]  # "6 thang" in "6 thang dau nam"
+        if part_of is not None and not found:
+            found.append(" ".join(re.findall(r"\w+", fold(f.indicator))))
+        if announced is not None and (not is_breakdown(f) or f.section != announced.section):
+            announced = None  # the list of parts ends with the first line that is not one
+        if announced is not None and announced is not f:
+            found += announced.qualifiers  # a part of a narrowed whole is narrowed as much
+        f.qualifiers = list(dict.fromkeys(found))
+        if top is not None and part_of is None:
+            whole = f
+        if opens_parts(f):
+            announced = f
+
+
+# A part is listed within a few lines of its whole ("Trong đó: …" on the next line or two of a bulleted list).
+_PART_LINES = 6
+
+
+def _within_parts(f: Figure, whole: Figure) -> bool:
+    return f.section == whole.section and 0 <= f.line - whole.line <= _PART_LINES
+
+
+def _is_part(f: Figure, whole: Figure, catalog: IndicatorCatalog) -> bool:
+    """Same section, a few lines below, and counted the way the whole is (the same unit family, or both %)."""
+    if whole.indicator_id is None or not _within_parts(f, whole):
+        return False
+    unit, other = f.unit or "", whole.unit or ""
+    if ("%" in unit) != ("%" in other):
+        return False
+    if "%" in unit:
+        return True
+    family = catalog.unit_family.get(_unit_key(unit))
+    return family is not None and family == catalog.unit_family.get(_unit_key(other))
 
 
 def _clause_before(f: Figure) -> str:
@@ -265,8 +389,12 @@ def load_catalog() -> IndicatorCatalog:
                 i.get("higher_is_better"),
                 tuple(i["variants"]),
                 tuple(i.get("excludes", [])),
+                bool(i.get("level", False)),
+                tuple(i.get("parts", [])),
             )
             for i in data["indicators"]
         ],
         dict(data.get("groups", {})),
+        dict(data.get("unit_families", {})),
+        list(data.get("share_of_plan_after", [])),
     )

@@ -116,6 +116,17 @@ class ProseTargets:
 
 
 @dataclass(frozen=True, slots=True)
+class QualifierRules:
+    """Where a figure's qualifiers are found besides its label (qa/extract/qualifiers.py)."""
+
+    periods: tuple[str, ...]  # folded phrases naming part of the year
+    scope_cues: tuple[str, ...]  # regular-expression fragments opening a sentence's leading phrase
+    age_group: str  # a regular expression
+    sex: MappingProxyType[str, str]  # a sex word as a table row writes it -> the qualifier
+    breakdown_openers: tuple[str, ...]  # regular-expression fragments
+
+
+@dataclass(frozen=True, slots=True)
 class Lexicon:
     document_kinds: tuple[DocumentKind, ...]
     type_line_kinds: frozenset[str]
@@ -133,6 +144,7 @@ class Lexicon:
     units: Units
     stamps: frozenset[str]
     qualifiers: tuple[str, ...]  # folded phrases, longest first
+    qualifier_rules: QualifierRules
     question_cues: QuestionCues
     onsets: tuple[str, ...]  # folded, longest first
     rhymes: frozenset[str]  # folded
@@ -241,6 +253,13 @@ def lexicon() -> Lexicon:
         ),
         stamps=frozenset(data["stamps"]["words"]),
         qualifiers=tuple(sorted(data["qualifiers"]["phrases"], key=len, reverse=True)),
+        qualifier_rules=QualifierRules(
+            periods=tuple(sorted(data["qualifiers"]["periods"], key=len, reverse=True)),
+            scope_cues=_tuple(data["qualifiers"]["scope_cues"]),
+            age_group=data["qualifiers"]["age_group"],
+            sex=MappingProxyType(dict(data["qualifiers"]["sex"])),
+            breakdown_openers=_tuple(data["qualifiers"]["breakdown_openers"]),
+        ),
         question_cues=_question_cues(data["question_cues"]),
         onsets=tuple(sorted(data["syllables"]["onsets"], key=len, reverse=True)),
         rhymes=frozenset(data["syllables"]["rhymes"]),

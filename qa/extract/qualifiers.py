@@ -1,0 +1,143 @@
+"""Qualifiers a figure's label does not carry: the period of its section or of its sentence's opening, an age
+group or a sex its indicator does not state, and the part of a figure it is ("Trong đó: Tuyến tỉnh …").
+
+A qualified value is never shown as the province-wide value of its indicator (qa/answer), so every rule here
+adds a qualifier where the text narrows the value; none removes one. The words are data
+(``qa/data/lexicon.json`` "qualifiers"); qualifiers are folded phrases like the label's own
+(``IndicatorCatalog.qualifiers``).
+
+- A section title naming part of the year ("I. KẾT QUẢ CÔNG TÁC Y TẾ 6 THÁNG ĐẦU NĂM 2023") narrows the prose
+  values reported under it; a table column naming one ("TH 6 tháng") narrows its values. Estimates and targets
+  under such a title are for the whole year ("ước thực hiện cả năm"): not narrowed.
+- A sentence's leading phrase, before its first figure, that opens with a scope cue and names a period or a date
+  ("Tính đến 30/6/2023: …", "Từ ngày 01/01/2023 đến ngày 30/6/2023, …") narrows every value of the sentence.
+- An age group in the label or the clause before the value ("trẻ dưới 2 tuổi", "≥ 18 tuổi") that the indicator
+  does not state ("suy dinh dưỡng trẻ dưới 5 tuổi") is a qualifier.
+- A table row broken down by sex ("Chiều cao trung bình của thanh niên 18 tuổi: Nam").
+"""
+
+from __future__ import annotations
+
+import re
+
+from qa.models import Figure
+from qa.vn.lexicon import lexicon
+from qa.vn.text import fold
+from qa.vn.years import YEAR
+
+_RULES = lexicon().qualifier_rules
+_SCOPE_OPENING = re.compile(r"^\s*(?:" + "|".join(_RULES.scope_cues) + r")\b", re.I)
+_BREAKDOWN = re.compile(r"^[\s\-–•*]*(?:" + "|".join(_RULES.breakdown_openers) + r")", re.I)
+_AGE = re.compile(_RULES.age_group, re.I)
+_DATE = re.compile(rf"\d{{1,2}}\s*/\s*\d{{1,2}}(?:\s*/\s*{YEAR})?")
+_DATE_OR_YEAR = re.compile(rf"{_DATE.pattern}|(?<!\d){YEAR}(?!\d)")
+_NUMBER = re.compile(r"\d")
+_NOT_NARROWED = frozenset({"estimate", "target"})
+
+
+def _periods_in(text: str) -> list[str]:
+    """The periods a text names, each in its shortest form ("6 THÁNG ĐẦU NĂM 2023" -> "6 thang"), which every
+    question about that period holds ("6 tháng đầu 2023", "6 tháng đầu năm 2023")."""
+    phrase = " " + " ".join(re.findall(r"\w+", fold(text))) + " "
+    found: list[str] = []
+    for p in sorted(_RULES.periods, key=len):
+        if f" {p} " in phrase and not any(q in p for q in found):
+            found.append(p)
+    return found
+
+
+def section_period(f: Figure) -> list[str]:
+    """The period a section title or a table column names, for the values reported under it."""
+    if f.kind in _NOT_NARROWED:
+        return []
+    if f.column:
+        return _periods_in(f.column)
+    return _periods_in(" ".join(f.section.split(" › "))) if f.section else []
+
+
+def leading_scope(f: Figure) -> list[str]:
+    """The period or date span a sentence opens with, before its first figure."""
+    quote = f.quote
+    masked = _DATE_OR_YEAR.sub(lambda m: "#" * len(m.group(0)), quote)
+    first = _NUMBER.search(masked)
+    lead = quote[: first.start() if first else len(quote)]
+    at = quote.find(f.value_text)
+    if at >= 0 and at < len(lead):
+        lead = lead[:at]
+    found: list[str] = []
+    for segment in re.split(r"[,:;]", lead):
+        if not _SCOPE_OPENING.match(segment):
+            continue
+        periods = _periods_in(segment)
+        dates = list(_DATE.finditer(segment))
+        if periods:
+            found.extend(p for p in periods if p not in found)
+        elif (
+            dates
+        ):  # the span up to its last date: "tính từ đầu đợt dịch (ngày 08/7/2021) đến ngày 10/12/2023"
+            found.append(" ".join(re.findall(r"[\w/]+", fold(segment[: dates[-1].end()]))))
+    return found
+
+
+def _age_key(text: str) -> str:
+    """'dưới 05 tuổi' -> 'duoi 5 tuoi'; '<5 tuổi' -> 'duoi 5 tuoi'; '≥ 18 tuổi' -> 'tren 18 tuoi'."""
+    t = fold(text).replace("<", " duoi ").replace("≤", " duoi ").replace(">", " tren ").replace("≥", " tren ")
+    t = re.sub(r"\b0+(\d)", r"\1", t)
+    t = re.sub(r"\s*[-–]\s*", "-", t)
+    return " ".join(t.split())
+
+
+def age_groups(text: str, said: str) -> list[str]:
+    """Age groups of ``text`` that the indicator (``said``: its name and matched variant) does not state."""
+    stated = {_age_key(m.group(0)) for m in _AGE.finditer(said)}
+    out: list[str] = []
+    for m in _AGE.finditer(text):
+        key = _age_key(m.group(0))
+        if key not in stated and key not in out:
+            out.append(key)
+    return out
+
+
+def sex_breakdown(label: str) -> list[str]:
+    """'… thanh niên 18 tuổi: Nam' -> ['nam gioi']: the row of a table broken down by sex."""
+    last = re.split(r":\s*", label.strip())[-1].strip(" ()")
+    return [_RULES.sex[last]] if last != label.strip() and last in _RULES.sex else []
+
+
+def listed_part(f: Figure) -> list[str]:
+    """A value listed by name inside the parentheses after a total: "Tổng số lần khám: 1.721.470 (tuyến tỉnh:
+    193.929, …, TYT: 558.949)" -> ['tyt'] for 558.949. A name that is a figure kind ("KH: 47,5%") is no part."""
+    at = f.quote.find(f.value_text)
+    if at < 0:
+        return []
+    before = f.quote[:at]
+    opened = before.rfind("(")
+    if opened < 0 or before.rfind(")") > opened:
+        return []
+    m = re.search(r"(?:^|[(,;])\s*([^(),;:]{1,40}):\s*$", before[opened:])
+    if not m:
+        return []
+    name = " ".join(re.findall(r"\w+", fold(m.group(1))))
+    return [] if not name or name in _KIND_NAMES else [name]
+
+
+_KIND_NAMES = frozenset(p for k in lexicon().figure_kinds.values() for p in k.column_prefixes)
+
+
+def clause_after(f: Figure) -> str:
+    """The words right after the value, to the clause's end: "chiếm hơn 70% tổng tiền thuốc … tại các cơ sở
+    khám chữa bệnh công lập"."""
+    at = f.quote.find(f.value_text)
+    if at < 0:
+        return ""
+    return re.split(r"[,;.()]", f.quote[at + len(f.value_text) :].lstrip(" %"), maxsplit=1)[0]
+
+
+def opens_parts(f: Figure) -> bool:
+    """A figure whose sentence ends by announcing its parts: "Tổng tiền thuốc sử dụng nội trú: … đồng, trong đó:"."""
+    return bool(re.search(r"(?:" + "|".join(_RULES.breakdown_openers) + r")\s*:\s*$", f.quote, re.I))
+
+
+def is_breakdown(f: Figure) -> bool:
+    """A sentence giving the parts of the figure before it: 'Trong đó: Tuyến tỉnh …', '+ Động kinh: …'."""
+    return bool(_BREAKDOWN.match(f.quote))

@@ -1,0 +1,145 @@
+"""Figures mapped to the indicator catalog, and the qualifiers that keep a part from standing for the whole.
+
+The first tests score the mapping of the five shipped documents against the hand labels (the same scoring as
+bench/indicator_mapping.py); the others parse a half-year report written for these tests (the shape of a Sở Y
+tế report: a period in the section title, parts listed after their whole, shares of a plan) through the real
+parser, figure extractor and mapper.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+from pathlib import Path
+
+import pytest
+
+from qa.extract.figures import extract_figures
+from qa.extract.indicators import load_catalog, map_figures
+from qa.ingest.pipeline import parse_file
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _bench():
+    spec = importlib.util.spec_from_file_location(
+        "indicator_mapping", ROOT / "bench" / "indicator_mapping.py"
+    )
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.fixture(scope="module")
+def scored(parsed):
+    bench = _bench()
+    figures: dict = {}
+    for doc in parsed.values():
+        figs = extract_figures(doc)
+        map_figures(figs)
+        for f in figs:
+            figures.setdefault((f.source, f.line, f.value_text, f.year, f.kind), []).append(f)
+    labels = [json.loads(line) for line in bench.LABELS.open(encoding="utf-8")]
+    return bench, labels, figures
+
+
+@pytest.mark.parametrize("docs", [None, ("001", "003", "004")], ids=["all five", "held out"])
+def test_mapping_meets_the_bars_on_the_hand_labels(scored, docs):
+    bench, labels, figures = scored
+    r = bench.score(labels, figures, docs)
+    assert r["precision"] >= 0.95 and r["recall"] >= 0.90, r
+
+
+def test_qualified_labels_are_flagged_or_left_unmapped(scored):
+    # 118 labelled values are a part (a period, a level of care, an age group, a sex, …). Six are still shown
+    # as the whole (bench/RESULTS.md lists them): the gate keeps it from getting worse.
+    bench, labels, figures = scored
+    r = bench.score(labels, figures)
+    assert r["qualified"] - r["qualified_flagged_or_unmapped"] <= 6, r
+
+
+REPORT = """SỞ Y TẾ TỈNH NINH THUẬN
+BÁO CÁO
+Kết quả công tác y tế 6 tháng đầu năm 2024
+I. KẾT QUẢ CÔNG TÁC Y TẾ 6 THÁNG ĐẦU NĂM 2024
+1. Khám, chữa bệnh
+- Tổng số lượt khám bệnh: 520.400 lượt, tăng 8,2% so với cùng kỳ năm 2023.
+Trong đó: Tuyến tỉnh 120.300 lượt (đạt 51,2% KH); tuyến huyện 250.100 lượt; tuyến xã 150.000 lượt.
+- Tổng tiền thuốc sử dụng nội trú: 42.500 triệu đồng, trong đó:
++ Tiền thuốc nội: 30.100 triệu đồng (chiếm 70,8%);
++ Tiền thuốc ngoại: 12.400 triệu đồng (chiếm 29,2%).
+2. Dân số, dinh dưỡng
+Toàn tỉnh ghi nhận 312 ca mắc sốt xuất huyết, không có ca tử vong.
+Tính đến 30/6/2024: Dân số toàn tỉnh là 598.000 người.
+Số bác sĩ/10.000 dân đạt 9,8 bác sĩ.
+Tỷ lệ trẻ em dưới 5 tuổi suy dinh dưỡng thể nhẹ cân là 9,6%, tỷ lệ trẻ dưới 2 tuổi suy dinh dưỡng thể nhẹ cân là 4,9%.
+Số trẻ sinh ra là con thứ 3 trở lên là 410 trẻ.
+Kết quả có 61.200 người áp dụng các biện pháp tránh thai hiện đại, đạt 98,5% KH năm.
+"""
+
+
+@pytest.fixture(scope="module")
+def report(tmp_path_factory):
+    path = tmp_path_factory.mktemp("report") / "bc.txt"
+    path.write_text(REPORT, encoding="utf-8")
+    figures = extract_figures(parse_file(path, 50 * 1024 * 1024))
+    map_figures(figures)
+    return {f.value_text: f for f in figures}
+
+
+def test_a_total_over_the_sections_period_is_narrowed_to_it(report):
+    total = report["520.400"]
+    assert (total.indicator_id, total.qualifiers) == ("outpatient_visits", ["6 thang"])
+
+
+def test_parts_listed_after_their_whole_take_its_indicator_and_their_own_name(report):
+    for value, part in (("120.300", "tuyen tinh"), ("250.100", "tuyen huyen"), ("150.000", "tuyen xa")):
+        f = report[value]
+        assert f.indicator_id == "outpatient_visits" and part in f.qualifiers, (value, f.qualifiers)
+
+
+def test_parts_of_a_narrowed_whole_are_narrowed_as_much(report):
+    whole = report["42.500"]
+    assert whole.indicator_id == "drug_spending" and "noi tru" in whole.qualifiers  # a part variant's word
+    for value in ("30.100", "70,8"):
+        assert "noi tru" in report[value].qualifiers, value
+
+
+def test_a_share_of_the_plan_is_no_value_of_an_indicator(report):
+    assert report["51,2"].indicator_id is None
+    assert report["98,5"].indicator_id is None
+
+
+def test_a_sentences_opening_date_narrows_its_values(report):
+    population = report["598.000"]
+    assert (population.indicator_id, population.qualifiers) == ("average_population", ["tinh den 30/6/2024"])
+
+
+def test_a_level_is_not_narrowed_by_the_report_period(report):
+    doctors = report["9,8"]
+    assert (doctors.indicator_id, doctors.qualifiers) == ("doctors_per_10k", [])
+
+
+def test_an_age_group_the_indicator_does_not_state_is_a_qualifier(report):
+    assert (report["9,6"].indicator_id, report["9,6"].qualifiers) == ("underweight_u5", [])
+    assert (report["4,9"].indicator_id, report["4,9"].qualifiers) == ("underweight_u5", ["duoi 2 tuoi"])
+
+
+def test_a_count_is_not_the_value_of_a_percentage_indicator(report):
+    assert report["410"].indicator_id is None  # 410 trẻ, not "tỷ lệ sinh con thứ 3 trở lên"
+
+
+def test_table_rows_by_sex_are_qualified(parsed):
+    figures = extract_figures(parsed["003"])
+    map_figures(figures)
+    heights = [f for f in figures if f.indicator_id == "youth_height_18"]
+    assert heights and all(f.qualifiers in (["nam gioi"], ["nu gioi"]) for f in heights)
+
+
+def test_unit_families_keep_counts_of_different_things_apart():
+    catalog = load_catalog()
+    facilities = catalog.indicators["private_kcb_facilities"]
+    assert catalog.unit_fit(facilities, "lượt") < 0 < catalog.unit_fit(facilities, "cơ sở") + 1
+    assert catalog.unit_fit(catalog.indicators["third_child_rate"], "trẻ") < 0
+    assert catalog.unit_fit(catalog.indicators["drug_spending"], "bệnh nhân") < 0
