@@ -4,7 +4,9 @@ Labels (bench/data/indicator_labels.jsonl, 421 figures: all 127 table values and
 catalog id each figure is a province-wide or qualified value of, or null. A figure counts as mapped when
 ``qa.extract.indicators.map_figures`` gives it an id; precision = correct ids / mapped labelled figures,
 recall = correct ids / labelled figures with an id. "Qualified" = labels with qualifiers: the product must
-report a qualifier for each (never show it as the province-wide value).
+report a qualifier for each (never show it as the province-wide value). The other side is counted too: labelled
+province-wide values mapped right that nevertheless got a qualifier (they would be hidden from province-wide
+answers).
 
   python bench/indicator_mapping.py            # all five documents
   python bench/indicator_mapping.py --tune     # threshold sweep on documents 000 and 002 only (how MAP_THRESHOLD was chosen)
@@ -22,6 +24,7 @@ sys.path.insert(0, str(ROOT))
 
 from qa.extract import indicators as ind  # noqa: E402
 from qa.extract.figures import extract_figures  # noqa: E402
+from qa.extract.qualifiers import document_scope  # noqa: E402
 from qa.ingest.pipeline import parse_file  # noqa: E402
 
 LABELS = ROOT / "bench" / "data" / "indicator_labels.jsonl"
@@ -31,15 +34,16 @@ TUNE_DOCS = ("000", "002")
 def figures_by_key() -> dict[tuple[str, int, str, int | None, str | None], list]:
     out: dict = {}
     for path in sorted((ROOT / "corpus").glob("*.txt")):
-        figs = extract_figures(parse_file(path, 50 * 1024 * 1024))
-        ind.map_figures(figs)
+        doc = parse_file(path, 50 * 1024 * 1024)
+        figs = extract_figures(doc)
+        ind.map_figures(figs, document_scope(doc))
         for f in figs:
             out.setdefault((f.source, f.line, f.value_text, f.year, f.kind), []).append(f)
     return out
 
 
 def score(labels: list[dict], figs: dict, docs: tuple[str, ...] | None = None) -> dict:
-    tp = fp = fn = found = qual_ok = qual_n = 0
+    tp = fp = fn = found = qual_ok = qual_n = plain_n = plain_qualified = 0
     for lab in labels:
         if docs and lab["source"][:3] not in docs:
             continue
@@ -62,6 +66,9 @@ def score(labels: list[dict], figs: dict, docs: tuple[str, ...] | None = None) -
         if lab.get("qualifiers") and gold:
             qual_n += 1
             qual_ok += bool(f.qualifiers) or f.indicator_id is None
+        elif gold and f.indicator_id == gold:
+            plain_n += 1
+            plain_qualified += bool(f.qualifiers)
     return {
         "labels_found": found,
         "precision": tp / max(1, tp + fp),
@@ -70,6 +77,8 @@ def score(labels: list[dict], figs: dict, docs: tuple[str, ...] | None = None) -
         "correct": tp,
         "qualified": qual_n,
         "qualified_flagged_or_unmapped": qual_ok,
+        "plain": plain_n,
+        "plain_qualified": plain_qualified,
     }
 
 
@@ -96,7 +105,8 @@ def main() -> None:
         print(
             f"{name}: labels found {r['labels_found']}, mapped {r['mapped']}, precision {r['precision']:.3f}, "
             f"recall {r['recall']:.3f}; qualified values flagged or left unmapped "
-            f"{r['qualified_flagged_or_unmapped']}/{r['qualified']}"
+            f"{r['qualified_flagged_or_unmapped']}/{r['qualified']}; province-wide values given a qualifier "
+            f"{r['plain_qualified']}/{r['plain']}"
         )
 
 

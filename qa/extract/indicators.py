@@ -30,8 +30,10 @@ from qa.extract.qualifiers import (
     leading_scope,
     listed_part,
     opens_parts,
+    periods_in,
     section_period,
     sex_breakdown,
+    value_at,
 )
 from qa.models import Figure
 from qa.vn.gazetteer import load_gazetteer
@@ -248,7 +250,7 @@ class IndicatorCatalog:
         """A percentage of a plan or a supply ("đạt 103,52% KH năm"), not a value of the indicator."""
         if self._share_of_plan is None or "%" not in (f.unit or ""):
             return False
-        at = f.quote.find(f.value_text)
+        at = value_at(f)
         return at >= 0 and bool(self._share_of_plan.match(f.quote, at + len(f.value_text)))
 
 
@@ -299,12 +301,17 @@ def best_match(f: Figure, catalog: IndicatorCatalog) -> tuple[IndicatorMatch | N
     return best
 
 
-def map_figures(figures: list[Figure]) -> None:
+def map_figures(figures: list[Figure], scope: str = "") -> None:
     """Give each figure its catalog indicator (id, confidence) and its qualifiers, in place.
+
+    ``scope``: what the whole document is about (qualifiers.document_scope: its title, a news report's lead);
+    its periods narrow the values that are not levels, its other qualifier words every value.
 
     A part listed after its whole ("Trong đó: Tuyến tỉnh 326.601 lượt" after "Tổng số lượt khám bệnh: …")
     whose own label names no indicator takes its whole's, qualified by its label (qualifiers.is_breakdown)."""
     catalog = load_catalog()
+    scope_periods = periods_in(scope)
+    scope_words = [q for q in catalog.qualifiers(scope, None) if not periods_in(q)]
     whole: Figure | None = None  # the last figure mapped by its own words: the whole its parts belong to
     announced: Figure | None = None  # the last figure that announced its parts ("…, trong đó:")
     for f in figures:
@@ -331,7 +338,7 @@ def map_figures(figures: list[Figure]) -> None:
         found += sex_breakdown(f.indicator)
         if f.indicator_id is not None:  # the period around a value narrows what it is a value of
             level = catalog.indicators[f.indicator_id].level
-            periods = ([] if level else section_period(f)) + leading_scope(f)
+            periods = ([] if level else section_period(f) + scope_periods) + leading_scope(f) + scope_words
             found += [p for p in periods if not any(p in q for q in found)]  # "6 thang" in "6 thang dau nam"
         if part_of is not None and not found:
             found.append(" ".join(re.findall(r"\w+", fold(f.indicator))))
@@ -369,7 +376,7 @@ def _is_part(f: Figure, whole: Figure, catalog: IndicatorCatalog) -> bool:
 
 def _clause_before(f: Figure) -> str:
     """The part of the quote before the value, from the last clause break: where "6 tháng đầu năm" sits."""
-    at = f.quote.find(f.value_text)
+    at = value_at(f)
     head = f.quote[: at if at >= 0 else len(f.quote)]
     return re.split(r"[;:]", head)[-1] if f.column == "" else ""
 

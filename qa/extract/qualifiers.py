@@ -20,7 +20,9 @@ from __future__ import annotations
 
 import re
 
-from qa.models import Figure
+from qa.ingest.metadata.header import read_letterhead
+from qa.ingest.metadata.title import news_lead
+from qa.models import Figure, ParsedDocument
 from qa.vn.lexicon import lexicon
 from qa.vn.text import fold
 from qa.vn.years import YEAR
@@ -33,6 +35,27 @@ _DATE = re.compile(rf"\d{{1,2}}\s*/\s*\d{{1,2}}(?:\s*/\s*{YEAR})?")
 _DATE_OR_YEAR = re.compile(rf"{_DATE.pattern}|(?<!\d){YEAR}(?!\d)")
 _NUMBER = re.compile(r"\d")
 _NOT_NARROWED = frozenset({"estimate", "target"})
+_UNTIL_NOW = re.compile(r"(?<!\w)(?:" + "|".join(_RULES.until_now) + r")(?!\w)", re.I)
+
+
+def value_at(f: Figure) -> int:
+    """Where the value stands in its quote (-1 if it does not): "3" in "… đạt 93%, vượt 3% …" is the second."""
+    m = re.search(rf"(?<![\d.,]){re.escape(f.value_text)}(?![\d]|[.,]\d)", f.quote)
+    return m.start() if m else -1
+
+
+def document_scope(doc: ParsedDocument) -> str:
+    """What a whole document is about, for the qualifiers every value of it takes: its title and, for a news
+    report, the first sentence of its lead ("Sở Y tế tổ chức sơ kết công tác y tế 6 tháng đầu năm"), found as
+    the metadata finds it (the first line of prose under the headline and its date line)."""
+    title = doc.meta.title or ""
+    if doc.meta.kind != lexicon().news_kind:
+        return title
+    lead = news_lead(read_letterhead(doc.lines))
+    return f"{title} {_SENTENCE_END.split(lead, maxsplit=1)[0]}".strip()
+
+
+_SENTENCE_END = re.compile(r"(?<=[.!?;])\s")
 
 
 def _periods_in(text: str) -> list[str]:
@@ -44,6 +67,10 @@ def _periods_in(text: str) -> list[str]:
         if f" {p} " in phrase and not any(q in p for q in found):
             found.append(p)
     return found
+
+
+def periods_in(text: str) -> list[str]:
+    return _periods_in(text)
 
 
 def section_period(f: Figure) -> list[str]:
@@ -61,7 +88,7 @@ def leading_scope(f: Figure) -> list[str]:
     masked = _DATE_OR_YEAR.sub(lambda m: "#" * len(m.group(0)), quote)
     first = _NUMBER.search(masked)
     lead = quote[: first.start() if first else len(quote)]
-    at = quote.find(f.value_text)
+    at = value_at(f)
     if at >= 0 and at < len(lead):
         lead = lead[:at]
     found: list[str] = []
@@ -70,13 +97,18 @@ def leading_scope(f: Figure) -> list[str]:
             continue
         periods = _periods_in(segment)
         dates = list(_DATE.finditer(segment))
+        until = _UNTIL_NOW.search(segment)
         if periods:
             found.extend(p for p in periods if p not in found)
-        elif (
-            dates
-        ):  # the span up to its last date: "tính từ đầu đợt dịch (ngày 08/7/2021) đến ngày 10/12/2023"
-            found.append(" ".join(re.findall(r"[\w/]+", fold(segment[: dates[-1].end()]))))
+        elif dates:  # up to its last date: "tính từ đầu đợt dịch (ngày 08/7/2021) đến ngày 10/12/2023"
+            found.append(_words(segment[: dates[-1].end()]))
+        elif until:  # "từ đầu năm 2023 đến nay"
+            found.append(_words(segment[: until.end()]))
     return found
+
+
+def _words(text: str) -> str:
+    return " ".join(re.findall(r"[\w/]+", fold(text)))
 
 
 def _age_key(text: str) -> str:
@@ -107,7 +139,7 @@ def sex_breakdown(label: str) -> list[str]:
 def listed_part(f: Figure) -> list[str]:
     """A value listed by name inside the parentheses after a total: "Tổng số lần khám: 1.721.470 (tuyến tỉnh:
     193.929, …, TYT: 558.949)" -> ['tyt'] for 558.949. A name that is a figure kind ("KH: 47,5%") is no part."""
-    at = f.quote.find(f.value_text)
+    at = value_at(f)
     if at < 0:
         return []
     before = f.quote[:at]
@@ -127,7 +159,7 @@ _KIND_NAMES = frozenset(p for k in lexicon().figure_kinds.values() for p in k.co
 def clause_after(f: Figure) -> str:
     """The words right after the value, to the clause's end: "chiếm hơn 70% tổng tiền thuốc … tại các cơ sở
     khám chữa bệnh công lập"."""
-    at = f.quote.find(f.value_text)
+    at = value_at(f)
     if at < 0:
         return ""
     return re.split(r"[,;.()]", f.quote[at + len(f.value_text) :].lstrip(" %"), maxsplit=1)[0]

@@ -36,6 +36,7 @@ from pathlib import Path
 
 from qa.extract.figures import extract_figures
 from qa.extract.indicators import map_figures
+from qa.extract.qualifiers import document_scope
 from qa.extract.regulations import extract_regulations
 from qa.index.progress import PageCallback
 from qa.ingest.chunking import chunk_document, chunk_holding
@@ -132,7 +133,7 @@ def prepare_document(
     if not chunks:
         raise IngestError("không có nội dung văn bản")
     figures = extract_figures(doc)
-    map_figures(figures)
+    map_figures(figures, document_scope(doc))
     for f in figures:
         f.chunk_id = chunk_holding(chunks, f.line, prefer="table_row")
     return PreparedDocument(doc, chunks, figures, extract_regulations(doc))

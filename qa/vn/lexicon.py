@@ -121,6 +121,7 @@ class QualifierRules:
 
     periods: tuple[str, ...]  # folded phrases naming part of the year
     scope_cues: tuple[str, ...]  # regular-expression fragments opening a sentence's leading phrase
+    until_now: tuple[str, ...]  # regular-expression fragments: "đến nay"
     age_group: str  # a regular expression
     sex: MappingProxyType[str, str]  # a sex word as a table row writes it -> the qualifier
     breakdown_openers: tuple[str, ...]  # regular-expression fragments
@@ -256,6 +257,7 @@ def lexicon() -> Lexicon:
         qualifier_rules=QualifierRules(
             periods=tuple(sorted(data["qualifiers"]["periods"], key=len, reverse=True)),
             scope_cues=_tuple(data["qualifiers"]["scope_cues"]),
+            until_now=_tuple(data["qualifiers"]["until_now"]),
             age_group=data["qualifiers"]["age_group"],
             sex=MappingProxyType(dict(data["qualifiers"]["sex"])),
             breakdown_openers=_tuple(data["qualifiers"]["breakdown_openers"]),

@@ -16,6 +16,7 @@ import pytest
 
 from qa.extract.figures import extract_figures
 from qa.extract.indicators import load_catalog, map_figures
+from qa.extract.qualifiers import document_scope
 from qa.ingest.pipeline import parse_file
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -143,3 +144,51 @@ def test_unit_families_keep_counts_of_different_things_apart():
     assert catalog.unit_fit(facilities, "lượt") < 0 < catalog.unit_fit(facilities, "cơ sở") + 1
     assert catalog.unit_fit(catalog.indicators["third_child_rate"], "trẻ") < 0
     assert catalog.unit_fit(catalog.indicators["drug_spending"], "bệnh nhân") < 0
+
+
+NEWS_PAGE = """Hải Dương: Hơn 900 ca mắc sốt xuất huyết từ đầu năm
+
+12/08/2024 09:30
+
+Từ đầu năm 2024 đến nay, toàn tỉnh ghi nhận 912 ca mắc sốt xuất huyết, tăng 20% so với cùng kỳ.
+
+Tỷ lệ bác sĩ/vạn dân của tỉnh đạt 11,2 (cả nước đạt 12,5 bác sĩ).
+
+Tỷ lệ người dân tham gia BHYT đạt 94%, vượt 2% so với chỉ tiêu được giao.
+"""
+
+AREA_PLAN = """ỦY BAN NHÂN DÂN
+TỈNH LAI CHÂU
+Số: 88/KH-UBND
+Lai Châu, ngày 10 tháng 3 năm 2024
+KẾ HOẠCH
+PHÒNG, CHỐNG SUY DINH DƯỠNG TRẺ EM VÙNG ĐỒNG BÀO DÂN TỘC THIỂU SỐ NĂM 2024
+I. MỤC TIÊU
+1. Mục tiêu cụ thể
+- Đến năm 2025, tỷ lệ suy dinh dưỡng thể thấp còi ở trẻ em dưới 5 tuổi giảm xuống dưới 25%.
+- Đến năm 2025, 90% trẻ em dưới 5 tuổi được theo dõi tăng trưởng.
+"""
+
+
+def _mapped(tmp_path, text: str, name: str) -> dict:
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    doc = parse_file(path, 50 * 1024 * 1024)
+    figures = extract_figures(doc)
+    map_figures(figures, document_scope(doc))
+    return {f.value_text: f for f in figures}
+
+
+def test_news_page_until_now_national_values_and_shares_of_a_target(tmp_path):
+    news = _mapped(tmp_path, NEWS_PAGE, "tin.txt")
+    cases = news["912"]
+    assert cases.indicator_id == "dengue_cases" and cases.qualifiers == ["tu dau nam 2024 den nay"]
+    assert (news["11,2"].indicator_id, news["11,2"].qualifiers) == ("doctors_per_10k", [])
+    assert (news["12,5"].indicator_id, news["12,5"].qualifiers) == ("doctors_per_10k", ["ca nuoc"])
+    assert (news["94"].indicator_id, news["94"].qualifiers) == ("health_insurance_coverage", [])
+    assert news["2"].indicator_id is None  # "vượt 2% so với chỉ tiêu", found after the "94" it is not
+
+
+def test_the_documents_title_narrows_every_value(tmp_path):
+    stunting = _mapped(tmp_path, AREA_PLAN, "kh.txt")["25"]
+    assert (stunting.indicator_id, stunting.qualifiers) == ("stunting_u5", ["dan toc thieu so"])
