@@ -25,7 +25,10 @@ ANSWER_MODEL_FILE = "answer_model.json"  # fitted by `qa train` on this generati
 # 7: the dense side embeds ``embedding_text`` (document line, nearest section level, table header, text) instead
 #    of the lexical side's ``passage_text``, with the fused embedding export (qa.embeddings.onnx, export 2); meta
 #    records ``embedding_text``. Every vector of a format-6 generation is recomputed once.
-FORMAT_VERSION = 7
+# 8: metadata of pages and web copies (news headline and date line, the letterhead's end, years of figures and
+#    leads); figures' indicators and qualifiers (qa.extract.qualifiers: section, title and sentence periods,
+#    parts listed after their whole, unit families, shares of a plan and changes unmapped).
+FORMAT_VERSION = 8
 
 
 def current_generation(index_dir: Path) -> Path | None:
