@@ -15,6 +15,7 @@ from importlib import resources
 from types import MappingProxyType
 from typing import Literal, get_args
 
+from qa.vn.cue_match import CuePhrases
 from qa.vn.text import fold
 
 FigureKind = Literal["plan", "actual", "estimate", "target"]
@@ -58,25 +59,24 @@ class Units:
 
 @dataclass(frozen=True, slots=True)
 class QuestionCues:
-    """Folded phrases that tell what a question asks (see the lexicon's comment); patterns built from them."""
+    """Phrases that tell what a question asks (see the lexicon's comment), found in the typed question."""
 
     phrases: MappingProxyType[str, tuple[str, ...]]  # figure, passage, regulation_object, ..., former_unit
     units: MappingProxyType[str, tuple[str, ...]]  # percent, money, rate, count
     follow_up_start: tuple[str, ...]  # accented, as typed
     follow_up_end: tuple[str, ...]
 
-    def pattern(self, name: str) -> re.Pattern[str]:
-        """Whole-word alternation of one cue list, for the folded question."""
-        return _alternation(self.phrases[name])
+    def find(self, name: str, text: str, start: int = 0) -> re.Match[str] | None:
+        """The first phrase of one cue list in ``text`` as typed (the match is over its folded form)."""
+        return _cue_phrases(self.phrases[name]).find(text, start)
 
-    def unit_pattern(self, name: str) -> re.Pattern[str]:
-        return _alternation(self.units[name])
+    def find_unit(self, name: str, text: str) -> re.Match[str] | None:
+        return _cue_phrases(self.units[name]).find(text)
 
 
 @lru_cache(maxsize=256)
-def _alternation(phrases: tuple[str, ...]) -> re.Pattern[str]:
-    alts = sorted((re.escape(p) for p in phrases), key=len, reverse=True)
-    return re.compile(r"(?<![\w%])(?:" + "|".join(alts) + r")(?![\w])")
+def _cue_phrases(phrases: tuple[str, ...]) -> CuePhrases:
+    return CuePhrases(phrases)
 
 
 @dataclass(frozen=True, slots=True)

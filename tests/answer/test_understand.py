@@ -98,7 +98,7 @@ def test_kind_of_figure_asked(question: str, kind: str | None) -> None:
 
 
 @pytest.mark.parametrize(
-    "folded,intent",
+    "question,intent",
     [
         ("nguon thu bao nhieu tien", "money"),
         ("bao nhieu bac si tren 10.000 dan", "count"),  # the first thing asked
@@ -106,10 +106,16 @@ def test_kind_of_figure_asked(question: str, kind: str | None) -> None:
         ("kiem tra bao nhieu diem, dat may % kh", "count"),
         ("so giuong benh tren van dan", "rate"),
         ("kho khan la gi", None),
+        ("Kinh phí hoạt động năm 2023 là bao nhiêu tiền?", "money"),
+        ("bao nhieu tiền", "money"),  # accents half typed
+        # Folded, "động" and "tiên" are "đồng" and "tiền": typed with accents they are other words.
+        ("Số lượt hoạt động truyền thông tại cộng đồng là bao nhiêu?", None),
+        ("Tỷ lệ xã ưu tiên hoàn thành bao nhiêu %?", "percent"),
+        ("bao nhiêu người lao động được khám", "count"),
     ],
 )
-def test_the_number_asked_for(folded: str, intent: str | None) -> None:
-    assert unit_intent(folded) == intent
+def test_the_number_asked_for(question: str, intent: str | None) -> None:
+    assert unit_intent(question) == intent
 
 
 def test_question_shapes(reader: Reader) -> None:
