@@ -38,7 +38,10 @@ _LINE_NUMBER = re.compile(r"^\s*[-+*•]?\s*\d{1,3}(?:\.\d{1,2})*[.)]?\s+(?=\D)"
 _BREAK = re.compile(r"[;:]|\s\(|\s-\s|\.\s")
 _NOT_WORD = re.compile(r"^[-+*•(),.%‰\d]+$")
 # "trên 100.000 dân", "/10.000 trẻ đẻ sống": a denominator, not a value.
-_DENOMINATOR_BEFORE = re.compile(r"(?:/|\btrên|\bmỗi)\s*$", re.I)
+_WORDS = lexicon().numbers_in_text
+_DENOMINATOR_BEFORE = re.compile(
+    r"(?:" + "|".join(["/", *(rf"\b{w}" for w in _WORDS.denominator_before)]) + r")\s*$", re.I
+)
 
 
 def _kind_cues() -> list[tuple[re.Pattern[str], FigureKind]]:
@@ -54,17 +57,13 @@ _KIND_CUES = _kind_cues()
 
 # Numbers that name a day, a month, an article or a round, not a quantity: "ngày 21 tháng 12", "khóa XVII
 # kỳ họp thứ 16", "Điều 2", "lần 3", "giai đoạn 2", "Số: 247".
-_STRUCTURE_BEFORE = re.compile(
-    r"(?:\bngày|\btháng|\bnăm|\bsố\s*:|\bkhóa|\bkhoá|\bthứ|\bđiều|\bkhoản|\bmục|\bphần|\blần|\bđợt|\bquý|"
-    r"\bgiai đoạn|\bphụ lục|\bbiểu)\s*$",
-    re.I,
-)
+_STRUCTURE_BEFORE = re.compile(r"(?:" + "|".join(rf"\b{w}" for w in _WORDS.label_before) + r")\s*$", re.I)
 _TEXT_DATE = re.compile(r"\bngày\s+\d{1,2}\s+tháng\s+\d{1,2}(?:\s+năm\s+\d{4})?", re.I)
 # What follows a number says what it counts ("86 cán bộ viên chức", "3.580 đối tượng nghiện ma túy").
 _COUNTED = re.compile(r"\s*([^\W\d_][^,;:.()\d]{0,60})")
 COUNTED_WORDS = 5
-_PERIOD_AFTER = re.compile(r"\s*tháng\b", re.I)
-_MULTIPLIER = re.compile(r"^\s*(triệu|tỷ|nghìn|ngàn)\s+(?!đồng)(\w+)", re.I)
+_PERIOD_AFTER = re.compile(r"\s*(?:" + "|".join(_WORDS.period_after) + r")\b", re.I)
+_MULTIPLIER = re.compile(r"^\s*(" + "|".join(_WORDS.multipliers) + rf")\s+(?!{_WORDS.money_word})(\w+)", re.I)
 
 
 def _blocked(line: str) -> list[tuple[int, int]]:

@@ -38,6 +38,7 @@ class FigureKindWords:
     section_cues: tuple[str, ...]  # regular-expression fragments
     column_prefixes: tuple[str, ...]  # folded
     lookup_words: str
+    asked_as: tuple[str, ...]  # how a generated training question names the kind
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,6 +56,17 @@ class Units:
     weak: tuple[str, ...]
     money: frozenset[str]
     generic_columns: frozenset[str]  # folded
+
+
+@dataclass(frozen=True, slots=True)
+class NumbersInText:
+    """What tells a number read from a passage is not a quantity (see the lexicon's comment)."""
+
+    label_before: tuple[str, ...]  # regular-expression fragments
+    denominator_before: tuple[str, ...]
+    period_after: tuple[str, ...]
+    multipliers: tuple[str, ...]
+    money_word: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -128,6 +140,8 @@ class Lexicon:
     prose_targets: ProseTargets
     stop_words: StopWords
     abbreviations: MappingProxyType[str, str]
+    shortened: tuple[tuple[str, str], ...]  # (phrase, how officials shorten it), first that fits wins
+    numbers_in_text: NumbersInText
     units: Units
     stamps: frozenset[str]
     qualifiers: tuple[str, ...]  # folded phrases, longest first
@@ -175,6 +189,7 @@ def lexicon() -> Lexicon:
     units = data["units"]
     head = data["letterhead"]
     years = data["document_years"]
+    numbers = data["numbers_in_text"]
     return Lexicon(
         document_kinds=tuple(
             DocumentKind(k["name"], _tuple(k["words"]), _tuple(k["codes"])) for k in kinds["kinds"]
@@ -209,6 +224,7 @@ def lexicon() -> Lexicon:
                     _tuple(figure[kind]["section_cues"]),
                     _tuple(figure[kind]["column_prefixes"]),
                     figure[kind]["lookup_words"],
+                    _tuple(figure[kind]["asked_as"]),
                 )
                 for kind in FIGURE_KINDS
             }
@@ -229,6 +245,14 @@ def lexicon() -> Lexicon:
             phrase=frozenset(stops["phrase"]),
         ),
         abbreviations=MappingProxyType(dict(data["abbreviations"]["map"])),
+        shortened=tuple((phrase, short) for phrase, short in data["abbreviations"]["shortened"]),
+        numbers_in_text=NumbersInText(
+            label_before=_tuple(numbers["label_before"]),
+            denominator_before=_tuple(numbers["denominator_before"]),
+            period_after=_tuple(numbers["period_after"]),
+            multipliers=_tuple(numbers["multipliers"]),
+            money_word=numbers["money_word"],
+        ),
         units=Units(
             _tuple(units["strong"]),
             _tuple(units["weak"]),
