@@ -502,7 +502,7 @@ class Answerer:
         if len(sides) < 2:
             return self._figure(turn) or self._abstain(turn, [], [], None)
         t0 = time.perf_counter()
-        parts: list[tuple[ScoredFigure | None, list[Hit]]] = []
+        found: list[tuple[ScoredFigure | None, bool, list[Hit]]] = []
         for provinces, year in sides:
             side_q = _narrowed(q, provinces, year)
             side = Turn(side_q, turn.filters, turn.top_k, turn.timings, set(provinces) if provinces else None)
@@ -511,8 +511,20 @@ class Answerer:
             view = question_view(side_q, self.evidence, indicators)
             ranked, decided = self._score_figures(side, hits, view, indicators)
             scored = [s for s in ranked if year is None or s.figure.year == year]
-            sure = decided >= self.models.figure_decide.threshold
-            best = scored[0] if scored and sure and scored[0] is ranked[0] else None
+            top = scored[0] if scored and scored[0] is ranked[0] else None
+            found.append((top, decided >= self.models.figure_decide.threshold, hits))
+        parts: list[tuple[ScoredFigure | None, list[Hit]]] = []
+        for i, (top, sure, hits) in enumerate(found):
+            other, other_sure, _ = found[1 - i]
+            # One side found for sure vouches for the other's best candidate when both are one quantity (the same
+            # catalog indicator, or the same stated unit): the pair is one question, not two.
+            vouched = (
+                other_sure
+                and other is not None
+                and top is not None
+                and _one_quantity(other.figure, top.figure)
+            )
+            best = top if top is not None and (sure or vouched) else None
             parts.append((best, self._with_chunk_first(hits, best.figure.chunk_id) if best else hits))
         if not all(b for b, _ in parts):
             merged = _interleave([h for _, h in parts])
@@ -713,6 +725,14 @@ def _interleave(lists: list[list[Hit]]) -> list[Hit]:
                 seen.add(lst[k].chunk.chunk_id)
                 out.append(lst[k])
     return out
+
+
+def _one_quantity(sure: Figure, other: Figure) -> bool:
+    """Whether a figure found for sure and another are values of one quantity: the same catalog indicator, or the
+    same stated unit (two numbers without a unit say nothing of being one quantity; two indicators are two)."""
+    if sure.indicator_id is not None and other.indicator_id is not None:
+        return sure.indicator_id == other.indicator_id
+    return bool(sure.unit) and compose.same_quantity(sure, other)
 
 
 def _narrowed(q: Question, provinces: list[str] | None, year: int | None) -> Question:

@@ -126,6 +126,10 @@ def test_question_shapes(reader: Reader) -> None:
     assert reader.read("Quyết định nào phê duyệt chiến lược quốc gia?").qtype == "regulation"
     q = reader.read("tiem nhac DPT4 o Bac Giang 6 thang dau 2023 co dat KH khong")
     assert q.plan_check and q.half_year and q.qtype == "figure"
+    # The plan a result is checked against is not the kind of figure asked.
+    q = reader.read("Bắc Giang khám được bao nhiêu lượt, bằng mấy % KH năm?")
+    assert q.plan_check and q.kind is None
+    assert reader.read("Ước thực hiện năm 2023 đạt mấy % kế hoạch?").kind == "estimate"
     # A name inside another name is not a second province: no comparison.
     assert reader.read("Trường ĐH Y Dược Cần Thơ mở phân hiệu tại Kiên Giang năm nào?").qtype != "compare"
 

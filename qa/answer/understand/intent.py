@@ -110,8 +110,14 @@ def read_intent(q: Question) -> None:
     cues = lexicon().question_cues
     q.years, q.year_range = read_years(q.cue_text)
     q.half_year = bool(_HALF.search(q.cue_text))
-    q.kind = detect_kind(q.cue_text)
-    q.plan_check = bool(cues.find("plan_check", q.cue_text))
+    check = cues.find("plan_check", q.cue_text)
+    q.plan_check = bool(check)
+    # "khám bao nhiêu lượt, bằng mấy % KH năm", "đã vượt kế hoạch chưa": the plan a result is checked
+    # against is not the figure asked; a kind named elsewhere ("ước thực hiện") still counts.
+    without_check = q.cue_text[: check.start()] + " " + q.cue_text[check.end() :] if check else q.cue_text
+    q.kind = detect_kind(without_check)
+    if q.plan_check and q.kind == "plan":
+        q.kind = None
     q.unit_intent = unit_intent(q.cue_text)
     if cues.find("ranking_high", q.cue_text):
         q.ranking = "high"
