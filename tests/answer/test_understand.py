@@ -84,6 +84,20 @@ def test_years_and_ranges() -> None:
 
 
 @pytest.mark.parametrize(
+    "question,years",
+    [
+        ("tỷ lệ chuyển tuyến tăng bao nhiêu phần trăm so với cùng kỳ 2022?", [2023]),
+        ("Năm 2023 số ca mắc tăng bao nhiêu so với cùng kỳ năm 2022?", [2023]),
+        ("số ca năm 2016 so với năm 2020", [2016, 2020]),  # two years compared, not a change's reference
+    ],
+)
+def test_a_change_s_reference_year_is_not_the_year_asked(
+    reader: Reader, question: str, years: list[int]
+) -> None:
+    assert reader.read(question).years == years
+
+
+@pytest.mark.parametrize(
     "question,kind",
     [
         ("Năm 2024 Bắc Giang đặt chỉ tiêu bao nhiêu bác sĩ?", "plan"),

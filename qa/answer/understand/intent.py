@@ -39,6 +39,21 @@ def read_years(text: str) -> tuple[list[int], tuple[int, int] | None]:
     return list(dict.fromkeys(years)), (ranges[0] if ranges and ranges[0][0] < ranges[0][1] else None)
 
 
+def without_reference_years(text: str, years: list[int]) -> list[int]:
+    """The years asked, without the year of a change's reference ("tăng bao nhiêu % so với cùng kỳ 2022"):
+    "cùng kỳ" is the same period a year earlier, so when no other year is asked the year after it is."""
+    cues = lexicon().question_cues
+    references = []
+    at = 0
+    while (m := cues.find("same_period_before", text, at)) is not None:
+        year = re.match(rf"\s*({YEAR})(?!\d)", text[m.end() :])
+        if year:
+            references.append(int(year.group(1)))
+        at = m.end()
+    asked = [y for y in years if y not in references]
+    return asked or ([max(references) + 1] if references else years)
+
+
 def unit_intent(text: str) -> UnitIntent | None:
     """The kind of number a question (as typed) wants, from the first unit cue in it."""
     cues = lexicon().question_cues
@@ -108,7 +123,8 @@ def _starts_with_count(folded: str) -> bool:
 def read_intent(q: Question) -> None:
     """Fill the intent fields of a question whose text, provinces and numbers are read."""
     cues = lexicon().question_cues
-    q.years, q.year_range = read_years(q.cue_text)
+    years, q.year_range = read_years(q.cue_text)
+    q.years = without_reference_years(q.cue_text, years)
     q.half_year = bool(_HALF.search(q.cue_text))
     check = cues.find("plan_check", q.cue_text)
     q.plan_check = bool(check)
