@@ -103,7 +103,7 @@ def question_type(q: Question) -> QuestionType:
         return "regulation"
     # A kind of number named is not a question for one ("kinh phí … lấy từ những nguồn nào"): an ask is needed.
     if (
-        has["figure"] or q.plan_check or _COUNTED.find(q.cue_text) or _starts_with_count(fold(q.text))
+        has["figure"] or q.plan_check or _COUNTED.find(q.cue_text) or _starts_with_count(q.cue_text)
     ) and not has["passage"]:
         return "figure"
     return "passage"
@@ -115,9 +115,19 @@ def _joined(folded: str) -> bool:
     return bool(re.search(r"\b(va|voi|hay|hoac)\b|,|/", folded))
 
 
-def _starts_with_count(folded: str) -> bool:
-    """ "số BN lao phổi mới …", "tổng số …": a question that starts by naming a count."""
-    return bool(re.match(r"^\s*(?:tong\s+)?so\s+(?!voi\b|hieu\b|y te\b)", folded))
+_COUNT_OPENING = re.compile(r"(?:^|[,;:|]\s*)(?:tong\s+)?(so)\s+(?!voi\b|hieu\b|y te\b)")
+
+
+def _starts_with_count(text: str) -> bool:
+    """ "số BN lao phổi mới …", "tổng số …", a tool-style field "bac giang | so chung chi …": a question or one of
+    its clauses that starts by naming a count ("số", typed with its accent or none; not "sở", "sổ")."""
+    typed = text.lower()
+    folded = fold(typed)
+    return (
+        any(typed[m.start(1) : m.end(1)] in ("số", "so") for m in _COUNT_OPENING.finditer(folded))
+        if len(folded) == len(typed)
+        else bool(_COUNT_OPENING.search(folded))
+    )
 
 
 def read_intent(q: Question) -> None:
