@@ -11,9 +11,11 @@ it), judges them like any other.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
+from dataclasses import dataclass
 
 from qa.answer.candidates import FigureCandidate
-from qa.extract.figures.units import UNIT_RE, normalize_unit
+from qa.extract.figures.units import POP, UNIT_RE, WORD_CMP, normalize_unit
 from qa.models import Figure
 from qa.retrieval.engine import Engine, Hit
 from qa.vn.lexicon import FigureKind, lexicon
@@ -42,6 +44,14 @@ _WORDS = lexicon().numbers_in_text
 _DENOMINATOR_BEFORE = re.compile(
     r"(?:" + "|".join(["/", *(rf"\b{w}" for w in _WORDS.denominator_before)]) + r")\s*$", re.I
 )
+# ... and only when a population follows the number: "dân số có trên 746.024 nhân khẩu" is more than 746.024.
+_POPULATION_AFTER = re.compile(rf"\s*{POP}\b", re.I)
+_WORD_COMPARATOR = re.compile(r"(?:^|\s)(" + "|".join(WORD_CMP) + r")\s*$", re.I)
+# A layout line that ends a sentence, a list item or a table cell; the next line starts a new one.
+_LINE_END = re.compile(r"[.;:!?|]\s*$")
+# A broken sentence goes on in lower case ("2. Tình" / "hình tệ nạn"); a table row, a heading, a list item or a
+# name starts otherwise ("Giang mai 34 340%" / "Lậu 33 …": rows laid out as lines are never joined).
+_LIST_ITEM = re.compile(r"^\s*[a-zđ]\)\s")
 
 
 def _kind_cues() -> list[tuple[re.Pattern[str], FigureKind]]:
@@ -79,13 +89,75 @@ def _kind(before: str) -> FigureKind | None:
     return best[1] if best else None
 
 
+@dataclass(slots=True)
+class ReadLine:
+    """One line as a reader sees it: layout lines of a passage joined, with where each of them starts."""
+
+    text: str
+    offsets: list[int]  # the layout lines' offsets in the passage
+    starts: list[int]  # where each begins in ``text``
+
+    def offset_at(self, position: int) -> int:
+        """The layout line (offset in the passage) that holds ``position`` of the text."""
+        return self.offsets[bisect_right(self.starts, position) - 1]
+
+
+def logical_lines(text: str) -> list[ReadLine]:
+    """A passage's layout lines joined into the lines a reader sees: a PDF breaks sentences anywhere ("2. Tình" /
+    "hình tệ nạn ma túy"), which would cut a number from the words that say what it is."""
+    out: list[ReadLine] = []
+    for offset, line in enumerate(text.split("\n")):
+        last = out[-1] if out else None
+        if (
+            last is not None
+            and line.strip()
+            and last.text.strip()
+            and not _LINE_END.search(last.text)
+            and line.lstrip()[:1].islower()
+            and not _LIST_ITEM.match(line)
+        ):
+            last.starts.append(len(last.text) + 1)
+            last.text = f"{last.text} {line}"
+            last.offsets.append(offset)
+        else:
+            out.append(ReadLine(line, [offset], [0]))
+    return out
+
+
+def _label_words(before: str) -> list[str]:
+    """The words before a number that say what it is: those of its clause, and when the number opens a
+    parenthesis with too little of its own ("… dân tộc thiểu số (chiếm hơn 64%)"), those before it too."""
+    pieces = _BREAK.split(before)
+    words = [w for w in pieces[-1].split() if not _NOT_WORD.match(w)]
+    if len(pieces) > 1 and _content(words) < MIN_LABEL_CONTENT_WORDS and _tail_break(before).strip() == "(":
+        words = [w for w in pieces[-2].split() if not _NOT_WORD.match(w)] + words
+    return words
+
+
+def _tail_break(before: str) -> str:
+    """The last clause break of ``before`` ("" when there is none)."""
+    breaks = list(_BREAK.finditer(before))
+    return breaks[-1].group(0) if breaks else ""
+
+
+def _content(words: list[str]) -> int:
+    return sum(1 for w in words if fold(w) not in lexicon().stop_words.phrase)
+
+
+def _word_comparator(before: str) -> str | None:
+    """ "hơn 1,4 triệu", "trên 746.024", "dưới 5%": the comparator a word before the number says."""
+    m = _WORD_COMPARATOR.search(before)
+    return WORD_CMP[m.group(1).lower()] if m else None
+
+
 def read_numbers(hits: list[Hit], engine: Engine, hidden: Figure | None = None) -> list[FigureCandidate]:
     """Candidates for the numbers of the top hits that no indexed figure of their chunk already holds."""
     out: list[FigureCandidate] = []
     for rank, hit in enumerate(hits[:READER_HITS]):
         chunk = hit.chunk
         indexed = {f.value_text for f in engine.figures_by_chunk.get(chunk.chunk_id, []) if f is not hidden}
-        for offset, line in enumerate(chunk.text.split("\n")):
+        for read in logical_lines(chunk.text):
+            line = read.text
             blocked = _blocked(line)
             numbering = _LINE_NUMBER.match(line)
             years = [int(y) for y in YEAR_RE.findall(line) or YEAR_RE.findall(chunk.section)]
@@ -105,9 +177,11 @@ def read_numbers(hits: list[Hit], engine: Engine, hidden: Figure | None = None) 
                 if value is None:
                     continue
                 before = line[: m.start()]
-                if _DENOMINATOR_BEFORE.search(before) or _STRUCTURE_BEFORE.search(before):
+                if _STRUCTURE_BEFORE.search(before) or (
+                    _DENOMINATOR_BEFORE.search(before) and _POPULATION_AFTER.match(line, m.end())
+                ):
                     continue
-                words = [w for w in _BREAK.split(before)[-1].split() if not _NOT_WORD.match(w)]
+                words = _label_words(before)
                 after = _COUNTED.match(line, m.end())
                 counted = " ".join(after.group(1).split()[:COUNTED_WORDS]) if after else ""
                 label = " ".join([*words[-LABEL_WORDS:], counted]).strip(" ,")
@@ -116,8 +190,7 @@ def read_numbers(hits: list[Hit], engine: Engine, hidden: Figure | None = None) 
                     unit = f"{multiplier.group(1).lower()} {multiplier.group(2)}"
                 else:
                     unit = normalize_unit(unit_m.group(0)) if unit_m else ""
-                content = [w for w in label.split() if fold(w) not in lexicon().stop_words.phrase]
-                if len(content) < MIN_LABEL_CONTENT_WORDS:
+                if _content(label.split()) < MIN_LABEL_CONTENT_WORDS:
                     continue  # "mũi: 3", "TTYT: 04": a number with nothing said about it
                 figure = Figure(
                     indicator=label,
@@ -126,11 +199,11 @@ def read_numbers(hits: list[Hit], engine: Engine, hidden: Figure | None = None) 
                     unit=unit,
                     year=years[-1] if years else None,
                     kind=_kind(before),
-                    comparator=(m.group("cmp") or "").strip() or None,
+                    comparator=(m.group("cmp") or "").strip() or _word_comparator(before),
                     doc_id=chunk.doc_id,
                     source=chunk.source,
                     section=chunk.section,
-                    line=min(chunk.start_line + offset, chunk.end_line),
+                    line=min(chunk.start_line + read.offset_at(start), chunk.end_line),
                     quote=line.strip()[:300],
                     province=hit.doc.province,
                     chunk_id=chunk.chunk_id,
