@@ -77,6 +77,7 @@ class QuestionCues:
     units: MappingProxyType[str, tuple[str, ...]]  # percent, money, rate, count
     follow_up_start: tuple[str, ...]  # accented, as typed
     follow_up_end: tuple[str, ...]
+    tool_fields: MappingProxyType[str, tuple[str, ...]]  # indicator, province, year, kind, document, number
 
     def find(self, name: str, text: str, start: int = 0) -> re.Match[str] | None:
         """The first phrase of one cue list in ``text`` as typed (the match is over its folded form)."""
@@ -269,6 +270,8 @@ def lexicon() -> Lexicon:
 
 def _question_cues(data: dict[str, object]) -> QuestionCues:
     lists = {k: tuple(v) for k, v in data.items() if isinstance(v, list) and not k.startswith("follow_up")}
+    fields = data["tool_fields"]
+    assert isinstance(fields, dict)
     units = data["units"]
     assert isinstance(units, dict)
     start, end = data["follow_up_start"], data["follow_up_end"]
@@ -278,4 +281,5 @@ def _question_cues(data: dict[str, object]) -> QuestionCues:
         units=MappingProxyType({k: tuple(v) for k, v in units.items() if isinstance(v, list)}),
         follow_up_start=tuple(start),
         follow_up_end=tuple(end),
+        tool_fields=MappingProxyType({k: tuple(v) for k, v in fields.items()}),
     )
