@@ -661,24 +661,11 @@ class Answerer:
             quote = quotes.get(k - 1) or ""
             header = row_header(h.chunk)
             citations.append(
-                Citation(
+                Citation.of_cited_hit(
+                    h,
                     id=k,
-                    chunk_id=h.chunk.chunk_id,
-                    doc_id=h.chunk.doc_id,
-                    source=h.chunk.source,
-                    title=h.doc.title,
-                    province=h.doc.province,
-                    current_province=h.doc.current_province,
-                    section=h.chunk.section,
-                    text=h.chunk.text,
                     quote=compose.quote(quote) if quote else _first_sentence(h.chunk.text),
                     header=header,
-                    start_line=h.chunk.start_line,
-                    end_line=h.chunk.end_line,
-                    page=h.chunk.page,
-                    score=round(h.ranked.score, 4),
-                    lexical_rank=h.ranked.lexical_rank,
-                    dense_rank=h.ranked.dense_rank,
                     used=f"[{k}]" in text,
                 )
             )
