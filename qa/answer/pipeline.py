@@ -27,7 +27,13 @@ from qa.answer.features import (
     question_view,
 )
 from qa.answer.model import DecisionModels, load_models
-from qa.answer.passages import PASSAGE_FEATURES, SentenceCandidate, passage_features, sentence_candidates
+from qa.answer.passages import (
+    PASSAGE_FEATURES,
+    SentenceCandidate,
+    passage_features,
+    sentence_candidates,
+    states_a_number,
+)
 from qa.answer.reader import read_numbers
 from qa.answer.types import Answer, AnswerType, Citation, FigureAnswer, RegulationAnswer, Understood
 from qa.answer.understand import Question, Reader
@@ -330,6 +336,9 @@ class Answerer:
             else (self.models.passage, self.models.passage_decide)
         )
         cands, x = self.sentence_matrix(view, hits)
+        if fallback:  # a number was asked: a sentence that states none does not answer it
+            keep = [i for i, c in enumerate(cands) if states_a_number(c.text)]
+            cands, x = [cands[i] for i in keep], x[keep]
         if not cands:
             return RankedSentences([], 0.0, decide.threshold)
         p = rank.probability(x)

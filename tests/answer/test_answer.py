@@ -103,6 +103,8 @@ def test_follow_up_reuses_indicator(answerer):
         "Số giường bệnh trên 10.000 dân của tỉnh Bình Dương năm 2023?",  # province not in the corpus
         "Tỷ lệ xã có bác sỹ định biên của Hà Nam năm 2025 là bao nhiêu?",  # year not covered
         "Bắc Giang ghi nhận bao nhiêu ca bệnh dại trong 6 tháng đầu năm 2023?",  # never mentioned
+        # the disease is mentioned, its number of cases is not: a sentence without a number is no count
+        "Bệnh đậu mùa khỉ đã có ca mắc tại Hậu Giang chưa, số ca là bao nhiêu?",
     ],
 )
 def test_abstains_when_documents_do_not_say(answerer, question):

@@ -55,3 +55,10 @@ def test_trên_is_a_denominator_only_before_a_population() -> None:
     rate = "tỷ lệ mắc 20 trên 100.000 dân"
     assert _POPULATION_AFTER.match(rate, rate.index("100.000") + len("100.000"))
     assert _word_comparator("dân số có trên ") == ">" and _word_comparator("đạt ") is None
+
+
+def test_a_sentence_states_a_number_other_than_a_year() -> None:
+    from qa.answer.passages import states_a_number
+
+    assert states_a_number("Năm 2023 phát hiện 34 ca giang mai.")
+    assert not states_a_number("Bệnh đậu mùa khỉ đã xuất hiện nhiều tỉnh, thành trong năm 2023.")

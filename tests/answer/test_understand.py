@@ -140,6 +140,9 @@ def test_question_shapes(reader: Reader) -> None:
     assert reader.read("Quyết định nào phê duyệt chiến lược quốc gia?").qtype == "regulation"
     q = reader.read("tiem nhac DPT4 o Bac Giang 6 thang dau 2023 co dat KH khong")
     assert q.plan_check and q.half_year and q.qtype == "figure"
+    # A current unit and the former province it absorbed, named together, are one place.
+    one_place = "Tỉnh An Giang mới (phần Kiên Giang cũ), bệnh viện tỉnh là vệ tinh của những bệnh viện nào?"
+    assert reader.read(one_place).qtype == "passage"
     # A tool-style field that names a count asks for a figure; "sở" is not "số".
     assert reader.read("bac giang | so chung chi hanh nghe cap moi | 6 thang 2023").qtype == "figure"
     assert reader.read("Bắc Giang, sở y tế phối hợp với những đơn vị nào?").qtype == "passage"

@@ -6,6 +6,7 @@ import re
 
 from qa.answer.understand.question import Question, QuestionType, UnitIntent
 from qa.vn.cue_match import CuePhrases
+from qa.vn.gazetteer import load_gazetteer
 from qa.vn.lexicon import FigureKind, lexicon
 from qa.vn.so_hieu import NUMBER_ANY_CASE_RE
 from qa.vn.text import fold
@@ -91,7 +92,10 @@ def question_type(q: Question) -> QuestionType:
     if has["compare"] and has["across_provinces"] and len(q.named) + len(q.unknown_provinces) < 2:
         return "ranking"
     sides = len(q.named) or len(q.provinces)  # "Ninh Bình" is one side even when it covers Hà Nam's documents
-    if (sides + len(q.unknown_provinces) >= 2 and (has["compare"] or _joined(f))) or (
+    # "An Giang mới (phần Kiên Giang cũ)": a current unit and a province it absorbed, named together without a
+    # comparison cue, are one place said twice.
+    joined = _joined(f) and not _one_place_twice(q.named)
+    if (sides + len(q.unknown_provinces) >= 2 and (has["compare"] or joined)) or (
         has["compare"] and len(set(q.years)) >= 2
     ):
         return "compare"
@@ -107,6 +111,11 @@ def question_type(q: Question) -> QuestionType:
     ) and not has["passage"]:
         return "figure"
     return "passage"
+
+
+def _one_place_twice(named: list[str]) -> bool:
+    gaz = load_gazetteer()
+    return len(named) == 2 and (gaz.current_of(named[0]) == named[1] or gaz.current_of(named[1]) == named[0])
 
 
 def _joined(folded: str) -> bool:
