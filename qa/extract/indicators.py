@@ -336,16 +336,20 @@ def map_figures(figures: list[Figure], scope: str = "") -> None:
         found += [q for q in catalog.qualifiers(clause_after(f), top) if q not in found]
         found += age_groups(f"{f.indicator} {before}", said) if top or part_of else []
         found += sex_breakdown(f.indicator)
-        if f.indicator_id is not None:  # the period around a value narrows what it is a value of
-            level = catalog.indicators[f.indicator_id].level
-            periods = ([] if level else section_period(f) + scope_periods) + leading_scope(f) + scope_words
-            found += [p for p in periods if not any(p in q for q in found)]  # "6 thang" in "6 thang dau nam"
         if part_of is not None and not found:
             found.append(" ".join(re.findall(r"\w+", fold(f.indicator))))
         if announced is not None and (not is_breakdown(f) or f.section != announced.section):
             announced = None  # the list of parts ends with the first line that is not one
         if announced is not None and announced is not f:
             found += announced.qualifiers  # a part of a narrowed whole is narrowed as much
+        if f.indicator_id is not None:  # the period around a value narrows what it is a value of
+            level = catalog.indicators[f.indicator_id].level
+            # The period of the section or the document is added to a value nothing else narrows yet: a part
+            # ("tuyến tỉnh") is already kept from standing for the whole, and the answer step matches a
+            # qualifier by its words, so a second one would hide it from "nửa đầu năm … tuyến tỉnh" (dev d078).
+            around = [] if level or found else section_period(f) + scope_periods
+            periods = around + leading_scope(f) + scope_words
+            found += [p for p in periods if not any(p in q for q in found)]  # "6 thang" in "6 thang dau nam"
         f.qualifiers = list(dict.fromkeys(found))
         if top is not None and part_of is None:
             whole = f
