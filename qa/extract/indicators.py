@@ -22,9 +22,9 @@ from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 
-from qa.extract.figures.targets import is_change
 from qa.extract.qualifiers import (
     age_groups,
+    change_reference,
     clause_after,
     is_breakdown,
     leading_scope,
@@ -320,8 +320,8 @@ def map_figures(figures: list[Figure], scope: str = "") -> None:
         part_of = None
         if top is None and whole is not None and is_breakdown(f) and _is_part(f, whole, catalog):
             part_of = whole
-        if catalog.share_of_plan(f) or is_change(f.indicator):
-            top, part_of = None, None  # how far a plan got, or how much a value changed: not its value
+        if catalog.share_of_plan(f):
+            top, part_of = None, None  # how far a plan got: not a value of the indicator
         before = _clause_before(f)
         if part_of is not None and part_of.indicator_id is not None:
             indicator = catalog.indicators[part_of.indicator_id]
@@ -335,7 +335,7 @@ def map_figures(figures: list[Figure], scope: str = "") -> None:
         found = catalog.qualifiers(f"{text} {before}", top) + listed_part(f)
         found += [q for q in catalog.qualifiers(clause_after(f), top) if q not in found]
         found += age_groups(f"{f.indicator} {before}", said) if top or part_of else []
-        found += sex_breakdown(f.indicator)
+        found += sex_breakdown(f.indicator) + change_reference(f)  # a change stands apart from the values
         if part_of is not None and not found:
             found.append(" ".join(re.findall(r"\w+", fold(f.indicator))))
         if announced is not None and (not is_breakdown(f) or f.section != announced.section):

@@ -165,6 +165,26 @@ def clause_after(f: Figure) -> str:
     return re.split(r"[,;.()]", f.quote[at + len(f.value_text) :].lstrip(" %"), maxsplit=1)[0]
 
 
+def change_reference(f: Figure) -> list[str]:
+    """A change keeps what it changed against as its qualifier: "Số lượt khám bệnh (tăng so với cùng kỳ năm
+    2022)" -> ['so voi cung ky'], which a question about the change holds ("tăng bao nhiêu so với cùng kỳ")."""
+    m = _CHANGE.search(f.indicator)
+    if not m:
+        return []
+    reference = re.sub(rf"\s*(?:nam\s+)?{YEAR}$", "", " ".join(re.findall(r"\w+", fold(m.group("ref")))))
+    return [reference]
+
+
+_CHANGE = re.compile(
+    r"\((?:"
+    + "|".join(lexicon().prose_targets.change_verbs)
+    + r") (?P<ref>"
+    + lexicon().prose_targets.change_reference
+    + r")\)$",
+    re.I,
+)
+
+
 def opens_parts(f: Figure) -> bool:
     """A figure whose sentence ends by announcing its parts: "Tổng tiền thuốc sử dụng nội trú: … đồng, trong đó:"."""
     return bool(re.search(r"(?:" + "|".join(_RULES.breakdown_openers) + r")\s*:\s*$", f.quote, re.I))
