@@ -23,7 +23,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -49,6 +49,9 @@ from qa.ingest.formats import LoadOptions
 from qa.ingest.pipeline import SUPPORTED_SUFFIXES
 from qa.models import SECTION_SEP, Chunk, IngestError
 from qa.settings import Settings
+
+if TYPE_CHECKING:
+    from qa.index.milvus_sync import MilvusSync
 
 logger = logging.getLogger(__name__)
 
@@ -263,11 +266,45 @@ class _Build:
                 conn.close()
             self._tell(stage="publishing")  # the last moment a cancel is possible
             failpoint("build.before_publish")
+        vectors = self._publish_vectors(final, report)
         failpoint("build.before_switch")
         switch_current(index_dir, final)
         failpoint("build.switched")
+        if vectors is not None:
+            self._retire_vectors(vectors, report)
         prune(index_dir, keep={final.name, old.path.name if old.path else ""})
         return final
+
+    def _publish_vectors(self, final: Path, report: BuildReport) -> MilvusSync | None:
+        """With QA_VECTOR_URL: every row of the new generation in Milvus before any reader switches to it.
+
+        A failure here fails the build before the switch: readers stay on the previous generation, whose rows
+        are all still there (nothing is deleted before the switch), and the unpublished directory is pruned by
+        the next build."""
+        if not self.settings.vector_url:
+            return None
+        from qa.index.milvus_sync import MilvusSync
+
+        sync = MilvusSync(self.settings.vector_url, self.settings.vector_collection, final)
+        try:
+            sync.publish()
+        except BaseException:
+            sync.close()
+            raise
+        report.timings["vector_publish"] = sync.report.seconds["publish"]
+        failpoint("build.vectors_published")
+        return sync
+
+    def _retire_vectors(self, sync: MilvusSync, report: BuildReport) -> None:
+        """After the switch: the rows only the previous generation had are deleted. A failure leaves extra rows,
+        which readers skip (their chunks are not in the generation) and the next build deletes."""
+        try:
+            sync.retire()
+            report.timings["vector_retire"] = sync.report.seconds["retire"]
+        except Exception:
+            logger.exception("the vector database keeps rows of the previous generation until the next build")
+        finally:
+            sync.close()
 
     def _fill_generation(
         self,
