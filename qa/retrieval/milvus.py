@@ -18,6 +18,7 @@ from typing import Any
 import numpy as np
 
 from qa.index.milvus_collection import (
+    BM25_K1,
     DENSE_FIELD,
     DOC_FIELD,
     PROVINCE_FIELD,
@@ -92,8 +93,11 @@ class MilvusCandidates:
         )
         hits = []
         for hit in result[0]:
-            # BM25 scores are positive; Milvus Lite reports them negated (as a distance), Milvus as they are.
-            score = abs(float(hit["distance"])) if metric == "BM25" else float(hit["distance"])
+            # BM25 scores are positive; Milvus Lite reports them negated (as a distance), Milvus as they are. Milvus
+            # multiplies each term by (k1 + 1), which bm25s leaves out: divided, they are the embedded index's scores.
+            score = float(hit["distance"])
+            if metric == "BM25":
+                score = abs(score) / (BM25_K1 + 1)
             if int(hit["id"]) in self.positions and (metric != "BM25" or score > 0):
                 hits.append((int(hit["id"]), score))
         return sorted(hits, key=lambda h: (-h[1], self.positions[h[0]]))

@@ -84,3 +84,18 @@ def test_an_engine_refuses_a_milvus_without_its_generation(engine: Engine, milvu
     settings = engine.settings.model_copy(update={"vector_url": milvus_path, "vector_collection": "empty"})
     with pytest.raises(VectorStoreError, match="qa migrate"):
         Engine(settings)
+
+
+@pytest.mark.parametrize(
+    "question", ["so bac si tren 10000 dan bac giang", "20-NQ/TW", "tỷ lệ tiêm chủng mở rộng"]
+)
+def test_bm25_over_token_codes_scores_as_bm25s(engine: Engine, milvus_engine: Engine, question: str) -> None:
+    """Same tokens, same k1 and b, same idf: Milvus's BM25 gives each chunk the embedded index's score."""
+    embedded = {h.chunk.chunk_id: h.ranked.lexical_score for h in engine.search(question, 20, mode="lexical")}
+    shared = {
+        h.chunk.chunk_id: h.ranked.lexical_score for h in milvus_engine.search(question, 20, mode="lexical")
+    }
+    common = embedded.keys() & shared.keys()
+    assert len(common) >= 18  # all but ties at the cut
+    for chunk_id in common:
+        assert shared[chunk_id] == pytest.approx(embedded[chunk_id], rel=1e-4)
