@@ -20,6 +20,7 @@ from __future__ import annotations
 import fcntl
 import hashlib
 import json
+import logging
 import sqlite3
 import time
 from collections.abc import Iterator
@@ -61,6 +62,9 @@ DELETE_DOCS_BATCH = 64
 PENDING = "pending"
 # Milvus returns at most this many rows per query; the state is read page by page.
 QUERY_PAGE = 16_384
+# Milvus Lite returns no MVCC timestamp for an iterator; pymilvus then warns on every read of the state (and
+# reads at the client's time, which is what a sync wants anyway).
+logging.getLogger("pymilvus.client.iterator.query_iterator").setLevel(logging.ERROR)
 
 
 @dataclass(slots=True)
