@@ -63,8 +63,9 @@ PENDING = "pending"
 # Milvus returns at most this many rows per query; the state is read page by page.
 QUERY_PAGE = 16_384
 # Milvus Lite returns no MVCC timestamp for an iterator; pymilvus then warns on every read of the state (and
-# reads at the client's time, which is what a sync wants anyway).
-logging.getLogger("pymilvus.client.iterator.query_iterator").setLevel(logging.ERROR)
+# reads at the client's time, which is what a sync wants anyway). Set when reading: importing pymilvus
+# configures its loggers.
+ITERATOR_LOGGER = "pymilvus.client.iterator.query_iterator"
 
 
 @dataclass(slots=True)
@@ -141,6 +142,7 @@ def recorded_digests(client: MilvusClient, collection: str) -> dict[str, str]:
     """Document id -> the digest recorded for its rows (``pending`` while being written)."""
     name = state_collection(collection)
     out: dict[str, str] = {}
+    logging.getLogger(ITERATOR_LOGGER).setLevel(logging.ERROR)
     iterator = client.query_iterator(
         name, batch_size=QUERY_PAGE, filter=f'key like "{DOC_KEY_PREFIX}%"', output_fields=["key", "value"]
     )
