@@ -1,6 +1,7 @@
 """Two API processes on one PostgreSQL (jobs), one Milvus (retrieval, a `milvus-lite server` process) and one
 index directory: an upload through one is answered by the other, a delete through the other disappears from the
-first. What replicas share, and what each keeps to itself, is in docs/architecture.md ("Shared deployment")."""
+first; an upload whose build child is killed between writing Milvus and switching fails with its reason and
+leaves every served row. What replicas share is in docs/architecture.md ("Shared retrieval in Milvus")."""
 
 from __future__ import annotations
 
@@ -159,3 +160,64 @@ def test_upload_through_one_replica_answer_and_delete_through_the_other(
     finally:
         a.stop()
         b.stop()
+
+
+def _milvus_ids(url: str) -> set[int]:
+    from qa.index.milvus_collection import connect, load
+
+    client = connect(url)
+    try:
+        load(client, COLLECTION)
+        return {
+            int(r["id"])
+            for r in client.query(COLLECTION, filter="id >= 0", output_fields=["id"], limit=16_384)
+        }
+    finally:
+        client.close()
+
+
+def _generation_ids(index: Path) -> set[int]:
+    import numpy as np
+
+    return {int(i) for i in np.load(index / "current" / "ids.npy")}
+
+
+def test_a_build_child_killed_after_writing_milvus_fails_its_job_and_loses_nothing(
+    engine, tmp_path: Path, postgres_url: str, milvus_server: LiteServer
+) -> None:
+    """kill -9 of the process running an upload's build, between writing Milvus and switching generations."""
+    shutil.copytree(ROOT / "corpus", tmp_path / "corpus")
+    shutil.copytree(engine.settings.index_dir, tmp_path / "index", symlinks=True)
+    sync_current(tmp_path / "index", milvus_server.url, COLLECTION)
+    served = _generation_ids(tmp_path / "index")
+    env = {
+        **os.environ,
+        "QA_CORPUS_DIR": str(tmp_path / "corpus"),
+        "QA_INDEX_DIR": str(tmp_path / "index"),
+        "QA_CACHE_DIR": str(engine.settings.cache_dir),
+        "QA_DATABASE_URL": postgres_url,
+        "QA_VECTOR_URL": milvus_server.url,
+        "QA_VECTOR_COLLECTION": COLLECTION,
+        "QA_API_KEYS": KEY,
+        "HF_HUB_OFFLINE": "1",
+        "QA_FAILPOINT": "build.vectors_published",  # the build child SIGKILLs itself there
+    }
+    replica = Replica(env, tmp_path / "replica.log")
+    try:
+        replica.wait_ready()
+        accepted = replica.client.post(
+            "/documents", files={"file": ("lam_dong_2024.md", DOCUMENT)}, headers=AUTH
+        )
+        assert accepted.status_code == 202, accepted.text
+        upload = accepted.json()
+        job = replica.wait_job(upload["job_id"])
+        assert job["status"] == "failed" and job["detail"], job  # with its reason, not left running
+        assert _generation_ids(tmp_path / "index") == served  # the switch never happened
+        assert served < _milvus_ids(milvus_server.url)  # every served row there, the dead build's beside them
+        assert not _cites(replica.ask(), upload["source"])
+        assert replica.client.get(f"/documents/{upload['doc_id']}").status_code == 404
+        assert not (tmp_path / "corpus" / upload["source"]).exists()  # rolled back
+    finally:
+        replica.stop()
+    sync_current(tmp_path / "index", milvus_server.url, COLLECTION)  # `qa migrate`, or the next build
+    assert _milvus_ids(milvus_server.url) == served
