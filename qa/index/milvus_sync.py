@@ -42,6 +42,7 @@ from qa.index.milvus_collection import (
     TOKENS_FIELD,
     YEARS_FIELD,
     GenerationStamp,
+    VectorStoreError,
     ensure_collections,
     quoted,
     state_collection,
@@ -224,7 +225,12 @@ class MilvusSync:
 
     def publish(self) -> None:
         t0 = time.perf_counter()
-        publish(self.client, self.collection, self.rows, self.report)
+        try:
+            publish(self.client, self.collection, self.rows, self.report)
+        except VectorStoreError:
+            raise
+        except Exception as exc:  # pymilvus's and gRPC's errors alike: the build stops before its switch
+            raise VectorStoreError(f"không ghi được vào cơ sở dữ liệu vector: {exc}") from exc
         self.report.seconds["publish"] = time.perf_counter() - t0
 
     def retire(self) -> None:

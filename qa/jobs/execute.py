@@ -13,6 +13,7 @@ from dataclasses import asdict
 from pathlib import Path
 
 from qa.index.build import BuildReport, DocReport, Embedder, build
+from qa.index.milvus_collection import VectorStoreError
 from qa.index.progress import BuildCancelled, BuildProgress, EtaEstimator, ProgressCallback
 from qa.jobs.corpus import CorpusFiles
 from qa.jobs.journal import JobJournal
@@ -73,6 +74,11 @@ def run_job(
         reconciler.undo(job)
         journal.finish(job.job_id, "cancelled", "Đã huỷ theo yêu cầu; không có thay đổi nào.")
         return "cancelled"
+    except VectorStoreError as exc:  # QA_VECTOR_URL: Milvus unreachable or refusing; nothing was switched
+        logger.exception("index build failed for job %s", job.job_id)
+        reconciler.undo(job)
+        journal.finish(job.job_id, "failed", f"Lập chỉ mục thất bại: {exc}; không có thay đổi nào.")
+        return "failed"
     except Exception:
         logger.exception("index build failed for job %s", job.job_id)
         if reconciler.effect_visible(job):

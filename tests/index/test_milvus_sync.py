@@ -136,3 +136,17 @@ def test_a_build_killed_between_milvus_and_the_switch_loses_nothing(settings: Se
         assert stamp is not None and stamp.generation == int(current_generation(settings.index_dir).name[4:])  # type: ignore[union-attr]
     finally:
         client.close()
+
+
+def test_a_build_whose_milvus_cannot_be_reached_changes_nothing(settings: Settings, embed) -> None:  # type: ignore[no-untyped-def]
+    from milvus_kit import free_port
+
+    from qa.index.milvus_collection import VectorStoreError
+
+    build(settings, embed=embed)
+    before = current_generation(settings.index_dir)
+    (settings.corpus_dir / "note.md").write_text(NOTE, encoding="utf-8")
+    unreachable = settings.model_copy(update={"vector_url": f"http://127.0.0.1:{free_port()}"})
+    with pytest.raises(VectorStoreError, match="không kết nối được"):
+        build(unreachable, embed=embed)
+    assert current_generation(settings.index_dir) == before  # readers stay on the generation Milvus holds
