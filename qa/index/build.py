@@ -20,7 +20,6 @@ import shutil
 import sqlite3
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -45,6 +44,7 @@ from qa.index.layout import (
 )
 from qa.index.lexical import LexicalIndex
 from qa.index.progress import BuildProgress, ProgressCallback
+from qa.index.report import BuildReport, DocReport
 from qa.ingest.formats import LoadOptions
 from qa.ingest.pipeline import SUPPORTED_SUFFIXES
 from qa.models import SECTION_SEP, Chunk, IngestError
@@ -60,29 +60,6 @@ logger = logging.getLogger(__name__)
 EMBED_STEP = 64
 
 Embedder = Callable[[list[str]], np.ndarray]
-
-
-@dataclass(slots=True)
-class DocReport:
-    source: str
-    status: str  # new | changed | reindexed (same file, read again by a newer format) | unchanged | skipped | removed
-    reason: str = ""
-    title: str = ""
-    province: str | None = None
-    kind: str | None = None
-    sections: int = 0
-    tables: int = 0
-    chunks: int = 0
-    figures: int = 0
-    warnings: list[str] = field(default_factory=list)  # the reader's, e.g. pages OCR could not read
-
-
-@dataclass(slots=True)
-class BuildReport:
-    generation: str | None
-    documents: list[DocReport] = field(default_factory=list)
-    timings: dict[str, float] = field(default_factory=dict)
-    changed: bool = False
 
 
 def discover(paths: list[Path]) -> list[Path]:
