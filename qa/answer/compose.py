@@ -8,23 +8,23 @@ from qa.extract.indicators import load_catalog
 from qa.models import Figure, RegulationMention
 from qa.vn.lexicon import lexicon
 from qa.vn.numbers import format_vn_number
-from qa.vn.text import collapse_ws, fold, strip_tags
-
-_QUALIFIER_TEXT = {
-    "6 thang dau nam": "6 tháng đầu năm",
-    "6 thang": "6 tháng",
-    "luy ke": "lũy kế",
-    "tinh den": "tính đến",
-    "tuyen tinh": "tuyến tỉnh",
-    "tuyen huyen": "tuyến huyện",
-    "tuyen xa": "tuyến xã",
-    "cong lap": "công lập",
-}
+from qa.vn.text import collapse_ws, fold, nfc, strip_tags
 
 
-def qualifier_words(q: str) -> str:
-    """A qualifier as a person writes it ("6 thang dau nam" -> "6 tháng đầu năm"; a district as stored)."""
-    return _QUALIFIER_TEXT.get(q, q)
+def qualifier_words(q: str, f: Figure | None = None) -> str:
+    """A qualifier (stored folded) as a person writes it: the lexicon's way for its own phrases ("6 thang dau
+    nam" -> "6 tháng đầu năm"), else the words of the figure's quote or section it was read from ("long my" ->
+    "Long Mỹ", "tinh den 30/6/2023" -> "Tính đến 30/6/2023"), else as stored."""
+    known = lexicon().qualifier_display.get(q)
+    if known is not None:
+        return known
+    for text in (f.quote, f.section) if f is not None else ():
+        written = nfc(text)
+        folded = fold(written)
+        m = re.search(rf"(?<!\w){re.escape(q)}(?!\w)", folded)
+        if m and len(folded) == len(written):
+            return written[m.start() : m.end()]
+    return q
 
 
 def value_text(f: Figure) -> str:
@@ -36,7 +36,7 @@ def scope_text(f: Figure) -> str:
     label = lexicon().kind_label(f.kind)
     head = f"{label} năm {f.year}" if label and f.year else (f"năm {f.year}" if f.year else "số liệu")
     if f.qualifiers:
-        head += " (" + ", ".join(qualifier_words(q) for q in f.qualifiers) + ")"
+        head += " (" + ", ".join(qualifier_words(q, f) for q in f.qualifiers) + ")"
     return head + (f" của {f.province}" if f.province else "")
 
 

@@ -160,6 +160,7 @@ class Lexicon:
     units: Units
     stamps: frozenset[str]
     qualifiers: tuple[str, ...]  # folded phrases, longest first
+    qualifier_display: MappingProxyType[str, str]  # folded phrase -> as an answer writes it
     qualifier_rules: QualifierRules
     question_cues: QuestionCues
     onsets: tuple[str, ...]  # folded, longest first
@@ -279,6 +280,7 @@ def lexicon() -> Lexicon:
         ),
         stamps=frozenset(data["stamps"]["words"]),
         qualifiers=tuple(sorted(data["qualifiers"]["phrases"], key=len, reverse=True)),
+        qualifier_display=MappingProxyType(dict(data["qualifiers"]["display"])),
         qualifier_rules=QualifierRules(
             periods=tuple(sorted(data["qualifiers"]["periods"], key=len, reverse=True)),
             scope_cues=_tuple(data["qualifiers"]["scope_cues"]),

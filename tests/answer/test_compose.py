@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from qa.answer.compose import compare_sentence, meets, same_quantity
+from qa.answer.compose import compare_sentence, meets, same_quantity, scope_text
 from qa.models import Figure
 
 
@@ -45,3 +45,13 @@ def test_different_quantities_are_not_compared() -> None:
     assert not same_quantity(money, places)
     assert "không so sánh trực tiếp" in compare_sentence(money, places)
     assert meets(money, figure(40, "cơ sở", "Hậu Giang", kind="plan")) is None
+
+
+def test_qualifiers_are_written_as_a_person_writes_them() -> None:
+    f = figure(326601, "lượt", "Hậu Giang")
+    f.quote = "Huyện Long Mỹ: khám 326.601 lượt, tính đến 30/6/2023."
+    f.section = "I. KẾT QUẢ 6 THÁNG ĐẦU NĂM 2023"
+    f.qualifiers = ["6 thang dau nam", "long my", "tinh den 30/6/2023", "ca nuoc"]
+    assert scope_text(f) == (
+        "thực hiện năm 2023 (6 tháng đầu năm, Long Mỹ, tính đến 30/6/2023, cả nước) của Hậu Giang"
+    )
