@@ -42,7 +42,7 @@ import numpy as np
 import psutil
 
 from qa.index.build import build, embedding_text
-from qa.index.dense import HNSW_EF_SEARCH
+from qa.index.dense import HNSW_EF_CONSTRUCTION, HNSW_EF_SEARCH, HNSW_M
 from qa.settings import Settings
 from qa.vn.gazetteer import load_gazetteer
 
@@ -217,21 +217,24 @@ def faiss_million(
             per_run.append({"p50_ms": common.pct(lat, 50), "p95_ms": common.pct(lat, 95)})
         return common.median_of_runs(per_run), found
 
-    def recall(found: list[np.ndarray], truth: list[np.ndarray]) -> float:
+    def recall(found: list[np.ndarray], truth: list[np.ndarray], part: slice = slice(None)) -> float:
         return float(
             np.mean(
                 [
                     len(set(f.tolist()) & set(t.tolist())) / max(1, len(t))
-                    for f, t in zip(found, truth, strict=True)
+                    for f, t in zip(found[part], truth[part], strict=True)
                 ]
             )
         )
+
+    dev_part, held_part = slice(0, len(dev)), slice(len(dev), None)
 
     sweeps: dict[str, list[Any]] = {"flat": [None], "hnsw": hnsw_ef, "ivfpq": [16, 32, 64]}
     for kind in ["flat"] + [k for k in kinds if k != "flat"]:  # flat first: it is the ground truth
         sweep = sweeps[kind]
         gc.collect()
         rss0 = _rss_mb()
+        load_before = common.loadavg()[0]
         t0 = time.perf_counter()
         index = build_faiss(vectors, ids, kind)
         build_s = time.perf_counter() - t0
@@ -252,11 +255,15 @@ def faiss_million(
                     "param": param,
                     **lat,
                     "recall@10": recall(found, exact["all"]),
+                    "recall@10_dev_questions": recall(found, exact["all"], dev_part),
+                    "recall@10_held_out_points": recall(found, exact["all"], held_part),
                     "filtered_p50_ms": flat_lat["p50_ms"],
                     "filtered_p95_ms": flat_lat["p95_ms"],
                     "filtered_recall@10": recall(found_f, exact["filtered"]),
+                    "loadavg": common.loadavg()[0],
                 }
             )
+            print(f"    {kind} {param}: {entries[-1]}", flush=True)
         if kind == "flat":  # single queries on a busy 2-core machine: OpenMP threads wait on each other
             threads = faiss.omp_get_max_threads()
             faiss.omp_set_num_threads(1)
@@ -277,6 +284,9 @@ def faiss_million(
             "ram_mb": ram,
             "sweep": entries,
             "nlist": int(inner.nlist) if kind == "ivfpq" else None,
+            "M": HNSW_M if kind == "hnsw" else None,
+            "efConstruction": HNSW_EF_CONSTRUCTION if kind == "hnsw" else None,
+            "build_loadavg": [load_before, common.loadavg()[0]],
             "product_param": {"flat": None, "hnsw": HNSW_EF_SEARCH, "ivfpq": 16}[kind],
         }
         print(f"  {kind}: build {build_s:.0f} s, RAM {ram:.0f} MB, {entries}", flush=True)
@@ -514,7 +524,7 @@ def report(result: dict[str, Any]) -> str:
             for e in v["sweep"]:
                 label = {
                     "flat": "flat (exact)" + (", 1 FAISS thread" if e["param"] == "1 thread" else ""),
-                    "hnsw": f"HNSW M=32 efC=80 efSearch={e['param']}",
+                    "hnsw": f"HNSW M={v.get('M')} efC={v.get('efConstruction')} efSearch={e['param']}",
                     "ivfpq": f"IVF-PQ nlist={v.get('nlist')} m=48×8 bit nprobe={e['param']}",
                 }[kind]
                 if e["param"] == v["product_param"]:
@@ -528,7 +538,9 @@ def report(result: dict[str, Any]) -> str:
                         e["p95_ms"],
                         e["recall@10"],
                         e["filtered_p50_ms"],
+                        e.get("filtered_p95_ms", float("nan")),
                         e["filtered_recall@10"],
+                        e.get("loadavg", float("nan")),
                     ]
                 )
         out.append(
@@ -543,7 +555,9 @@ def report(result: dict[str, Any]) -> str:
                     "query p95 ms",
                     "recall@10",
                     "5% filter p50 ms",
+                    "5% filter p95 ms",
                     "5% filter recall@10",
+                    "load",
                 ],
                 rows,
             )
