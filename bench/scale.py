@@ -200,6 +200,12 @@ def faiss_million(
     ids = np.arange(n, dtype=np.int64) * 7 + 3  # arbitrary non-contiguous ids, like chunk ids
     allowed = np.zeros(n, dtype=bool)  # a 5% filter, by position as the engine passes it
     allowed[np.random.default_rng(1).choice(n, size=n // 20, replace=False)] = True
+    # The same 5% as a province filter has it: whole documents (here 100 consecutive positions each, as a build adds
+    # a document's chunks together), 5% of the documents.
+    per_doc = 100
+    docs = np.random.default_rng(2).choice(n // per_doc, size=n // per_doc // 20, replace=False)
+    allowed_docs = np.zeros(n, dtype=bool)
+    allowed_docs[(docs[:, None] * per_doc + np.arange(per_doc)).ravel()] = True
 
     results: dict[str, Any] = {
         "n": n,
@@ -269,8 +275,9 @@ def faiss_million(
                 inner.nprobe = param
             lat, found = run_queries(index, None)
             flat_lat, found_f = run_queries(index, allowed)
+            doc_lat, found_d = run_queries(index, allowed_docs)
             if kind == "flat":
-                exact["all"], exact["filtered"] = found, found_f
+                exact["all"], exact["filtered"], exact["documents"] = found, found_f, found_d
             entries.append(
                 {
                     "param": param,
@@ -282,6 +289,10 @@ def faiss_million(
                     "filtered_p95_ms": flat_lat["p95_ms"],
                     "filtered_cpu_p95_ms": flat_lat["cpu_p95_ms"],
                     "filtered_recall@10": recall(found_f, exact["filtered"]),
+                    "documents_filter_p50_ms": doc_lat["p50_ms"],
+                    "documents_filter_p95_ms": doc_lat["p95_ms"],
+                    "documents_filter_cpu_p95_ms": doc_lat["cpu_p95_ms"],
+                    "documents_filter_recall@10": recall(found_d, exact["documents"]),
                     "loadavg": common.loadavg()[0],
                 }
             )
