@@ -6,7 +6,7 @@ STAMP   := $(VENV)/.installed
 export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 
-.PHONY: install run ask test test-fast lint index bench bench-scale bench-ingest clean
+.PHONY: install run ask test test-fast lint index bench bench-scale bench-ingest bench-shared clean
 
 install: $(STAMP)
 
@@ -54,6 +54,10 @@ bench-ingest: $(BENCH_STAMP)
 # 1x/10x/100x corpus and FAISS/bm25s at 1,000,000 chunks: ~9 min on 2 cores, several GB of RAM.
 bench-scale: $(BENCH_STAMP)
 	$(BIN)/python bench/scale.py --sizes 1,10,100 --million --runs 3 --out scale-large.json
+
+# Milvus (QA_VECTOR_URL) next to the embedded index: filling it, /ask with 1 and 2 replicas; ~10 min.
+bench-shared: $(BENCH_STAMP)
+	$(BIN)/python bench/shared_retrieval.py --results bench/RESULTS.md
 
 LINTED := $(wildcard qa tests ui bench)
 

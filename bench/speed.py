@@ -194,7 +194,7 @@ def backends(settings: Settings, generation: Path, names: list[str], runs: int) 
         "backends": {},
     }
     for name in names:
-        engine.faiss = build_faiss(vectors[name], ids, "flat")
+        engine.candidates.faiss = build_faiss(vectors[name], ids, "flat")  # the embedded backend's FAISS
         engine._embedder = models[name]  # queries embedded by the same backend as the passages
         scores = {}
         for mode in ("dense", "hybrid"):

@@ -1,4 +1,4 @@
-"""Command line: ingest, search, ask, eval, figures, regulations, model, serve."""
+"""Command line: ingest, search, ask, eval, figures, regulations, model, migrate, serve."""
 
 from __future__ import annotations
 
@@ -136,11 +136,12 @@ def _print_ingest(job: Any, status: str) -> None:
 
 
 def _engine() -> Engine:
+    from qa.index.milvus_collection import VectorStoreError
     from qa.retrieval.engine import Engine, IndexMissingError, ModelMismatchError
 
     try:
         return Engine(get_settings())
-    except (IndexMissingError, ModelMismatchError) as exc:
+    except (IndexMissingError, ModelMismatchError, VectorStoreError) as exc:
         err.print(f"[red]Không mở được chỉ mục:[/] {exc}")
         raise typer.Exit(2) from exc
 
@@ -161,8 +162,12 @@ def search(
     mode: Annotated[str, typer.Option(help="hybrid | lexical | dense")] = "hybrid",
 ) -> None:
     """Tìm các đoạn liên quan (xếp hạng, mục, dòng, điểm)."""
+    from qa.retrieval.candidates import SEARCH_MODES
+
+    if mode not in SEARCH_MODES:
+        raise typer.BadParameter(f"chế độ tìm kiếm là một trong: {' | '.join(SEARCH_MODES)}")
     engine = _engine()
-    hits = engine.search(query, top_k, _filters(province, year, doc), mode=mode)
+    hits = engine.search(query, top_k, _filters(province, year, doc), mode=SEARCH_MODES[mode])
     if not hits:
         console.print("Không có kết quả.")
     for k, h in enumerate(hits, 1):
@@ -259,14 +264,15 @@ def evaluate_cmd(
 ) -> None:
     """Tính hit@1, hit@5, MRR, figure@1, tỷ lệ từ chối trả lời, độ trễ."""
     from qa.evaluation import evaluate, load_questions
+    from qa.retrieval.candidates import SEARCH_MODES, SearchMode
 
     items = load_questions(file)
     reports: dict[str, Any] = {}
     if retrieval:
         engine = _engine()
-        for mode in ("lexical", "dense", "hybrid"):
+        for mode in SEARCH_MODES.values():
 
-            def respond(item: dict[str, Any], mode: str = mode) -> dict[str, Any]:
+            def respond(item: dict[str, Any], mode: SearchMode = mode) -> dict[str, Any]:
                 hits = engine.search(item["question"], top_k, mode=mode)
                 return {"citations": [{"source": h.chunk.source, "text": h.chunk.text} for h in hits]}
 
@@ -276,7 +282,7 @@ def evaluate_cmd(
 
         client = httpx.Client(base_url=url, timeout=60)
 
-        def respond(item: dict[str, Any], mode: str = "api") -> dict[str, Any]:  # noqa: ARG001
+        def respond(item: dict[str, Any], mode: SearchMode = "hybrid") -> dict[str, Any]:  # noqa: ARG001
             r = client.post("/ask", json={"question": item["question"], "top_k": top_k})
             r.raise_for_status()
             return r.json()
@@ -424,6 +430,32 @@ def train(
             f"từ chối nhầm {i['out_of_fold_false_abstention']:.3f}, từ chối đúng {i['out_of_fold_abstention']:.3f}",
             soft_wrap=True,
         )
+
+
+@app.command()
+def migrate(
+    to_vector: Annotated[
+        str, typer.Option("--to-vector", help="Milvus: http://máy:19530, hoặc tệp .db của Milvus Lite")
+    ],
+    collection: Annotated[
+        str | None, typer.Option(help="Tên bộ sưu tập (mặc định: QA_VECTOR_COLLECTION)")
+    ] = None,
+) -> None:
+    """Chép thế hệ chỉ mục hiện tại vào Milvus cho chế độ dùng chung (chỉ mục trên đĩa vẫn là bản gốc)."""
+    from qa.index.milvus_collection import VectorStoreError
+    from qa.index.milvus_sync import sync_current
+
+    settings = get_settings()
+    try:
+        report = sync_current(settings.index_dir, to_vector, collection or settings.vector_collection)
+    except (VectorStoreError, RuntimeError) as exc:
+        err.print(f"[red]Không chép được chỉ mục:[/] {exc}")
+        raise typer.Exit(2) from exc
+    console.print(
+        f"Thế hệ {report.generation} đã có trong {to_vector}: ghi {report.written_docs} tài liệu "
+        f"({report.written_rows} đoạn), xoá {report.removed_docs} tài liệu đã bỏ, "
+        f"{sum(report.seconds.values()):.1f} giây. Đặt QA_VECTOR_URL={to_vector} để truy hồi từ đó."
+    )
 
 
 @app.command()

@@ -74,6 +74,12 @@ class Settings(BaseSettings):
     # there, so several API processes share one queue (qa/jobs/postgres_journal.py). None: the embedded
     # default, SQLite beside the index.
     database_url: str | None = None
+    # A shared deployment's retrieval (qa/retrieval/milvus.py): http://host:19530 for Milvus (standalone,
+    # distributed, or `milvus-lite server`), or a local path ending in .db for Milvus Lite in this one process.
+    # Each build writes its generation's chunks there before switching to it; `qa migrate --to-vector` fills it
+    # from the current generation. None: the embedded default, the generation's own FAISS and bm25s files.
+    vector_url: str | None = None
+    vector_collection: str = "healthplan_chunks"
 
     api_keys: str = ""  # comma-separated; required for write endpoints
     # Wrong keys from one client: after this many in the window, every key check from that client is

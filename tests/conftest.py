@@ -78,3 +78,16 @@ def postgres_url(postgres_server):
     url = postgres_server.create_database()
     yield url
     postgres_server.drop_database(url)
+
+
+@pytest.fixture
+def milvus_path(tmp_path):
+    """A Milvus Lite database for one test: a local .db path, served in this process through the same pymilvus
+    API as a Milvus server (tests/milvus_kit.py). Skipped with the reason when Milvus Lite cannot start here."""
+    from milvus_kit import lite_or_skip
+
+    path = lite_or_skip(tmp_path / "milvus.db")
+    yield path
+    from milvus_kit import release
+
+    release(path)

@@ -17,6 +17,7 @@ from qa.answer.evidence import Evidence
 from qa.answer.features import QuestionView
 from qa.retrieval.engine import Hit
 from qa.vn.text import collapse_ws, strip_tags
+from qa.vn.years import YEAR
 
 # Chunks whose sentences are candidates: the first four hold the evidence of nearly every passage question.
 SENTENCE_HITS = 4
@@ -89,3 +90,12 @@ def passage_features(
         ],
         dtype=np.float64,
     )
+
+
+_NUMBER_WRITTEN = re.compile(r"\d+(?:[.,]\d+)*")
+_YEAR_ALONE = re.compile(rf"^{YEAR}$")
+
+
+def states_a_number(text: str) -> bool:
+    """Whether a sentence states a number other than a year ("năm 2023" alone says when, not how many)."""
+    return any(not _YEAR_ALONE.match(n) for n in _NUMBER_WRITTEN.findall(text))

@@ -27,7 +27,13 @@ from qa.answer.features import (
     question_view,
 )
 from qa.answer.model import DecisionModels, load_models
-from qa.answer.passages import PASSAGE_FEATURES, SentenceCandidate, passage_features, sentence_candidates
+from qa.answer.passages import (
+    PASSAGE_FEATURES,
+    SentenceCandidate,
+    passage_features,
+    sentence_candidates,
+    states_a_number,
+)
 from qa.answer.reader import read_numbers
 from qa.answer.types import Answer, AnswerType, Citation, FigureAnswer, RegulationAnswer, Understood
 from qa.answer.understand import Question, Reader
@@ -330,6 +336,9 @@ class Answerer:
             else (self.models.passage, self.models.passage_decide)
         )
         cands, x = self.sentence_matrix(view, hits)
+        if fallback:  # a number was asked: a sentence that states none does not answer it
+            keep = [i for i, c in enumerate(cands) if states_a_number(c.text)]
+            cands, x = [cands[i] for i in keep], x[keep]
         if not cands:
             return RankedSentences([], 0.0, decide.threshold)
         p = rank.probability(x)
@@ -502,7 +511,7 @@ class Answerer:
         if len(sides) < 2:
             return self._figure(turn) or self._abstain(turn, [], [], None)
         t0 = time.perf_counter()
-        parts: list[tuple[ScoredFigure | None, list[Hit]]] = []
+        found: list[tuple[ScoredFigure | None, bool, list[Hit]]] = []
         for provinces, year in sides:
             side_q = _narrowed(q, provinces, year)
             side = Turn(side_q, turn.filters, turn.top_k, turn.timings, set(provinces) if provinces else None)
@@ -511,8 +520,20 @@ class Answerer:
             view = question_view(side_q, self.evidence, indicators)
             ranked, decided = self._score_figures(side, hits, view, indicators)
             scored = [s for s in ranked if year is None or s.figure.year == year]
-            sure = decided >= self.models.figure_decide.threshold
-            best = scored[0] if scored and sure and scored[0] is ranked[0] else None
+            top = scored[0] if scored and scored[0] is ranked[0] else None
+            found.append((top, decided >= self.models.figure_decide.threshold, hits))
+        parts: list[tuple[ScoredFigure | None, list[Hit]]] = []
+        for i, (top, sure, hits) in enumerate(found):
+            other, other_sure, _ = found[1 - i]
+            # One side found for sure vouches for the other's best candidate when both are one quantity (the same
+            # catalog indicator, or the same stated unit): the pair is one question, not two.
+            vouched = (
+                other_sure
+                and other is not None
+                and top is not None
+                and _one_quantity(other.figure, top.figure)
+            )
+            best = top if top is not None and (sure or vouched) else None
             parts.append((best, self._with_chunk_first(hits, best.figure.chunk_id) if best else hits))
         if not all(b for b, _ in parts):
             merged = _interleave([h for _, h in parts])
@@ -649,24 +670,11 @@ class Answerer:
             quote = quotes.get(k - 1) or ""
             header = row_header(h.chunk)
             citations.append(
-                Citation(
+                Citation.of_cited_hit(
+                    h,
                     id=k,
-                    chunk_id=h.chunk.chunk_id,
-                    doc_id=h.chunk.doc_id,
-                    source=h.chunk.source,
-                    title=h.doc.title,
-                    province=h.doc.province,
-                    current_province=h.doc.current_province,
-                    section=h.chunk.section,
-                    text=h.chunk.text,
                     quote=compose.quote(quote) if quote else _first_sentence(h.chunk.text),
                     header=header,
-                    start_line=h.chunk.start_line,
-                    end_line=h.chunk.end_line,
-                    page=h.chunk.page,
-                    score=round(h.ranked.score, 4),
-                    lexical_rank=h.ranked.lexical_rank,
-                    dense_rank=h.ranked.dense_rank,
                     used=f"[{k}]" in text,
                 )
             )
@@ -713,6 +721,14 @@ def _interleave(lists: list[list[Hit]]) -> list[Hit]:
                 seen.add(lst[k].chunk.chunk_id)
                 out.append(lst[k])
     return out
+
+
+def _one_quantity(sure: Figure, other: Figure) -> bool:
+    """Whether a figure found for sure and another are values of one quantity: the same catalog indicator, or the
+    same stated unit (two numbers without a unit say nothing of being one quantity; two indicators are two)."""
+    if sure.indicator_id is not None and other.indicator_id is not None:
+        return sure.indicator_id == other.indicator_id
+    return bool(sure.unit) and compose.same_quantity(sure, other)
 
 
 def _narrowed(q: Question, provinces: list[str] | None, year: int | None) -> Question:

@@ -13,7 +13,8 @@ from __future__ import annotations
 import re
 
 from qa.answer.candidates import FigureCandidate
-from qa.extract.figures.units import UNIT_RE, normalize_unit
+from qa.answer.layout_lines import logical_lines
+from qa.extract.figures.units import POP, UNIT_RE, WORD_CMP, normalize_unit
 from qa.models import Figure
 from qa.retrieval.engine import Engine, Hit
 from qa.vn.lexicon import FigureKind, lexicon
@@ -38,7 +39,13 @@ _LINE_NUMBER = re.compile(r"^\s*[-+*•]?\s*\d{1,3}(?:\.\d{1,2})*[.)]?\s+(?=\D)"
 _BREAK = re.compile(r"[;:]|\s\(|\s-\s|\.\s")
 _NOT_WORD = re.compile(r"^[-+*•(),.%‰\d]+$")
 # "trên 100.000 dân", "/10.000 trẻ đẻ sống": a denominator, not a value.
-_DENOMINATOR_BEFORE = re.compile(r"(?:/|\btrên|\bmỗi)\s*$", re.I)
+_WORDS = lexicon().numbers_in_text
+_DENOMINATOR_BEFORE = re.compile(
+    r"(?:" + "|".join(["/", *(rf"\b{w}" for w in _WORDS.denominator_before)]) + r")\s*$", re.I
+)
+# ... and only when a population follows the number: "dân số có trên 746.024 nhân khẩu" is more than 746.024.
+_POPULATION_AFTER = re.compile(rf"\s*{POP}\b", re.I)
+_WORD_COMPARATOR = re.compile(r"(?:^|\s)(" + "|".join(WORD_CMP) + r")\s*$", re.I)
 
 
 def _kind_cues() -> list[tuple[re.Pattern[str], FigureKind]]:
@@ -54,17 +61,13 @@ _KIND_CUES = _kind_cues()
 
 # Numbers that name a day, a month, an article or a round, not a quantity: "ngày 21 tháng 12", "khóa XVII
 # kỳ họp thứ 16", "Điều 2", "lần 3", "giai đoạn 2", "Số: 247".
-_STRUCTURE_BEFORE = re.compile(
-    r"(?:\bngày|\btháng|\bnăm|\bsố\s*:|\bkhóa|\bkhoá|\bthứ|\bđiều|\bkhoản|\bmục|\bphần|\blần|\bđợt|\bquý|"
-    r"\bgiai đoạn|\bphụ lục|\bbiểu)\s*$",
-    re.I,
-)
+_STRUCTURE_BEFORE = re.compile(r"(?:" + "|".join(rf"\b{w}" for w in _WORDS.label_before) + r")\s*$", re.I)
 _TEXT_DATE = re.compile(r"\bngày\s+\d{1,2}\s+tháng\s+\d{1,2}(?:\s+năm\s+\d{4})?", re.I)
 # What follows a number says what it counts ("86 cán bộ viên chức", "3.580 đối tượng nghiện ma túy").
 _COUNTED = re.compile(r"\s*([^\W\d_][^,;:.()\d]{0,60})")
 COUNTED_WORDS = 5
-_PERIOD_AFTER = re.compile(r"\s*tháng\b", re.I)
-_MULTIPLIER = re.compile(r"^\s*(triệu|tỷ|nghìn|ngàn)\s+(?!đồng)(\w+)", re.I)
+_PERIOD_AFTER = re.compile(r"\s*(?:" + "|".join(_WORDS.period_after) + r")\b", re.I)
+_MULTIPLIER = re.compile(r"^\s*(" + "|".join(_WORDS.multipliers) + rf")\s+(?!{_WORDS.money_word})(\w+)", re.I)
 
 
 def _blocked(line: str) -> list[tuple[int, int]]:
@@ -80,13 +83,40 @@ def _kind(before: str) -> FigureKind | None:
     return best[1] if best else None
 
 
+def _label_words(before: str) -> list[str]:
+    """The words before a number that say what it is: those of its clause, and when the number opens a
+    parenthesis with too little of its own ("… dân tộc thiểu số (chiếm hơn 64%)"), those before it too."""
+    pieces = _BREAK.split(before)
+    words = [w for w in pieces[-1].split() if not _NOT_WORD.match(w)]
+    if len(pieces) > 1 and _content(words) < MIN_LABEL_CONTENT_WORDS and _tail_break(before).strip() == "(":
+        words = [w for w in pieces[-2].split() if not _NOT_WORD.match(w)] + words
+    return words
+
+
+def _tail_break(before: str) -> str:
+    """The last clause break of ``before`` ("" when there is none)."""
+    breaks = list(_BREAK.finditer(before))
+    return breaks[-1].group(0) if breaks else ""
+
+
+def _content(words: list[str]) -> int:
+    return sum(1 for w in words if fold(w) not in lexicon().stop_words.phrase)
+
+
+def _word_comparator(before: str) -> str | None:
+    """ "hơn 1,4 triệu", "trên 746.024", "dưới 5%": the comparator a word before the number says."""
+    m = _WORD_COMPARATOR.search(before)
+    return WORD_CMP[m.group(1).lower()] if m else None
+
+
 def read_numbers(hits: list[Hit], engine: Engine, hidden: Figure | None = None) -> list[FigureCandidate]:
     """Candidates for the numbers of the top hits that no indexed figure of their chunk already holds."""
     out: list[FigureCandidate] = []
     for rank, hit in enumerate(hits[:READER_HITS]):
         chunk = hit.chunk
         indexed = {f.value_text for f in engine.figures_by_chunk.get(chunk.chunk_id, []) if f is not hidden}
-        for offset, line in enumerate(chunk.text.split("\n")):
+        for read in logical_lines(chunk.text):
+            line = read.text
             blocked = _blocked(line)
             numbering = _LINE_NUMBER.match(line)
             years = [int(y) for y in YEAR_RE.findall(line) or YEAR_RE.findall(chunk.section)]
@@ -106,9 +136,11 @@ def read_numbers(hits: list[Hit], engine: Engine, hidden: Figure | None = None) 
                 if value is None:
                     continue
                 before = line[: m.start()]
-                if _DENOMINATOR_BEFORE.search(before) or _STRUCTURE_BEFORE.search(before):
+                if _STRUCTURE_BEFORE.search(before) or (
+                    _DENOMINATOR_BEFORE.search(before) and _POPULATION_AFTER.match(line, m.end())
+                ):
                     continue
-                words = [w for w in _BREAK.split(before)[-1].split() if not _NOT_WORD.match(w)]
+                words = _label_words(before)
                 after = _COUNTED.match(line, m.end())
                 counted = " ".join(after.group(1).split()[:COUNTED_WORDS]) if after else ""
                 label = " ".join([*words[-LABEL_WORDS:], counted]).strip(" ,")
@@ -117,8 +149,7 @@ def read_numbers(hits: list[Hit], engine: Engine, hidden: Figure | None = None) 
                     unit = f"{multiplier.group(1).lower()} {multiplier.group(2)}"
                 else:
                     unit = normalize_unit(unit_m.group(0)) if unit_m else ""
-                content = [w for w in label.split() if fold(w) not in lexicon().stop_words.phrase]
-                if len(content) < MIN_LABEL_CONTENT_WORDS:
+                if _content(label.split()) < MIN_LABEL_CONTENT_WORDS:
                     continue  # "mũi: 3", "TTYT: 04": a number with nothing said about it
                 figure = Figure(
                     indicator=label,
@@ -127,11 +158,11 @@ def read_numbers(hits: list[Hit], engine: Engine, hidden: Figure | None = None) 
                     unit=unit,
                     year=years[-1] if years else None,
                     kind=_kind(before),
-                    comparator=(m.group("cmp") or "").strip() or None,
+                    comparator=(m.group("cmp") or "").strip() or _word_comparator(before),
                     doc_id=chunk.doc_id,
                     source=chunk.source,
                     section=chunk.section,
-                    line=min(chunk.start_line + offset, chunk.end_line),
+                    line=min(chunk.start_line + read.offset_at(start), chunk.end_line),
                     quote=line.strip()[:300],
                     province=hit.doc.province,
                     chunk_id=chunk.chunk_id,

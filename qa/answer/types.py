@@ -10,6 +10,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from qa.models import Figure
+from qa.retrieval.engine import Hit
 from qa.vn.gazetteer import load_gazetteer
 from qa.vn.lexicon import FigureKind, lexicon
 
@@ -79,10 +80,9 @@ class FigureAnswer(_Model):
         )
 
 
-class Citation(_Model):
-    """A cited passage: where it comes from, its text and the sentence or row the answer used."""
+class Passage(_Model):
+    """A passage as found or cited: where it comes from, its text and how it ranked (``POST /search`` hits)."""
 
-    id: int
     chunk_id: int
     doc_id: str
     source: str
@@ -91,15 +91,49 @@ class Citation(_Model):
     current_province: str | None = Field(None, description="Đơn vị hành chính hiện nay (sau 01/7/2025)")
     section: str | None
     text: str
-    quote: str = Field(description="Câu hoặc dòng bảng mà câu trả lời dùng")
-    header: str | None = Field(None, description="Dòng tiêu đề cột của bảng, khi trích dẫn là một dòng bảng")
     start_line: int
     end_line: int
     page: int | None
     score: float
     lexical_rank: int | None = None
     dense_rank: int | None = None
+
+    @classmethod
+    def of_hit(cls, h: Hit) -> Passage:
+        return cls(**_passage_fields(h))
+
+
+class Citation(Passage):
+    """A cited passage, with the sentence or row the answer used."""
+
+    id: int
+    quote: str = Field(description="Câu hoặc dòng bảng mà câu trả lời dùng")
+    header: str | None = Field(None, description="Dòng tiêu đề cột của bảng, khi trích dẫn là một dòng bảng")
     used: bool = Field(False, description="Câu trả lời trích dẫn đoạn này ([n] trong câu trả lời)")
+
+    @classmethod
+    def of_cited_hit(cls, h: Hit, id: int, quote: str, header: str | None, used: bool) -> Citation:
+        return cls(**_passage_fields(h), id=id, quote=quote, header=header, used=used)
+
+
+def _passage_fields(h: Hit) -> dict[str, object]:
+    c, r = h.chunk, h.ranked
+    return {
+        "chunk_id": c.chunk_id,
+        "doc_id": c.doc_id,
+        "source": c.source,
+        "title": h.doc.title,
+        "province": h.doc.province,
+        "current_province": h.doc.current_province,
+        "section": c.section,
+        "text": c.text,
+        "start_line": c.start_line,
+        "end_line": c.end_line,
+        "page": c.page,
+        "score": round(r.score, 4),
+        "lexical_rank": r.lexical_rank,
+        "dense_rank": r.dense_rank,
+    }
 
 
 class RegulationAnswer(_Model):

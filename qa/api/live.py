@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from qa.answer import Answerer
 from qa.extract.registry import Regulation, build_registry
 from qa.index.layout import CURRENT
+from qa.index.milvus_collection import VectorStoreError
 from qa.retrieval.engine import Engine, IndexMissingError, ModelMismatchError
 from qa.settings import Settings
 
@@ -67,6 +68,9 @@ class LiveIndex:
         except ModelMismatchError as exc:
             self.problem = f"Chỉ mục được tạo bằng mô hình khác: {exc}"
             logger.warning("index not served: %s", exc)
+        except VectorStoreError as exc:  # QA_VECTOR_URL unreachable, or without this generation's rows
+            self.problem = str(exc)
+            logger.warning("index not served: %s", exc)
 
     def published(self) -> str | None:
         """Name of the generation `index/current` points at now (None when there is none)."""
@@ -87,7 +91,7 @@ class LiveIndex:
                 return
             try:
                 self.reload()
-            except (IndexMissingError, ModelMismatchError, OSError) as exc:
+            except (IndexMissingError, ModelMismatchError, VectorStoreError, OSError) as exc:
                 logger.warning("new index generation not served: %s", exc)
 
     def ensure_on_disk(self) -> None:

@@ -12,7 +12,7 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 from pydantic_core import PydanticCustomError
 
-from qa.answer.types import Answer, Citation, FigureAnswer
+from qa.answer.types import Answer, Citation, FigureAnswer, Passage
 
 JobStatus = Literal["queued", "running", "done", "failed", "cancelled"]
 JobStage = Literal["parsing", "embedding", "indexing", "publishing"]
@@ -144,30 +144,8 @@ CitationOut = Citation
 AskResponse = Answer
 
 
-class _PassageOut(_Out):
-    """A chunk as cited or found: where it comes from and its text."""
-
-    doc_id: str
-    source: str
-    title: str | None
-    province: str | None = Field(description="Tỉnh ban hành (tên tại thời điểm ban hành)")
-    current_province: str | None = Field(None, description="Đơn vị hành chính hiện nay (sau 01/7/2025)")
-    section: str | None
-    text: str
-    start_line: int
-    end_line: int
-    page: int | None
-    score: float
-
-
-class SearchHit(_PassageOut):
-    chunk_id: int
-    lexical_rank: int | None
-    dense_rank: int | None
-
-
 class SearchResponse(_Out):
-    hits: list[SearchHit]
+    hits: list[Passage]
 
 
 class FiguresResponse(_Out):

@@ -20,10 +20,9 @@ import shutil
 import sqlite3
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -45,10 +44,14 @@ from qa.index.layout import (
 )
 from qa.index.lexical import LexicalIndex
 from qa.index.progress import BuildProgress, ProgressCallback
+from qa.index.report import BuildReport, DocReport
 from qa.ingest.formats import LoadOptions
 from qa.ingest.pipeline import SUPPORTED_SUFFIXES
 from qa.models import SECTION_SEP, Chunk, IngestError
 from qa.settings import Settings
+
+if TYPE_CHECKING:
+    from qa.index.milvus_sync import MilvusSync
 
 logger = logging.getLogger(__name__)
 
@@ -57,29 +60,6 @@ logger = logging.getLogger(__name__)
 EMBED_STEP = 64
 
 Embedder = Callable[[list[str]], np.ndarray]
-
-
-@dataclass(slots=True)
-class DocReport:
-    source: str
-    status: str  # new | changed | reindexed (same file, read again by a newer format) | unchanged | skipped | removed
-    reason: str = ""
-    title: str = ""
-    province: str | None = None
-    kind: str | None = None
-    sections: int = 0
-    tables: int = 0
-    chunks: int = 0
-    figures: int = 0
-    warnings: list[str] = field(default_factory=list)  # the reader's, e.g. pages OCR could not read
-
-
-@dataclass(slots=True)
-class BuildReport:
-    generation: str | None
-    documents: list[DocReport] = field(default_factory=list)
-    timings: dict[str, float] = field(default_factory=dict)
-    changed: bool = False
 
 
 def discover(paths: list[Path]) -> list[Path]:
@@ -263,11 +243,45 @@ class _Build:
                 conn.close()
             self._tell(stage="publishing")  # the last moment a cancel is possible
             failpoint("build.before_publish")
+        vectors = self._publish_vectors(final, report)
         failpoint("build.before_switch")
         switch_current(index_dir, final)
         failpoint("build.switched")
+        if vectors is not None:
+            self._retire_vectors(vectors, report)
         prune(index_dir, keep={final.name, old.path.name if old.path else ""})
         return final
+
+    def _publish_vectors(self, final: Path, report: BuildReport) -> MilvusSync | None:
+        """With QA_VECTOR_URL: every row of the new generation in Milvus before any reader switches to it.
+
+        A failure here fails the build before the switch: readers stay on the previous generation, whose rows
+        are all still there (nothing is deleted before the switch), and the unpublished directory is pruned by
+        the next build."""
+        if not self.settings.vector_url:
+            return None
+        from qa.index.milvus_sync import MilvusSync
+
+        sync = MilvusSync(self.settings.vector_url, self.settings.vector_collection, final)
+        try:
+            sync.publish()
+        except BaseException:
+            sync.close()
+            raise
+        report.timings["vector_publish"] = sync.report.seconds["publish"]
+        failpoint("build.vectors_published")
+        return sync
+
+    def _retire_vectors(self, sync: MilvusSync, report: BuildReport) -> None:
+        """After the switch: the rows only the previous generation had are deleted. A failure leaves extra rows,
+        which readers skip (their chunks are not in the generation) and the next build deletes."""
+        try:
+            sync.retire()
+            report.timings["vector_retire"] = sync.report.seconds["retire"]
+        except Exception:
+            logger.exception("the vector database keeps rows of the previous generation until the next build")
+        finally:
+            sync.close()
 
     def _fill_generation(
         self,

@@ -9,14 +9,14 @@ from __future__ import annotations
 
 import logging
 import time
-from dataclasses import asdict
 from pathlib import Path
 
 from qa.index.build import BuildReport, DocReport, Embedder, build
+from qa.index.milvus_collection import VectorStoreError
 from qa.index.progress import BuildCancelled, BuildProgress, EtaEstimator, ProgressCallback
 from qa.jobs.corpus import CorpusFiles
 from qa.jobs.journal import JobJournal
-from qa.jobs.model import Job, JobDocument, JobStatus
+from qa.jobs.model import Job, JobStatus
 from qa.jobs.reconcile import Reconciler
 from qa.jobs.state import current_name
 from qa.settings import Settings
@@ -27,19 +27,6 @@ logger = logging.getLogger(__name__)
 # progress bar live and cost nothing next to the build; a cancel is seen within this time too.
 PROGRESS_INTERVAL = 0.5
 
-JOB_DOCUMENT_FIELDS = (
-    "warnings",
-    "source",
-    "status",
-    "reason",
-    "title",
-    "province",
-    "kind",
-    "sections",
-    "tables",
-    "chunks",
-    "figures",
-)
 _FAILED = "Lập chỉ mục thất bại do lỗi nội bộ; không có thay đổi nào."
 
 
@@ -73,6 +60,11 @@ def run_job(
         reconciler.undo(job)
         journal.finish(job.job_id, "cancelled", "Đã huỷ theo yêu cầu; không có thay đổi nào.")
         return "cancelled"
+    except VectorStoreError as exc:  # QA_VECTOR_URL: Milvus unreachable or refusing; nothing was switched
+        logger.exception("index build failed for job %s", job.job_id)
+        reconciler.undo(job)
+        journal.finish(job.job_id, "failed", f"Lập chỉ mục thất bại: {exc}; không có thay đổi nào.")
+        return "failed"
     except Exception:
         logger.exception("index build failed for job %s", job.job_id)
         if reconciler.effect_visible(job):
@@ -86,7 +78,7 @@ def run_job(
     status, detail = _outcome(job, report)
     if status == "failed":
         reconciler.undo(job)
-    documents = [_job_document(d) for d in report.documents if job.kind == "ingest" or d.source == job.source]
+    documents = [d for d in report.documents if job.kind == "ingest" or d.source == job.source]
     journal.finish(job.job_id, status, detail, documents, current_name(settings.index_dir))
     prune_trash(settings, journal)
     return status
@@ -121,8 +113,3 @@ def _done_detail(job: Job, mine: DocReport | None, report: BuildReport | None = 
         f"Đã lập chỉ mục «{job.source}»: {mine.chunks} đoạn, {mine.figures} số liệu"
         f"{', tỉnh ' + mine.province if mine.province else ''}."
     )
-
-
-def _job_document(d: DocReport) -> JobDocument:
-    fields = asdict(d)
-    return JobDocument(**{k: fields[k] for k in JOB_DOCUMENT_FIELDS})

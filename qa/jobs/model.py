@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 from typing import Literal
 
 from qa.index.progress import BuildStage
+from qa.index.report import DocReport
 
 JobKind = Literal["upload", "delete", "ingest"]
 JobStatus = Literal["queued", "running", "done", "failed", "cancelled"]
@@ -26,21 +27,8 @@ def new_job_id() -> str:
     return uuid.uuid4().hex[:12]
 
 
-@dataclass(slots=True)
-class JobDocument:
-    """What the build said about one file of the job (its own file, or every file of an ingest)."""
-
-    source: str
-    status: str  # new | changed | reindexed | unchanged | skipped | removed
-    reason: str = ""
-    title: str = ""
-    province: str | None = None
-    kind: str | None = None
-    sections: int = 0
-    tables: int = 0
-    chunks: int = 0
-    figures: int = 0
-    warnings: list[str] = field(default_factory=list)  # the reader's, e.g. pages OCR could not read
+# What the build said about one file of the job (its own file, or every file of an ingest), as the journal keeps it.
+JobDocument = DocReport
 
 
 @dataclass(slots=True)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -12,14 +11,25 @@ import numpy as np
 
 from qa.extract.abbreviations import Abbreviations
 from qa.index import store
-from qa.index.dense import ids_by_position, load_faiss, search
 from qa.index.layout import ABBREVIATIONS_FILE, FORMAT_VERSION, current_generation
 from qa.index.lexical import LexicalIndex
 from qa.ingest.chunking import chunk_holding
 from qa.models import Chunk, DocumentMeta, Figure, RegulationMention
-from qa.retrieval.fusion import FusionParams, Ranked, fuse, top_positions
+from qa.retrieval.candidates import CandidateSource, Filters, Scope, SearchMode
+from qa.retrieval.embedded import EmbeddedCandidates, InconsistentIndexError, positions_by_doc, positions_mask
+from qa.retrieval.fusion import FusionParams, Ranked, fuse
 from qa.settings import Settings
 from qa.vn.text import fold
+
+__all__ = [
+    "Engine",
+    "Filters",
+    "Hit",
+    "IndexMissingError",
+    "ModelMismatchError",
+    "positions_by_doc",
+    "positions_mask",
+]
 
 if TYPE_CHECKING:
     from qa.embeddings.model import Embedder
@@ -31,14 +41,6 @@ class IndexMissingError(RuntimeError):
 
 class ModelMismatchError(RuntimeError):
     pass
-
-
-@dataclass(slots=True)
-class Filters:
-    province: str | None = None
-    year: int | None = None
-    doc_ids: list[str] | None = None
-    provinces: list[str] | None = None  # several provinces (comparisons)
 
 
 @dataclass(slots=True)
@@ -77,15 +79,11 @@ class Engine:
         self.doc_chunks: dict[str, list[Chunk]] = {}  # per document, in line order
         for chunk in sorted(self.chunks.values(), key=lambda c: (c.start_line, c.end_line)):
             self.doc_chunks.setdefault(chunk.doc_id, []).append(chunk)
+        # The answer step reads the lexical vocabulary and document frequencies (qa.answer), whichever backend
+        # retrieves: the generation stays the source of truth in both modes.
         self.lexical = LexicalIndex.load(self.generation / "lexical")
-        self.faiss = load_faiss(self.generation / "vectors.faiss")
-        if not np.array_equal(ids_by_position(self.faiss), self.lexical.ids):
-            # Filters address both indexes by position (build.py adds the chunks to both in one order).
-            raise IndexMissingError(f"the index in {self.generation} is inconsistent: run `qa ingest` again")
         self.chunk_doc = np.array([self.chunks[int(c)].doc_id for c in self.lexical.ids], dtype=object)
-        # Filters resolve to documents, documents to positions: both precomputed, so a filtered question
-        # costs O(allowed documents), not a Python pass over every chunk (32 ms at 1,000,000 chunks).
-        self._doc_positions = positions_by_doc(self.chunk_doc)
+        self.candidates: CandidateSource = self._open_candidates()
         self._docs_by_province: dict[str, set[str]] = {}
         for doc_id, meta in self.docs.items():
             self._docs_by_province.setdefault(fold(meta.province or ""), set()).add(doc_id)
@@ -108,6 +106,24 @@ class Engine:
         self.abbreviations = Abbreviations.from_json(
             json.loads(abbreviations.read_text(encoding="utf-8")) if abbreviations.exists() else {}
         )
+
+    def _open_candidates(self) -> CandidateSource:
+        """The generation's own FAISS and bm25s files, or the shared Milvus of QA_VECTOR_URL."""
+        if self.settings.vector_url:
+            from qa.index.milvus_collection import GenerationStamp
+            from qa.retrieval.milvus import MilvusCandidates
+
+            stamp = GenerationStamp(int(self.meta.get("generation", 0)), str(self.meta.get("created", "")))
+            positions = {int(c): k for k, c in enumerate(self.lexical.ids)}
+            return MilvusCandidates(
+                self.settings.vector_url, self.settings.vector_collection, stamp, positions
+            )
+        try:
+            return EmbeddedCandidates.open(self.generation, self.lexical, self.chunk_doc)
+        except InconsistentIndexError as exc:
+            raise IndexMissingError(
+                f"the index in {self.generation} is inconsistent: run `qa ingest` again"
+            ) from exc
 
     # ------------------------------------------------------------------ embedding
 
@@ -138,10 +154,6 @@ class Engine:
             docs &= set(filters.doc_ids)
         return None if docs == set(self.docs) else docs
 
-    def _mask(self, allowed: set[str] | None) -> np.ndarray | None:
-        """Allowed positions (lexical order, which is also the dense index's order) of the allowed documents."""
-        return None if allowed is None else positions_mask(self._doc_positions, allowed, len(self.chunk_doc))
-
     # ------------------------------------------------------------------ search
 
     def search(
@@ -149,29 +161,15 @@ class Engine:
         query: str,
         top_k: int = 5,
         filters: Filters | None = None,
-        mode: str = "hybrid",
+        mode: SearchMode = "hybrid",
         timings: dict[str, float] | None = None,
     ) -> list[Hit]:
-        allowed = self.allowed_docs(filters)
-        mask = self._mask(allowed)
-        depth = self.fusion.depth
-        lexical: list[tuple[int, float]] = []
-        dense: list[tuple[int, float]] = []
-        t0 = time.perf_counter()
-        if mode in ("hybrid", "lexical"):
-            scores = self.lexical.scores(query)
-            positions = top_positions(scores, mask, depth)
-            lexical = [(int(self.lexical.ids[p]), float(scores[p])) for p in positions]
-        t1 = time.perf_counter()
-        if mode in ("hybrid", "dense"):
-            qvec = self.embed_query(query)
-            dscores, dids = search(self.faiss, qvec, depth, mask)
-            dense = [(int(i), float(s)) for i, s in zip(dids, dscores, strict=True)]
-        t2 = time.perf_counter()
+        scope = Scope(filters, self.allowed_docs(filters))
+        found = self.candidates.candidates(query, self.embed_query, self.fusion.depth, scope, mode)
         if timings is not None:
-            timings["lexical"] = (t1 - t0) * 1000
-            timings["dense"] = (t2 - t1) * 1000
-        ranked = fuse(lexical, dense, self.fusion)
+            timings["lexical"] = found.lexical_ms
+            timings["dense"] = found.dense_ms
+        ranked = fuse(found.lexical, found.dense, self.fusion)
         return [self._hit(r) for r in ranked[:top_k]]
 
     def _hit(self, ranked: Ranked) -> Hit:
@@ -206,23 +204,5 @@ class Engine:
         }
 
     def close(self) -> None:
+        self.candidates.close()
         self.conn.close()
-
-
-def positions_by_doc(chunk_doc: np.ndarray) -> dict[str, np.ndarray]:
-    """Positions of each document's chunks, from the document id at every position."""
-    if len(chunk_doc) == 0:
-        return {}
-    docs, codes = np.unique(chunk_doc.astype(str), return_inverse=True)
-    order = np.argsort(codes, kind="stable")
-    bounds = np.searchsorted(codes[order], np.arange(len(docs) + 1))
-    return {str(d): order[bounds[i] : bounds[i + 1]] for i, d in enumerate(docs)}
-
-
-def positions_mask(doc_positions: dict[str, np.ndarray], allowed: set[str], n: int) -> np.ndarray:
-    """Boolean mask over ``n`` positions, True at the chunks of the allowed documents."""
-    mask = np.zeros(n, dtype=bool)
-    positions = [doc_positions[d] for d in allowed if d in doc_positions]
-    if positions:
-        mask[np.concatenate(positions)] = True
-    return mask

@@ -8,17 +8,26 @@ from qa.extract.figures.targets import asks_change, is_change
 from qa.extract.indicators import Indicator
 from qa.extract.registry import Regulation
 from qa.models import Figure
+from qa.vn.cue_match import CuePhrases
 from qa.vn.gazetteer import load_gazetteer
 from qa.vn.lexicon import lexicon
 from qa.vn.so_hieu import number_key
-from qa.vn.text import fold
+from qa.vn.text import fold, nfc
 
 _STOP_WORDS = lexicon().stop_words.regulation_lookup
 # How a filter names a former unit that shares its name with the current unit that absorbed it ("Bắc Ninh cũ":
 # the documents of Bắc Ninh before the merger, not those of Bắc Giang); one of the lexicon's former-unit cues.
 FORMER_MARK = "cũ"
-_FORMER_CUES = lexicon().question_cues.phrases["former_unit"]
-_FORMER_SUFFIX = re.compile(r"^(.+?)\s+(?:" + "|".join(re.escape(c) for c in _FORMER_CUES) + r")$")
+_FORMER_CUES = CuePhrases(lexicon().question_cues.phrases["former_unit"])
+
+
+def _before_former_cue(name: str) -> str | None:
+    """ "Bắc Ninh cũ" -> "Bắc Ninh": the name a former-unit cue ends, if one does."""
+    text = nfc(name).strip()
+    for m in _FORMER_CUES.finditer(text):
+        if m.end() == len(text) and text[: m.start()].strip():
+            return text[: m.start()].strip()
+    return None
 
 
 def province_scope(name: str) -> set[str]:
@@ -30,8 +39,8 @@ def province_scope(name: str) -> set[str]:
     """
     gaz = load_gazetteer()
     folded = fold(name).strip()
-    former = _FORMER_SUFFIX.match(folded)
-    if former and (base := gaz.canonical(former.group(1))) and gaz.is_former(base):
+    former = _before_former_cue(name)
+    if former and (base := gaz.canonical(fold(former))) and gaz.is_former(base):
         return {fold(base)}
     canonical = gaz.canonical(folded)
     if canonical is None:

@@ -15,6 +15,7 @@ from importlib import resources
 from types import MappingProxyType
 from typing import Literal, get_args
 
+from qa.vn.cue_match import CuePhrases
 from qa.vn.text import fold
 
 FigureKind = Literal["plan", "actual", "estimate", "target"]
@@ -37,6 +38,7 @@ class FigureKindWords:
     section_cues: tuple[str, ...]  # regular-expression fragments
     column_prefixes: tuple[str, ...]  # folded
     lookup_words: str
+    asked_as: tuple[str, ...]  # how a generated training question names the kind
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,26 +59,37 @@ class Units:
 
 
 @dataclass(frozen=True, slots=True)
+class NumbersInText:
+    """What tells a number read from a passage is not a quantity (see the lexicon's comment)."""
+
+    label_before: tuple[str, ...]  # regular-expression fragments
+    denominator_before: tuple[str, ...]
+    period_after: tuple[str, ...]
+    multipliers: tuple[str, ...]
+    money_word: str
+
+
+@dataclass(frozen=True, slots=True)
 class QuestionCues:
-    """Folded phrases that tell what a question asks (see the lexicon's comment); patterns built from them."""
+    """Phrases that tell what a question asks (see the lexicon's comment), found in the typed question."""
 
     phrases: MappingProxyType[str, tuple[str, ...]]  # figure, passage, regulation_object, ..., former_unit
     units: MappingProxyType[str, tuple[str, ...]]  # percent, money, rate, count
     follow_up_start: tuple[str, ...]  # accented, as typed
     follow_up_end: tuple[str, ...]
+    tool_fields: MappingProxyType[str, tuple[str, ...]]  # indicator, province, year, kind, document, number
 
-    def pattern(self, name: str) -> re.Pattern[str]:
-        """Whole-word alternation of one cue list, for the folded question."""
-        return _alternation(self.phrases[name])
+    def find(self, name: str, text: str, start: int = 0) -> re.Match[str] | None:
+        """The first phrase of one cue list in ``text`` as typed (the match is over its folded form)."""
+        return _cue_phrases(self.phrases[name]).find(text, start)
 
-    def unit_pattern(self, name: str) -> re.Pattern[str]:
-        return _alternation(self.units[name])
+    def find_unit(self, name: str, text: str) -> re.Match[str] | None:
+        return _cue_phrases(self.units[name]).find(text)
 
 
 @lru_cache(maxsize=256)
-def _alternation(phrases: tuple[str, ...]) -> re.Pattern[str]:
-    alts = sorted((re.escape(p) for p in phrases), key=len, reverse=True)
-    return re.compile(r"(?<![\w%])(?:" + "|".join(alts) + r")(?![\w])")
+def _cue_phrases(phrases: tuple[str, ...]) -> CuePhrases:
+    return CuePhrases(phrases)
 
 
 @dataclass(frozen=True, slots=True)
@@ -128,6 +141,8 @@ class Lexicon:
     prose_targets: ProseTargets
     stop_words: StopWords
     abbreviations: MappingProxyType[str, str]
+    shortened: tuple[tuple[str, str], ...]  # (phrase, how officials shorten it), first that fits wins
+    numbers_in_text: NumbersInText
     units: Units
     stamps: frozenset[str]
     qualifiers: tuple[str, ...]  # folded phrases, longest first
@@ -175,6 +190,7 @@ def lexicon() -> Lexicon:
     units = data["units"]
     head = data["letterhead"]
     years = data["document_years"]
+    numbers = data["numbers_in_text"]
     return Lexicon(
         document_kinds=tuple(
             DocumentKind(k["name"], _tuple(k["words"]), _tuple(k["codes"])) for k in kinds["kinds"]
@@ -209,6 +225,7 @@ def lexicon() -> Lexicon:
                     _tuple(figure[kind]["section_cues"]),
                     _tuple(figure[kind]["column_prefixes"]),
                     figure[kind]["lookup_words"],
+                    _tuple(figure[kind]["asked_as"]),
                 )
                 for kind in FIGURE_KINDS
             }
@@ -229,6 +246,14 @@ def lexicon() -> Lexicon:
             phrase=frozenset(stops["phrase"]),
         ),
         abbreviations=MappingProxyType(dict(data["abbreviations"]["map"])),
+        shortened=tuple((phrase, short) for phrase, short in data["abbreviations"]["shortened"]),
+        numbers_in_text=NumbersInText(
+            label_before=_tuple(numbers["label_before"]),
+            denominator_before=_tuple(numbers["denominator_before"]),
+            period_after=_tuple(numbers["period_after"]),
+            multipliers=_tuple(numbers["multipliers"]),
+            money_word=numbers["money_word"],
+        ),
         units=Units(
             _tuple(units["strong"]),
             _tuple(units["weak"]),
@@ -245,6 +270,8 @@ def lexicon() -> Lexicon:
 
 def _question_cues(data: dict[str, object]) -> QuestionCues:
     lists = {k: tuple(v) for k, v in data.items() if isinstance(v, list) and not k.startswith("follow_up")}
+    fields = data["tool_fields"]
+    assert isinstance(fields, dict)
     units = data["units"]
     assert isinstance(units, dict)
     start, end = data["follow_up_start"], data["follow_up_end"]
@@ -254,4 +281,5 @@ def _question_cues(data: dict[str, object]) -> QuestionCues:
         units=MappingProxyType({k: tuple(v) for k, v in units.items() if isinstance(v, list)}),
         follow_up_start=tuple(start),
         follow_up_end=tuple(end),
+        tool_fields=MappingProxyType({k: tuple(v) for k, v in fields.items()}),
     )

@@ -77,6 +77,14 @@ def test_comparison_gives_both_sides(answerer):
     assert {c["province"] for c in r["citations"][:2]} == {"Hậu Giang", "Bắc Giang"}
 
 
+def test_one_sure_side_vouches_for_the_same_quantity_on_the_other(answerer):
+    # Bắc Giang's methadone count alone is not sure enough to answer; beside Hậu Giang's value of the same catalog
+    # indicator it is (dev d067 is this question, unaccented).
+    r = ask(answerer, "Số người điều trị methadone ở Hậu Giang và Bắc Giang, tỉnh nào nhiều hơn?")
+    assert not r["abstained"]
+    assert sorted(f["value"] for f in r["figures"][:2]) == [63, 1302]
+
+
 def test_follow_up_reuses_indicator(answerer):
     history = [
         {
@@ -95,6 +103,8 @@ def test_follow_up_reuses_indicator(answerer):
         "Số giường bệnh trên 10.000 dân của tỉnh Bình Dương năm 2023?",  # province not in the corpus
         "Tỷ lệ xã có bác sỹ định biên của Hà Nam năm 2025 là bao nhiêu?",  # year not covered
         "Bắc Giang ghi nhận bao nhiêu ca bệnh dại trong 6 tháng đầu năm 2023?",  # never mentioned
+        # the disease is mentioned, its number of cases is not: a sentence without a number is no count
+        "Bệnh đậu mùa khỉ đã có ca mắc tại Hậu Giang chưa, số ca là bao nhiêu?",
     ],
 )
 def test_abstains_when_documents_do_not_say(answerer, question):

@@ -84,6 +84,20 @@ def test_years_and_ranges() -> None:
 
 
 @pytest.mark.parametrize(
+    "question,years",
+    [
+        ("tỷ lệ chuyển tuyến tăng bao nhiêu phần trăm so với cùng kỳ 2022?", [2023]),
+        ("Năm 2023 số ca mắc tăng bao nhiêu so với cùng kỳ năm 2022?", [2023]),
+        ("số ca năm 2016 so với năm 2020", [2016, 2020]),  # two years compared, not a change's reference
+    ],
+)
+def test_a_change_s_reference_year_is_not_the_year_asked(
+    reader: Reader, question: str, years: list[int]
+) -> None:
+    assert reader.read(question).years == years
+
+
+@pytest.mark.parametrize(
     "question,kind",
     [
         ("Năm 2024 Bắc Giang đặt chỉ tiêu bao nhiêu bác sĩ?", "plan"),
@@ -98,7 +112,7 @@ def test_kind_of_figure_asked(question: str, kind: str | None) -> None:
 
 
 @pytest.mark.parametrize(
-    "folded,intent",
+    "question,intent",
     [
         ("nguon thu bao nhieu tien", "money"),
         ("bao nhieu bac si tren 10.000 dan", "count"),  # the first thing asked
@@ -106,10 +120,16 @@ def test_kind_of_figure_asked(question: str, kind: str | None) -> None:
         ("kiem tra bao nhieu diem, dat may % kh", "count"),
         ("so giuong benh tren van dan", "rate"),
         ("kho khan la gi", None),
+        ("Kinh phí hoạt động năm 2023 là bao nhiêu tiền?", "money"),
+        ("bao nhieu tiền", "money"),  # accents half typed
+        # Folded, "động" and "tiên" are "đồng" and "tiền": typed with accents they are other words.
+        ("Số lượt hoạt động truyền thông tại cộng đồng là bao nhiêu?", None),
+        ("Tỷ lệ xã ưu tiên hoàn thành bao nhiêu %?", "percent"),
+        ("bao nhiêu người lao động được khám", "count"),
     ],
 )
-def test_the_number_asked_for(folded: str, intent: str | None) -> None:
-    assert unit_intent(folded) == intent
+def test_the_number_asked_for(question: str, intent: str | None) -> None:
+    assert unit_intent(question) == intent
 
 
 def test_question_shapes(reader: Reader) -> None:
@@ -120,6 +140,16 @@ def test_question_shapes(reader: Reader) -> None:
     assert reader.read("Quyết định nào phê duyệt chiến lược quốc gia?").qtype == "regulation"
     q = reader.read("tiem nhac DPT4 o Bac Giang 6 thang dau 2023 co dat KH khong")
     assert q.plan_check and q.half_year and q.qtype == "figure"
+    # A current unit and the former province it absorbed, named together, are one place.
+    one_place = "Tỉnh An Giang mới (phần Kiên Giang cũ), bệnh viện tỉnh là vệ tinh của những bệnh viện nào?"
+    assert reader.read(one_place).qtype == "passage"
+    # A tool-style field that names a count asks for a figure; "sở" is not "số".
+    assert reader.read("bac giang | so chung chi hanh nghe cap moi | 6 thang 2023").qtype == "figure"
+    assert reader.read("Bắc Giang, sở y tế phối hợp với những đơn vị nào?").qtype == "passage"
+    # The plan a result is checked against is not the kind of figure asked.
+    q = reader.read("Bắc Giang khám được bao nhiêu lượt, bằng mấy % KH năm?")
+    assert q.plan_check and q.kind is None
+    assert reader.read("Ước thực hiện năm 2023 đạt mấy % kế hoạch?").kind == "estimate"
     # A name inside another name is not a second province: no comparison.
     assert reader.read("Trường ĐH Y Dược Cần Thơ mở phân hiệu tại Kiên Giang năm nào?").qtype != "compare"
 

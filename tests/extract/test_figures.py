@@ -354,6 +354,7 @@ Giảm tỷ lệ mắc lao xuống dưới 20/100.000 dân vào năm 2030.
 II. KẾT QUẢ NĂM 2020
 
 Số lượt khám bệnh tăng 12,5% so với cùng kỳ năm 2019. Tỷ lệ tiêm chủng đầy đủ đạt 96,5%.
+Các cơ sở y tế đã khám bệnh cho hơn 1,4 triệu lượt người. Tổng kinh phí thực hiện 0,5 tỷ.
 """
 
 
@@ -371,6 +372,9 @@ Số lượt khám bệnh tăng 12,5% so với cùng kỳ năm 2019. Tỷ lệ t
         # a result, and a change against the year before
         ("Tỷ lệ tiêm chủng đầy đủ", 2020, 96.5, "%", None, "actual"),
         ("Số lượt khám bệnh (tăng so với cùng kỳ năm 2019)", 2020, 12.5, "%", None, "actual"),
+        # a multiplier before what is counted is a count in millions; alone it is money
+        ("Các cơ sở y tế đã khám bệnh cho hơn triệu lượt người", 2020, 1.4, "triệu lượt", ">", "actual"),
+        ("Tổng kinh phí thực hiện", 2020, 0.5, "tỷ đồng", None, "actual"),
     ],
 )
 def test_objectives_and_changes_in_prose(indicator, year, value, unit, comparator, kind):

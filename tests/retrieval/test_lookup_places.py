@@ -16,11 +16,10 @@ from qa.retrieval.lookup import (
     unit_fits,
 )
 from qa.vn.lexicon import lexicon
-from qa.vn.text import fold
 
 
 def test_the_former_mark_is_a_lexicon_cue() -> None:
-    assert fold(FORMER_MARK) in lexicon().question_cues.phrases["former_unit"]
+    assert FORMER_MARK in lexicon().question_cues.phrases["former_unit"]
 
 
 @pytest.mark.parametrize(

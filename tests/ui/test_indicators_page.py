@@ -192,6 +192,12 @@ def test_phone_dark_mode_grouped_by_current_unit(ui, open_browser):
     driver = open_browser(390, 844, phone=True, dark=True)
     driver.get(f"{ui}/chi-tieu?chi_tieu={BEDS}")  # a shared link opens the table
     table_ready(driver)
+    # The controls above the table may come after its rows on a phone: wait for the toggle, do not assume it.
+    wait(
+        driver,
+        lambda d: d.find_elements("css selector", ".st-key-nhom_hien_nay label"),
+        "the grouping toggle",
+    )
     toggle = driver.find_element("css selector", ".st-key-nhom_hien_nay label")
     driver.execute_script("arguments[0].scrollIntoView({block: 'center'})", toggle)
     toggle.click()

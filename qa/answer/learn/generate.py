@@ -41,31 +41,6 @@ TOPIC_SHARE = 0.6
 # Share that open with the cue ("Vì sao …?") rather than end with it ("… là gì?").
 CUE_FIRST_SHARE = 0.3
 
-_KIND_PHRASES = {
-    "plan": ["kế hoạch", "chỉ tiêu", "KH", "đặt chỉ tiêu"],
-    "actual": ["thực hiện", "đạt", "TH", "kết quả"],
-    "estimate": ["ước thực hiện", "ước tính", "ước TH", "ước đạt"],
-    "target": ["mục tiêu", "phấn đấu", "đặt mục tiêu", "hướng tới"],
-}
-_ABBREVIATE = [
-    ("bác sĩ", "BS"),
-    ("bác sỹ", "BS"),
-    ("trạm y tế", "TYT"),
-    ("trung tâm y tế", "TTYT"),
-    ("sốt xuất huyết", "SXH"),
-    ("bảo hiểm y tế", "BHYT"),
-    ("suy dinh dưỡng", "SDD"),
-    ("bệnh nhân", "BN"),
-    ("chăm sóc sức khỏe", "CSSK"),
-    ("tiêm chủng mở rộng", "TCMR"),
-    ("khám chữa bệnh", "KCB"),
-    ("y học cổ truyền", "YHCT"),
-    ("10.000 dân", "vạn dân"),
-    ("trên 10.000 dân", "/VD"),
-    ("bệnh viện", "BV"),
-    ("an toàn thực phẩm", "ATTP"),
-]
-
 
 @dataclass(slots=True)
 class Generated:
@@ -130,7 +105,7 @@ class Generator:
         province_text = self._province_text(province or f.province or "", ops)
         year = year if year is not None else f.year
         say_kind = f.kind is not None and (self.rng.random() < 0.7 or not self._is_default_kind(f))
-        kind_text = self.rng.choice(_KIND_PHRASES[f.kind]) if f.kind and say_kind else ""
+        kind_text = self.rng.choice(lexicon().figure_kinds[f.kind].asked_as) if f.kind and say_kind else ""
         if kind_text:
             ops.append("kind")
         year_text = "" if year is None or (self.rng.random() < 0.1 and not kind_text) else str(year)
@@ -215,7 +190,7 @@ class Generator:
             start = 1 if fold(words[0]) in ("so", "ty", "ti", "tong") else 0
             label = " ".join(words[start : start + max(4, int(len(words) * 0.7))])
         if self.rng.random() < 0.3:
-            for phrase, short in _ABBREVIATE:
+            for phrase, short in lexicon().shortened:
                 if phrase in label.lower():
                     label = re.sub(re.escape(phrase), short, label, flags=re.I)
                     ops.append("abbreviation")

@@ -9,7 +9,7 @@ from qa.answer.understand.followup import merge_with_history
 from qa.answer.understand.intent import read_intent
 from qa.answer.understand.places import read_places
 from qa.answer.understand.question import Question
-from qa.answer.understand.spelling import correct_typos, expand_abbreviations
+from qa.answer.understand.spelling import correct_typos, expand_abbreviations, without_unknown_accents
 from qa.answer.understand.tool_style import untool
 from qa.extract.abbreviations import Abbreviations
 from qa.vn.so_hieu import NUMBER_ANY_CASE_RE, number_key
@@ -56,6 +56,7 @@ class Reader:
             text=text,
             expanded=expanded,
             folded=fold(text),
+            cue_text=without_unknown_accents(text, self.vocabulary),
             provinces=places.provinces,
             named=places.named,
             unknown_provinces=places.unknown,

@@ -5,40 +5,27 @@ from __future__ import annotations
 import re
 
 from qa.answer.understand.question import Question, QuestionType, UnitIntent
+from qa.vn.cue_match import CuePhrases
+from qa.vn.gazetteer import load_gazetteer
 from qa.vn.lexicon import FigureKind, lexicon
 from qa.vn.so_hieu import NUMBER_ANY_CASE_RE
-from qa.vn.text import fold, nfc
+from qa.vn.text import fold
 from qa.vn.years import YEAR
 
 _RANGE = re.compile(rf"(?<!\d)({YEAR})\s*[-–]\s*({YEAR})(?!\d)")
 _DATE = re.compile(r"\b\d{1,2}\s*/\s*\d{1,2}\s*/\s*(?=\d{4}\b)")  # "31/12/" before a year: the year stays
 _HALF = re.compile(r"\b(?:6|sáu|sau)\s*tháng\b|\b6\s*thang\b|\bnửa đầu năm\b|\bnua dau nam\b", re.I)
 
-# Accented cues first (they tell "đặt" a plan from "đạt" a result); the earliest wins, at one position the
-# longest, and at one position and length the first kind of this order.
+# The earliest cue wins, at one position the longest, and at one position and length the first kind of this
+# order. Typed accents must agree with the cue's (qa/vn/cue_match.py): "đặt" a plan is not "đạt" a result.
 _KIND_CUE_ORDER: tuple[FigureKind, ...] = ("estimate", "target", "plan", "actual")
-
-
-def _kind_cues(folded: bool) -> list[tuple[re.Pattern[str], FigureKind]]:
-    out = []
-    for kind in _KIND_CUE_ORDER:
-        cues = lexicon().figure_kinds[kind].question_cues
-        alts = sorted({fold(c) if folded else c for c in cues}, key=len, reverse=True)
-        out.append((re.compile(r"(?<!\w)(?:" + "|".join(re.escape(a) for a in alts) + r")(?!\w)"), kind))
-    return out
-
-
-_CUES_ACCENTED = _kind_cues(folded=False)
-_CUES_FOLDED = _kind_cues(folded=True)
+_KIND_CUES = [(CuePhrases(lexicon().figure_kinds[k].question_cues), k) for k in _KIND_CUE_ORDER]
 
 
 def detect_kind(text: str) -> FigureKind | None:
-    lowered = nfc(text).lower()
-    accented = fold(lowered) != lowered
-    source = lowered if accented else fold(lowered)
     best: tuple[int, int, FigureKind] | None = None
-    for pattern, kind in _CUES_ACCENTED if accented else _CUES_FOLDED:
-        for m in pattern.finditer(source):
+    for cues, kind in _KIND_CUES:
+        for m in cues.finditer(text):
             key = (m.start(), -len(m.group(0)))
             if best is None or key < best[:2]:
                 best = (key[0], key[1], kind)
@@ -53,36 +40,51 @@ def read_years(text: str) -> tuple[list[int], tuple[int, int] | None]:
     return list(dict.fromkeys(years)), (ranges[0] if ranges and ranges[0][0] < ranges[0][1] else None)
 
 
-def unit_intent(folded: str) -> UnitIntent | None:
+def without_reference_years(text: str, years: list[int]) -> list[int]:
+    """The years asked, without the year of a change's reference ("tăng bao nhiêu % so với cùng kỳ 2022"):
+    "cùng kỳ" is the same period a year earlier, so when no other year is asked the year after it is."""
+    cues = lexicon().question_cues
+    references = []
+    at = 0
+    while (m := cues.find("same_period_before", text, at)) is not None:
+        year = re.match(rf"\s*({YEAR})(?!\d)", text[m.end() :])
+        if year:
+            references.append(int(year.group(1)))
+        at = m.end()
+    asked = [y for y in years if y not in references]
+    return asked or ([max(references) + 1] if references else years)
+
+
+def unit_intent(text: str) -> UnitIntent | None:
+    """The kind of number a question (as typed) wants, from the first unit cue in it."""
     cues = lexicon().question_cues
     found: list[tuple[int, int, UnitIntent]] = []
     order: tuple[UnitIntent, ...] = ("money", "rate", "percent", "count")  # at one position: money first
     for rank, name in enumerate(order):
-        m = cues.unit_pattern(name).search(folded)
+        m = cues.find_unit(name, text)
         if m:
             found.append((m.start(), rank, name))
-    counted = _COUNTED.search(folded)  # "bao nhiêu điểm", "mấy ca": a number of things
+    counted = _COUNTED.find(text)  # "bao nhiêu điểm", "mấy ca": a number of things
     if counted:
         found.append((counted.start(), order.index("count"), "count"))
     # The first thing asked is the number wanted: "bao nhiêu lượt, đạt bao nhiêu % KH" wants the count.
     return min(found)[2] if found else None
 
 
-def _counted_pattern() -> re.Pattern[str]:
+def _counted_phrases() -> CuePhrases:
+    """ "bao nhiêu <unit>", "mấy <unit>" for every unit of things counted (not money)."""
     units = lexicon().units
-    words = sorted(
-        {fold(u) for u in (*units.strong, *units.weak) if not units.money & {u}}, key=len, reverse=True
-    )
-    return re.compile(r"\b(?:bao nhieu|may)\s+(?:" + "|".join(re.escape(w) for w in words) + r")\b")
+    words = [u.lower() for u in (*units.strong, *units.weak) if not units.money & {u}]
+    return CuePhrases(tuple(f"{ask} {w}" for ask in ("bao nhiêu", "mấy") for w in words))
 
 
-_COUNTED = _counted_pattern()
+_COUNTED = _counted_phrases()
 
 
 def question_type(q: Question) -> QuestionType:
     cues = lexicon().question_cues
     f = q.folded
-    has = {name: bool(cues.pattern(name).search(f)) for name in cues.phrases}
+    has = {name: bool(cues.find(name, q.cue_text)) for name in cues.phrases}
     if has["trend"] and not has["passage"]:
         return "trend"
     if (has["ranking_high"] or has["ranking_low"]) and (has["across_provinces"] or not q.provinces):
@@ -90,22 +92,30 @@ def question_type(q: Question) -> QuestionType:
     if has["compare"] and has["across_provinces"] and len(q.named) + len(q.unknown_provinces) < 2:
         return "ranking"
     sides = len(q.named) or len(q.provinces)  # "Ninh Bình" is one side even when it covers Hà Nam's documents
-    if (sides + len(q.unknown_provinces) >= 2 and (has["compare"] or _joined(f))) or (
+    # "An Giang mới (phần Kiên Giang cũ)": a current unit and a province it absorbed, named together without a
+    # comparison cue, are one place said twice.
+    joined = _joined(f) and not _one_place_twice(q.named)
+    if (sides + len(q.unknown_provinces) >= 2 and (has["compare"] or joined)) or (
         has["compare"] and len(set(q.years)) >= 2
     ):
         return "compare"
     if has["across_provinces"] and not q.provinces:
         return "compare"
-    regulation_object = cues.pattern("regulation_object").search(f)
-    asks = regulation_object and cues.pattern("regulation_ask").search(f, regulation_object.end())
+    regulation_object = cues.find("regulation_object", q.cue_text)
+    asks = regulation_object and cues.find("regulation_ask", q.cue_text, regulation_object.end())
     if has["regulation_phrases"] or asks or (q.numbers and not has["figure"]):
         return "regulation"
     # A kind of number named is not a question for one ("kinh phí … lấy từ những nguồn nào"): an ask is needed.
-    if (has["figure"] or q.plan_check or _COUNTED.search(f) or _starts_with_count(q.text)) and not has[
-        "passage"
-    ]:
+    if (
+        has["figure"] or q.plan_check or _COUNTED.find(q.cue_text) or _starts_with_count(q.cue_text)
+    ) and not has["passage"]:
         return "figure"
     return "passage"
+
+
+def _one_place_twice(named: list[str]) -> bool:
+    gaz = load_gazetteer()
+    return len(named) == 2 and (gaz.current_of(named[0]) == named[1] or gaz.current_of(named[1]) == named[0])
 
 
 def _joined(folded: str) -> bool:
@@ -114,22 +124,39 @@ def _joined(folded: str) -> bool:
     return bool(re.search(r"\b(va|voi|hay|hoac)\b|,|/", folded))
 
 
-def _starts_with_count(folded: str) -> bool:
-    """ "số BN lao phổi mới …", "tổng số …": a question that starts by naming a count."""
-    return bool(re.match(r"^\s*(?:tong\s+)?so\s+(?!voi\b|hieu\b|y te\b)", folded))
+_COUNT_OPENING = re.compile(r"(?:^|[,;:|]\s*)(?:tong\s+)?(so)\s+(?!voi\b|hieu\b|y te\b)")
+
+
+def _starts_with_count(text: str) -> bool:
+    """ "số BN lao phổi mới …", "tổng số …", a tool-style field "bac giang | so chung chi …": a question or one of
+    its clauses that starts by naming a count ("số", typed with its accent or none; not "sở", "sổ")."""
+    typed = text.lower()
+    folded = fold(typed)
+    return (
+        any(typed[m.start(1) : m.end(1)] in ("số", "so") for m in _COUNT_OPENING.finditer(folded))
+        if len(folded) == len(typed)
+        else bool(_COUNT_OPENING.search(folded))
+    )
 
 
 def read_intent(q: Question) -> None:
     """Fill the intent fields of a question whose text, provinces and numbers are read."""
     cues = lexicon().question_cues
-    q.years, q.year_range = read_years(q.text)
-    q.half_year = bool(_HALF.search(q.text))
-    q.kind = detect_kind(q.text)
-    q.plan_check = bool(cues.pattern("plan_check").search(q.folded))
-    q.unit_intent = unit_intent(q.folded)
-    if cues.pattern("ranking_high").search(q.folded):
+    years, q.year_range = read_years(q.cue_text)
+    q.years = without_reference_years(q.cue_text, years)
+    q.half_year = bool(_HALF.search(q.cue_text))
+    check = cues.find("plan_check", q.cue_text)
+    q.plan_check = bool(check)
+    # "khám bao nhiêu lượt, bằng mấy % KH năm", "đã vượt kế hoạch chưa": the plan a result is checked
+    # against is not the figure asked; a kind named elsewhere ("ước thực hiện") still counts.
+    without_check = q.cue_text[: check.start()] + " " + q.cue_text[check.end() :] if check else q.cue_text
+    q.kind = detect_kind(without_check)
+    if q.plan_check and q.kind == "plan":
+        q.kind = None
+    q.unit_intent = unit_intent(q.cue_text)
+    if cues.find("ranking_high", q.cue_text):
         q.ranking = "high"
-    elif cues.pattern("ranking_low").search(q.folded):
+    elif cues.find("ranking_low", q.cue_text):
         q.ranking = "low"
-    q.explanatory = bool(cues.pattern("passage").search(q.folded))
+    q.explanatory = bool(cues.find("passage", q.cue_text))
     q.qtype = question_type(q)

@@ -74,7 +74,6 @@ def read_places(text: str, known: dict[str, str | None], vocabulary: set[str]) -
     reading = PlaceReading()
     text, reading.corrections = fix_province_typos(text, gaz, vocabulary)
     folded = fold(text.replace("_", " "))
-    former_cue = lexicon().question_cues.pattern("former_unit")
 
     def add(province: str) -> None:
         if province not in reading.provinces:
@@ -83,7 +82,12 @@ def read_places(text: str, known: dict[str, str | None], vocabulary: set[str]) -
     for name in gaz.province_mentions(folded):
         reading.named.append(name)
         after = re.search(rf"{re.escape(fold(name))}\s+(\w+(?:\s\w+)?)", folded)
-        asks_former = bool(after and former_cue.match(after.group(1)))
+        cue = (
+            lexicon().question_cues.find("former_unit", text.replace("_", " "), after.start(1))
+            if after
+            else None
+        )
+        asks_former = bool(after and cue and cue.start() == after.start(1))
         members = (
             [p for p, now in known.items() if now == name] if gaz.is_current(name) and not asks_former else []
         )

@@ -16,7 +16,10 @@ class Question:
     original: str  # as typed
     text: str  # NFC, spelling fixed, tool-style fields turned into words
     expanded: str  # text with the abbreviations it uses spelled out next to them (for matching and search)
-    folded: str  # the text without accents, lower case (what cue words are looked for in)
+    folded: str  # the text without accents, lower case
+    cue_text: (
+        str  # the text with the accents of words no document has taken off (what cue phrases are found in)
+    )
     provinces: list[str] = field(default_factory=list)  # provinces as documents name them, in order asked
     named: list[str] = field(default_factory=list)  # the units as the question named them ("Bắc Ninh")
     unknown_provinces: list[str] = field(default_factory=list)  # named, with no document (former or current)

@@ -13,9 +13,16 @@ from qa.answer.understand.intent import detect_kind
 from qa.vn.lexicon import FIGURE_KINDS, lexicon
 from qa.vn.text import fold
 
+_FIELDS = lexicon().question_cues.tool_fields
+_FIELD_OF = {fold(name): field for field, names in _FIELDS.items() for name in names}
 _FIELD = re.compile(
-    r"(?:^|[;|,]\s*)(chi tieu|chỉ tiêu|tinh|tỉnh|nam|năm|loai|loại|van ban|văn bản|so hieu|số hiệu"
-    r"|indicator|province|year|kind)\s*[:=]\s*",
+    r"(?:^|[;|,]\s*)("
+    + "|".join(
+        sorted(
+            {re.escape(n) for ns in _FIELDS.values() for w in ns for n in (w, fold(w))}, key=len, reverse=True
+        )
+    )
+    + r")\s*[:=]\s*",
     re.I,
 )
 
@@ -28,13 +35,13 @@ def untool(text: str) -> tuple[str, bool]:
         for i, m in enumerate(fields):
             end = fields[i + 1].start() if i + 1 < len(fields) else len(text)
             value = text[m.end() : end].strip(" ;|,")
-            key = fold(m.group(1))
-            if key in ("nam", "year"):
+            field = _FIELD_OF.get(fold(m.group(1)))
+            if field == "year":
                 value = f"năm {value}"
-            elif key in ("loai", "kind"):
+            elif field == "kind":
                 kind = fold(value) if fold(value) in FIGURE_KINDS else detect_kind(value)
                 value = lexicon().kind_label(kind) or value
-            elif key in ("tinh", "province"):
+            elif field == "province":
                 value = f"tỉnh {value}"
             parts.append(re.sub(r"\s*\|\s*", " , ", value).replace("_", " "))
         return " ".join(p for p in parts if p), True

@@ -6,11 +6,10 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from fastapi import APIRouter, Depends
 
 from qa.answer import Answer
+from qa.answer.types import Passage
 from qa.api.deps import OPTIONAL_KEY, Services, get_live, get_services, history_owner
 from qa.api.errors import error_responses
 from qa.api.live import Live
@@ -21,7 +20,7 @@ from qa.api.schemas import (
     SearchRequest,
     SearchResponse,
 )
-from qa.retrieval.engine import Filters, Hit
+from qa.retrieval.engine import Filters
 from qa.retrieval.lookup import province_scope
 
 
@@ -34,26 +33,6 @@ def _search_filters(f: SearchFilters) -> Filters:
     Bắc Giang's plan), as `/ask` reads it; the answer step reads the province itself, so `/ask` keeps `_filters`."""
     provinces = sorted(province_scope(f.province)) if f.province else None
     return Filters(year=f.year, doc_ids=f.doc_ids, provinces=provinces)
-
-
-def _hit(h: Hit) -> dict[str, Any]:
-    c, r = h.chunk, h.ranked
-    return {
-        "chunk_id": c.chunk_id,
-        "doc_id": c.doc_id,
-        "source": c.source,
-        "title": h.doc.title,
-        "province": h.doc.province,
-        "current_province": h.doc.current_province,
-        "section": c.section,
-        "text": c.text,
-        "start_line": c.start_line,
-        "end_line": c.end_line,
-        "page": c.page,
-        "score": round(r.score, 4),
-        "lexical_rank": r.lexical_rank,
-        "dense_rank": r.dense_rank,
-    }
 
 
 router = APIRouter(tags=["hỏi đáp"])
@@ -92,7 +71,6 @@ def ask(
     responses=error_responses(400, 413, 422, 503),
     summary="Tìm các đoạn liên quan (xếp hạng lai BM25 + dense)",
 )
-def search(body: SearchRequest, live: Live = Depends(get_live)) -> dict[str, Any]:
-    return {
-        "hits": [_hit(h) for h in live.engine.search(body.query, body.top_k, _search_filters(body.filters))]
-    }
+def search(body: SearchRequest, live: Live = Depends(get_live)) -> SearchResponse:
+    hits = live.engine.search(body.query, body.top_k, _search_filters(body.filters))
+    return SearchResponse(hits=[Passage.of_hit(h) for h in hits])

@@ -37,8 +37,19 @@ STRONG_UNITS = list(lexicon().units.strong)
 WEAK_UNITS = list(lexicon().units.weak)
 CANONICAL_UNIT = {u.lower(): u for u in STRONG_UNITS + WEAK_UNITS}
 MONEY = lexicon().units.money
+# "1,4 triệu lượt người": a multiplier before what is counted is part of the unit ("triệu lượt"); alone,
+# "0,5 tỷ" and "1 triệu" are money (normalize_unit).
+_MULTIPLIED = (
+    r"(?:"
+    + "|".join(re.escape(m) for m in lexicon().numbers_in_text.multipliers)
+    + r")\s+(?:"
+    + "|".join(re.escape(u) for u in sorted(set(STRONG_UNITS) - MONEY, key=len, reverse=True))
+    + r")"
+)
 UNIT_RE = re.compile(
     r"\s?(?:(?P<sym>%o(?![^\W\d_])|‰|%)|(?P<word>"
+    + _MULTIPLIED
+    + "|"
     + "|".join(re.escape(u) for u in sorted(STRONG_UNITS + WEAK_UNITS, key=len, reverse=True))
     + r")(?![^\W\d_]))"
     r"(?P<per>\s*/\s*(?:\d{1,3}(?:\.\d{3})+|\d+)\s*" + POP + r"\b"

@@ -1,0 +1,64 @@
+"""The passage reader's view of a passage: layout lines joined into sentences, labels, comparators."""
+
+from __future__ import annotations
+
+from qa.answer.reader import (
+    _DENOMINATOR_BEFORE,
+    _POPULATION_AFTER,
+    _label_words,
+    _word_comparator,
+    logical_lines,
+)
+
+# A PDF's text layer: sentences broken where the page's lines broke, a numbered heading, a list item.
+PDF_TEXT = """2. Tình
+hình tệ nạn ma túy
+- Về tệ nạn ma túy: Toàn tỉnh
+hiện có 3.580 đối tượng nghiện ma túy.
+Toàn tỉnh có 9 huyện, với dân số có trên 746.024 nhân khẩu,
+trong đó chủ yếu là người dân tộc thiểu số (chiếm hơn 64%).
+Bệnh da STI
+Giang mai 34 340.00% 180%
+Lậu 33 330.00% 150%"""
+
+
+def test_layout_lines_are_joined_into_sentences() -> None:
+    lines = logical_lines(PDF_TEXT)
+    assert [line.text for line in lines] == [
+        "2. Tình hình tệ nạn ma túy",
+        "- Về tệ nạn ma túy: Toàn tỉnh hiện có 3.580 đối tượng nghiện ma túy.",
+        "Toàn tỉnh có 9 huyện, với dân số có trên 746.024 nhân khẩu, trong đó chủ yếu là người dân tộc thiểu số "
+        "(chiếm hơn 64%).",
+        # table rows laid out as lines stay rows
+        "Bệnh da STI",
+        "Giang mai 34 340.00% 180%",
+        "Lậu 33 330.00% 150%",
+    ]
+    # A number is cited on the layout line that holds it.
+    third = lines[2]
+    assert third.offset_at(third.text.index("746.024")) == 4
+    assert third.offset_at(third.text.index("64%")) == 5
+
+
+def test_a_number_opening_a_parenthesis_keeps_the_words_before_it() -> None:
+    assert _label_words("trong đó chủ yếu là người dân tộc thiểu số (chiếm hơn ") == [
+        "trong", "đó", "chủ", "yếu", "là", "người", "dân", "tộc", "thiểu", "số", "chiếm", "hơn",
+    ]  # fmt: skip
+    assert _label_words("số ca mắc (trong đó nữ giới ") == ["trong", "đó", "nữ", "giới"]
+
+
+def test_trên_is_a_denominator_only_before_a_population() -> None:
+    line = "dân số có trên 746.024 nhân khẩu"
+    end = line.index("746.024") + len("746.024")
+    assert _DENOMINATOR_BEFORE.search(line[: line.index("746.024")])
+    assert not _POPULATION_AFTER.match(line, end)
+    rate = "tỷ lệ mắc 20 trên 100.000 dân"
+    assert _POPULATION_AFTER.match(rate, rate.index("100.000") + len("100.000"))
+    assert _word_comparator("dân số có trên ") == ">" and _word_comparator("đạt ") is None
+
+
+def test_a_sentence_states_a_number_other_than_a_year() -> None:
+    from qa.answer.passages import states_a_number
+
+    assert states_a_number("Năm 2023 phát hiện 34 ca giang mai.")
+    assert not states_a_number("Bệnh đậu mùa khỉ đã xuất hiện nhiều tỉnh, thành trong năm 2023.")

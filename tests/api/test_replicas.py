@@ -1,0 +1,223 @@
+"""Two API processes on one PostgreSQL (jobs), one Milvus (retrieval, a `milvus-lite server` process) and one
+index directory: an upload through one is answered by the other, a delete through the other disappears from the
+first; an upload whose build child is killed between writing Milvus and switching fails with its reason and
+leaves every served row. What replicas share is in docs/architecture.md ("Shared retrieval in Milvus")."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+from milvus_kit import LiteServer, free_port
+
+from qa.index.milvus_sync import sync_current
+
+pytestmark = pytest.mark.slow
+
+ROOT = Path(__file__).resolve().parents[2]
+KEY = "khoa-thu-nghiem-123"
+AUTH = {"X-API-Key": KEY}
+COLLECTION = "replicas"
+QUESTION = "Năm 2024 Lâm Đồng đặt chỉ tiêu bao nhiêu bác sĩ trên 10.000 dân?"
+DOCUMENT = """# KẾ HOẠCH CÔNG TÁC Y TẾ TỈNH LÂM ĐỒNG NĂM 2024
+
+UBND TỈNH LÂM ĐỒNG – SỞ Y TẾ
+
+## I. MỤC TIÊU, CHỈ TIÊU
+
+Năm 2024, Sở Y tế tỉnh Lâm Đồng phấn đấu số bác sĩ trên 10.000 dân đạt 11,4 bác sĩ.
+
+| TT | Chỉ tiêu | Đơn vị tính | Kế hoạch năm 2024 |
+|---|---|---|---|
+| 1 | Số bác sĩ/10.000 dân | Bác sĩ | 11,4 |
+""".encode()
+# A replica serves a generation another one published within its watch period (index_watch_seconds, 1 s) plus
+# the time to open it (model warm-up, ~1-5 s on this shared machine); generous for a loaded CI machine.
+SEE_WITHIN_SECONDS = 60.0
+
+
+@pytest.fixture
+def milvus_server(tmp_path: Path) -> Iterator[LiteServer]:
+    try:
+        server = LiteServer(tmp_path / "milvus").start()
+    except (RuntimeError, OSError) as why:
+        pytest.skip(f"milvus-lite server cannot start here: {why}")
+    yield server
+    server.stop()
+
+
+class Replica:
+    def __init__(self, env: dict[str, str], log: Path) -> None:
+        self.port = free_port()
+        self.client = httpx.Client(base_url=f"http://127.0.0.1:{self.port}", timeout=120)
+        self.log = log.open("wb")
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "qa.api.server", "--port", str(self.port), "--no-access-log"],
+            cwd=ROOT,
+            env=env,
+            stdout=self.log,
+            stderr=subprocess.STDOUT,
+        )
+
+    def wait_ready(self, timeout: float = 180) -> None:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            assert self.process.poll() is None, f"replica exited, see {self.log.name}"
+            try:
+                if self.client.get("/health").json().get("status") == "ok":
+                    return
+            except httpx.TransportError:
+                pass
+            time.sleep(0.5)
+        raise AssertionError(f"replica on {self.port} not ready")
+
+    def ask(self) -> dict[str, Any]:
+        r = self.client.post("/ask", json={"question": QUESTION})
+        assert r.status_code == 200, r.text
+        return r.json()
+
+    def wait_job(self, job_id: str, timeout: float = 300) -> dict[str, Any]:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            job = self.client.get(f"/jobs/{job_id}").json()
+            if job["status"] in ("done", "failed", "cancelled"):
+                return job
+            time.sleep(0.2)
+        raise AssertionError(f"job {job_id} did not finish")
+
+    def stop(self) -> None:
+        self.process.terminate()
+        try:
+            self.process.wait(30)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
+        self.client.close()
+        self.log.close()
+
+
+def _until(check: Any, what: str) -> float:
+    """Seconds until ``check()`` holds (fails after SEE_WITHIN_SECONDS)."""
+    started = time.monotonic()
+    while time.monotonic() - started < SEE_WITHIN_SECONDS:
+        if check():
+            return time.monotonic() - started
+        time.sleep(0.2)
+    raise AssertionError(f"not within {SEE_WITHIN_SECONDS:.0f} s: {what}")
+
+
+def _cites(answer: dict[str, Any], source: str) -> bool:
+    return not answer["abstained"] and any(c["source"] == source for c in answer["citations"])
+
+
+def test_upload_through_one_replica_answer_and_delete_through_the_other(
+    engine, tmp_path: Path, postgres_url: str, milvus_server: LiteServer
+) -> None:
+    shutil.copytree(ROOT / "corpus", tmp_path / "corpus")
+    shutil.copytree(engine.settings.index_dir, tmp_path / "index", symlinks=True)
+    sync_current(tmp_path / "index", milvus_server.url, COLLECTION)  # `qa migrate --to-vector`
+    env = {
+        **os.environ,
+        "QA_CORPUS_DIR": str(tmp_path / "corpus"),
+        "QA_INDEX_DIR": str(tmp_path / "index"),
+        "QA_CACHE_DIR": str(engine.settings.cache_dir),
+        "QA_DATABASE_URL": postgres_url,
+        "QA_VECTOR_URL": milvus_server.url,
+        "QA_VECTOR_COLLECTION": COLLECTION,
+        "QA_API_KEYS": KEY,
+        "HF_HUB_OFFLINE": "1",
+    }
+    a, b = Replica(env, tmp_path / "a.log"), Replica(env, tmp_path / "b.log")
+    try:
+        a.wait_ready()
+        b.wait_ready()
+        assert not _cites(b.ask(), "lam_dong_2024.md")
+
+        accepted = a.client.post("/documents", files={"file": ("lam_dong_2024.md", DOCUMENT)}, headers=AUTH)
+        assert accepted.status_code == 202, accepted.text
+        upload = accepted.json()
+        job = b.wait_job(upload["job_id"])  # the job, in PostgreSQL, is visible from the other replica
+        assert job["status"] == "done", job
+        seen = _until(lambda: _cites(b.ask(), upload["source"]), "the upload answered by the other replica")
+        answer = b.ask()
+        assert answer["figures"][0]["value"] == 11.4
+        print(f"\nupload through A answered by B {seen:.1f} s after its job was done")
+
+        deleted = b.client.delete(f"/documents/{upload['doc_id']}", headers=AUTH)
+        assert deleted.status_code == 202, deleted.text
+        assert a.wait_job(deleted.json()["job_id"])["status"] == "done"
+        gone = _until(lambda: not _cites(a.ask(), upload["source"]), "the delete seen by the first replica")
+        assert a.client.get(f"/documents/{upload['doc_id']}").status_code == 404
+        print(f"delete through B gone from A {gone:.1f} s after its job was done")
+    finally:
+        a.stop()
+        b.stop()
+
+
+def _milvus_ids(url: str) -> set[int]:
+    from qa.index.milvus_collection import connect, load
+
+    client = connect(url)
+    try:
+        load(client, COLLECTION)
+        return {
+            int(r["id"])
+            for r in client.query(COLLECTION, filter="id >= 0", output_fields=["id"], limit=16_384)
+        }
+    finally:
+        client.close()
+
+
+def _generation_ids(index: Path) -> set[int]:
+    import numpy as np
+
+    return {int(i) for i in np.load(index / "current" / "ids.npy")}
+
+
+def test_a_build_child_killed_after_writing_milvus_fails_its_job_and_loses_nothing(
+    engine, tmp_path: Path, postgres_url: str, milvus_server: LiteServer
+) -> None:
+    """kill -9 of the process running an upload's build, between writing Milvus and switching generations."""
+    shutil.copytree(ROOT / "corpus", tmp_path / "corpus")
+    shutil.copytree(engine.settings.index_dir, tmp_path / "index", symlinks=True)
+    sync_current(tmp_path / "index", milvus_server.url, COLLECTION)
+    served = _generation_ids(tmp_path / "index")
+    env = {
+        **os.environ,
+        "QA_CORPUS_DIR": str(tmp_path / "corpus"),
+        "QA_INDEX_DIR": str(tmp_path / "index"),
+        "QA_CACHE_DIR": str(engine.settings.cache_dir),
+        "QA_DATABASE_URL": postgres_url,
+        "QA_VECTOR_URL": milvus_server.url,
+        "QA_VECTOR_COLLECTION": COLLECTION,
+        "QA_API_KEYS": KEY,
+        "HF_HUB_OFFLINE": "1",
+        "QA_FAILPOINT": "build.vectors_published",  # the build child SIGKILLs itself there
+    }
+    replica = Replica(env, tmp_path / "replica.log")
+    try:
+        replica.wait_ready()
+        accepted = replica.client.post(
+            "/documents", files={"file": ("lam_dong_2024.md", DOCUMENT)}, headers=AUTH
+        )
+        assert accepted.status_code == 202, accepted.text
+        upload = accepted.json()
+        job = replica.wait_job(upload["job_id"])
+        assert job["status"] == "failed" and job["detail"], job  # with its reason, not left running
+        assert _generation_ids(tmp_path / "index") == served  # the switch never happened
+        assert served < _milvus_ids(milvus_server.url)  # every served row there, the dead build's beside them
+        assert not _cites(replica.ask(), upload["source"])
+        assert replica.client.get(f"/documents/{upload['doc_id']}").status_code == 404
+        assert not (tmp_path / "corpus" / upload["source"]).exists()  # rolled back
+    finally:
+        replica.stop()
+    sync_current(tmp_path / "index", milvus_server.url, COLLECTION)  # `qa migrate`, or the next build
+    assert _milvus_ids(milvus_server.url) == served
