@@ -42,7 +42,7 @@ import numpy as np
 import psutil
 
 from qa.index.build import build, embedding_text
-from qa.index.dense import HNSW_EF_SEARCH
+from qa.index.dense import HNSW_EF_CONSTRUCTION, HNSW_EF_SEARCH, HNSW_M
 from qa.settings import Settings
 from qa.vn.gazetteer import load_gazetteer
 
@@ -178,7 +178,13 @@ def synthetic_vectors(base: np.ndarray, n: int, seed: int = 0) -> tuple[np.ndarr
 
 
 def faiss_million(
-    base_gen: Path, n: int, runs: int, settings: Settings, kinds: list[str], hnsw_ef: list[int]
+    base_gen: Path,
+    n: int,
+    runs: int,
+    settings: Settings,
+    kinds: list[str],
+    hnsw_ef: list[int],
+    flat_runs: int = 3,
 ) -> dict[str, Any]:
     import faiss
 
@@ -194,6 +200,12 @@ def faiss_million(
     ids = np.arange(n, dtype=np.int64) * 7 + 3  # arbitrary non-contiguous ids, like chunk ids
     allowed = np.zeros(n, dtype=bool)  # a 5% filter, by position as the engine passes it
     allowed[np.random.default_rng(1).choice(n, size=n // 20, replace=False)] = True
+    # The same 5% as a province filter has it: whole documents (here 100 consecutive positions each, as a build adds
+    # a document's chunks together), 5% of the documents.
+    per_doc = 100
+    docs = np.random.default_rng(2).choice(n // per_doc, size=n // per_doc // 20, replace=False)
+    allowed_docs = np.zeros(n, dtype=bool)
+    allowed_docs[(docs[:, None] * per_doc + np.arange(per_doc)).ravel()] = True
 
     results: dict[str, Any] = {
         "n": n,
@@ -207,31 +219,49 @@ def faiss_million(
 
     def run_queries(index: Any, allowed_mask: np.ndarray | None) -> tuple[dict[str, float], list[np.ndarray]]:
         per_run, found = [], []
-        for _ in range(runs):
-            lat, found = [], []
+        for _ in range(runs_of(index)):
+            lat, cpu, found = [], [], []
             for q in queries:
-                t = time.perf_counter()
+                c, t = time.thread_time(), time.perf_counter()
                 _, got = search(index, q, 10, allowed_mask)
                 lat.append((time.perf_counter() - t) * 1000)
+                cpu.append((time.thread_time() - c) * 1000)
                 found.append(got)
-            per_run.append({"p50_ms": common.pct(lat, 50), "p95_ms": common.pct(lat, 95)})
+            per_run.append(
+                {
+                    "p50_ms": common.pct(lat, 50),
+                    "p95_ms": common.pct(lat, 95),
+                    # CPU time of the calling thread: one query is searched in that thread alone (HNSW, and the
+                    # exact filtered path), so this is what the query costs a free core, whatever the load.
+                    "cpu_p50_ms": common.pct(cpu, 50),
+                    "cpu_p95_ms": common.pct(cpu, 95),
+                }
+            )
         return common.median_of_runs(per_run), found
 
-    def recall(found: list[np.ndarray], truth: list[np.ndarray]) -> float:
+    def runs_of(index: Any) -> int:
+        return (
+            min(runs, flat_runs) if isinstance(faiss.downcast_index(index.index), faiss.IndexFlat) else runs
+        )
+
+    def recall(found: list[np.ndarray], truth: list[np.ndarray], part: slice = slice(None)) -> float:
         return float(
             np.mean(
                 [
                     len(set(f.tolist()) & set(t.tolist())) / max(1, len(t))
-                    for f, t in zip(found, truth, strict=True)
+                    for f, t in zip(found[part], truth[part], strict=True)
                 ]
             )
         )
+
+    dev_part, held_part = slice(0, len(dev)), slice(len(dev), None)
 
     sweeps: dict[str, list[Any]] = {"flat": [None], "hnsw": hnsw_ef, "ivfpq": [16, 32, 64]}
     for kind in ["flat"] + [k for k in kinds if k != "flat"]:  # flat first: it is the ground truth
         sweep = sweeps[kind]
         gc.collect()
         rss0 = _rss_mb()
+        load_before = common.loadavg()[0]
         t0 = time.perf_counter()
         index = build_faiss(vectors, ids, kind)
         build_s = time.perf_counter() - t0
@@ -245,18 +275,28 @@ def faiss_million(
                 inner.nprobe = param
             lat, found = run_queries(index, None)
             flat_lat, found_f = run_queries(index, allowed)
+            doc_lat, found_d = run_queries(index, allowed_docs)
             if kind == "flat":
-                exact["all"], exact["filtered"] = found, found_f
+                exact["all"], exact["filtered"], exact["documents"] = found, found_f, found_d
             entries.append(
                 {
                     "param": param,
                     **lat,
                     "recall@10": recall(found, exact["all"]),
+                    "recall@10_dev_questions": recall(found, exact["all"], dev_part),
+                    "recall@10_held_out_points": recall(found, exact["all"], held_part),
                     "filtered_p50_ms": flat_lat["p50_ms"],
                     "filtered_p95_ms": flat_lat["p95_ms"],
+                    "filtered_cpu_p95_ms": flat_lat["cpu_p95_ms"],
                     "filtered_recall@10": recall(found_f, exact["filtered"]),
+                    "documents_filter_p50_ms": doc_lat["p50_ms"],
+                    "documents_filter_p95_ms": doc_lat["p95_ms"],
+                    "documents_filter_cpu_p95_ms": doc_lat["cpu_p95_ms"],
+                    "documents_filter_recall@10": recall(found_d, exact["documents"]),
+                    "loadavg": common.loadavg()[0],
                 }
             )
+            print(f"    {kind} {param}: {entries[-1]}", flush=True)
         if kind == "flat":  # single queries on a busy 2-core machine: OpenMP threads wait on each other
             threads = faiss.omp_get_max_threads()
             faiss.omp_set_num_threads(1)
@@ -277,6 +317,9 @@ def faiss_million(
             "ram_mb": ram,
             "sweep": entries,
             "nlist": int(inner.nlist) if kind == "ivfpq" else None,
+            "M": HNSW_M if kind == "hnsw" else None,
+            "efConstruction": HNSW_EF_CONSTRUCTION if kind == "hnsw" else None,
+            "build_loadavg": [load_before, common.loadavg()[0]],
             "product_param": {"flat": None, "hnsw": HNSW_EF_SEARCH, "ivfpq": 16}[kind],
         }
         print(f"  {kind}: build {build_s:.0f} s, RAM {ram:.0f} MB, {entries}", flush=True)
@@ -514,7 +557,7 @@ def report(result: dict[str, Any]) -> str:
             for e in v["sweep"]:
                 label = {
                     "flat": "flat (exact)" + (", 1 FAISS thread" if e["param"] == "1 thread" else ""),
-                    "hnsw": f"HNSW M=32 efC=80 efSearch={e['param']}",
+                    "hnsw": f"HNSW M={v.get('M')} efC={v.get('efConstruction')} efSearch={e['param']}",
                     "ivfpq": f"IVF-PQ nlist={v.get('nlist')} m=48×8 bit nprobe={e['param']}",
                 }[kind]
                 if e["param"] == v["product_param"]:
@@ -526,9 +569,13 @@ def report(result: dict[str, Any]) -> str:
                         v["ram_mb"],
                         e["p50_ms"],
                         e["p95_ms"],
+                        e.get("cpu_p95_ms", float("nan")),
                         e["recall@10"],
                         e["filtered_p50_ms"],
+                        e.get("filtered_p95_ms", float("nan")),
+                        e.get("filtered_cpu_p95_ms", float("nan")),
                         e["filtered_recall@10"],
+                        e.get("loadavg", float("nan")),
                     ]
                 )
         out.append(
@@ -541,9 +588,13 @@ def report(result: dict[str, Any]) -> str:
                     "RAM MB",
                     "query p50 ms",
                     "query p95 ms",
+                    "query CPU p95 ms",
                     "recall@10",
                     "5% filter p50 ms",
+                    "5% filter p95 ms",
+                    "5% filter CPU p95 ms",
                     "5% filter recall@10",
+                    "load",
                 ],
                 rows,
             )
@@ -591,6 +642,7 @@ def main() -> None:
     parser.add_argument("--hnsw-ef", default="32,64,128,256", help="HNSW efSearch values to sweep")
     parser.add_argument("--out", default="scale.json")
     parser.add_argument("--no-bm25", action="store_true", help="with --million: FAISS only")
+    parser.add_argument("--flat-runs", type=int, default=3, help="runs of exact search (the ground truth)")
     args = parser.parse_args()
     started = time.perf_counter()
     settings = common.bench_settings()
@@ -612,7 +664,13 @@ def main() -> None:
         print("FAISS at 1M", flush=True)
         kinds = [k for k in args.kinds.split(",") if k]
         result["faiss"] = faiss_million(
-            base, args.n, args.runs, settings, kinds, [int(x) for x in args.hnsw_ef.split(",") if x]
+            base,
+            args.n,
+            args.runs,
+            settings,
+            kinds,
+            [int(x) for x in args.hnsw_ef.split(",") if x],
+            args.flat_runs,
         )
         if not args.no_bm25:
             print("bm25s at 1M", flush=True)

@@ -3,8 +3,9 @@
 Backends (``QA_EMBEDDING_BACKEND``):
 
 - ``onnx``: the sentence-transformers model (transformer + pooling) exported to fp32 ONNX, then fused by
-  onnxruntime's transformer optimizer (one MultiHeadAttention, SkipLayerNormalization and BiasGelu node per
-  layer instead of ~40 small nodes: the mask arithmetic alone was 20% of the unfused int8 model's time);
+  onnxruntime's transformer optimizer (one MultiHeadAttention and BiasGelu node per layer instead of ~40 small
+  nodes: the mask arithmetic alone was 20% of the unfused int8 model's time); the residual additions and
+  LayerNormalizations stay plain ops (``UNFUSED_AT_LOAD``);
 - ``onnx-int8``: the same fused graph with dynamic int8 quantisation (weights per channel, QOperator) of the
   weight MatMuls (query/key/value, attention output, feed-forward up-projection) and the embedding tables.
   The feed-forward down-projections (the MatMul fed by the GELU, whose output has a long-tailed range) stay
@@ -42,11 +43,16 @@ import numpy as np
 from qa.fsutil import staged_directory
 
 ONNX_BACKENDS = ("onnx", "onnx-int8")
-EXPORT_VERSION = 2  # bump when the export recipe changes: the cache directory name changes with it
+EXPORT_VERSION = 3  # bump when the export recipe changes: the cache directory name changes with it
 OPSET = 17
 MARKER = "export.json"
 _COPIED = ("tokenizer.json", "config_sentence_transformers.json", "sentence_bert_config.json")
 _FUSABLE = ("bert", "xlm-roberta", "roberta")  # architectures onnxruntime's BERT fusion recognises
+# Residual + LayerNormalization stay two plain ops, neither fused at export nor by the session at load: onnxruntime
+# 1.32's SkipLayerNormalization CPU kernel took 470 us for one passage's 180 x 384 activations where Add + Add +
+# LayerNormalization took 80 us (one thread, same machine), and it ran 24 times a passage: 17% of the int8 model's
+# time in a per-op profile (bench/RESULTS.md, "Ingest throughput").
+UNFUSED_AT_LOAD = ["SkipLayerNormFusion"]
 
 
 # ---------------------------------------------------------------------------------------------- cache layout
@@ -174,6 +180,8 @@ def _fuse(src: Path, out: Path, config: Any) -> None:
     # query/key/value projections as MatMuls (the fused Attention op would keep them fp32).
     options.enable_embed_layer_norm = False
     options.use_multi_head_attention = True
+    options.enable_skip_layer_norm = False  # see UNFUSED_AT_LOAD
+    options.enable_bias_skip_layer_norm = False
     fused = optimize_model(
         str(src),
         model_type="bert",
@@ -273,7 +281,10 @@ class OnnxEmbedder:
         # cores from the other one (and from other processes): 2.2x fewer tokens/s (bench/RESULTS.md).
         options.add_session_config_entry("session.intra_op.allow_spinning", "0")
         self.session = ort.InferenceSession(
-            str(self.path / "model.onnx"), options, providers=["CPUExecutionProvider"]
+            str(self.path / "model.onnx"),
+            options,
+            providers=["CPUExecutionProvider"],
+            disabled_optimizers=UNFUSED_AT_LOAD,
         )
         self._dim = int(self.session.get_outputs()[0].shape[-1])
 

@@ -149,7 +149,7 @@ def _create_chunks(client: MilvusClient, collection: str, dim: int) -> None:
     )
     index = client.prepare_index_params()
     # Exact inner product over normalised vectors, as the embedded FAISS flat index (qa.index.dense: exact
-    # search up to 1,000,000 vectors). A national deployment past that switches this to HNSW here.
+    # search up to FLAT_MAX = 250,000 vectors, HNSW beyond). A deployment past that switches this to HNSW here.
     index.add_index(DENSE_FIELD, index_type="FLAT", metric_type="IP")
     bm25 = {"bm25_k1": BM25_K1, "bm25_b": BM25_B}
     # Twice: pymilvus 3 sends each parameter as its own key, which Milvus reads and Milvus Lite 3 ignores (it
