@@ -109,15 +109,3 @@ def wait_job(client: httpx.Client, job_id: str, timeout: float = 1800) -> dict[s
             return job
         time.sleep(0.5)
     raise RuntimeError(f"job {job_id} did not finish")
-
-
-def write_section(path: Path, section_title: str, text: str) -> None:
-    """Add or replace only this benchmark's section of bench/RESULTS.md."""
-    old = path.read_text(encoding="utf-8") if path.exists() else "# Benchmark results\n"
-    start = old.find(section_title)
-    if start < 0:
-        new = old.rstrip("\n") + "\n\n" + text
-    else:
-        end = old.find("\n## ", start + len(section_title))
-        new = old[:start] + text + (old[end:] if end >= 0 else "")
-    path.write_text(new, encoding="utf-8")

@@ -116,7 +116,7 @@ def main() -> None:
     print(text)
     print(f"JSON: {common.write_json('ask_during_build.json', result)}")
     if args.results:
-        write_section(args.results, text)
+        common.write_section(args.results, SECTION, text)
 
 
 def section(r: dict[str, Any], command: str) -> str:
@@ -148,17 +148,6 @@ to done) is indexed by the build process (qa/api/worker.py: its own model sessio
 During the build p50 is **{r["ratio_p50"]:.2f}×** idle and p95 **{r["ratio_p95"]:.2f}×** (target ≤ 2×). Before issue 16
 builds ran in the API process and shared its one encode lock: p50 29 ms → 2.9 s (the issue's probe).
 """
-
-
-def write_section(path: common.Path, text: str) -> None:
-    old = path.read_text(encoding="utf-8") if path.exists() else "# Benchmark results\n"
-    start = old.find(SECTION)
-    if start < 0:
-        new = old.rstrip("\n") + "\n\n" + text
-    else:
-        end = old.find("\n## ", start + len(SECTION))
-        new = old[:start] + text + (old[end:] if end >= 0 else "")
-    path.write_text(new, encoding="utf-8")
 
 
 if __name__ == "__main__":

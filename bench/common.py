@@ -184,3 +184,15 @@ def run_probe(
     if done.returncode != 0:
         raise RuntimeError(f"probe failed ({done.returncode}): {done.stderr[-2000:]}")
     return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def write_section(path: Path, section_title: str, text: str) -> None:
+    """Add or replace only this benchmark's section of bench/RESULTS.md."""
+    old = path.read_text(encoding="utf-8") if path.exists() else "# Benchmark results\n"
+    start = old.find(section_title)
+    if start < 0:
+        new = old.rstrip("\n") + "\n\n" + text
+    else:
+        end = old.find("\n## ", start + len(section_title))
+        new = old[:start] + text + (old[end:] if end >= 0 else "")
+    path.write_text(new, encoding="utf-8")

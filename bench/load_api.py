@@ -217,18 +217,6 @@ def reading(rows: list[dict[str, Any]]) -> str:
     )
 
 
-def write_section(path: Path, text: str) -> None:
-    """Add or replace only this benchmark's section; the rest of the file is left as it is."""
-    old = path.read_text(encoding="utf-8") if path.exists() else "# Benchmark results\n"
-    start = old.find(SECTION)
-    if start < 0:
-        new = old.rstrip("\n") + "\n\n" + text
-    else:
-        end = old.find("\n## ", start + len(SECTION))
-        new = old[:start] + text + (old[end:] if end >= 0 else "")
-    path.write_text(new, encoding="utf-8")
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--levels", default="1,8,32", help="concurrency levels, comma-separated")
@@ -266,7 +254,7 @@ def main() -> None:
     print(text)
     print(f"JSON: {common.write_json('load_api.json', result)}")
     if args.results:
-        write_section(args.results, text)
+        common.write_section(args.results, SECTION, text)
         print(f"Section «{SECTION}» written to {args.results}")
 
 

@@ -17,7 +17,7 @@ from dataclasses import replace
 from typing import Any
 
 import common  # noqa: I001  (sets the offline environment and sys.path first)
-from api_server import write_section
+from common import write_section
 
 from qa.index.isolated import IsolatedParser, ParseLimits, prepare_document
 from qa.models import IngestError

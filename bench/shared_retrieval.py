@@ -257,17 +257,6 @@ not Milvus's, and say that Milvus Lite suits tests and a single user, not servin
 """
 
 
-def write_section(path: Path, text: str) -> None:
-    old = path.read_text(encoding="utf-8") if path.exists() else "# Benchmark results\n"
-    start = old.find(SECTION)
-    if start < 0:
-        new = old.rstrip("\n") + "\n\n" + text
-    else:
-        end = old.find("\n## ", start + len(SECTION))
-        new = old[:start] + text + (old[end:] if end >= 0 else "")
-    path.write_text(new, encoding="utf-8")
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=3, help="fills of an empty Milvus per place")
@@ -290,7 +279,7 @@ def main() -> None:
     result["machine"]["loadavg_end"] = common.loadavg()
     common.write_json("shared_retrieval.json", result)
     if args.results:
-        write_section(args.results, section(result, command))
+        common.write_section(args.results, SECTION, section(result, command))
     shutil.rmtree(common.OUT / "tmp", ignore_errors=True)
 
 

@@ -22,7 +22,8 @@ from typing import Any
 
 import common  # noqa: I001  (sets the offline environment and sys.path first)
 import httpx
-from api_server import KEY, ApiServer, write_section
+from api_server import KEY, ApiServer
+from common import write_section
 
 SECTION = "## Soak (clients, uploads and deletes together)"
 QUESTIONS = [

@@ -118,13 +118,15 @@ def _cites(answer: dict[str, Any], source: str) -> bool:
     return not answer["abstained"] and any(c["source"] == source for c in answer["citations"])
 
 
-def test_upload_through_one_replica_answer_and_delete_through_the_other(
+def _shared_deployment(
     engine, tmp_path: Path, postgres_url: str, milvus_server: LiteServer
-) -> None:
+) -> dict[str, str]:
+    """A copy of the corpus and index, Milvus filled from it (`qa migrate --to-vector`), and the environment of a
+    replica on the shared PostgreSQL and Milvus."""
     shutil.copytree(ROOT / "corpus", tmp_path / "corpus")
     shutil.copytree(engine.settings.index_dir, tmp_path / "index", symlinks=True)
-    sync_current(tmp_path / "index", milvus_server.url, COLLECTION)  # `qa migrate --to-vector`
-    env = {
+    sync_current(tmp_path / "index", milvus_server.url, COLLECTION)
+    return {
         **os.environ,
         "QA_CORPUS_DIR": str(tmp_path / "corpus"),
         "QA_INDEX_DIR": str(tmp_path / "index"),
@@ -135,6 +137,12 @@ def test_upload_through_one_replica_answer_and_delete_through_the_other(
         "QA_API_KEYS": KEY,
         "HF_HUB_OFFLINE": "1",
     }
+
+
+def test_upload_through_one_replica_answer_and_delete_through_the_other(
+    engine, tmp_path: Path, postgres_url: str, milvus_server: LiteServer
+) -> None:
+    env = _shared_deployment(engine, tmp_path, postgres_url, milvus_server)
     a, b = Replica(env, tmp_path / "a.log"), Replica(env, tmp_path / "b.log")
     try:
         a.wait_ready()
@@ -186,22 +194,9 @@ def test_a_build_child_killed_after_writing_milvus_fails_its_job_and_loses_nothi
     engine, tmp_path: Path, postgres_url: str, milvus_server: LiteServer
 ) -> None:
     """kill -9 of the process running an upload's build, between writing Milvus and switching generations."""
-    shutil.copytree(ROOT / "corpus", tmp_path / "corpus")
-    shutil.copytree(engine.settings.index_dir, tmp_path / "index", symlinks=True)
-    sync_current(tmp_path / "index", milvus_server.url, COLLECTION)
+    env = _shared_deployment(engine, tmp_path, postgres_url, milvus_server)
+    env["QA_FAILPOINT"] = "build.vectors_published"  # the build child SIGKILLs itself there
     served = _generation_ids(tmp_path / "index")
-    env = {
-        **os.environ,
-        "QA_CORPUS_DIR": str(tmp_path / "corpus"),
-        "QA_INDEX_DIR": str(tmp_path / "index"),
-        "QA_CACHE_DIR": str(engine.settings.cache_dir),
-        "QA_DATABASE_URL": postgres_url,
-        "QA_VECTOR_URL": milvus_server.url,
-        "QA_VECTOR_COLLECTION": COLLECTION,
-        "QA_API_KEYS": KEY,
-        "HF_HUB_OFFLINE": "1",
-        "QA_FAILPOINT": "build.vectors_published",  # the build child SIGKILLs itself there
-    }
     replica = Replica(env, tmp_path / "replica.log")
     try:
         replica.wait_ready()
