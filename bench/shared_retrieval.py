@@ -22,8 +22,6 @@ import json
 import os
 import shlex
 import shutil
-import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -35,49 +33,11 @@ import common  # noqa: I001  (sets the offline environment and sys.path first)
 import httpx
 
 from qa.index.milvus_sync import sync_current
-from qa.run_services import free_port
+from qa.run_services import MilvusLiteServer, free_port
 
 SECTION = "## Shared retrieval (Milvus, issue 17)"
 INDEX = common.OUT / "index-shared"
 COLLECTION = "bench_chunks"
-
-
-class LiteServer:
-    def __init__(self, data_dir: Path) -> None:
-        self.port = free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
-        self.process = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "milvus_lite",
-                "server",
-                "--data-dir",
-                str(data_dir),
-                "--host",
-                "127.0.0.1",
-                "--port",
-                str(self.port),
-            ],
-            stdout=subprocess.DEVNULL,
-            start_new_session=True,
-        )
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            try:
-                with socket.create_connection(("127.0.0.1", self.port), timeout=1):
-                    return
-            except OSError:
-                time.sleep(0.2)
-        raise RuntimeError("milvus-lite server did not start")
-
-    def stop(self) -> None:
-        os.killpg(self.process.pid, signal.SIGINT)  # closes its database on Ctrl-C, when it gets to it
-        try:
-            self.process.wait(10)
-        except subprocess.TimeoutExpired:
-            os.killpg(self.process.pid, signal.SIGKILL)  # everything was flushed: nothing to lose
-            self.process.wait()
 
 
 def ingest_runs(runs: int) -> list[dict[str, Any]]:
@@ -87,7 +47,9 @@ def ingest_runs(runs: int) -> list[dict[str, Any]]:
         chunks = 0
         for _ in range(runs):
             with tempfile.TemporaryDirectory(dir=common.OUT) as tmp:
-                server = LiteServer(Path(tmp) / "data") if where == "milvus-lite server" else None
+                server = (
+                    MilvusLiteServer(Path(tmp) / "data").start() if where == "milvus-lite server" else None
+                )
                 url = server.url if server else str(Path(tmp) / "milvus.db")
                 try:
                     t0 = time.perf_counter()
@@ -164,7 +126,7 @@ def ask_runs(questions: list[str], levels: list[int], n: int) -> list[dict[str, 
     base = {**os.environ, "QA_INDEX_DIR": str(INDEX), "QA_API_KEYS": "", "QA_PROTECT_READS": "false"}
     rows = []
     with tempfile.TemporaryDirectory(dir=common.OUT) as tmp:
-        milvus = LiteServer(Path(tmp) / "data")
+        milvus = MilvusLiteServer(Path(tmp) / "data").start()
         try:
             sync_current(INDEX, milvus.url, COLLECTION)
             configs = [

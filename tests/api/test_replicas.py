@@ -16,9 +16,10 @@ from typing import Any
 
 import httpx
 import pytest
-from milvus_kit import LiteServer, free_port
 
 from qa.index.milvus_sync import sync_current
+from qa.run_services import MilvusLiteServer as LiteServer
+from qa.run_services import free_port
 
 pytestmark = pytest.mark.slow
 

@@ -139,9 +139,8 @@ def test_a_build_killed_between_milvus_and_the_switch_loses_nothing(settings: Se
 
 
 def test_a_build_whose_milvus_cannot_be_reached_changes_nothing(settings: Settings, embed) -> None:  # type: ignore[no-untyped-def]
-    from milvus_kit import free_port
-
     from qa.index.milvus_collection import VectorStoreError
+    from qa.run_services import free_port
 
     build(settings, embed=embed)
     before = current_generation(settings.index_dir)
