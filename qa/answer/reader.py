@@ -86,17 +86,13 @@ def _kind(before: str) -> FigureKind | None:
 def _label_words(before: str) -> list[str]:
     """The words before a number that say what it is: those of its clause, and when the number opens a
     parenthesis with too little of its own ("… dân tộc thiểu số (chiếm hơn 64%)"), those before it too."""
-    pieces = _BREAK.split(before)
-    words = [w for w in pieces[-1].split() if not _NOT_WORD.match(w)]
-    if len(pieces) > 1 and _content(words) < MIN_LABEL_CONTENT_WORDS and _tail_break(before).strip() == "(":
-        words = [w for w in pieces[-2].split() if not _NOT_WORD.match(w)] + words
-    return words
-
-
-def _tail_break(before: str) -> str:
-    """The last clause break of ``before`` ("" when there is none)."""
     breaks = list(_BREAK.finditer(before))
-    return breaks[-1].group(0) if breaks else ""
+    start = breaks[-1].end() if breaks else 0
+    words = [w for w in before[start:].split() if not _NOT_WORD.match(w)]
+    if breaks and _content(words) < MIN_LABEL_CONTENT_WORDS and breaks[-1].group(0).strip() == "(":
+        opening = breaks[-2].end() if len(breaks) > 1 else 0
+        words = [w for w in before[opening : breaks[-1].start()].split() if not _NOT_WORD.match(w)] + words
+    return words
 
 
 def _content(words: list[str]) -> int:

@@ -28,7 +28,6 @@ class CuePhrases:
 
     phrases: tuple[str, ...]
     _pattern: re.Pattern[str] = field(init=False, repr=False, compare=False)
-    _forms: dict[str, tuple[tuple[str, ...], ...]] = field(init=False, repr=False, compare=False)
     _each: tuple[tuple[re.Pattern[str], tuple[tuple[str, ...], ...]], ...] = field(
         init=False, repr=False, compare=False
     )
@@ -39,7 +38,6 @@ class CuePhrases:
             forms.setdefault(fold(p), []).append(tuple(nfc(p).lower().split()))
         alternatives = "|".join(sorted((re.escape(f) for f in forms), key=len, reverse=True))
         object.__setattr__(self, "_pattern", _whole_words(alternatives, escaped=True))
-        object.__setattr__(self, "_forms", {k: tuple(v) for k, v in forms.items()})
         each = [(_whole_words(k), tuple(v)) for k, v in sorted(forms.items(), key=lambda kv: -len(kv[0]))]
         object.__setattr__(self, "_each", tuple(each))
 

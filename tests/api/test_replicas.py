@@ -18,8 +18,7 @@ import httpx
 import pytest
 
 from qa.index.milvus_sync import sync_current
-from qa.run_services import MilvusLiteServer as LiteServer
-from qa.run_services import free_port
+from qa.run_services import MilvusLiteServer, free_port
 
 pytestmark = pytest.mark.slow
 
@@ -46,9 +45,9 @@ SEE_WITHIN_SECONDS = 60.0
 
 
 @pytest.fixture
-def milvus_server(tmp_path: Path) -> Iterator[LiteServer]:
+def milvus_server(tmp_path: Path) -> Iterator[MilvusLiteServer]:
     try:
-        server = LiteServer(tmp_path / "milvus").start()
+        server = MilvusLiteServer(tmp_path / "milvus").start()
     except (RuntimeError, OSError) as why:
         pytest.skip(f"milvus-lite server cannot start here: {why}")
     yield server
@@ -120,7 +119,7 @@ def _cites(answer: dict[str, Any], source: str) -> bool:
 
 
 def _shared_deployment(
-    engine, tmp_path: Path, postgres_url: str, milvus_server: LiteServer
+    engine, tmp_path: Path, postgres_url: str, milvus_server: MilvusLiteServer
 ) -> dict[str, str]:
     """A copy of the corpus and index, Milvus filled from it (`qa migrate --to-vector`), and the environment of a
     replica on the shared PostgreSQL and Milvus."""
@@ -141,7 +140,7 @@ def _shared_deployment(
 
 
 def test_upload_through_one_replica_answer_and_delete_through_the_other(
-    engine, tmp_path: Path, postgres_url: str, milvus_server: LiteServer
+    engine, tmp_path: Path, postgres_url: str, milvus_server: MilvusLiteServer
 ) -> None:
     env = _shared_deployment(engine, tmp_path, postgres_url, milvus_server)
     a, b = Replica(env, tmp_path / "a.log"), Replica(env, tmp_path / "b.log")
@@ -192,7 +191,7 @@ def _generation_ids(index: Path) -> set[int]:
 
 
 def test_a_build_child_killed_after_writing_milvus_fails_its_job_and_loses_nothing(
-    engine, tmp_path: Path, postgres_url: str, milvus_server: LiteServer
+    engine, tmp_path: Path, postgres_url: str, milvus_server: MilvusLiteServer
 ) -> None:
     """kill -9 of the process running an upload's build, between writing Milvus and switching generations."""
     env = _shared_deployment(engine, tmp_path, postgres_url, milvus_server)
