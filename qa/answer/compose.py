@@ -87,12 +87,15 @@ def plan_sentence(result: Figure, plan: Figure, marker: int) -> str:
     return f"So với kế hoạch {value_text(plan)}: {said} [{marker}]."
 
 
+def _when(f: Figure) -> str:
+    """' (thực hiện 2023)', ' (2021)' when the kind is not known, '' when neither is."""
+    said = " ".join(p for p in (lexicon().kind_label(f.kind), str(f.year or "")) if p)
+    return f" ({said})" if said else ""
+
+
 def compare_sentence(a: Figure, b: Figure) -> str:
     def side(f: Figure, n: int) -> str:
-        return (
-            f"{f.province or f.source}: {value_text(f)} ({lexicon().kind_label(f.kind)} {f.year or ''}".rstrip()
-            + f") [{n}]"
-        )
+        return f"{f.province or f.source}: {value_text(f)}{_when(f)} [{n}]"
 
     text = f"{side(a, 1)}; {side(b, 2)}."
     if not same_quantity(a, b):
@@ -108,10 +111,7 @@ def compare_sentence(a: Figure, b: Figure) -> str:
 
 
 def ranking_sentence(name: str, rows: list[tuple[Figure, int]], high: bool | None) -> str:
-    parts = [
-        f"{f.province}: {value_text(f)} ({lexicon().kind_label(f.kind)} {f.year or ''}".rstrip() + f") [{n}]"
-        for f, n in rows
-    ]
+    parts = [f"{f.province}: {value_text(f)}{_when(f)} [{n}]" for f, n in rows]
     text = f"{name} theo tỉnh: " + "; ".join(parts) + "."
     if high is not None and len(rows) > 1:
         best = rows[0][0]

@@ -16,6 +16,8 @@ _LINE_END = re.compile(r"[.;:!?|]\s*$")
 # A broken sentence goes on in lower case ("2. Tình" / "hình tệ nạn"); a table row, a heading, a list item or a
 # name starts otherwise ("Giang mai 34 340%" / "Lậu 33 …": rows laid out as lines are never joined).
 _LIST_ITEM = re.compile(r"^\s*[a-zđ]\)\s")
+# Markdown bold around a number ("tổng số **5.655.274** liều"): the number's unit follows the marks.
+_BOLD = re.compile(r"\*\*")
 
 
 @dataclass(slots=True)
@@ -33,9 +35,10 @@ class ReadLine:
 
 def logical_lines(text: str) -> list[ReadLine]:
     """A passage's layout lines joined into the lines a reader sees: a PDF breaks sentences anywhere ("2. Tình" /
-    "hình tệ nạn ma túy"), which would cut a number from the words that say what it is."""
+    "hình tệ nạn ma túy"), which would cut a number from the words that say what it is. Bold marks are dropped."""
     out: list[ReadLine] = []
-    for offset, line in enumerate(text.split("\n")):
+    for offset, layout_line in enumerate(text.split("\n")):
+        line = _BOLD.sub("", layout_line)
         last = out[-1] if out else None
         if (
             last is not None

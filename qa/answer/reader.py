@@ -29,14 +29,20 @@ READER_HITS = 3
 LABEL_WORDS = 12
 # A label must say at least this much (content words, not glue or value cues) for its number to be a candidate.
 MIN_LABEL_CONTENT_WORDS = 2
-# A number standing alone: not inside a name ("COVID-19"), a range ("12-17 tuổi") or another number.
+# A number standing alone: not inside a name ("COVID-19"), a range ("12-17 tuổi", "15 – 49 tuổi": neither end)
+# or another number.
+_NOT_RANGE_END = r"(?<!\d[-–])(?<!\d\s[-–])(?<!\d[-–]\s)(?<!\d\s[-–]\s)"
 _NUMBER = re.compile(
-    r"(?<![\w.,/-])(?P<cmp>[<>≤≥]\s*)?(?P<num>\d{1,3}(?:\.\d{3})+(?:,\d+)?|\d+,\d+|\d+\.\d+|\d+)"
+    r"(?<![\w.,/-])"
+    + _NOT_RANGE_END
+    + r"(?P<cmp>[<>≤≥]\s*)?(?P<num>\d{1,3}(?:\.\d{3})+(?:,\d+)?|\d+,\d+|\d+\.\d+|\d+)"
     r"(?![\d]|[.,]\d|\s?[-–]\s?\d)"
 )
 _DATE = re.compile(rf"\b\d{{1,2}}\s*[/.-]\s*\d{{1,2}}(?:\s*[/.-]\s*(?:{YEAR}|\d{{2}}))?\b")
 _LINE_NUMBER = re.compile(r"^\s*[-+*•]?\s*\d{1,3}(?:\.\d{1,2})*[.)]?\s+(?=\D)")
 _BREAK = re.compile(r"[;:]|\s\(|\s-\s|\.\s")
+_VALUE_THEN_COMMA = re.compile(r"\d[^\d,;:]*,\s")
+_DIGIT = re.compile(r"\d")
 _NOT_WORD = re.compile(r"^[-+*•(),.%‰\d]+$")
 # "trên 100.000 dân", "/10.000 trẻ đẻ sống": a denominator, not a value.
 _WORDS = lexicon().numbers_in_text
@@ -88,6 +94,19 @@ def _label_words(before: str) -> list[str]:
     parenthesis with too little of its own ("… dân tộc thiểu số (chiếm hơn 64%)"), those before it too."""
     breaks = list(_BREAK.finditer(before))
     start = breaks[-1].end() if breaks else 0
+    # A list of values ("dân số trung bình 908.241 người, mật độ dân số 340 người/km2"): a number's label
+    # starts after the value before it. In a list of counts ("20 Công ty dược và Chi nhánh, 40 nhà thuốc, 564
+    # quầy thuốc") each number opens its item: the items before it are no label (what it counts follows it).
+    listed = list(_VALUE_THEN_COMMA.finditer(before, start))
+    if listed:
+        tail = before[listed[-1].end() :]
+        if _content(tail.split()) >= MIN_LABEL_CONTENT_WORDS:
+            start = listed[-1].end()
+        elif not tail.strip():
+            first = _DIGIT.search(before, start)
+            return [
+                w for w in before[start : first.start() if first else start].split() if not _NOT_WORD.match(w)
+            ]
     words = [w for w in before[start:].split() if not _NOT_WORD.match(w)]
     if breaks and _content(words) < MIN_LABEL_CONTENT_WORDS and breaks[-1].group(0).strip() == "(":
         opening = breaks[-2].end() if len(breaks) > 1 else 0

@@ -62,3 +62,32 @@ def test_a_sentence_states_a_number_other_than_a_year() -> None:
 
     assert states_a_number("Năm 2023 phát hiện 34 ca giang mai.")
     assert not states_a_number("Bệnh đậu mùa khỉ đã xuất hiện nhiều tỉnh, thành trong năm 2023.")
+
+
+def test_a_listed_value_takes_only_its_own_words() -> None:
+    # label first: the words after the value before it
+    assert _label_words("Diện tích tự nhiên 2.669km2, dân số trung bình 908.241 người, mật độ dân số ") == [
+        "mật", "độ", "dân", "số",
+    ]  # fmt: skip
+    # number first: the items before it are no label; what it counts follows it
+    assert _label_words("- 20 Công ty dược và Chi nhánh, 40 nhà thuốc, ") == []
+    assert _label_words("Toàn tỉnh có 20 Công ty dược, 40 nhà thuốc, ") == ["Toàn", "tỉnh", "có"]
+    # a decimal comma is no list
+    assert _label_words("tỷ lệ 89,5% trạm y tế quản lý ") == ["tỷ", "lệ", "trạm", "y", "tế", "quản", "lý"]
+
+
+def test_neither_end_of_an_age_band_is_a_value_and_bold_marks_are_dropped() -> None:
+    from qa.answer.reader import _NUMBER
+
+    assert [m.group("num") for m in _NUMBER.finditer("15 – 49 tuổi: 554.679 người; 12-17 tuổi")] == ["554.679"]
+    assert logical_lines("đã tiêm được tổng số **5.655.274** liều vắc xin")[0].text == (
+        "đã tiêm được tổng số 5.655.274 liều vắc xin"
+    )
+
+
+def test_a_density_keeps_its_area() -> None:
+    from qa.extract.figures.units import UNIT_RE, normalize_unit
+
+    line = "mật độ dân số 340 người/km2."
+    m = UNIT_RE.match(line, line.index("340") + 3)
+    assert m and normalize_unit(m.group(0)) == "người/km2"

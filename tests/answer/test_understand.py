@@ -58,6 +58,9 @@ def test_districts_initials_and_typos_name_provinces(reader: Reader) -> None:
     assert q.provinces == ["Hà Nam"] and "HN" not in q.expansions  # initials of a province, not "hành nghề"
     q = reader.read("tiem nhac DPT4 o Bac Giagn 6 thang dau 2023")
     assert q.provinces == ["Bắc Giang"] and q.corrections == {"Bac Giagn": "Bắc Giang"}
+    # a slip that is itself a syllable ("nan"), in words capitalised like a name
+    q = reader.read("Dân số tỉnh Hà Nan năm 2021")
+    assert q.provinces == ["Hà Nam"] and q.corrections == {"Hà Nan": "Hà Nam"}
     # Ordinary words one edit away from a province name are not it: "và nâng" / "Đà Nẵng", "ca mắc" / "Cà Mau".
     q = reader.read("chiến lược bảo vệ, chăm sóc và nâng cao sức khỏe; số ca mắc mới sốt rét")
     assert q.provinces == [] and q.unknown_provinces == []

@@ -40,8 +40,8 @@ def _initials(name: str) -> str:
 def fix_province_typos(text: str, gaz: Gazetteer, vocabulary: set[str]) -> tuple[str, dict[str, str]]:
     """Replace two-word spans one edit away from a province name by the name ("Bac Giagn" → "Bắc Giang").
 
-    Only spans with a word no document has that cannot be a syllable: "và nâng" is one edit from "Đà Nẵng"
-    and "ca mắc" from "Cà Mau", but both are ordinary words.
+    Only spans with a word no document has that cannot be a syllable, or that is capitalised like the name
+    ("Bạc Liu"): "và nâng" is one edit from "Đà Nẵng" and "ca mắc" from "Cà Mau", but both are ordinary words.
     """
     corrections: dict[str, str] = {}
     names = {fold(n): n for n in gaz.former} | {fold(n): n for n in gaz.current}
@@ -52,8 +52,11 @@ def fix_province_typos(text: str, gaz: Gazetteer, vocabulary: set[str]) -> tuple
         a, b = words[i], words[i + 1]
         span = f"{a.group(0)} {b.group(0)}"
         key = fold(span)
-        slip = any(
-            fold(w) not in vocabulary and not lexicon().is_syllable(fold(w)) for w in (a.group(0), b.group(0))
+        unknown = [w for w in (a.group(0), b.group(0)) if fold(w) not in vocabulary]
+        # A word no document has that cannot be a syllable, or one written as a name's word ("Bạc Liu": "liu"
+        # is a syllable, but no document writes "Bạc Liu" and both words are capitalised like a name).
+        slip = any(not lexicon().is_syllable(fold(w)) for w in unknown) or (
+            bool(unknown) and a.group(0)[0].isupper() and b.group(0)[0].isupper()
         )
         if slip and key not in names and len(key) >= MIN_FUZZY_NAME and text[a.end() : b.start()] == " ":
             close = [n for f, n in names.items() if len(f.split()) == 2 and OSA.distance(key, f) == 1]

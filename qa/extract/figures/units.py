@@ -54,7 +54,7 @@ UNIT_RE = re.compile(
     + r")(?![^\W\d_]))"
     r"(?P<per>\s*/\s*(?:\d{1,3}(?:\.\d{3})+|\d+)\s*" + POP + r"\b"
     r"|\s*/\s*(?:VD|vạn dân)\b|\s+trên\s+\d{1,3}(?:\.\d{3})+\s+" + POP + r"\b"
-    r"|/(?:người/năm|ngày|tuần|tháng|năm|người|vụ)\b)?",
+    r"|/(?:người/năm|ngày|tuần|tháng|năm|người|vụ|km2|km²)(?!\w))?",
     re.I,
 )
 UNIT_ALT = "|".join(re.escape(u) for u in sorted(STRONG_UNITS, key=len, reverse=True))
