@@ -126,9 +126,12 @@ def test_kind_of_figure_asked(question: str, kind: str | None) -> None:
         ("Kinh phí hoạt động năm 2023 là bao nhiêu tiền?", "money"),
         ("bao nhieu tiền", "money"),  # accents half typed
         # Folded, "động" and "tiên" are "đồng" and "tiền": typed with accents they are other words.
-        ("Số lượt hoạt động truyền thông tại cộng đồng là bao nhiêu?", None),
+        ("Số lượt hoạt động truyền thông tại cộng đồng là bao nhiêu?", "count"),  # opens with a count
         ("Tỷ lệ xã ưu tiên hoàn thành bao nhiêu %?", "percent"),
         ("bao nhiêu người lao động được khám", "count"),
+        ("so BN lao phoi M(+) moi cua hau giang 2023", "count"),  # a question opening with a count
+        ("Số giường bệnh trên 10.000 dân năm 2023", "rate"),  # ... unless it names a rate
+        ("bac giang | so chung chi hanh nghe | 2023", "count"),
     ],
 )
 def test_the_number_asked_for(question: str, intent: str | None) -> None:

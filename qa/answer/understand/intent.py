@@ -55,9 +55,13 @@ def without_reference_years(text: str, years: list[int]) -> list[int]:
     return asked or ([max(references) + 1] if references else years)
 
 
+_THOUSANDS_DOT = re.compile(r"(?<=\d)\.(?=\d{3}\b)")
+
+
 def unit_intent(text: str) -> UnitIntent | None:
     """The kind of number a question (as typed) wants, from the first unit cue in it."""
     cues = lexicon().question_cues
+    text = _THOUSANDS_DOT.sub("", text)  # "10.000 dân" is the rate cue "10000 dân"
     found: list[tuple[int, int, UnitIntent]] = []
     order: tuple[UnitIntent, ...] = ("money", "rate", "percent", "count")  # at one position: money first
     for rank, name in enumerate(order):
@@ -68,7 +72,11 @@ def unit_intent(text: str) -> UnitIntent | None:
     if counted:
         found.append((counted.start(), order.index("count"), "count"))
     # The first thing asked is the number wanted: "bao nhiêu lượt, đạt bao nhiêu % KH" wants the count.
-    return min(found)[2] if found else None
+    if found:
+        return min(found)[2]
+    # "số BN lao phổi M(+) mới …": a question that opens by naming a count, and asks no rate or share
+    # ("Số giường bệnh trên 10.000 dân" is a rate), wants a count.
+    return "count" if _starts_with_count(text) else None
 
 
 def _counted_phrases() -> CuePhrases:
