@@ -35,6 +35,7 @@ from qa.answer.passages import (
     states_a_number,
 )
 from qa.answer.reader import read_numbers
+from qa.answer.respell import respell_by_evidence
 from qa.answer.types import Answer, AnswerType, Citation, FigureAnswer, RegulationAnswer, Understood
 from qa.answer.understand import Question, Reader
 from qa.extract.indicators import IndicatorMatch, load_catalog
@@ -197,6 +198,8 @@ class Answerer:
         hits = self.engine.search(
             query or turn.q.expanded, max(turn.top_k, SEARCH_DEPTH), search_filters, timings=turn.timings
         )
+        if query is None:
+            respell_by_evidence(turn.q, hits)
         turn.timings["retrieve"] = turn.timings.get("retrieve", 0.0) + (time.perf_counter() - t0) * 1000
         return hits
 
