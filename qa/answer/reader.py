@@ -14,6 +14,7 @@ import re
 
 from qa.answer.candidates import FigureCandidate
 from qa.answer.layout_lines import logical_lines
+from qa.extract.figures.prose import compared_against
 from qa.extract.figures.units import POP, UNIT_RE, WORD_CMP, normalize_unit
 from qa.models import Figure
 from qa.retrieval.engine import Engine, Hit
@@ -134,7 +135,11 @@ def read_numbers(hits: list[Hit], engine: Engine, hidden: Figure | None = None) 
             line = read.text
             blocked = _blocked(line)
             numbering = _LINE_NUMBER.match(line)
-            years = [int(y) for y in YEAR_RE.findall(line) or YEAR_RE.findall(chunk.section)]
+            # The line's years, but not what its values are compared against ("so với cùng kỳ năm 2022").
+            stated = [
+                int(m.group(1)) for m in YEAR_RE.finditer(line) if not compared_against(line[: m.start()])
+            ]
+            years = stated or [int(y) for y in YEAR_RE.findall(chunk.section)]
             if not years and len(hit.doc.years) == 1:
                 years = hit.doc.years
             for m in _NUMBER.finditer(line):

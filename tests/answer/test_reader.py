@@ -91,3 +91,11 @@ def test_a_density_keeps_its_area() -> None:
     line = "mật độ dân số 340 người/km2."
     m = UNIT_RE.match(line, line.index("340") + 3)
     assert m and normalize_unit(m.group(0)) == "người/km2"
+
+
+def test_a_year_compared_against_is_not_the_time_of_a_value() -> None:
+    from qa.extract.figures.prose import compared_against
+
+    line = "TTYT huyện Yên Dũng tăng 132,8% so với cùng kỳ năm 2022, trong 6 tháng đầu năm 2023"
+    stated = [y for y in (2022, 2023) if not compared_against(line[: line.index(str(y))])]
+    assert stated == [2023]

@@ -313,11 +313,17 @@ _YEAR_IN_TEXT = re.compile(rf"(?:năm\s+|/)({_YEAR})\b(?!\s*[-–]\s*{_YEAR})", 
 _COMPARISON_BEFORE = re.compile(r"(?:so với|so cùng kỳ|cùng kỳ|từ|giai đoạn)[^,;]{0,20}$", re.I)
 
 
+def compared_against(before: str) -> bool:
+    """Whether a year after ``before`` is what a value is compared against ("so với cùng kỳ năm 2022") or a
+    period's start ("từ năm 2021"), not the time of the value."""
+    return bool(_COMPARISON_BEFORE.search(before))
+
+
 def _year_in(text: str) -> int | None:
     """The last year of a time expression in text, ignoring comparison years ('so với cùng kỳ năm 2022')."""
     year = None
     for m in _YEAR_IN_TEXT.finditer(text):
-        if _COMPARISON_BEFORE.search(text[: m.start()]):
+        if compared_against(text[: m.start()]):
             continue
         if m.group(0).startswith("/") and _DOC_NUMBER_RE.search(text[max(0, m.start() - 60) : m.start()]):
             continue  # the date of a cited document
