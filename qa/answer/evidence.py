@@ -63,14 +63,18 @@ class Evidence:
         text = (
             _HALF_YEAR.sub(" ", q.expanded) if q.half_year else q.expanded
         )  # the "6" of "6 tháng" says when
-        for raw in _WORD.findall(nfc(text).lower()):
+        words = _WORD.findall(nfc(text).lower())
+        # A figure's label never names the document it sits in: "Dân số … theo KH phòng chống HIV/AIDS" asks the
+        # population. A passage or a regulation may be about the document itself: its words stay.
+        naming = _document_naming(words, q.document_phrases) if q.qtype in _FIGURE_SHAPES else set()
+        for i, raw in enumerate(words):
             w = canonical_syllable(raw)
             folded = fold(w)
             accented = folded != w
             stop = w in stops.question if accented else folded in stops.question_folded
             # "bác" (sĩ) is not the "Bắc" of Bắc Giang: compare accented words accented.
             place = w in drop if accented else folded in drop_folded
-            if stop or place or (folded.isdigit() and len(folded) == 4):
+            if stop or place or i in naming or (folded.isdigit() and len(folded) == 4):
                 continue
             terms[w] = self.idf.get(
                 w, self.idf.get(folded, UNKNOWN_WORD_IDF) if not accented else UNKNOWN_WORD_IDF
@@ -110,3 +114,20 @@ class Evidence:
             and w not in stops
             and not w[0].isdigit()
         )
+
+
+_FIGURE_SHAPES = frozenset({"figure", "compare", "ranking", "trend"})
+
+
+def _document_naming(words: list[str], phrases: list[tuple[str, ...]]) -> set[int]:
+    """Positions of the words that name a document ("theo KH phòng chống HIV/AIDS"): which document, not what
+    is asked, so no key term; the same words elsewhere in the question still are."""
+    folded = [fold(w) for w in words]
+    out: set[int] = set()
+    for phrase in phrases:
+        n = len(phrase)
+        for i in range(len(folded) - n + 1):
+            if n and tuple(folded[i : i + n]) == phrase:
+                out.update(range(i, i + n))
+                break
+    return out

@@ -8,6 +8,7 @@ nearest data that does exist (same indicator, another year or province), labelle
 
 from __future__ import annotations
 
+import re
 import time
 from dataclasses import dataclass, field
 
@@ -85,13 +86,24 @@ class ScoredFigure:
         return self.candidate.figure
 
 
+_TITLE_WORD = re.compile(r"[^\W\d_]+")
+_PLAN_TITLE = re.compile(r"\bke hoach\b")  # the titles a question's "KH …" may name
+
+
 class Answerer:
     def __init__(self, engine: Engine, models: DecisionModels | None = None) -> None:
         self.engine = engine
         lex = engine.lexical
         self.evidence = Evidence.from_bm25(lex.vocab, lex.retriever.scores["indptr"], len(lex.ids))
         self.reader = Reader(
-            engine.provinces_with_documents(), self.evidence.vocabulary, engine.abbreviations
+            engine.provinces_with_documents(),
+            self.evidence.vocabulary,
+            engine.abbreviations,
+            [
+                frozenset(_TITLE_WORD.findall(t))
+                for d in engine.docs.values()
+                if _PLAN_TITLE.search(t := fold(d.title).lower())
+            ],
         )
         self.catalog = load_catalog()
         self.models = models or load_models(engine.generation)

@@ -79,7 +79,9 @@ def test_a_listed_value_takes_only_its_own_words() -> None:
 def test_neither_end_of_an_age_band_is_a_value_and_bold_marks_are_dropped() -> None:
     from qa.answer.reader import _NUMBER
 
-    assert [m.group("num") for m in _NUMBER.finditer("15 – 49 tuổi: 554.679 người; 12-17 tuổi")] == ["554.679"]
+    assert [m.group("num") for m in _NUMBER.finditer("15 – 49 tuổi: 554.679 người; 12-17 tuổi")] == [
+        "554.679"
+    ]
     assert logical_lines("đã tiêm được tổng số **5.655.274** liều vắc xin")[0].text == (
         "đã tiêm được tổng số 5.655.274 liều vắc xin"
     )

@@ -36,14 +36,19 @@ def reader() -> Reader:
     [
         ("Ngành y tế Hà Nam gặp vướng mắt gì trong thanh toán BHYT?", {"mắt": "mắc"}),  # the question slips
         ("rà soát số lượng y tế ấp, khu phố", {"ấp": "áp"}),  # the document slips
-        ("Bệnh viên Phổi Sơn La có bao nhiêu cán bộ?", {"viên": "viện"}),  # "viên" is in the passages: accents only
+        (
+            "Bệnh viên Phổi Sơn La có bao nhiêu cán bộ?",
+            {"viên": "viện"},
+        ),  # "viên" is in the passages: accents only
         ("công tấc kiểm tra", {"tấc": "tác"}),
     ],
 )
 def test_a_slip_is_read_as_the_passages_write_it(reader: Reader, question: str, read: dict[str, str]) -> None:
     q = reader.read(question)
     assert respell_by_evidence(q, _hits(PASSAGES)) == read
-    assert all(fixed in q.expanded.lower() for fixed in read.values()) and q.corrections.items() >= read.items()
+    assert (
+        all(fixed in q.expanded.lower() for fixed in read.values()) and q.corrections.items() >= read.items()
+    )
 
 
 @pytest.mark.parametrize(

@@ -178,3 +178,32 @@ def test_follow_up_takes_the_indicator_of_the_previous_question(reader: Reader) 
     q = reader.read("Còn Hà Nam năm 2021 thì sao?", ["Số bác sĩ trên 10.000 dân của Bắc Giang năm 2024?"])
     assert q.follow_up and q.text == "Số bác sĩ trên 10.000 dân của Hà Nam năm 2021?"
     assert q.provinces == ["Hà Nam"] and q.years == [2021]
+
+
+def test_a_plan_document_named_is_not_the_plan_kind() -> None:
+    from qa.answer.understand.intent import plan_documents_named
+
+    titles = [
+        frozenset(
+            ["ke", "hoach", "hoat", "dong", "phong", "chong", "hiv", "aids", "tinh", "lao", "cai", "nam"]
+        )
+    ]
+    reader = Reader(KNOWN, VOCABULARY, Abbreviations(by_initials={}), titles)
+    q = reader.read("Dân số tỉnh Lào Cai theo KH phòng chống HIV/AIDS năm 2020 là bao nhiêu?")
+    assert q.kind is None and q.document_phrases == [("phong", "chong", "hiv", "aids")]
+    assert reader.read("Dân số tỉnh Lào Cai theo KH 131/KH-UBND là bao nhiêu?").kind is None
+    # the plan of a figure stays one; so does another plan cue next to a document named
+    assert reader.read("Kế hoạch năm 2024 số bác sĩ của Hà Nam là bao nhiêu?").kind == "plan"
+    assert reader.read("Chỉ tiêu KH phòng chống HIV/AIDS năm 2020 là bao nhiêu?").kind == "plan"
+    assert plan_documents_named("KH Lào Cai năm 2020", titles, frozenset({"lao", "cai"})) == []
+
+
+def test_document_words_are_no_key_terms_of_a_figure_question() -> None:
+    from qa.answer.evidence import Evidence
+
+    titles = [frozenset(["ke", "hoach", "phong", "chong", "benh", "lao", "giai", "doan"])]
+    reader = Reader(KNOWN, VOCABULARY, Abbreviations(by_initials={}), titles)
+    q = reader.read("Kế hoạch phòng chống bệnh lao: số bệnh nhân lao phổi mới năm 2023 là bao nhiêu?")
+    assert q.qtype == "figure" and q.document_phrases == [("phong", "chong", "benh", "lao")]
+    terms = Evidence({}).key_terms(q)
+    assert {"bệnh", "lao", "phổi"} <= set(terms) and "phòng" not in terms  # the same words asked stay

@@ -21,11 +21,12 @@ __all__ = ["Question", "Reader"]
 @dataclass(slots=True)
 class Reader:
     """What reading needs to know of the indexed documents: their provinces (with their current units),
-    their vocabulary (for spelling) and the abbreviations they use."""
+    their vocabulary (for spelling), the abbreviations they use and their titles (a question may name one)."""
 
     known_provinces: dict[str, str | None]
     vocabulary: set[str] = field(default_factory=set)
     abbreviations: Abbreviations = field(default_factory=Abbreviations)
+    titles: list[frozenset[str]] = field(default_factory=list)  # each document title's folded words
 
     def read(self, question: str, history: list[str] | None = None) -> Question:
         merged, follow_up = merge_with_history(nfc(question).strip(), history or [], self._read_plain)
@@ -66,7 +67,7 @@ class Reader:
             expansions=expansions,
             tool_style=tool_style,
         )
-        read_intent(q)
+        read_intent(q, self.titles)
         return q
 
 

@@ -102,7 +102,7 @@ def question_type(q: Question) -> QuestionType:
     sides = len(q.named) or len(q.provinces)  # "Ninh Bình" is one side even when it covers Hà Nam's documents
     # "An Giang mới (phần Kiên Giang cũ)": a current unit and a province it absorbed, named together without a
     # comparison cue, are one place said twice.
-    joined = _joined(f) and not _one_place_twice(q.named)
+    joined = _joined(f, q.named) and not _one_place_twice(q.named)
     if (sides + len(q.unknown_provinces) >= 2 and (has["compare"] or joined)) or (
         has["compare"] and len(set(q.years)) >= 2
     ):
@@ -126,10 +126,19 @@ def _one_place_twice(named: list[str]) -> bool:
     return len(named) == 2 and (gaz.current_of(named[0]) == named[1] or gaz.current_of(named[1]) == named[0])
 
 
-def _joined(folded: str) -> bool:
+def _joined(folded: str, named: list[str]) -> bool:
     """Two places joined as the two sides of a question ("Bắc Giang và Hà Nam", "Kiên Giang, Hà Nam", "hay"),
-    as opposed to a name inside another name ("Trường ĐH Y Dược Cần Thơ tại Kiên Giang")."""
-    return bool(re.search(r"\b(va|voi|hay|hoac)\b|,|/", folded))
+    as opposed to a name inside another name ("Trường ĐH Y Dược Cần Thơ tại Kiên Giang và thực hiện năm nào"):
+    the joining word stands between the first two names (anywhere, when they cannot be found as typed)."""
+    text = folded.lower()
+    at = [text.find(fold(n).lower()) for n in named[:2]]
+    if len(at) == 2 and min(at) >= 0 and at[0] != at[1]:
+        first, second = sorted(zip(at, named[:2], strict=True))
+        text = text[first[0] + len(fold(first[1])) : second[0]]
+    return bool(_JOINER.search(text))
+
+
+_JOINER = re.compile(r"\b(va|voi|hay|hoac)\b|,|/")
 
 
 _COUNT_OPENING = re.compile(r"(?:^|[,;:|]\s*)(?:tong\s+)?(so)\s+(?!voi\b|hieu\b|y te\b)")
@@ -147,8 +156,50 @@ def _starts_with_count(text: str) -> bool:
     )
 
 
-def read_intent(q: Question) -> None:
-    """Fill the intent fields of a question whose text, provinces and numbers are read."""
+def plan_documents_named(
+    text: str, titles: list[frozenset[str]], places: frozenset[str] = frozenset()
+) -> list[tuple[int, int]]:
+    """Where "kế hoạch" / "KH" names a plan document, not the plan a figure belongs to: followed by a số hiệu or
+    "số N" ("KH 95/KH-UBND", "Kế hoạch số 131"), or by two words (not glue) that one document's title holds
+    ("theo KH phòng chống HIV/AIDS": "Kế hoạch hoạt động phòng, chống HIV/AIDS tỉnh Lào Cai năm 2020"); the
+    span runs on over the title's words that follow."""
+    folded = fold(text).lower()
+    glue = lexicon().stop_words.question_folded | places  # "KH Bắc Giang": the province, not a title
+    spans: list[tuple[int, int]] = []
+    for m in _PLAN_WORD.finditer(folded):
+        after = folded[m.end() :]
+        if _NUMBER_NEXT.match(after):
+            spans.append(m.span())
+            continue
+        words = list(_WORDS.finditer(after))
+        first = {w.group(0) for w in words[:2]}
+        if len(words) < 2 or glue & first:
+            continue
+        # The title's words that follow name the document too ("… HIV/AIDS"): the longest run wins.
+        runs = [_run_in(words, t, glue) for t in titles if first <= t]
+        if not runs:
+            continue
+        end = m.end() + words[max(runs) - 1].end()
+        spans.append((m.start(), end))
+    return spans
+
+
+def _run_in(words: list[re.Match[str]], title: frozenset[str], glue: frozenset[str]) -> int:
+    """How many of ``words``, from the first, a title holds, up to glue ("năm", "số": what is asked may follow)."""
+    n = 0
+    while n < len(words) and words[n].group(0) in title and words[n].group(0) not in glue:
+        n += 1
+    return n
+
+
+_PLAN_WORD = re.compile(r"\b(?:ke hoach|kh)\b", re.I)
+_WORDS = re.compile(r"[^\W\d_]+")
+_NUMBER_NEXT = re.compile(r"\s*(?:so\s+\d+|\d+\s*/\s*[a-z])")
+
+
+def read_intent(q: Question, titles: list[frozenset[str]] | None = None) -> None:
+    """Fill the intent fields of a question whose text, provinces and numbers are read; ``titles`` (each
+    document title's folded words) tell a plan document named from the plan kind."""
     cues = lexicon().question_cues
     years, q.year_range = read_years(q.cue_text)
     q.years = without_reference_years(q.cue_text, years)
@@ -156,8 +207,21 @@ def read_intent(q: Question) -> None:
     check = cues.find("plan_check", q.cue_text)
     q.plan_check = bool(check)
     # "khám bao nhiêu lượt, bằng mấy % KH năm", "đã vượt kế hoạch chưa": the plan a result is checked
-    # against is not the figure asked; a kind named elsewhere ("ước thực hiện") still counts.
-    without_check = q.cue_text[: check.start()] + " " + q.cue_text[check.end() :] if check else q.cue_text
+    # against is not the figure asked; a kind named elsewhere ("ước thực hiện") still counts. Nor is a plan
+    # document named ("Dân số tỉnh theo KH phòng chống HIV/AIDS năm 2020", "KH 95/KH-UBND").
+    blanked = [check.span()] if check else []
+    blanked += [m.span() for m in NUMBER_ANY_CASE_RE.finditer(q.cue_text)]  # the "KH" of "95/KH-UBND"
+    if len(fold(q.cue_text)) == len(q.cue_text):
+        places = frozenset(fold(w).lower() for p in (*q.provinces, *q.named) for w in p.split())
+        named = plan_documents_named(q.cue_text, titles or [], places)
+        blanked += named
+        folded = fold(q.cue_text).lower()
+        q.document_phrases = [
+            tuple(_WORDS.findall(_PLAN_WORD.sub(" ", folded[a:b], count=1))) for a, b in named
+        ]
+    without_check = q.cue_text
+    for start, end in blanked:
+        without_check = without_check[:start] + " " * (end - start) + without_check[end:]
     q.kind = detect_kind(without_check)
     if q.plan_check and q.kind == "plan":
         q.kind = None

@@ -29,6 +29,8 @@ class Question:
     half_year: bool = False  # "6 tháng đầu năm"
     kind: FigureKind | None = None
     numbers: list[str] = field(default_factory=list)  # số hiệu, as comparison keys
+    # runs of folded words naming a document ("KH phòng chống HIV/AIDS" -> ("phong", "chong", "hiv", "aids"))
+    document_phrases: list[tuple[str, ...]] = field(default_factory=list)
     qtype: QuestionType = "passage"
     explanatory: bool = False  # "vì sao", "là gì": wants sentences, not a number
     plan_check: bool = False  # "có đạt kế hoạch không", "đạt mấy % KH"
