@@ -142,6 +142,10 @@ def test_question_shapes(reader: Reader) -> None:
     assert reader.read("Tỉnh nào có số giường bệnh trên 10.000 dân cao nhất?").qtype == "ranking"
     assert reader.read("So sánh tỷ lệ suy dinh dưỡng thể thấp còi giữa các tỉnh").qtype == "ranking"
     assert reader.read("Số giường bệnh: Hậu Giang hay Bắc Giang cao hơn?").qtype == "compare"
+    assert reader.read("Tỷ lệ SDD thấp còi Hà Nam 2021 vs Hậu Giang 2023").qtype == "compare"
+    # A joining word elsewhere does not make two names the sides of a comparison.
+    inside = "Ai chủ trì thành lập Trường Đại học Y Dược Cần Thơ tại Kiên Giang và thực hiện năm nào?"
+    assert reader.read(inside).qtype == "passage"
     assert reader.read("Vì sao Bắc Giang thiếu bác sĩ?").qtype == "passage"
     assert reader.read("Quyết định nào phê duyệt chiến lược quốc gia?").qtype == "regulation"
     q = reader.read("tiem nhac DPT4 o Bac Giang 6 thang dau 2023 co dat KH khong")

@@ -91,7 +91,6 @@ _COUNTED = _counted_phrases()
 
 def question_type(q: Question) -> QuestionType:
     cues = lexicon().question_cues
-    f = q.folded
     has = {name: bool(cues.find(name, q.cue_text)) for name in cues.phrases}
     if has["trend"] and not has["passage"]:
         return "trend"
@@ -102,7 +101,7 @@ def question_type(q: Question) -> QuestionType:
     sides = len(q.named) or len(q.provinces)  # "Ninh Bình" is one side even when it covers Hà Nam's documents
     # "An Giang mới (phần Kiên Giang cũ)": a current unit and a province it absorbed, named together without a
     # comparison cue, are one place said twice.
-    joined = _joined(f, q.named) and not _one_place_twice(q.named)
+    joined = _joined(q.cue_text, q.named) and not _one_place_twice(q.named)
     if (sides + len(q.unknown_provinces) >= 2 and (has["compare"] or joined)) or (
         has["compare"] and len(set(q.years)) >= 2
     ):
@@ -126,19 +125,20 @@ def _one_place_twice(named: list[str]) -> bool:
     return len(named) == 2 and (gaz.current_of(named[0]) == named[1] or gaz.current_of(named[1]) == named[0])
 
 
-def _joined(folded: str, named: list[str]) -> bool:
+def _joined(typed: str, named: list[str]) -> bool:
     """Two places joined as the two sides of a question ("Bắc Giang và Hà Nam", "Kiên Giang, Hà Nam", "hay"),
     as opposed to a name inside another name ("Trường ĐH Y Dược Cần Thơ tại Kiên Giang và thực hiện năm nào"):
     the joining word stands between the first two names (anywhere, when they cannot be found as typed)."""
-    text = folded.lower()
-    at = [text.find(fold(n).lower()) for n in named[:2]]
-    if len(at) == 2 and min(at) >= 0 and at[0] != at[1]:
+    folded = fold(typed).lower()
+    at = [folded.find(fold(n).lower()) for n in named[:2]]
+    between = typed
+    if len(folded) == len(typed) and len(at) == 2 and min(at) >= 0 and at[0] != at[1]:
         first, second = sorted(zip(at, named[:2], strict=True))
-        text = text[first[0] + len(fold(first[1])) : second[0]]
-    return bool(_JOINER.search(text))
+        between = typed[first[0] + len(fold(first[1])) : second[0]]
+    return bool(lexicon().question_cues.find("sides_joined", between) or _JOINING_MARK.search(between))
 
 
-_JOINER = re.compile(r"\b(va|voi|hay|hoac)\b|,|/")
+_JOINING_MARK = re.compile(r",|/|\s[-–]\s")
 
 
 _COUNT_OPENING = re.compile(r"(?:^|[,;:|]\s*)(?:tong\s+)?(so)\s+(?!voi\b|hieu\b|y te\b)")
