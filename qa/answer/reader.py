@@ -11,6 +11,7 @@ it), judges them like any other.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 from qa.answer.candidates import FigureCandidate
 from qa.answer.layout_lines import logical_lines
@@ -42,6 +43,7 @@ _NUMBER = re.compile(
 _DATE = re.compile(rf"\b\d{{1,2}}\s*[/.-]\s*\d{{1,2}}(?:\s*[/.-]\s*(?:{YEAR}|\d{{2}}))?\b")
 _LINE_NUMBER = re.compile(r"^\s*[-+*•]?\s*\d{1,3}(?:\.\d{1,2})*[.)]?\s+(?=\D)")
 _BREAK = re.compile(r"[;:]|\s\(|\s-\s|\.\s")
+_OF_WHOLE = re.compile(r"\s*/\s*(?:\d{1,3}(?:\.\d{3})+(?:,\d+)?|\d+,\d+|\d+)(?=\s)")
 _VALUE_THEN_COMMA = re.compile(r"\d[^\d,;:]*,\s")
 _DIGIT = re.compile(r"\d")
 _NOT_WORD = re.compile(r"^[-+*•(),.%‰\d]+$")
@@ -125,16 +127,73 @@ def _word_comparator(before: str) -> str | None:
     return WORD_CMP[m.group(1).lower()] if m else None
 
 
+@dataclass(frozen=True, slots=True)
+class ReadNumber:
+    """One number of a line as the reader reads it."""
+
+    value_text: str
+    value: float
+    unit: str
+    label: str  # the words before it that say what it is, and what it counts
+    kind: FigureKind | None
+    comparator: str | None
+    start: int  # where it stands in the line
+
+
+def read_line(line: str, indexed: frozenset[str] = frozenset()) -> list[ReadNumber]:
+    """The numbers of a line that say a quantity (not a date, an article, a period, a denominator or a list
+    number), with their labels and units; ``indexed``: values an indexed figure already holds."""
+    out: list[ReadNumber] = []
+    blocked = _blocked(line)
+    numbering = _LINE_NUMBER.match(line)
+    for m in _NUMBER.finditer(line):
+        start, value_text = m.start("num"), m.group("num")
+        multiplier = _MULTIPLIER.match(line[m.end() :])
+        # An indexed figure already holds this value, unless it read "1,4 triệu lượt" as money.
+        if (value_text in indexed and not multiplier) or (numbering and start < numbering.end()):
+            continue
+        if _PERIOD_AFTER.match(line, m.end()):
+            continue  # "6 tháng đầu năm": a period, not a quantity
+        if any(a <= start < b for a, b in blocked):
+            continue
+        value = parse_vn_number(value_text)
+        if value is None:
+            continue
+        before = line[: m.start()]
+        # A day, a month, an article or a round is a whole number ("ngày 21", "Điều 2"); "ước cả năm
+        # 89,095/90,407 tỷ" is a value after "năm".
+        if (value_text.isdigit() and _STRUCTURE_BEFORE.search(before)) or (
+            _DENOMINATOR_BEFORE.search(before) and _POPULATION_AFTER.match(line, m.end())
+        ):
+            continue
+        words = _label_words(before)
+        after = _COUNTED.match(line, m.end())
+        counted = " ".join(after.group(1).split()[:COUNTED_WORDS]) if after else ""
+        label = " ".join([*words[-LABEL_WORDS:], counted]).strip(" ,")
+        if _content(label.split()) < MIN_LABEL_CONTENT_WORDS:
+            continue  # "mũi: 3", "TTYT: 04": a number with nothing said about it
+        # "89,095/90,407 tỷ đồng": a share of a whole is counted in the whole's unit.
+        whole = _OF_WHOLE.match(line, m.end())
+        unit_m = UNIT_RE.match(line, whole.end() if whole else m.end())
+        if multiplier:  # "1,4 triệu lượt": a count in millions, not money
+            unit = f"{multiplier.group(1).lower()} {multiplier.group(2)}"
+        else:
+            unit = normalize_unit(unit_m.group(0)) if unit_m else ""
+        comparator = (m.group("cmp") or "").strip() or _word_comparator(before)
+        out.append(ReadNumber(value_text, value, unit, label, _kind(before), comparator, start))
+    return out
+
+
 def read_numbers(hits: list[Hit], engine: Engine, hidden: Figure | None = None) -> list[FigureCandidate]:
     """Candidates for the numbers of the top hits that no indexed figure of their chunk already holds."""
     out: list[FigureCandidate] = []
     for rank, hit in enumerate(hits[:READER_HITS]):
         chunk = hit.chunk
-        indexed = {f.value_text for f in engine.figures_by_chunk.get(chunk.chunk_id, []) if f is not hidden}
+        indexed = frozenset(
+            f.value_text for f in engine.figures_by_chunk.get(chunk.chunk_id, []) if f is not hidden
+        )
         for read in logical_lines(chunk.text):
             line = read.text
-            blocked = _blocked(line)
-            numbering = _LINE_NUMBER.match(line)
             # The line's years, but not what its values are compared against ("so với cùng kỳ năm 2022").
             stated = [
                 int(m.group(1)) for m in YEAR_RE.finditer(line) if not compared_against(line[: m.start()])
@@ -142,47 +201,19 @@ def read_numbers(hits: list[Hit], engine: Engine, hidden: Figure | None = None) 
             years = stated or [int(y) for y in YEAR_RE.findall(chunk.section)]
             if not years and len(hit.doc.years) == 1:
                 years = hit.doc.years
-            for m in _NUMBER.finditer(line):
-                start, value_text = m.start("num"), m.group("num")
-                multiplier = _MULTIPLIER.match(line[m.end() :])
-                # An indexed figure already holds this value, unless it read "1,4 triệu lượt" as money.
-                if (value_text in indexed and not multiplier) or (numbering and start < numbering.end()):
-                    continue
-                if _PERIOD_AFTER.match(line, m.end()):
-                    continue  # "6 tháng đầu năm": a period, not a quantity
-                if any(a <= start < b for a, b in blocked):
-                    continue
-                value = parse_vn_number(value_text)
-                if value is None:
-                    continue
-                before = line[: m.start()]
-                if _STRUCTURE_BEFORE.search(before) or (
-                    _DENOMINATOR_BEFORE.search(before) and _POPULATION_AFTER.match(line, m.end())
-                ):
-                    continue
-                words = _label_words(before)
-                after = _COUNTED.match(line, m.end())
-                counted = " ".join(after.group(1).split()[:COUNTED_WORDS]) if after else ""
-                label = " ".join([*words[-LABEL_WORDS:], counted]).strip(" ,")
-                unit_m = UNIT_RE.match(line, m.end())
-                if multiplier:  # "1,4 triệu lượt": a count in millions, not money
-                    unit = f"{multiplier.group(1).lower()} {multiplier.group(2)}"
-                else:
-                    unit = normalize_unit(unit_m.group(0)) if unit_m else ""
-                if _content(label.split()) < MIN_LABEL_CONTENT_WORDS:
-                    continue  # "mũi: 3", "TTYT: 04": a number with nothing said about it
+            for number in read_line(line, indexed):
                 figure = Figure(
-                    indicator=label,
-                    value=value,
-                    value_text=value_text,
-                    unit=unit,
+                    indicator=number.label,
+                    value=number.value,
+                    value_text=number.value_text,
+                    unit=number.unit,
                     year=years[-1] if years else None,
-                    kind=_kind(before),
-                    comparator=(m.group("cmp") or "").strip() or _word_comparator(before),
+                    kind=number.kind,
+                    comparator=number.comparator,
                     doc_id=chunk.doc_id,
                     source=chunk.source,
                     section=chunk.section,
-                    line=min(chunk.start_line + read.offset_at(start), chunk.end_line),
+                    line=min(chunk.start_line + read.offset_at(number.start), chunk.end_line),
                     quote=line.strip()[:300],
                     province=hit.doc.province,
                     chunk_id=chunk.chunk_id,

@@ -101,3 +101,17 @@ def test_a_year_compared_against_is_not_the_time_of_a_value() -> None:
     line = "TTYT huyện Yên Dũng tăng 132,8% so với cùng kỳ năm 2022, trong 6 tháng đầu năm 2023"
     stated = [y for y in (2022, 2023) if not compared_against(line[: line.index(str(y))])]
     assert stated == [2023]
+
+
+def test_a_share_of_a_whole_takes_the_whole_unit_and_a_value_may_follow_năm() -> None:
+    from qa.answer.reader import read_line
+
+    read = read_line(
+        "chi không thường xuyên 12 tháng 73,877/90,407 tỷ đạt 82% ước cả năm 89,095/90,407 tỷ đồng"
+    )
+    assert [(n.value_text, n.unit) for n in read if n.value_text in ("73,877", "89,095")] == [
+        ("73,877", "tỷ đồng"),
+        ("89,095", "tỷ đồng"),
+    ]
+    # a day, a month, an article after its word is no value; a list number neither
+    assert [n.value_text for n in read_line("ngày 21 tháng 12, Điều 2 quy định 35 giường bệnh")] == ["35"]
