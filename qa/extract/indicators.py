@@ -29,7 +29,10 @@ from qa.extract.qualifiers import (
     is_breakdown,
     leading_scope,
     listed_part,
+    names_its_parts,
     opens_parts,
+    parenthesised_part,
+    part_in_sentence,
     periods_in,
     section_period,
     sex_breakdown,
@@ -332,7 +335,14 @@ def map_figures(figures: list[Figure], scope: str = "") -> None:
             f.indicator_id = top.indicator.id if top else None
             f.indicator_score = round(match.score, 3) if match else 0.0
             said = top.indicator.says(top.variant) if top else ""
-        found = catalog.qualifiers(f"{text} {before}", top) + listed_part(f)
+        found = catalog.qualifiers(f"{text} {before}", top) + listed_part(f) + parenthesised_part(f)
+        found += [q for q in part_in_sentence(f) if q not in found]
+        if top is not None and part_of is None and not found and top.variant in top.indicator.parts:
+            found += _unsaid(top.variant, top.indicator.name)  # "trạm y tế quản lý đái tháo đường": a part
+        if top is not None and part_of is None and not found and names_its_parts(f):
+            # "Trong đó: …; 07 cơ sở bán lẻ thuốc Dược liệu, thuốc cổ truyền": a part named by its own words
+            # keeps what it says beyond its indicator.
+            found += _unsaid(text, said)
         found += [q for q in catalog.qualifiers(clause_after(f), top) if q not in found]
         found += age_groups(f"{f.indicator} {before}", said) if top or part_of else []
         found += sex_breakdown(f.indicator) + change_reference(f)  # a change stands apart from the values
@@ -376,6 +386,14 @@ def _is_part(f: Figure, whole: Figure, catalog: IndicatorCatalog) -> bool:
         return True
     family = catalog.unit_family.get(_unit_key(unit))
     return family is not None and family == catalog.unit_family.get(_unit_key(other))
+
+
+def _unsaid(label: str, said: str) -> list[str]:
+    """The words of a label (folded, glue left out) that the indicator does not say, as one qualifier."""
+    known = set(_phrase(said).split())
+    glue = lexicon().stop_words.phrase
+    words = [w for w in _phrase(label).split() if w not in known and w not in glue and not w.isdigit()]
+    return [" ".join(words)] if words else []
 
 
 def _clause_before(f: Figure) -> str:

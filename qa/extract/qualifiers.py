@@ -29,7 +29,8 @@ from qa.vn.years import YEAR
 
 _RULES = lexicon().qualifier_rules
 _SCOPE_OPENING = re.compile(r"^\s*(?:" + "|".join(_RULES.scope_cues) + r")\b", re.I)
-_BREAKDOWN = re.compile(r"^[\s\-–•*]*(?:" + "|".join(_RULES.breakdown_openers) + r")", re.I)
+# after a bullet, or a footnote's number ("²Trong đó: Cty/DN 16; …" read as "2Trong đó")
+_BREAKDOWN = re.compile(r"^[\s\-–•*]*(?:\d{1,2}(?=\w))?(?:" + "|".join(_RULES.breakdown_openers) + r")", re.I)
 _AGE = re.compile(_RULES.age_group, re.I)
 _DATE = re.compile(rf"\d{{1,2}}\s*/\s*\d{{1,2}}(?:\s*/\s*{YEAR})?")
 _DATE_OR_YEAR = re.compile(rf"{_DATE.pattern}|(?<!\d){YEAR}(?!\d)")
@@ -153,6 +154,54 @@ def listed_part(f: Figure) -> list[str]:
     return [] if not name or name in _KIND_NAMES else [name]
 
 
+def parenthesised_part(f: Figure) -> list[str]:
+    """A count listed in the parentheses right after its total: "550 chứng chỉ hành nghề (324 chứng chỉ hành nghề
+    y, 226 chứng chỉ hành nghề dược)" -> ['chung chi hanh nghe y'] for 324. Not a percentage or a rate restating
+    the total ("187/209 (89,5%)", "trên 100.000 dân (77,62 ca/100.000 dân)"), a plan or a change ("(KH 9,3)",
+    "(tăng 19,7%)"): only a count opening its item."""
+    at = value_at(f)
+    if at < 0 or any(mark in (f.unit or "") for mark in ("%", "‰", "/")):
+        return []  # a share or a rate restates the total, it is no part of it
+    before = f.quote[:at]
+    opened = before.rfind("(")
+    if opened < 0 or before.rfind(")") > opened or not _TOTAL_BEFORE.search(before[:opened]):
+        return []
+    inside = before[opened + 1 :]
+    if inside.strip() and not _EARLIER_ITEMS.fullmatch(inside):
+        return []
+    name = re.split(r"[,;)]", f.quote[at + len(f.value_text) :], maxsplit=1)[0]
+    words = " ".join(re.findall(r"[^\W\d_]+", fold(name)))
+    return [words] if words else []
+
+
+def part_in_sentence(f: Figure) -> list[str]:
+    """A count its sentence gives as part of the total before it: "… đang điều trị ARV là 605 bệnh nhân, trong đó
+    có 13 trẻ em" -> ['tre em'] for 13: the words after the value, to the clause's end."""
+    at = value_at(f)
+    if at < 0 or any(mark in (f.unit or "") for mark in ("%", "‰", "/")):
+        return []
+    m = _OPENER_THEN_VALUE.search(f.quote[:at])
+    if not m or not _NUMBER.search(f.quote[: m.start()]):
+        return []
+    name = re.split(r"[,;.()]", f.quote[at + len(f.value_text) :], maxsplit=1)[0]
+    words = " ".join(re.findall(r"[^\W\d_]+", fold(name)))
+    return [words] if words else []
+
+
+# "…, trong đó có ", "(trong đó: ", "… bao gồm ": the opener right before a value
+_OPENER_THEN_VALUE = re.compile(
+    r"(?:^|[\s,(;])(?:" + "|".join(w for w in _RULES.breakdown_openers if w.isalpha() or " " in w) + r")"
+    r"(?:\s+(?:có|là))?\s*:?\s*$",
+    re.I,
+)
+
+
+# a total right before the parenthesis: "550 chứng chỉ hành nghề ("
+_TOTAL_BEFORE = re.compile(r"\d[\d.,]*\s+[^\W\d_][^\d()]{0,60}\s*$")
+# the items listed before this one inside the parenthesis: "324 chứng chỉ hành nghề y, "
+_EARLIER_ITEMS = re.compile(r"(?:\s*\d[\d.,]*\s+[^\d,;()]+,)+\s*")
+
+
 _KIND_NAMES = frozenset(p for k in lexicon().figure_kinds.values() for p in k.column_prefixes)
 
 
@@ -188,6 +237,19 @@ _CHANGE = re.compile(
 def opens_parts(f: Figure) -> bool:
     """A figure whose sentence ends by announcing its parts: "Tổng tiền thuốc sử dụng nội trú: … đồng, trong đó:"."""
     return bool(re.search(r"(?:" + "|".join(_RULES.breakdown_openers) + r")\s*:\s*$", f.quote, re.I))
+
+
+def names_its_parts(f: Figure) -> bool:
+    """A sentence that says it lists parts ("Trong đó: …", "Gồm …"), not only a bullet ("+ Tổng số …")."""
+    return bool(_NAMED_BREAKDOWN.match(f.quote))
+
+
+_NAMED_BREAKDOWN = re.compile(
+    r"^[\s\-–•*+]*(?:\d{1,2}(?=\w))?(?:"
+    + "|".join(w for w in _RULES.breakdown_openers if w.isalpha() or " " in w)
+    + r")",
+    re.I,
+)
 
 
 def is_breakdown(f: Figure) -> bool:
