@@ -39,7 +39,7 @@ FIGURE_FEATURES: tuple[str, ...] = (
     "kind_unasked_result",  # no kind asked and the figure is a result (actual or estimate)
     "unit_match",  # the kind of number asked (%, money, per population, count) is the figure's
     "unit_conflict",
-    "qualified_unasked",  # the figure is narrowed (6 months, a district, a level) and the question is not
+    "qualified_unasked",  # the figure is narrowed (6 months, a district, a level) in a way the question is not
     "qualifier_asked",  # the question asks the same narrowing
     "half_year_match",
     "retrieved_rank",  # 1/(1+rank) of its chunk among the hits, 0 when not retrieved
@@ -140,7 +140,7 @@ def figure_features(v: QuestionView, c: FigureCandidate, chunk: Chunk | None) ->
             float(q.kind is None and f.kind in ("actual", "estimate")),
             unit_match,
             unit_conflict,
-            float(bool(f.qualifiers) and not asked_qualifier),
+            float(any(qual not in q.folded for qual in f.qualifiers)),
             float(asked_qualifier),
             half,
             rr(c.hit_rank),

@@ -346,8 +346,13 @@ def map_figures(figures: list[Figure], scope: str = "") -> None:
         found += [q for q in catalog.qualifiers(clause_after(f), top) if q not in found]
         found += age_groups(f"{f.indicator} {before}", said) if top or part_of else []
         found += sex_breakdown(f.indicator) + change_reference(f)  # a change stands apart from the values
-        if part_of is not None and not found:
-            found.append(" ".join(re.findall(r"\w+", fold(f.indicator))))
+        if part_of is not None:
+            if not found:
+                found.append(" ".join(re.findall(r"\w+", fold(f.indicator))))
+            # A part of a narrowed whole is narrowed as much ("Trong đó: Tuyến tỉnh …" under the public
+            # facilities' total), and its label says what it is a part of.
+            found += [q for q in part_of.qualifiers if not periods_in(q)]
+            f.indicator = f"{part_of.indicator} ({f.indicator})"
         if announced is not None and (not is_breakdown(f) or f.section != announced.section):
             announced = None  # the list of parts ends with the first line that is not one
         if announced is not None and announced is not f:

@@ -205,3 +205,8 @@ def test_news_page_until_now_national_values_and_shares_of_a_target(tmp_path):
 def test_the_documents_title_narrows_every_value(tmp_path):
     stunting = _mapped(tmp_path, AREA_PLAN, "kh.txt")["25"]
     assert (stunting.indicator_id, stunting.qualifiers) == ("stunting_u5", ["dan toc thieu so"])
+
+
+def test_a_part_of_a_narrowed_whole_says_so_in_its_label_and_qualifiers(report):
+    part = report["120.300"]  # "Trong đó: Tuyến tỉnh 120.300 lượt" under the total of visits
+    assert part.indicator.startswith("Tổng số lượt khám bệnh") and part.indicator.endswith("(Tuyến tỉnh)")
