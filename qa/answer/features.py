@@ -83,6 +83,11 @@ def question_view(q: Question, evidence: Evidence, indicators: list[IndicatorMat
 _PLAN_SHARE = re.compile(r"%\s*(?:kh|ke hoach)\b|\bso voi (?:kh|ke hoach)\b")
 
 
+# A plan for a year and a target for it are both set ahead of it: "mục tiêu đến năm 2016" asked of a 2015 plan's
+# figure for 2016 (read as that year's plan) is no conflict of kinds.
+_SET_AHEAD = {"plan", "target"}
+
+
 def _unit_class(unit: str) -> str:
     u = fold(unit)
     if "%" in u:
@@ -136,7 +141,12 @@ def figure_features(v: QuestionView, c: FigureCandidate, chunk: Chunk | None) ->
             min(1.0, distance / 5),
             in_evidence,
             float(q.kind is not None and f.kind == q.kind),
-            float(q.kind is not None and f.kind is not None and f.kind != q.kind),
+            float(
+                q.kind is not None
+                and f.kind is not None
+                and f.kind != q.kind
+                and {q.kind, f.kind} != _SET_AHEAD
+            ),
             float(q.kind is None and f.kind in ("actual", "estimate")),
             unit_match,
             unit_conflict,

@@ -123,6 +123,7 @@ class ProseTargets:
 
     target_verbs: tuple[str, ...]
     towards: tuple[str, ...]
+    after_towards: tuple[str, ...]  # what may stand between "xuống" and the value: "xuống dưới tỷ lệ 15/100.000"
     change_verbs: tuple[str, ...]
     change_reference: str
     target_time: tuple[str, ...]
@@ -252,6 +253,7 @@ def lexicon() -> Lexicon:
         prose_targets=ProseTargets(
             target_verbs=_tuple(figure["prose_targets"]["target_verbs"]),
             towards=_tuple(figure["prose_targets"]["towards"]),
+            after_towards=_tuple(figure["prose_targets"]["after_towards"]),
             change_verbs=_tuple(figure["prose_targets"]["change_verbs"]),
             change_reference=figure["prose_targets"]["change_reference"],
             target_time=_tuple(figure["prose_targets"]["target_time"]),
