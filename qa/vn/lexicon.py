@@ -123,7 +123,8 @@ class ProseTargets:
 
     target_verbs: tuple[str, ...]
     towards: tuple[str, ...]
-    after_towards: tuple[str, ...]  # what may stand between "xuống" and the value: "xuống dưới tỷ lệ 15/100.000"
+    # what may stand between "xuống" and the value: "xuống dưới tỷ lệ 15/100.000"
+    after_towards: tuple[str, ...]
     change_verbs: tuple[str, ...]
     change_reference: str
     target_time: tuple[str, ...]

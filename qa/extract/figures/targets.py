@@ -29,7 +29,11 @@ PER_POP_VALUE = re.compile(
 _LEAD_VERB = re.compile(r"^\s*(?:" + "|".join(_WORDS.target_verbs) + r")(?!\w)\s*", re.I)
 # "… trở lên" ("and above") ends a name, it is not on its way to a value.
 _TRAIL_TOWARDS = re.compile(
-    r"(?<!trở)\s+(?:" + "|".join(_WORDS.towards) + r")(?:\s+(?:" + "|".join(_WORDS.after_towards) + r"))*\s*$",
+    r"(?<!trở)\s+(?:"
+    + "|".join(_WORDS.towards)
+    + r")(?:\s+(?:"
+    + "|".join(_WORDS.after_towards)
+    + r"))*\s*$",
     re.I,
 )
 _CHANGE_VERB = re.compile(r"(?<!\w)(?P<verb>" + "|".join(_WORDS.change_verbs) + r")(?:\s+thêm)?\s*$", re.I)
