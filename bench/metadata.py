@@ -21,6 +21,7 @@ import json
 import re
 import sys
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -47,6 +48,17 @@ def _kind_key(kind: str | None) -> str:
     return _SAME_KIND.get(k, k)
 
 
+def check(meta: Any, exp: dict) -> dict[str, bool]:
+    """Each expected field against a document's metadata (a DocumentMeta, or the API's document as a namespace)."""
+    return {
+        "title": _title_key(meta.title) == _title_key(exp["title"]),
+        "kind": _kind_key(meta.kind) == _kind_key(exp["kind"]),
+        "number": (meta.number or None) == (exp["number"] or None),
+        "province": meta.province == exp["province"],
+        "years": set(exp["years"]) <= set(meta.years),
+    }
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("files", nargs="+", type=Path)
@@ -66,13 +78,7 @@ def main() -> None:
         exp = expected.get(path.name)
         ok = {}
         if exp:
-            ok = {
-                "title": _title_key(meta.title) == _title_key(exp["title"]),
-                "kind": _kind_key(meta.kind) == _kind_key(exp["kind"]),
-                "number": (meta.number or None) == (exp["number"] or None),
-                "province": meta.province == exp["province"],
-                "years": set(exp["years"]) <= set(meta.years),
-            }
+            ok = check(meta, exp)
             for k, v in ok.items():
                 totals[k] += v
         rows.append((path.name, meta, exp, ok))

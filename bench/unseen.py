@@ -20,23 +20,33 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from types import SimpleNamespace
 
 import httpx
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench.metadata import check  # noqa: E402
 from qa.evaluation import evaluate, load_questions  # noqa: E402
 from qa.run_services import api_command, free_port, service  # noqa: E402
 
 KEY = "unseen-check-key"
 
 
-def upload_all(client: httpx.Client, docs: list[Path]) -> list[dict]:
+def _jsonl(path: Path) -> list[dict]:
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+
+
+def upload_all(client: httpx.Client, docs: list[Path], said: dict[str, dict[str, str]]) -> list[dict]:
+    """Upload each file like a user; ``said``: what the uploader types for a file whose text does not say it."""
     reports = []
     for path in docs:
         r = client.post(
-            "/documents", files={"file": (path.name, path.read_bytes())}, headers={"X-API-Key": KEY}
+            "/documents",
+            files={"file": (path.name, path.read_bytes())},
+            data=said.get(path.name, {}),
+            headers={"X-API-Key": KEY},
         )
         if r.status_code != 202:
             reports.append({"source": path.name, "status": r.status_code, "detail": r.json().get("detail")})
@@ -47,18 +57,38 @@ def upload_all(client: httpx.Client, docs: list[Path]) -> list[dict]:
             if state["status"] in ("done", "failed"):
                 break
             time.sleep(0.5)
-        mine = next((d for d in state.get("documents", []) if d.get("source") == r.json()["source"]), {})
+        doc = client.get(f"/documents/{r.json()['doc_id']}").json() if state["status"] == "done" else {}
         reports.append(
             {
                 "source": path.name,
                 "status": state["status"],
                 "detail": state["detail"],
-                "title": mine.get("title"),
-                "province": mine.get("province"),
-                "kind": mine.get("kind"),
+                "said": said.get(path.name),
             }
+            | {k: doc.get(k) for k in ("title", "province", "kind", "number", "date", "years")}
         )
     return reports
+
+
+def metadata_table(uploads: list[dict], expected: dict[str, dict]) -> dict[str, int]:
+    """Each document's metadata as the API serves it against the expected values (bench/metadata.py's rules)."""
+    totals = dict.fromkeys(("title", "kind", "number", "province", "years"), 0)
+    for u in uploads:
+        exp = expected.get(u["source"])
+        if exp is None or u["status"] != "done":
+            continue
+        ok = check(
+            SimpleNamespace(
+                **{k: u[k] for k in ("title", "kind", "number", "province")}, years=u["years"] or []
+            ),
+            exp,
+        )
+        for k, v in ok.items():
+            totals[k] += v
+        wrong = [k for k, v in ok.items() if not v]
+        typed = f" (typed at upload: {', '.join(u['said'])})" if u.get("said") else ""
+        print(f"  {u['source'][:3]}: {'all right' if not wrong else 'wrong ' + ', '.join(wrong)}{typed}")
+    return totals
 
 
 def main() -> None:
@@ -67,6 +97,13 @@ def main() -> None:
     ap.add_argument("--questions", type=Path, default=ROOT / "eval" / "unseen" / "questions.jsonl")
     ap.add_argument("--out", type=Path, default=ROOT / "bench" / "out" / "unseen.json")
     ap.add_argument("--keep", type=Path, help="keep the index here (to look at errors afterwards)")
+    ap.add_argument("--expected", type=Path, default=ROOT / "eval" / "unseen" / "expected_meta.jsonl")
+    ap.add_argument(
+        "--said",
+        type=Path,
+        default=ROOT / "eval" / "unseen" / "said_at_upload.jsonl",
+        help="what the uploader types for files whose text does not hold it (JSON lines: file + fields)",
+    )
     args = ap.parse_args()
     docs = sorted(p for p in args.docs.iterdir() if p.is_file() and not p.name.startswith("."))
     work = Path(tempfile.mkdtemp(prefix="unseen-"))
@@ -87,11 +124,15 @@ def main() -> None:
         port = free_port()
         with service("API", api_command(port), f"http://127.0.0.1:{port}/health", env=env):
             client = httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=300, trust_env=False)
-            uploads = upload_all(client, docs)
+            said = {d.pop("file"): d for d in _jsonl(args.said)} if args.said.is_file() else {}
+            uploads = upload_all(client, docs, said)
             for u in uploads:
                 print(
                     f"{u['status']:>6}  {u['source']}: {u.get('title')} | {u.get('province')} | {u.get('kind')}"
                 )
+            expected = {d["file"]: d for d in _jsonl(args.expected)} if args.expected.is_file() else {}
+            totals = metadata_table(uploads, expected)
+            print("metadata right: " + ", ".join(f"{k} {v}/{len(expected)}" for k, v in totals.items()))
             items = load_questions(args.questions)
 
             def respond(item: dict) -> dict:

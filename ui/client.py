@@ -138,9 +138,13 @@ class ApiClient:
         params = {"group_by": group_by} | ({"province": province} if province else {})
         return self._call("GET", f"/indicators/{indicator_id}/values", READ_TIMEOUT, params=params)
 
-    def upload(self, filename: str, content: bytes, mime: str | None = None) -> dict[str, Any]:
+    def upload(
+        self, filename: str, content: bytes, mime: str | None = None, meta: dict[str, str] | None = None
+    ) -> dict[str, Any]:
+        """``meta``: what the uploader says of the document (title, province, kind, number, date)."""
         files = {"file": (filename, content, mime or "application/octet-stream")}
-        return self._call("POST", "/documents", UPLOAD_TIMEOUT, files=files)
+        data = {k: v for k, v in (meta or {}).items() if v}
+        return self._call("POST", "/documents", UPLOAD_TIMEOUT, files=files, data=data)
 
     def delete(self, doc_id: str) -> dict[str, Any]:
         return self._call("DELETE", f"/documents/{doc_id}", READ_TIMEOUT)

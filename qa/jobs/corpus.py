@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import errno
 import hashlib
+import json
 import os
 import shutil
 import time
@@ -28,6 +29,7 @@ from qa.ingest.pipeline import SUPPORTED_SUFFIXES
 
 UPLOAD_PREFIX = ".upload-"
 UPLOAD_SUFFIX = ".part"
+SIDECAR_SUFFIX = ".meta.json"  # what the uploader said of the document (qa.ingest.metadata.apply_sidecar)
 TRASH_DIR = ".trash"
 _BLOCK = 1 << 20
 
@@ -44,8 +46,13 @@ class Staged:
     sha256: str
     size: int
 
+    @property
+    def sidecar(self) -> Path:
+        return self.path.with_name(self.path.name + SIDECAR_SUFFIX)
+
     def discard(self) -> None:
         self.path.unlink(missing_ok=True)
+        self.sidecar.unlink(missing_ok=True)
 
 
 class CorpusFiles:
@@ -75,35 +82,57 @@ class CorpusFiles:
             raise
         return Staged(path, digest.hexdigest(), size)
 
+    def stage_sidecar(self, staged: Staged, meta: dict[str, str]) -> None:
+        """Write what the uploader said of the document next to the staged file (hidden too, until published)."""
+        with staged.sidecar.open("x", encoding="utf-8") as out:
+            json.dump(meta, out, ensure_ascii=False)
+            out.flush()
+            os.fsync(out.fileno())
+
     def free_name(self, name: str, taken: set[str]) -> str | None:
-        """``name``, or ``stem-2.ext``… when that name is in the corpus or in ``taken``."""
+        """``name``, or ``stem-2.ext``… when that name (or a sidecar of it) is in the corpus or in ``taken``."""
         stem, suffix = name[: -len(Path(name).suffix) or None], Path(name).suffix
         present = self.names() | taken
         for n in range(1, 1000):
             candidate = name if n == 1 else f"{stem}-{n}{suffix}"
-            if candidate not in present and not (self.dir / candidate).exists():
+            if (
+                candidate not in present
+                and not (self.dir / candidate).exists()
+                and not (self.dir / (candidate + SIDECAR_SUFFIX)).exists()
+            ):
                 return candidate
         return None
 
     def publish(self, staged_name: str, name: str) -> bool:
-        """Make the staged file visible as ``name`` (one link), then drop the temp name.
+        """Make the staged file visible as ``name`` (one link), then drop the temp name. Its sidecar, if the
+        uploader gave one, is published first: the indexer never sees the file without it.
 
-        Idempotent, so that a crash between the two steps can be finished later: returns False when
+        Idempotent, so that a crash between the steps can be finished later: returns False when
         neither the temp file nor the published file exists.
         """
         staged, final = self.dir / staged_name, self.dir / name
+        staged_meta, final_meta = (
+            self.dir / (staged_name + SIDECAR_SUFFIX),
+            self.dir / (name + SIDECAR_SUFFIX),
+        )
+        if staged_meta.exists() and not final_meta.exists() and not final.exists():
+            os.link(staged_meta, final_meta)
         if staged.exists() and not final.exists():
             os.link(staged, final)  # fails rather than overwrite
+        staged_meta.unlink(missing_ok=True)
         staged.unlink(missing_ok=True)
         fsync_dir(self.dir)
         return final.exists()
 
     def remove(self, name: str, sha256: str | None = None) -> None:
-        """Take a published upload back out (only if it still holds the uploaded bytes)."""
+        """Take a published upload (and the sidecar it came with) back out, only if it still holds the uploaded
+        bytes; a sidecar whose file is gone goes too."""
         path = self.dir / name
         if path.is_file() and (sha256 is None or file_sha256(path) == sha256):
             path.unlink()
-            fsync_dir(self.dir)
+        if not path.exists():
+            (self.dir / (name + SIDECAR_SUFFIX)).unlink(missing_ok=True)
+        fsync_dir(self.dir)
 
     def duplicate_of(self, sha256: str, size: int) -> str | None:
         """The corpus file with these bytes, if any."""
@@ -117,7 +146,7 @@ class CorpusFiles:
     def trash_plan(self, source: str, tag: str) -> list[tuple[str, str]]:
         """Where the file and its sidecar will go: (name in corpus/, name in the trash)."""
         stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S")
-        names = [n for n in (source, source + ".meta.json") if (self.dir / n).is_file()]
+        names = [n for n in (source, source + SIDECAR_SUFFIX) if (self.dir / n).is_file()]
         return [(n, f"{stamp}-{tag}-{n}") for n in names]
 
     def to_trash(self, plan: Iterable[tuple[str, str]]) -> None:
@@ -176,9 +205,18 @@ class CorpusFiles:
         return {p.name for p in self.files()}
 
     def staged_files(self) -> list[Path]:
+        """Staged uploads and their staged sidecars."""
         if not self.dir.is_dir():
             return []
-        return [p for p in self.dir.glob(f"{UPLOAD_PREFIX}*{UPLOAD_SUFFIX}") if p.is_file()]
+        return [
+            p
+            for pattern in (
+                f"{UPLOAD_PREFIX}*{UPLOAD_SUFFIX}",
+                f"{UPLOAD_PREFIX}*{UPLOAD_SUFFIX}{SIDECAR_SUFFIX}",
+            )
+            for p in self.dir.glob(pattern)
+            if p.is_file()
+        ]
 
 
 def _move(src: Path, dst: Path) -> None:

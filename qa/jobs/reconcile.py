@@ -19,7 +19,7 @@ ingest    anywhere                    done if ``current`` moved past the generat
                                       from, else failed (the previous generation still serves)
 ========  ==========================  ===========================================================
 
-Then the leftovers no job owns are removed: ``.upload-*.part`` files, build temp directories, temp
+Then the leftovers no job owns are removed: ``.upload-*.part`` files (and their staged sidecars), build temp directories, temp
 ``current`` links, generations other than the current one and the one before it, leases of dead
 processes; and the trash is pruned by age and size.
 """
@@ -34,7 +34,7 @@ from typing import Literal
 
 from qa.fsutil import file_sha256
 from qa.index.layout import current_generation, remove_stale_temp
-from qa.jobs.corpus import CorpusFiles
+from qa.jobs.corpus import SIDECAR_SUFFIX, CorpusFiles
 from qa.jobs.journal import JobJournal
 from qa.jobs.model import Job
 from qa.jobs.owners import is_alive, remove_dead
@@ -152,6 +152,7 @@ class Reconciler:
         if job.kind == "upload":
             if job.staged:
                 (self.corpus.dir / job.staged).unlink(missing_ok=True)
+                (self.corpus.dir / (job.staged + SIDECAR_SUFFIX)).unlink(missing_ok=True)
             if job.source:
                 self.corpus.remove(job.source, job.sha256)
         elif job.kind == "delete":
@@ -175,6 +176,7 @@ class Reconciler:
     def _remove_orphans(self, report: ReconcileReport) -> None:
         unfinished = self.journal.list_unfinished()
         owned_parts = {j.staged for j in unfinished if j.staged}
+        owned_parts |= {name + SIDECAR_SUFFIX for name in owned_parts}
         for part in self.corpus.staged_files():
             if part.name not in owned_parts:
                 part.unlink(missing_ok=True)

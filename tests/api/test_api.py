@@ -517,6 +517,39 @@ def test_upload_sanitises_names_and_never_overwrites(client: httpx.Client, serve
     assert not (corpus / "evil.txt").exists() and not (corpus / "evil-2.txt").exists()
 
 
+def test_upload_takes_what_the_uploader_says_of_a_document_without_a_title(
+    client: httpx.Client, server: Server
+) -> None:
+    # a news page saved without its headline: no rule on the text can find the title
+    text = "Theo đó, tối thiểu 80% trẻ em dưới 16 tuổi suy dinh dưỡng được bổ sung vi chất năm 2025.".encode()
+    corpus = server.settings.corpus_dir
+    before = sorted(p.name for p in corpus.iterdir())
+    for bad, word in (
+        ({"date": "15/12/2015"}, "YYYY-MM-DD"),
+        ({"province": "Atlantis"}, "tỉnh"),
+        ({"kind": "thư"}, "Loại"),
+    ):
+        r = client.post("/documents", files={"file": ("tin.txt", text)}, data=bad, headers=AUTH)
+        assert r.status_code == 422 and word in r.json()["detail"], r.text
+    assert sorted(p.name for p in corpus.iterdir()) == before  # refused before anything was stored
+    said = {"title": "Tối thiểu 80% trẻ em dưới 16 tuổi được bổ sung vi chất", "province": "quang nam",
+            "kind": "Tin bài", "number": "", "date": "2025-03-01"}  # fmt: skip
+    r = client.post("/documents", files={"file": ("tin.txt", text)}, data=said, headers=AUTH)
+    assert r.status_code == 202, r.text
+    accepted = r.json()
+    assert _wait(client, accepted["job_id"])["status"] == "done"
+    doc = client.get(f"/documents/{accepted['doc_id']}").json()
+    assert (doc["title"], doc["province"], doc["kind"], doc["date"]) == (
+        said["title"], "Quảng Nam", "Tin bài", "2025-03-01",
+    )  # fmt: skip
+    assert doc["current_province"] == "Đà Nẵng" and 2025 in doc["years"]  # the rest is still read
+    assert not any(p.name.startswith(".upload-") for p in corpus.iterdir())
+    r = client.delete(f"/documents/{accepted['doc_id']}", headers=AUTH)
+    assert _wait(client, r.json()["job_id"])["status"] == "done"
+    assert not (corpus / "tin.txt").exists() and not (corpus / "tin.txt.meta.json").exists()
+    assert list((server.settings.index_dir / ".trash").glob("*tin.txt.meta.json"))  # moved with its file
+
+
 def test_failed_ingest_changes_nothing(client: httpx.Client, server: Server) -> None:
     generation = client.get("/health").json()["generation"]
     r = _upload(client, "hong.pdf", b"%PDF-1.4\n" + b"rac " * 200)  # right header, unreadable body

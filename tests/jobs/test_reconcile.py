@@ -75,6 +75,35 @@ def test_upload_killed_before_its_202_is_rolled_back(settings: Settings) -> None
     assert journal.get(job.job_id).status == "failed"  # type: ignore[union-attr]
 
 
+def test_upload_killed_between_its_sidecar_and_its_file_is_rolled_back(settings: Settings) -> None:
+    """The uploader's sidecar is published first; killed before the file's link, both go, nothing is left."""
+    journal = SqliteJournal.beside(settings.index_dir)
+    publish(settings, 1, {})
+    part = settings.corpus_dir / ".upload-1.part"
+    sha = write(part, "nội dung")
+    write(settings.corpus_dir / ".upload-1.part.meta.json", '{"title": "Tiêu đề"}')
+    os.link(settings.corpus_dir / ".upload-1.part.meta.json", settings.corpus_dir / "a.md.meta.json")
+    job = journal.submit(
+        Job("upload", "a.md", "a.md", step="received", sha256=sha, staged=part.name, owner=GONE)
+    )
+    report = reconcile(settings, journal)
+    assert report.rolled_back == [job.job_id] and state(settings) == ([], [])
+
+
+def test_publishing_an_upload_brings_its_sidecar_first_and_only_once(settings: Settings) -> None:
+    corpus = CorpusFiles(settings.corpus_dir, settings.index_dir)
+    settings.corpus_dir.mkdir(parents=True, exist_ok=True)
+    write(settings.corpus_dir / ".upload-2.part", "nội dung")
+    write(settings.corpus_dir / ".upload-2.part.meta.json", '{"title": "Tiêu đề"}')
+    assert corpus.free_name("b.md", set()) == "b.md"
+    write(settings.corpus_dir / "b.md.meta.json", "{}")  # a sidecar alone still takes its name
+    assert corpus.free_name("b.md", set()) == "b-2.md"
+    (settings.corpus_dir / "b.md.meta.json").unlink()
+    assert corpus.publish(".upload-2.part", "b.md") and corpus.publish(".upload-2.part", "b.md")  # idempotent
+    assert state(settings) == (["b.md", "b.md.meta.json"], [])
+    assert "Tiêu đề" in (settings.corpus_dir / "b.md.meta.json").read_text(encoding="utf-8")
+
+
 def test_stored_upload_is_resumed_then_given_up(settings: Settings) -> None:
     journal = SqliteJournal.beside(settings.index_dir)
     publish(settings, 1, {})
@@ -187,6 +216,7 @@ def test_leftovers_without_a_job_are_removed(settings: Settings) -> None:
     (index / ".gen-000006.tmp-abc").mkdir()  # a build killed half-way
     (index / ".current-999").symlink_to("gen-000004")
     write(settings.corpus_dir / ".upload-7.part", "mồ côi")
+    write(settings.corpus_dir / ".upload-8.part.meta.json", "{}")  # an uploader's sidecar, its upload gone
     write(settings.corpus_dir / "kept.md", "giữ")
     (index / ".owners").mkdir(exist_ok=True)
     (index / ".owners" / f"{GONE}.lock").touch()
@@ -197,6 +227,7 @@ def test_leftovers_without_a_job_are_removed(settings: Settings) -> None:
     ]
     assert [p.name for p in settings.corpus_dir.iterdir()] == ["kept.md"]
     assert not (index / ".owners" / f"{GONE}.lock").exists() and ".upload-7.part" in report.removed
+    assert ".upload-8.part.meta.json" in report.removed
 
 
 def test_trash_is_pruned_by_age_then_size(settings: Settings) -> None:

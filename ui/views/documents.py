@@ -36,10 +36,10 @@ def documents_table(documents: list[dict[str, Any]], places: Places) -> pd.DataF
     )
 
 
-def upload(api: ApiClient, name: str, content: bytes, mime: str | None) -> None:
+def upload(api: ApiClient, name: str, content: bytes, mime: str | None, meta: dict[str, str]) -> None:
     with st.status(f"Đang tải lên «{name}»…", expanded=True) as box:
         try:
-            accepted = api.upload(name, content, mime)
+            accepted = api.upload(name, content, mime, meta)
         except ApiError as exc:
             box.update(label="Không tải lên được", state="error")
             st.error(exc.message, icon=":material/error:")
@@ -79,6 +79,16 @@ def upload_section(api: ApiClient, has_key: bool) -> None:
         help="Tài liệu được lập chỉ mục ngay sau khi tải lên; có thể mất một đến vài phút "
         "(PDF ảnh quét: vài giây mỗi trang để nhận dạng chữ).",
     )
+    round_ = st.session_state.get(UPLOADS, 0)
+    with st.expander(
+        "Thông tin văn bản (khi tệp không tự ghi: bản quét thiếu trang đầu, tin không có tiêu đề)"
+    ):
+        meta = {
+            "title": st.text_input("Tiêu đề", key=f"meta-title-{round_}"),
+            "number": st.text_input("Số hiệu", key=f"meta-number-{round_}", placeholder="95/KH-UBND"),
+            "province": st.text_input("Tỉnh ban hành", key=f"meta-province-{round_}"),
+            "date": st.text_input("Ngày ban hành", key=f"meta-date-{round_}", placeholder="YYYY-MM-DD"),
+        }
     if st.button(
         "Tải lên và lập chỉ mục",
         type="primary",
@@ -86,7 +96,7 @@ def upload_section(api: ApiClient, has_key: bool) -> None:
         key="upload",
         disabled=picked is None or not has_key,
     ):
-        upload(api, picked.name, picked.getvalue(), picked.type)
+        upload(api, picked.name, picked.getvalue(), picked.type, meta)
 
 
 def delete_section(api: ApiClient, documents: list[dict[str, Any]], has_key: bool) -> None:

@@ -21,6 +21,8 @@ from qa.api.schemas import (
     DocumentPending,
     DocumentsResponse,
 )
+from qa.api.upload_meta import FIELDS as META_FIELDS
+from qa.api.upload_meta import MAX_TITLE_CHARS, read_upload_meta
 from qa.api.uploads import UploadError, check_content, safe_name
 from qa.failpoints import failpoint
 from qa.ingest.pipeline import SUPPORTED_SUFFIXES, doc_id_for
@@ -119,6 +121,17 @@ _EXTENSIONS = ", ".join(SUPPORTED_SUFFIXES)
 
 # Documented by hand: the form is read inside the route, after the key check (FastAPI parses declared
 # body parameters before it runs dependencies, so an UploadFile parameter would spool the file first).
+# What the uploader may say of the document when its text does not (qa/api/upload_meta.py): each wins over
+# what is read from the text.
+_META_PROPERTIES: dict[str, Any] = {
+    "title": {"type": "string", "maxLength": MAX_TITLE_CHARS, "description": "Tiêu đề văn bản"},
+    "province": {"type": "string", "description": "Tỉnh ban hành (tên cũ hoặc mới), ví dụ «Ninh Bình»"},
+    "kind": {"type": "string", "description": "Loại văn bản: Kế hoạch, Báo cáo, Quyết định, …, Tin bài"},
+    "number": {"type": "string", "description": "Số hiệu, ví dụ «95/KH-UBND»"},
+    "date": {"type": "string", "format": "date", "description": "Ngày ban hành (YYYY-MM-DD)"},
+}
+
+
 def _upload_body(max_mb: float) -> dict[str, Any]:
     return {
         "requestBody": {
@@ -134,7 +147,8 @@ def _upload_body(max_mb: float) -> dict[str, Any]:
                                 "type": "string",
                                 "format": "binary",
                                 "description": f"Tệp tài liệu ({_EXTENSIONS}), tối đa {max_mb:g} MB",
-                            }
+                            },
+                            **_META_PROPERTIES,
                         },
                     },
                     "encoding": {"file": {"contentType": "application/octet-stream"}},
@@ -183,7 +197,8 @@ def upload_doc(max_mb: float) -> dict[str, Any]:
         "description": (
             f"Giới hạn: một tệp, tối đa **{max_mb:g} MB** (vượt quá: 413, kể cả khi gửi không có "
             f"Content-Length); đuôi tệp {_EXTENSIONS}, nội dung phải khớp đuôi (415); biểu mẫu "
-            f"multipart/form-data với đúng một trường `file` (trường khác: 422; quá {FORM_MAX_FIELDS} trường "
+            f"multipart/form-data với một trường `file` và, tuỳ chọn, `title`, `province`, `kind`, `number`, "
+            f"`date` khi văn bản không tự ghi (trường khác hoặc giá trị sai: 422; quá {FORM_MAX_FIELDS} trường "
             f"hoặc một trường không phải tệp quá {FORM_MAX_PART_KB} KB: 400).\n\n"
             "**202**: tệp đã được lưu và ghi vào nhật ký tác vụ; lập chỉ mục chạy nền. Theo dõi ở "
             "`GET /jobs/{job_id}` (tiêu đề `Location`); `GET /documents/{doc_id}` trả 202 «đang xử lý» cho "
@@ -200,9 +215,11 @@ def upload_doc(max_mb: float) -> dict[str, Any]:
 async def upload(
     request: Request, response: Response, services: Services = Depends(get_services)
 ) -> dict[str, Any]:
-    file = await _form_file(request)
+    file, meta = await _form_file(request)
     try:
-        accepted = await run_in_threadpool(_accept_upload, services, file)  # disk work off the event loop
+        accepted = await run_in_threadpool(
+            _accept_upload, services, file, meta
+        )  # disk work off the event loop
     finally:
         await file.close()
     response.headers["Location"] = f"/jobs/{accepted['job_id']}"
@@ -250,7 +267,7 @@ def write_router(max_mb: float) -> APIRouter:
     return router
 
 
-async def _form_file(request: Request) -> StarletteUploadFile:
+async def _form_file(request: Request) -> tuple[StarletteUploadFile, dict[str, str]]:
     try:
         form = await request.form(
             max_files=FORM_MAX_FILES, max_fields=FORM_MAX_FIELDS, max_part_size=FORM_MAX_PART_KB * 1024
@@ -265,20 +282,33 @@ async def _form_file(request: Request) -> StarletteUploadFile:
     if not isinstance(file, StarletteUploadFile):
         await form.close()
         raise HTTPException(422, "Thiếu tệp: gửi multipart/form-data với trường «file».")
-    if extra := sorted({k for k in form if k != "file"}):
+    if extra := sorted({k for k in form if k != "file" and k not in META_FIELDS}):
         await form.close()
         raise HTTPException(
-            422, f"Trường không được hỗ trợ: {', '.join(extra)[:200]}; chỉ gửi trường «file»."
+            422,
+            f"Trường không được hỗ trợ: {', '.join(extra)[:200]}; chỉ gửi «file» và các trường "
+            f"{', '.join(META_FIELDS)}.",
         )
-    return file
+    texts = {k: v for k, v in form.items() if k in META_FIELDS}
+    if any(not isinstance(v, str) for v in texts.values()):
+        await form.close()
+        raise HTTPException(422, f"Các trường {', '.join(META_FIELDS)} là văn bản, không phải tệp.")
+    try:
+        meta = read_upload_meta({k: str(v) for k, v in texts.items()})
+    except UploadError:
+        await form.close()
+        raise
+    return file, meta
 
 
-def _accept_upload(services: Services, file: StarletteUploadFile) -> dict[str, Any]:
+def _accept_upload(services: Services, file: StarletteUploadFile, meta: dict[str, str]) -> dict[str, Any]:
     name = safe_name(file.filename)
     try:
         staged = services.corpus.stage(file.file, services.max_upload_bytes)
     except TooLarge:
         raise UploadError(413, f"Tệp vượt quá giới hạn {services.settings.max_upload_mb:g} MB.") from None
+    if meta:
+        services.corpus.stage_sidecar(staged, meta)
     failpoint("upload.staged")
     try:
         check_content(staged.path.read_bytes(), Path(name).suffix)
