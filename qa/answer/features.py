@@ -17,6 +17,7 @@ from qa.answer.evidence import Evidence, evidence_words
 from qa.answer.understand import Question
 from qa.extract.indicators import IndicatorMatch
 from qa.models import Chunk, Figure
+from qa.vn.lexicon import lexicon
 from qa.vn.text import fold
 
 # Names in the order of the model's coefficients (qa/answer/model.py). Add at the end; retrain.
@@ -39,7 +40,8 @@ FIGURE_FEATURES: tuple[str, ...] = (
     "kind_unasked_result",  # no kind asked and the figure is a result (actual or estimate)
     "unit_match",  # the kind of number asked (%, money, per population, count) is the figure's
     "unit_conflict",
-    "qualified_unasked",  # the figure is narrowed (6 months, a district, a level) in a way the question is not
+    "qualified_unasked",  # the figure is narrowed (6 months, a district, a level) in a way the question is not,
+    # or the question narrows to a part ("tuyến tỉnh") that the figure does not
     "qualifier_asked",  # the question asks the same narrowing
     "half_year_match",
     "retrieved_rank",  # 1/(1+rank) of its chunk among the hits, 0 when not retrieved
@@ -86,6 +88,23 @@ _PLAN_SHARE = re.compile(r"%\s*(?:kh|ke hoach)\b|\bso voi (?:kh|ke hoach)\b")
 # A plan for a year and a target for it are both set ahead of it: "mục tiêu đến năm 2016" asked of a 2015 plan's
 # figure for 2016 (read as that year's plan) is no conflict of kinds.
 _SET_AHEAD = {"plan", "target"}
+
+
+def _part_missing(asked: str, f: Figure) -> bool:
+    """The question narrows to a part ("các cơ sở công lập tuyến tỉnh") that the figure neither carries as a
+    qualifier nor names in its label: the whole's value is not the part's. Parts of the time are left out (a
+    level stands at a date whatever period the question names)."""
+    asked, label = _words(asked), _words(f.indicator)
+    return any(
+        f" {part} " in asked and part not in f.qualifiers and f" {part} " not in label for part in _PARTS
+    )
+
+
+def _words(text: str) -> str:
+    return " " + " ".join(re.findall(r"\w+", fold(text).lower())) + " "
+
+
+_PARTS = [q for q in lexicon().qualifiers if q not in lexicon().qualifiers_of_time]
 
 
 def _unit_class(unit: str) -> str:
@@ -150,7 +169,7 @@ def figure_features(v: QuestionView, c: FigureCandidate, chunk: Chunk | None) ->
             float(q.kind is None and f.kind in ("actual", "estimate")),
             unit_match,
             unit_conflict,
-            float(any(qual not in q.folded for qual in f.qualifiers)),
+            float(any(qual not in q.folded for qual in f.qualifiers) or _part_missing(q.folded, f)),
             float(asked_qualifier),
             half,
             rr(c.hit_rank),

@@ -162,6 +162,7 @@ class Lexicon:
     units: Units
     stamps: frozenset[str]
     qualifiers: tuple[str, ...]  # folded phrases, longest first
+    qualifiers_of_time: frozenset[str]  # those narrowing to part of the time ("6 thang", "luy ke")
     qualifier_display: MappingProxyType[str, str]  # folded phrase -> as an answer writes it
     qualifier_rules: QualifierRules
     question_cues: QuestionCues
@@ -283,6 +284,7 @@ def lexicon() -> Lexicon:
         ),
         stamps=frozenset(data["stamps"]["words"]),
         qualifiers=tuple(sorted(data["qualifiers"]["phrases"], key=len, reverse=True)),
+        qualifiers_of_time=frozenset(data["qualifiers"]["of_time"]),
         qualifier_display=MappingProxyType(dict(data["qualifiers"]["display"])),
         qualifier_rules=QualifierRules(
             periods=tuple(sorted(data["qualifiers"]["periods"], key=len, reverse=True)),

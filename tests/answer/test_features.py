@@ -94,6 +94,24 @@ def test_disagreements_are_features_not_rules() -> None:
     narrowed = figure(qualifiers=["6 thang dau nam"], kind="actual", year=2023)
     assert features("số bác sĩ Bắc Giang năm 2023", narrowed)["qualified_unasked"] == 1.0
     assert features("số bác sĩ Bắc Giang 6 tháng đầu năm 2023", narrowed)["qualifier_asked"] == 1.0
+    # narrowed otherwise than asked: a part not asked, or the whole when a part is asked
+    public = figure(
+        indicator="Tổng số lượt khám tại các cơ sở công lập", qualifiers=["cong lap"], kind="actual"
+    )
+    part = figure(
+        indicator="Tổng số lượt khám tại các cơ sở công lập (Tuyến tỉnh)",
+        qualifiers=["tuyen tinh", "cong lap"],
+    )
+    asked = "các cơ sở công lập tuyến tỉnh của Bắc Giang khám bao nhiêu lượt năm 2024"
+    assert (
+        features(asked, public)["qualified_unasked"] == 1.0
+        and features(asked, part)["qualified_unasked"] == 0.0
+    )
+    assert features("cơ sở công lập khám bao nhiêu lượt năm 2024", part)["qualified_unasked"] == 1.0
+    # a part of the time the figure does not carry is no mismatch (a level stands at a date)
+    assert features("số bác sĩ Bắc Giang 6 tháng đầu năm 2024", figure())["qualified_unasked"] == 0.0
+    # plan and target are both set ahead: no conflict of kinds
+    assert features("Mục tiêu năm 2024 số bác sĩ trên 10.000 dân Bắc Giang", figure())["kind_conflict"] == 0.0
 
 
 def test_unit_intent_against_the_figures_unit() -> None:
