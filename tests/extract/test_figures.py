@@ -394,3 +394,17 @@ def test_a_change_does_not_outrank_the_amount_it_follows(figures):
         everything, "Tổng số lượt khám bệnh tại các cơ sở y tế công lập tăng bao nhiêu", "Bắc Giang"
     )
     assert top[0].value == pytest.approx(14.9)
+
+
+NEWS = """Hà Nội: chăm sóc người cao tuổi
+date 2022-02-14
+Giai đoạn 2016-2020, tỷ lệ hộ nghèo giảm từ 4,56% năm 2015 xuống 0,36% năm 2020.
+Tỷ lệ bao phủ bảo hiểm y tế năm 2020 đạt 95,5%, đến năm 2025 đạt trên 97%.
+"""
+
+
+def test_a_value_takes_the_year_written_after_it_and_a_dated_text_aims_at_later_years():
+    by_value = {f.value_text: f for f in prose_figures_of(NEWS).values()}
+    assert (by_value["4,56"].year, by_value["0,36"].year) == (2015, 2020)  # not the other value's 2015
+    assert (by_value["95,5"].year, by_value["95,5"].kind) == (2020, "actual")
+    assert (by_value["97"].year, by_value["97"].kind) == (2025, "target")  # after the text's own 2022

@@ -19,6 +19,7 @@ from qa.extract.figures.targets import (
     change_against,
     in_objectives,
     objective_kind,
+    own_year_after,
     per_population_numerators,
     strip_change_verb,
     without_objective_words,
@@ -618,7 +619,8 @@ def _prose_kind_year(
     # paragraph's ("… năm 2022 theo hướng dẫn của Bộ Y tế: … . Các Bệnh viện … 3,03 điểm"), else the
     # section's, else the document's.
     year = (
-        _year_in(_drop_parens(text[sent_start:start]))
+        own_year_after(text, end)
+        or _year_in(_drop_parens(text[sent_start:start]))
         or year_after(text, end)
         or _year_in(_drop_parens(text[:sent_start]))
         or ctx.section_year
@@ -626,6 +628,8 @@ def _prose_kind_year(
     )
     if kind != "estimate" and in_objectives(text[sent_start:start], ctx.block.section):
         kind = objective_kind(kind, year, ctx.base, ctx.horizon)
+    elif kind in (None, "actual") and ctx.doc.meta.date and _ahead_of(text[sent_start:start], year, ctx.base):
+        kind = "target"  # "…, đến năm 2025 đạt trên 97%" in a 2022 text: a value aimed at, not reached
     if kind == "plan" and ctx.horizon is not None and year == ctx.base and ctx.doc.meta.kind == "Kế hoạch":
         kind = "target"  # the goals of a strategy plan ("… đến năm 2030") are its targets
     if kind == "target" and ctx.horizon is not None and year == ctx.base:
@@ -633,6 +637,19 @@ def _prose_kind_year(
     if kind == "target" and ctx.base is not None and year is not None and year < ctx.base + 2:
         kind = "plan"  # "phấn đấu" for the coming year is that year's plan
     return kind, year
+
+
+def _ahead_of(before: str, year: int | None, base: int | None) -> bool:
+    """The value's year is named as a time to reach ("đến năm 2025", "vào năm 2030") and lies after the text's
+    own year. Only a dated text tells: undated, "đến năm 2017 đạt 95%" may report what was reached."""
+    if year is None or base is None or year <= base:
+        return False
+    return bool(re.search(rf"(?:{'|'.join(_TIME_TO_REACH)})\s+{year}(?!\d)", before, re.I))
+
+
+_TIME_TO_REACH = [
+    t for t in lexicon().prose_targets.target_time if t.lower() != "năm"
+]  # "đến năm", "vào năm"
 
 
 def _objective_name(indicator: str, inherited: bool, change: str | None, outer: _Found | None) -> str:

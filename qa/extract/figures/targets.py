@@ -104,6 +104,19 @@ def year_after(text: str, end: int) -> int | None:
     return int(m.group(1))
 
 
+def own_year_after(text: str, end: int) -> int | None:
+    """The year written right after a value, as its own time: "giảm từ 4,56% năm 2015 xuống 0,36% năm 2020" ->
+    2020 for 0,36 (the 2015 before it is the other value's). A few words at most between, no number, and not
+    what it is compared against."""
+    m = _OWN_YEAR.match(text, end)
+    if m is None or _COMPARED.search(m.group(0)):
+        return None
+    return int(m.group(1))
+
+
+_OWN_YEAR = re.compile(rf"[^\d;.,]{{0,15}}?(?<!\w)năm\s+({YEAR})(?!\d)", re.I)
+
+
 def in_objectives(sentence: str, section: tuple[str, ...]) -> bool:
     return bool(_TARGET_SENTENCE.search(sentence)) or is_objectives_section(section)
 
