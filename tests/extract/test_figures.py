@@ -400,11 +400,16 @@ NEWS = """Hà Nội: chăm sóc người cao tuổi
 date 2022-02-14
 Giai đoạn 2016-2020, tỷ lệ hộ nghèo giảm từ 4,56% năm 2015 xuống 0,36% năm 2020.
 Tỷ lệ bao phủ bảo hiểm y tế năm 2020 đạt 95,5%, đến năm 2025 đạt trên 97%.
+Theo kế hoạch, đến năm 2025 phấn đấu 100% người cao tuổi có thẻ bảo hiểm y tế.
+Năm 2021, toàn thành phố có 98% người cao tuổi được khám sức khỏe định kỳ.
 """
 
 
-def test_a_value_takes_the_year_written_after_it_and_a_dated_text_aims_at_later_years():
+def test_news_prose_years_kinds_and_shares_named_after_their_value():
     by_value = {f.value_text: f for f in prose_figures_of(NEWS).values()}
     assert (by_value["4,56"].year, by_value["0,36"].year) == (2015, 2020)  # not the other value's 2015
     assert (by_value["95,5"].year, by_value["95,5"].kind) == (2020, "actual")
     assert (by_value["97"].year, by_value["97"].kind) == (2025, "target")  # after the text's own 2022
+    # a share named after its value, the words before it only saying when and where
+    assert by_value["100"].indicator.startswith("người cao tuổi có thẻ bảo hiểm y tế")
+    assert by_value["98"].indicator.startswith("người cao tuổi được khám sức khỏe định kỳ")

@@ -156,7 +156,8 @@ _BULLET = re.compile(r"^\s*[-+*•–]\s*")
 _LEAD_JUNK = re.compile(
     r"^\s*(?:trong đó|cụ thể|bao gồm|gồm|là|có|được|ngoài ra|đồng thời|riêng|trong năm(?:\s+\d{4})?|"
     r"năm \d{4}|(?:trong\s+)?\d+\s+tháng(?:\s+đầu)?\s+năm(?:\s+\d{4})?|tính (?:từ|đến)[^,:]*|đến nay|"
-    r"hiện nay|hiện tại|theo dự kiến[^,]*|kết quả(?: thực hiện)?(?: cho thấy)?)(?!\w)\s*[,:]?\s*",
+    r"hiện nay|hiện tại|theo dự kiến[^,]*|kết quả(?: thực hiện)?(?: cho thấy)?|theo kế hoạch|"
+    r"(?:đến|vào) năm \d{4}|toàn (?:tỉnh|thành phố|quốc)|cả nước)(?!\w)\s*[,:]?\s*",
     re.I,
 )
 _TRAIL_CUE = re.compile(
