@@ -76,6 +76,9 @@ _TEXT_DATE = re.compile(r"\bngày\s+\d{1,2}\s+tháng\s+\d{1,2}(?:\s+năm\s+\d{4}
 _COUNTED = re.compile(r"\s*([^\W\d_][^,;:.()\d]{0,60})")
 COUNTED_WORDS = 5
 _PERIOD_AFTER = re.compile(r"\s*(?:" + "|".join(_WORDS.period_after) + r")\b", re.I)
+# "dưới 1 tuổi", "từ 18 tuổi", "≥ 60 tuổi": the number bounds an age group ("74,5 tuổi" after "tuổi thọ" is a value).
+_AGE_BOUND_BEFORE = re.compile(r"(?:\b(?:dưới|trên|từ|đến|đủ)|[<>≤≥])\s*$", re.I)
+_AGE_AFTER = re.compile(r"\s*tuổi\b", re.I)
 _MULTIPLIER = re.compile(r"^\s*(" + "|".join(_WORDS.multipliers) + rf")\s+(?!{_WORDS.money_word})(\w+)", re.I)
 
 
@@ -154,6 +157,8 @@ def read_line(line: str, indexed: frozenset[str] = frozenset()) -> list[ReadNumb
             continue
         if _PERIOD_AFTER.match(line, m.end()):
             continue  # "6 tháng đầu năm": a period, not a quantity
+        if _AGE_BOUND_BEFORE.search(line, 0, m.start()) and _AGE_AFTER.match(line, m.end()):
+            continue  # "trẻ dưới 1 tuổi": an age band of a label, not a value
         if any(a <= start < b for a, b in blocked):
             continue
         value = parse_vn_number(value_text)

@@ -115,3 +115,10 @@ def test_a_share_of_a_whole_takes_the_whole_unit_and_a_value_may_follow_năm() -
     ]
     # a day, a month, an article after its word is no value; a list number neither
     assert [n.value_text for n in read_line("ngày 21 tháng 12, Điều 2 quy định 35 giường bệnh")] == ["35"]
+
+
+def test_an_age_bound_is_no_value_but_an_age_is() -> None:
+    from qa.answer.reader import read_line
+
+    line = "tối thiểu 80% trẻ em dưới 16 tuổi được bổ sung vi chất; tuổi thọ trung bình 74,5 tuổi"
+    assert [n.value_text for n in read_line(line)] == ["80", "74,5"]

@@ -402,6 +402,7 @@ Giai đoạn 2016-2020, tỷ lệ hộ nghèo giảm từ 4,56% năm 2015 xuốn
 Tỷ lệ bao phủ bảo hiểm y tế năm 2020 đạt 95,5%, đến năm 2025 đạt trên 97%.
 Theo kế hoạch, đến năm 2025 phấn đấu 100% người cao tuổi có thẻ bảo hiểm y tế.
 Năm 2021, toàn thành phố có 98% người cao tuổi được khám sức khỏe định kỳ.
+Tỷ lệ tiêm chủng đầy đủ cho trẻ dưới 1 tuổi đạt 92,5%, thấp hơn kế hoạch đề ra (95%).
 """
 
 
@@ -413,3 +414,6 @@ def test_news_prose_years_kinds_and_shares_named_after_their_value():
     # a share named after its value, the words before it only saying when and where
     assert by_value["100"].indicator.startswith("người cao tuổi có thẻ bảo hiểm y tế")
     assert by_value["98"].indicator.startswith("người cao tuổi được khám sức khỏe định kỳ")
+    # a plan in parentheses after the result it was missed by: the result's indicator, the plan's kind
+    plan = by_value["95"]
+    assert plan.kind == "plan" and plan.indicator.startswith("Tỷ lệ tiêm chủng đầy đủ cho trẻ dưới 1 tuổi")

@@ -230,6 +230,32 @@ def _left_phrase(text: str, lo: int, hi: int) -> _Left:
     return _Left(phrase, False, cue_only, empty, last)
 
 
+def _name_of_parenthesis(
+    text: str, cand: _Candidate, prev: _Found | None, where: tuple[int, int], own_tail: str
+) -> tuple[str, bool, bool] | None:
+    """The name of a value opening a parenthesis: what the words before the parenthesis say (None: nothing)."""
+    sent_start, paren = where
+    name = _name_before_paren(text, sent_start, paren)
+    if re.match(r"(?:tăng|giảm)\b", name, re.I):
+        return "", False, False  # "tăng 178,8 tỷ đồng (23,4%)": the change in percent
+    if prev is not None and _MEASURED_AGAINST.match(name):
+        # "đạt 92,5%, thấp hơn kế hoạch đề ra (95%)": the plan of the figure before, not a name of its own
+        return f"{prev.root} ({name})", True, True
+    if re.search(r"\d\s*$", name):  # "187/209 (89,5%) trạm y tế thực hiện quản lý bệnh tăng huyết áp"
+        close = text.find(")", cand.end)
+        name = (
+            _tail_words(text, close + 1, r"[;()]|\.(?!\d)", 12, digits=True, loose=True)
+            if close != -1
+            else ""
+        )
+    if not name:
+        return None
+    return collapse_ws(f"{name} {cand.word} {own_tail}" if own_tail else name), False, False
+
+
+_MEASURED_AGAINST = re.compile(r"(?:thấp hơn|cao hơn|vượt|so với|bằng)\b", re.I)
+
+
 def _name_before_paren(text: str, sent_start: int, paren: int) -> str:
     """What a '(102%)' right after a name qualifies: 'BVĐK tỉnh Hậu Giang (102%)'."""
     seg = _drop_parens(text[sent_start:paren])
@@ -519,18 +545,9 @@ def _name(
         # "23 cuộc (19 cuộc thường xuyên, …)": a breakdown of the figure before the parenthesis
         return (f"{prev.root} ({tail})" if tail else prev.root), True, True
     if in_parens and left.empty:  # "BVĐK tỉnh Hậu Giang (102%)", "... tăng cao (2.176 ca, ...)"
-        name = _name_before_paren(text, sent_start, paren)
-        if re.match(r"(?:tăng|giảm)\b", name, re.I):
-            return "", False, False  # "tăng 178,8 tỷ đồng (23,4%)": the change in percent
-        if re.search(r"\d\s*$", name):  # "187/209 (89,5%) trạm y tế thực hiện quản lý bệnh tăng huyết áp"
-            close = text.find(")", cand.end)
-            name = (
-                _tail_words(text, close + 1, r"[;()]|\.(?!\d)", 12, digits=True, loose=True)
-                if close != -1
-                else ""
-            )
-        if name:
-            return collapse_ws(f"{name} {cand.word} {tail}" if own_noun and tail else name), False, False
+        named = _name_of_parenthesis(text, cand, prev, (sent_start, paren), tail if own_noun else "")
+        if named is not None:
+            return named
     if left.list_item or (left.empty and own_noun):  # "…, 521.049 người từ 18 tuổi trở đã tiêm đủ 2 mũi"
         if cand.sym:
             return tail, False, False  # "…, 72% (54/75) TYT có BS định biên"
@@ -613,6 +630,9 @@ def _prose_kind_year(
     start, end = span
     sent_start, clause = where
     kind = _cue_kind(_kind_window(text, clause, start))
+    if kind is None and in_parens:  # "…, thấp hơn kế hoạch đề ra (95%)": the words the parenthesis follows
+        seg = _drop_parens(text[sent_start : max(sent_start, clause - 1)])
+        kind = _cue_kind(re.split(r"[:;]|,(?!\d)", seg)[-1])
     if kind is None and in_parens and prev is not None:
         kind = prev.figure.kind
     kind = kind or ctx.section_kind
