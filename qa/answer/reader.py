@@ -78,6 +78,7 @@ COUNTED_WORDS = 5
 _PERIOD_AFTER = re.compile(r"\s*(?:" + "|".join(_WORDS.period_after) + r")\b", re.I)
 # "dưới 1 tuổi", "từ 18 tuổi", "≥ 60 tuổi": the number bounds an age group ("74,5 tuổi" after "tuổi thọ" is a value).
 _AGE_BOUND_BEFORE = re.compile(r"(?:\b(?:dưới|trên|từ|đến|đủ)|[<>≤≥])\s*$", re.I)
+_ISO_YEAR = re.compile(rf"{YEAR}-")
 _AGE_AFTER = re.compile(r"\s*tuổi\b", re.I)
 _MULTIPLIER = re.compile(r"^\s*(" + "|".join(_WORDS.multipliers) + rf")\s+(?!{_WORDS.money_word})(\w+)", re.I)
 
@@ -206,6 +207,8 @@ def read_numbers(hits: list[Hit], engine: Engine, hidden: Figure | None = None) 
             years = stated or [int(y) for y in YEAR_RE.findall(chunk.section)]
             if not years and len(hit.doc.years) == 1:
                 years = hit.doc.years
+            elif not years and hit.doc.date and _ISO_YEAR.match(hit.doc.date):
+                years = [int(hit.doc.date[:4])]  # the document's own year, as the extractor falls back to
             for number in read_line(line, indexed):
                 figure = Figure(
                     indicator=number.label,

@@ -246,7 +246,14 @@ def _continues(para: _Para, line: str, wrapped: bool, blank_between: bool) -> bo
             return _is_caps(prev) and _is_caps(line)
         return len(prev.strip()) >= _WRAP_MIN and not ends_sentence(prev)
     # One paragraph per line (markdown-like): consecutive lines without a blank belong together,
-    # except heading-looking or emphasised lines.
+    # except heading-looking or emphasised lines. A numbered heading ("3. Nhân lực") goes on only in its own
+    # style: the sentence under it ("Toàn ngành có 4.120 cán bộ, …") is its first paragraph, not its title.
+    if (
+        len(para.parts) == 1
+        and heading_rank(prev, False) is not None
+        and not (_is_caps(prev) and _is_caps(line))
+    ):
+        return False
     return not blank_between and not _is_emphasized(line) and not _is_emphasized(prev)
 
 

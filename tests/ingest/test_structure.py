@@ -136,3 +136,20 @@ def test_table_rows_are_chunks_with_header_context(parsed):
     chunks = chunk_document(parsed["001"])
     c = next(c for c in chunks if c.kind == "table_row" and "Số bác sỹ/10.000 dân" in c.text)
     assert "Kế hoạch năm 2024" in c.context and "Các chỉ tiêu cơ bản" in c.context
+
+
+def test_a_short_numbered_heading_does_not_swallow_the_paragraph_under_it():
+    from qa.ingest.structure import build_blocks
+
+    lines = [
+        "I. KẾT QUẢ THỰC HIỆN NĂM 2023",
+        "3. Nhân lực",
+        "Toàn ngành có 4.120 cán bộ, trong đó 1.050 bác sĩ; tỷ lệ bác sĩ đạt 8,9 bác sĩ/vạn dân.",
+    ]
+    blocks = build_blocks(lines, [], [None] * len(lines)).blocks
+    assert [(b.kind, b.text[:12]) for b in blocks] == [
+        ("heading", "I. KẾT QUẢ T"),
+        ("heading", "3. Nhân lực"),
+        ("text", "Toàn ngành c"),
+    ]
+    assert blocks[-1].section == ("I. KẾT QUẢ THỰC HIỆN NĂM 2023", "3. Nhân lực")
