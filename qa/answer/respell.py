@@ -6,13 +6,12 @@ documents slip too ("y tế áp, khu phố" for "y tế ấp"). Either way the q
 passage that answers it, and the answer is refused for a word the passage holds one letter away.
 
 Retrieval still finds that passage (the other words and the dense side carry it), so the passage itself can
-settle the reading: a question word that stands next to a neighbour in no retrieved passage, where a word one
-edit away stands next to every content neighbour of it (not glue like "của", "là", a question cue or a place
-name), is read as that word. The
-typed word must carry accents (a word typed without them already matches any accenting), must not name a place
-(the question reader reads those), and must either differ from the found one only by its accents or be absent
-from the passages: a word the passages use elsewhere is no slip. One reading per word; a word with two candidate
-readings is left as typed.
+settle the reading: a question word that stands next to a neighbour in no retrieved passage, where a word one edit
+away stands next to every content neighbour of it (not glue like "của", "là", a question cue or a place name), is
+read as that word. The typed word must carry accents (a word typed without them already matches any accenting),
+must not name a place (the question reader reads those), and must either differ from the found one only by its
+accents or be absent from the passages: a word the passages use elsewhere is no slip. One reading per word; a word
+with two candidate readings is left as typed.
 """
 
 from __future__ import annotations
@@ -88,9 +87,9 @@ def respell_by_evidence(q: Question, hits: list[Hit]) -> dict[str, str]:
         if not sides:
             continue
         # A reading must stand next to every content neighbour: "tỷ lệ sinh" is not "tỷ vệ sinh".
-        readings = set.intersection(
-            *(pairs.after.get(n, set()) if n == left else pairs.before.get(n, set()) for n in sides)
-        )
+        fits = [pairs.after.get(left, set())] if left is not None and left in sides else []
+        fits += [pairs.before.get(right, set())] if right is not None and right in sides else []
+        readings = set.intersection(*fits)
         absent = word not in pairs.words
         close = {
             r

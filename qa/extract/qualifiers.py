@@ -14,6 +14,8 @@ adds a qualifier where the text narrows the value; none removes one. The words a
 - An age group in the label or the clause before the value ("trẻ dưới 2 tuổi", "≥ 18 tuổi") that the indicator
   does not state ("suy dinh dưỡng trẻ dưới 5 tuổi") is a qualifier.
 - A table row broken down by sex ("Chiều cao trung bình của thanh niên 18 tuổi: Nam").
+- A part a sentence lists after its total: a count in the parentheses right after it ("550 chứng chỉ (324 …
+  y, 226 … dược)"), or after "trong đó (có)" ("605 bệnh nhân, trong đó có 13 trẻ em").
 """
 
 from __future__ import annotations
@@ -169,9 +171,7 @@ def parenthesised_part(f: Figure) -> list[str]:
     inside = before[opened + 1 :]
     if inside.strip() and not _EARLIER_ITEMS.fullmatch(inside):
         return []
-    name = re.split(r"[,;)]", f.quote[at + len(f.value_text) :], maxsplit=1)[0]
-    words = " ".join(re.findall(r"[^\W\d_]+", fold(name)))
-    return [words] if words else []
+    return _named_after(f, at, r"[,;)]")
 
 
 def part_in_sentence(f: Figure) -> list[str]:
@@ -183,17 +183,20 @@ def part_in_sentence(f: Figure) -> list[str]:
     m = _OPENER_THEN_VALUE.search(f.quote[:at])
     if not m or not _NUMBER.search(f.quote[: m.start()]):
         return []
-    name = re.split(r"[,;.()]", f.quote[at + len(f.value_text) :], maxsplit=1)[0]
+    return _named_after(f, at, r"[,;.()]")
+
+
+def _named_after(f: Figure, at: int, end: str) -> list[str]:
+    """The part's name: the words after its value up to ``end`` (folded), as one qualifier."""
+    name = re.split(end, f.quote[at + len(f.value_text) :], maxsplit=1)[0]
     words = " ".join(re.findall(r"[^\W\d_]+", fold(name)))
     return [words] if words else []
 
 
+# The openers that are words ("trong đó", "gồm"), not a bullet ("+").
+_WORD_OPENERS = "|".join(w for w in _RULES.breakdown_openers if w.isalpha() or " " in w)
 # "…, trong đó có ", "(trong đó: ", "… bao gồm ": the opener right before a value
-_OPENER_THEN_VALUE = re.compile(
-    r"(?:^|[\s,(;])(?:" + "|".join(w for w in _RULES.breakdown_openers if w.isalpha() or " " in w) + r")"
-    r"(?:\s+(?:có|là))?\s*:?\s*$",
-    re.I,
-)
+_OPENER_THEN_VALUE = re.compile(r"(?:^|[\s,(;])(?:" + _WORD_OPENERS + r")(?:\s+(?:có|là))?\s*:?\s*$", re.I)
 
 
 # a total right before the parenthesis: "550 chứng chỉ hành nghề ("
@@ -244,12 +247,7 @@ def names_its_parts(f: Figure) -> bool:
     return bool(_NAMED_BREAKDOWN.match(f.quote))
 
 
-_NAMED_BREAKDOWN = re.compile(
-    r"^[\s\-–•*+]*(?:\d{1,2}(?=\w))?(?:"
-    + "|".join(w for w in _RULES.breakdown_openers if w.isalpha() or " " in w)
-    + r")",
-    re.I,
-)
+_NAMED_BREAKDOWN = re.compile(r"^[\s\-–•*+]*(?:\d{1,2}(?=\w))?(?:" + _WORD_OPENERS + r")", re.I)
 
 
 def is_breakdown(f: Figure) -> bool:

@@ -192,7 +192,15 @@ def _run_in(words: list[re.Match[str]], title: frozenset[str], glue: frozenset[s
     return n
 
 
-_PLAN_WORD = re.compile(r"\b(?:ke hoach|kh)\b", re.I)
+def _plan_document_words() -> re.Pattern[str]:
+    """How a question names a plan document: the kind's words and its code ("kế hoạch", "KH"), folded."""
+    plan = next(k for k in lexicon().document_kinds if k.name == _PLAN_KIND)
+    words = sorted({fold(w).lower() for w in (*plan.words, *plan.codes)}, key=len, reverse=True)
+    return re.compile(r"\b(?:" + "|".join(re.escape(w) for w in words) + r")\b", re.I)
+
+
+_PLAN_KIND = "Kế hoạch"
+_PLAN_WORD = _plan_document_words()
 _WORDS = re.compile(r"[^\W\d_]+")
 _NUMBER_NEXT = re.compile(r"\s*(?:so\s+\d+|\d+\s*/\s*[a-z])")
 
