@@ -71,10 +71,16 @@ def meets(result: Figure, plan: Figure) -> bool | None:
 
 def same_quantity(a: Figure, b: Figure) -> bool:
     """Two figures can be set side by side: the same catalog indicator (its unit is theirs, "tuổi" or "năm"
-    of life expectancy), or the same unit up to accents and the i/y spelling ("bác sỹ" / "bác sĩ")."""
+    of life expectancy), or the same unit up to accents and the i/y spelling ("bác sỹ" / "bác sĩ"), or two rates
+    per the same population of which one does not name what it counts."""
     if a.indicator_id and a.indicator_id == b.indicator_id:
         return True
-    return _unit_form(a.unit) == _unit_form(b.unit)
+    ua, ub = _unit_form(a.unit), _unit_form(b.unit)
+    if ua == ub:
+        return True
+    # Two rates per the same population, one naming what it counts: "người/100.000 dân" and "/100.000 dân".
+    (na, _, pa), (nb, _, pb) = ua.partition("/"), ub.partition("/")
+    return bool(pa) and pa == pb and (not na or not nb)
 
 
 def _unit_form(unit: str) -> str:

@@ -516,7 +516,9 @@ class Answerer:
     def _compare(self, turn: Turn) -> Answer:
         q = turn.q
         sides: list[tuple[list[str] | None, int | None]] = []
-        if len(q.provinces) >= 2:
+        # Two places named are two sides; one current unit covering two former provinces' documents ("Ninh
+        # Bình": Ninh Bình and Hà Nam) is one place, compared with itself across years.
+        if len(q.named or q.provinces) >= 2:
             years = q.years if len(set(q.years)) >= 2 else [q.years[0] if q.years else None] * 2
             sides = [([p], y) for p, y in zip(q.provinces[:2], years[:2], strict=False)]
         elif len(set(q.years)) >= 2:

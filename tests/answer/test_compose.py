@@ -43,6 +43,12 @@ def test_one_indicator_in_two_unit_words_is_one_quantity() -> None:
 def test_different_quantities_are_not_compared() -> None:
     money, places = figure(43.45, "triệu đồng", "Hậu Giang"), figure(43, "cơ sở", "Bắc Giang")
     assert not same_quantity(money, places)
+    # per 100.000 people, one naming what it counts, is one quantity; per another population is not
+    rate, bare = figure(120, "người/100.000 dân", "Ninh Bình"), figure(100, "/100.000 dân", "Ninh Bình")
+    assert same_quantity(rate, bare) and not same_quantity(
+        rate, figure(9, "ca/1.000 trẻ đẻ sống", "Ninh Bình")
+    )
+    assert not same_quantity(rate, figure(9, "bác sĩ/100.000 dân", "Ninh Bình"))
     assert "không so sánh trực tiếp" in compare_sentence(money, places)
     assert meets(money, figure(40, "cơ sở", "Hậu Giang", kind="plan")) is None
 
