@@ -28,7 +28,11 @@ ANSWER_MODEL_FILE = "answer_model.json"  # fitted by `qa train` on this generati
 # 8: metadata of pages and web copies (news headline and date line, the letterhead's end, years of figures and
 #    leads); figures' indicators and qualifiers (qa.extract.qualifiers: section, title and sentence periods,
 #    parts listed after their whole, unit families, shares of a plan and changes unmapped).
-FORMAT_VERSION = 8
+# 9: structure (a short numbered heading no longer takes the sentence under it); prose years, kinds and names
+#    (the year right after a value, later "đến năm" targets, plans in parentheses, shares named after their
+#    value); qualifiers of parts a sentence lists (in parentheses, after "trong đó", catalog parts) and a part's
+#    label naming its whole.
+FORMAT_VERSION = 9
 
 
 def current_generation(index_dir: Path) -> Path | None:
