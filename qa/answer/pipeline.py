@@ -515,16 +515,7 @@ class Answerer:
 
     def _compare(self, turn: Turn) -> Answer:
         q = turn.q
-        sides: list[tuple[list[str] | None, int | None]] = []
-        # Two places named are two sides; one current unit covering two former provinces' documents ("Ninh
-        # Bình": Ninh Bình and Hà Nam) is one place, compared with itself across years.
-        if len(q.named or q.provinces) >= 2:
-            years = q.years if len(set(q.years)) >= 2 else [q.years[0] if q.years else None] * 2
-            sides = [([p], y) for p, y in zip(q.provinces[:2], years[:2], strict=False)]
-        elif len(set(q.years)) >= 2:
-            sides = [
-                (sorted(turn.provinces) if turn.provinces else None, y) for y in sorted(set(q.years))[:2]
-            ]
+        sides = comparison_sides(q, turn.provinces)
         if len(sides) < 2:
             return self._figure(turn) or self._abstain(turn, [], [], None)
         t0 = time.perf_counter()
@@ -722,6 +713,18 @@ class Answerer:
 
 
 # ---------------------------------------------------------------------- helpers
+
+
+def comparison_sides(q: Question, provinces: set[str] | None) -> list[tuple[list[str] | None, int | None]]:
+    """The two sides of a comparison: (provinces, year) each. Two places named are two sides; one current unit
+    covering two former provinces' documents ("Ninh Bình": Ninh Bình and Hà Nam) is one place, compared with
+    itself across the years asked. Fewer than two sides: no comparison."""
+    if len(q.named or q.provinces) >= 2:
+        years = q.years if len(set(q.years)) >= 2 else [q.years[0] if q.years else None] * 2
+        return [([p], y) for p, y in zip(q.provinces[:2], years[:2], strict=False)]
+    if len(set(q.years)) >= 2:
+        return [(sorted(provinces) if provinces else None, y) for y in sorted(set(q.years))[:2]]
+    return []
 
 
 def _added_rank(chunk_id: int) -> Ranked:

@@ -211,3 +211,19 @@ def test_document_words_are_no_key_terms_of_a_figure_question() -> None:
     assert q.qtype == "figure" and q.document_phrases == [("phong", "chong", "benh", "lao")]
     terms = Evidence({}).key_terms(q)
     assert {"bệnh", "lao", "phổi"} <= set(terms) and "phòng" not in terms  # the same words asked stay
+
+
+def test_the_sides_of_a_comparison() -> None:
+    from qa.answer.pipeline import comparison_sides
+
+    two_units = Reader({"Ninh Bình": "Ninh Bình", "Hà Nam": "Ninh Bình", "Bắc Giang": "Bắc Ninh"}, VOCABULARY)
+    # one current unit holding two former provinces' documents: compared with itself across years
+    q = two_units.read("Ninh Bình mục tiêu tỷ lệ mắc lao năm 2016 so với năm 2020")
+    assert sorted(q.provinces) == ["Hà Nam", "Ninh Bình"] and q.named == ["Ninh Bình"]
+    assert comparison_sides(q, set(q.provinces)) == [
+        (["Hà Nam", "Ninh Bình"], 2016),
+        (["Hà Nam", "Ninh Bình"], 2020),
+    ]
+    # two places named: one side each
+    q = two_units.read("Số giường bệnh Hà Nam và Bắc Giang năm 2023")
+    assert comparison_sides(q, set(q.provinces)) == [(["Hà Nam"], 2023), (["Bắc Giang"], 2023)]
