@@ -119,8 +119,6 @@ def get_document(
 _EXTENSIONS = ", ".join(SUPPORTED_SUFFIXES)
 
 
-# Documented by hand: the form is read inside the route, after the key check (FastAPI parses declared
-# body parameters before it runs dependencies, so an UploadFile parameter would spool the file first).
 # What the uploader may say of the document when its text does not (qa/api/upload_meta.py): each wins over
 # what is read from the text.
 _META_PROPERTIES: dict[str, Any] = {
@@ -132,6 +130,8 @@ _META_PROPERTIES: dict[str, Any] = {
 }
 
 
+# Documented by hand: the form is read inside the route, after the key check (FastAPI parses declared
+# body parameters before it runs dependencies, so an UploadFile parameter would spool the file first).
 def _upload_body(max_mb: float) -> dict[str, Any]:
     return {
         "requestBody": {
@@ -217,9 +217,8 @@ async def upload(
 ) -> dict[str, Any]:
     file, meta = await _form_file(request)
     try:
-        accepted = await run_in_threadpool(
-            _accept_upload, services, file, meta
-        )  # disk work off the event loop
+        # disk work off the event loop
+        accepted = await run_in_threadpool(_accept_upload, services, file, meta)
     finally:
         await file.close()
     response.headers["Location"] = f"/jobs/{accepted['job_id']}"
@@ -307,10 +306,10 @@ def _accept_upload(services: Services, file: StarletteUploadFile, meta: dict[str
         staged = services.corpus.stage(file.file, services.max_upload_bytes)
     except TooLarge:
         raise UploadError(413, f"Tệp vượt quá giới hạn {services.settings.max_upload_mb:g} MB.") from None
-    if meta:
-        services.corpus.stage_sidecar(staged, meta)
     failpoint("upload.staged")
     try:
+        if meta:
+            services.corpus.stage_sidecar(staged, meta)  # discarded with the staged file on any refusal
         check_content(staged.path.read_bytes(), Path(name).suffix)
         with services.corpus_lock:
             live = services.live.current
