@@ -65,6 +65,9 @@ class QuestionView:
     rarest: str | None
     indicator: IndicatorMatch | None
     years: set[int]
+    parts_asked: tuple[
+        str, ...
+    ]  # the parts of the province the question narrows to ("tuyen tinh", "cong lap")
 
 
 def question_view(q: Question, evidence: Evidence, indicators: list[IndicatorMatch]) -> QuestionView:
@@ -79,6 +82,7 @@ def question_view(q: Question, evidence: Evidence, indicators: list[IndicatorMat
         evidence.rarest(terms),
         indicators[0] if indicators else None,
         years,
+        tuple(part for part in _PARTS if f" {part} " in _words(q.folded)),
     )
 
 
@@ -90,14 +94,14 @@ _PLAN_SHARE = re.compile(r"%\s*(?:kh|ke hoach)\b|\bso voi (?:kh|ke hoach)\b")
 _SET_AHEAD = {"plan", "target"}
 
 
-def _part_missing(asked: str, f: Figure) -> bool:
+def _part_missing(parts_asked: tuple[str, ...], f: Figure) -> bool:
     """The question narrows to a part ("các cơ sở công lập tuyến tỉnh") that the figure neither carries as a
     qualifier nor names in its label: the whole's value is not the part's. Parts of the time are left out (a
     level stands at a date whatever period the question names)."""
-    asked, label = _words(asked), _words(f.indicator)
-    return any(
-        f" {part} " in asked and part not in f.qualifiers and f" {part} " not in label for part in _PARTS
-    )
+    if not parts_asked:
+        return False
+    label = _words(f.indicator)
+    return any(part not in f.qualifiers and f" {part} " not in label for part in parts_asked)
 
 
 def _words(text: str) -> str:
@@ -169,7 +173,7 @@ def figure_features(v: QuestionView, c: FigureCandidate, chunk: Chunk | None) ->
             float(q.kind is None and f.kind in ("actual", "estimate")),
             unit_match,
             unit_conflict,
-            float(any(qual not in q.folded for qual in f.qualifiers) or _part_missing(q.folded, f)),
+            float(any(qual not in q.folded for qual in f.qualifiers) or _part_missing(v.parts_asked, f)),
             float(asked_qualifier),
             half,
             rr(c.hit_rank),
