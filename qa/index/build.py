@@ -46,6 +46,7 @@ from qa.index.lexical import LexicalIndex
 from qa.index.progress import BuildProgress, ProgressCallback
 from qa.index.report import BuildReport, DocReport
 from qa.ingest.formats import LoadOptions
+from qa.ingest.metadata import SIDECAR_SUFFIX
 from qa.ingest.pipeline import SUPPORTED_SUFFIXES
 from qa.models import SECTION_SEP, Chunk, IngestError
 from qa.settings import Settings
@@ -70,7 +71,7 @@ def discover(paths: list[Path]) -> list[Path]:
             found += sorted(
                 p
                 for p in path.iterdir()
-                if p.is_file() and not p.name.startswith(".") and not p.name.endswith(".meta.json")
+                if p.is_file() and not p.name.startswith(".") and not p.name.endswith(SIDECAR_SUFFIX)
             )
         else:
             found.append(path)

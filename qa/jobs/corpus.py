@@ -25,11 +25,11 @@ from pathlib import Path
 from typing import BinaryIO
 
 from qa.fsutil import file_sha256, fsync_dir
+from qa.ingest.metadata import sidecar_name
 from qa.ingest.pipeline import SUPPORTED_SUFFIXES
 
 UPLOAD_PREFIX = ".upload-"
 UPLOAD_SUFFIX = ".part"
-SIDECAR_SUFFIX = ".meta.json"  # what the uploader said of the document (qa.ingest.metadata.apply_sidecar)
 TRASH_DIR = ".trash"
 _BLOCK = 1 << 20
 
@@ -48,7 +48,7 @@ class Staged:
 
     @property
     def sidecar(self) -> Path:
-        return self.path.with_name(self.path.name + SIDECAR_SUFFIX)
+        return self.path.with_name(sidecar_name(self.path.name))
 
     def discard(self) -> None:
         self.path.unlink(missing_ok=True)
@@ -82,6 +82,10 @@ class CorpusFiles:
             raise
         return Staged(path, digest.hexdigest(), size)
 
+    def drop_staged(self, staged_name: str) -> None:
+        """Remove a staged upload and its staged sidecar, if they are still there."""
+        Staged(self.dir / staged_name, "", 0).discard()
+
     def stage_sidecar(self, staged: Staged, meta: dict[str, str]) -> None:
         """Write what the uploader said of the document next to the staged file (hidden too, until published)."""
         with staged.sidecar.open("x", encoding="utf-8") as out:
@@ -98,7 +102,7 @@ class CorpusFiles:
             if (
                 candidate not in present
                 and not (self.dir / candidate).exists()
-                and not (self.dir / (candidate + SIDECAR_SUFFIX)).exists()
+                and not (self.dir / sidecar_name(candidate)).exists()
             ):
                 return candidate
         return None
@@ -112,8 +116,8 @@ class CorpusFiles:
         """
         staged, final = self.dir / staged_name, self.dir / name
         staged_meta, final_meta = (
-            self.dir / (staged_name + SIDECAR_SUFFIX),
-            self.dir / (name + SIDECAR_SUFFIX),
+            self.dir / sidecar_name(staged_name),
+            self.dir / sidecar_name(name),
         )
         if staged_meta.exists() and not final_meta.exists() and not final.exists():
             os.link(staged_meta, final_meta)
@@ -131,7 +135,7 @@ class CorpusFiles:
         if path.is_file() and (sha256 is None or file_sha256(path) == sha256):
             path.unlink()
         if not path.exists():
-            (self.dir / (name + SIDECAR_SUFFIX)).unlink(missing_ok=True)
+            (self.dir / sidecar_name(name)).unlink(missing_ok=True)
         fsync_dir(self.dir)
 
     def duplicate_of(self, sha256: str, size: int) -> str | None:
@@ -146,7 +150,7 @@ class CorpusFiles:
     def trash_plan(self, source: str, tag: str) -> list[tuple[str, str]]:
         """Where the file and its sidecar will go: (name in corpus/, name in the trash)."""
         stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S")
-        names = [n for n in (source, source + SIDECAR_SUFFIX) if (self.dir / n).is_file()]
+        names = [n for n in (source, sidecar_name(source)) if (self.dir / n).is_file()]
         return [(n, f"{stamp}-{tag}-{n}") for n in names]
 
     def to_trash(self, plan: Iterable[tuple[str, str]]) -> None:
@@ -212,7 +216,7 @@ class CorpusFiles:
             p
             for pattern in (
                 f"{UPLOAD_PREFIX}*{UPLOAD_SUFFIX}",
-                f"{UPLOAD_PREFIX}*{UPLOAD_SUFFIX}{SIDECAR_SUFFIX}",
+                sidecar_name(f"{UPLOAD_PREFIX}*{UPLOAD_SUFFIX}"),
             )
             for p in self.dir.glob(pattern)
             if p.is_file()

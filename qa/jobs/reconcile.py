@@ -34,7 +34,8 @@ from typing import Literal
 
 from qa.fsutil import file_sha256
 from qa.index.layout import current_generation, remove_stale_temp
-from qa.jobs.corpus import SIDECAR_SUFFIX, CorpusFiles
+from qa.ingest.metadata import sidecar_name
+from qa.jobs.corpus import CorpusFiles
 from qa.jobs.journal import JobJournal
 from qa.jobs.model import Job
 from qa.jobs.owners import is_alive, remove_dead
@@ -151,8 +152,7 @@ class Reconciler:
         """Put the corpus back as it was before the job."""
         if job.kind == "upload":
             if job.staged:
-                (self.corpus.dir / job.staged).unlink(missing_ok=True)
-                (self.corpus.dir / (job.staged + SIDECAR_SUFFIX)).unlink(missing_ok=True)
+                self.corpus.drop_staged(job.staged)
             if job.source:
                 self.corpus.remove(job.source, job.sha256)
         elif job.kind == "delete":
@@ -176,7 +176,7 @@ class Reconciler:
     def _remove_orphans(self, report: ReconcileReport) -> None:
         unfinished = self.journal.list_unfinished()
         owned_parts = {j.staged for j in unfinished if j.staged}
-        owned_parts |= {name + SIDECAR_SUFFIX for name in owned_parts}
+        owned_parts |= {sidecar_name(name) for name in owned_parts}
         for part in self.corpus.staged_files():
             if part.name not in owned_parts:
                 part.unlink(missing_ok=True)

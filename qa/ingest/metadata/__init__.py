@@ -18,6 +18,12 @@ from qa.models import Block, DocumentMeta
 from qa.vn.lexicon import lexicon
 
 _SIDECAR_FIELDS = {f.name for f in fields(DocumentMeta)}
+SIDECAR_SUFFIX = ".meta.json"
+
+
+def sidecar_name(name: str) -> str:
+    """The sidecar of a file: ``NAME.meta.json`` beside it."""
+    return name + SIDECAR_SUFFIX
 
 
 def detect_metadata(lines: list[str], blocks: list[Block]) -> DocumentMeta:
@@ -34,9 +40,9 @@ def detect_metadata(lines: list[str], blocks: list[Block]) -> DocumentMeta:
 
 
 def apply_sidecar(meta: DocumentMeta, path: Path) -> DocumentMeta:
-    sidecar = path.with_name(path.name + ".meta.json")
+    sidecar = path.with_name(sidecar_name(path.name))
     if not sidecar.is_file():
-        sidecar = path.with_suffix(".meta.json")
+        sidecar = path.with_suffix(SIDECAR_SUFFIX)
     if not sidecar.is_file():
         return meta
     data = json.loads(sidecar.read_text(encoding="utf-8"))
