@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 
 os.environ["HF_HUB_OFFLINE"] = "1"  # before any Hugging Face import: nothing here may touch the network
@@ -44,6 +45,17 @@ def test_layer_norm_stays_unfused_at_load(settings_factory, tmp_path: Path) -> N
     kept = _session_ops(model.path / "model.onnx", tmp_path, UNFUSED_AT_LOAD)
     assert kept["SkipLayerNormalization"] == 0
     assert kept["LayerNormalization"] == 25
+
+
+def test_int8_quantises_every_weight_matmul(settings_factory) -> None:
+    """The default model ships calibrated ranges, so its down-projections are smoothed and quantised too."""
+    settings = settings_factory()
+    model = load_embedder(settings.embedding_model, settings.cache_dir, "onnx-int8")
+    assert isinstance(model, OnnxEmbedder)
+    assert json.loads((model.path / "export.json").read_text(encoding="utf-8"))["smoothed"] is True
+    ops = Counter(n.op_type for n in onnx.load(str(model.path / "model.onnx")).graph.node)
+    assert ops["MatMul"] == 0  # was 12: the fp32 down-projections of export 3
+    assert ops["MatMulInteger"] == 12 * 6  # query, key, value, attention output, FFN up and down, per layer
 
 
 def test_int8_vectors_close_to_torch(settings_factory) -> None:
