@@ -36,7 +36,7 @@ def figures_by_key() -> dict[tuple[str, int, str, int | None, str | None], list]
     for path in sorted((ROOT / "corpus").glob("*.txt")):
         doc = parse_file(path, 50 * 1024 * 1024)
         figs = extract_figures(doc)
-        ind.map_figures(figs, document_scope(doc))
+        ind.map_figures(figs, document_scope(doc), doc.lines)
         for f in figs:
             out.setdefault((f.source, f.line, f.value_text, f.year, f.kind), []).append(f)
     return out

@@ -18,6 +18,7 @@ from __future__ import annotations
 import json
 import math
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
@@ -31,6 +32,7 @@ from qa.extract.qualifiers import (
     listed_part,
     names_its_parts,
     opens_parts,
+    paragraph_scope,
     parenthesised_part,
     part_in_sentence,
     periods_in,
@@ -304,11 +306,13 @@ def best_match(f: Figure, catalog: IndicatorCatalog) -> tuple[IndicatorMatch | N
     return best
 
 
-def map_figures(figures: list[Figure], scope: str = "") -> None:
+def map_figures(figures: list[Figure], scope: str = "", lines: Sequence[str] = ()) -> None:
     """Give each figure its catalog indicator (id, confidence) and its qualifiers, in place.
 
     ``scope``: what the whole document is about (qualifiers.document_scope: its title, a news report's lead);
-    its periods narrow the values that are not levels, its other qualifier words every value.
+    its periods narrow the values that are not levels, its other qualifier words every value. ``lines``: the
+    document's lines (``ParsedDocument.lines``), for the scope a paragraph opens with; without them, the first
+    figure's sentence of each line stands for its opening.
 
     A part listed after its whole ("Trong đó: Tuyến tỉnh 326.601 lượt" after "Tổng số lượt khám bệnh: …")
     whose own label names no indicator takes its whole's, qualified by its label (qualifiers.is_breakdown)."""
@@ -317,7 +321,11 @@ def map_figures(figures: list[Figure], scope: str = "") -> None:
     scope_words = [q for q in catalog.qualifiers(scope, None) if not periods_in(q)]
     whole: Figure | None = None  # the last figure mapped by its own words: the whole its parts belong to
     announced: Figure | None = None  # the last figure that announced its parts ("…, trong đó:")
+    paragraph: tuple[int, list[str]] = (-1, [])  # a line and the scope its opening phrase gives its sentences
     for f in figures:
+        if f.line != paragraph[0]:
+            opening = lines[f.line - 1] if 0 < f.line <= len(lines) else f.quote
+            paragraph = (f.line, paragraph_scope(opening))
         match, text = best_match(f, catalog)
         top = match if match is not None and match.score >= MAP_THRESHOLD else None
         part_of = None
@@ -363,7 +371,7 @@ def map_figures(figures: list[Figure], scope: str = "") -> None:
             # ("tuyến tỉnh") is already kept from standing for the whole, and the answer step matches a
             # qualifier by its words, so a second one would hide it from "nửa đầu năm … tuyến tỉnh" (dev d078).
             around = [] if level or found else section_period(f) + scope_periods
-            periods = around + leading_scope(f) + scope_words
+            periods = around + leading_scope(f) + paragraph[1] + scope_words
             found += [p for p in periods if not any(p in q for q in found)]  # "6 thang" in "6 thang dau nam"
         f.qualifiers = list(dict.fromkeys(found))
         if top is not None and part_of is None:

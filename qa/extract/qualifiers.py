@@ -10,7 +10,8 @@ adds a qualifier where the text narrows the value; none removes one. The words a
   values reported under it; a table column naming one ("TH 6 tháng") narrows its values. Estimates and targets
   under such a title are for the whole year ("ước thực hiện cả năm"): not narrowed.
 - A sentence's leading phrase, before its first figure, that opens with a scope cue and names a period or a date
-  ("Tính đến 30/6/2023: …", "Từ ngày 01/01/2023 đến ngày 30/6/2023, …") narrows every value of the sentence.
+  ("Tính đến 30/6/2023: …", "Từ ngày 01/01/2023 đến ngày 30/6/2023, …") narrows every value of the sentence;
+  ended by a colon at the head of a paragraph, every value of the paragraph.
 - An age group in the label or the clause before the value ("trẻ dưới 2 tuổi", "≥ 18 tuổi") that the indicator
   does not state ("suy dinh dưỡng trẻ dưới 5 tuổi") is a qualifier.
 - A table row broken down by sex ("Chiều cao trung bình của thanh niên 18 tuổi: Nam").
@@ -96,18 +97,35 @@ def leading_scope(f: Figure) -> list[str]:
         lead = lead[:at]
     found: list[str] = []
     for segment in re.split(r"[,:;]", lead):
-        if not _SCOPE_OPENING.match(segment):
-            continue
-        periods = _periods_in(segment)
-        dates = list(_DATE.finditer(segment))
-        until = _UNTIL_NOW.search(segment)
-        if periods:
-            found.extend(p for p in periods if p not in found)
-        elif dates:  # up to its last date: "tính từ đầu đợt dịch (ngày 08/7/2021) đến ngày 10/12/2023"
-            found.append(_words(segment[: dates[-1].end()]))
-        elif until:  # "từ đầu năm 2023 đến nay"
-            found.append(_words(segment[: until.end()]))
+        found += [s for s in _scope_of(segment) if s not in found]
     return found
+
+
+# A paragraph's opening phrase ended by a colon: "Tính đến 30/6/2023: Dân số … . Số trẻ em sinh ra …".
+_PARAGRAPH_OPENING = re.compile(r"^\s*([^:.;]{1,80}):")
+
+
+def paragraph_scope(paragraph: str) -> list[str]:
+    """The period or date span a paragraph opens with, followed by a colon: the colon makes it head every
+    sentence of the paragraph, not only the first one."""
+    m = _PARAGRAPH_OPENING.match(paragraph)
+    return _scope_of(m.group(1)) if m else []
+
+
+def _scope_of(segment: str) -> list[str]:
+    """The period or date span of a phrase that opens with a scope cue ("Tính đến 30/6/2023"), else nothing."""
+    if not _SCOPE_OPENING.match(segment):
+        return []
+    periods = _periods_in(segment)
+    dates = list(_DATE.finditer(segment))
+    until = _UNTIL_NOW.search(segment)
+    if periods:
+        return periods
+    if dates:  # up to its last date: "tính từ đầu đợt dịch (ngày 08/7/2021) đến ngày 10/12/2023"
+        return [_words(segment[: dates[-1].end()])]
+    if until:  # "từ đầu năm 2023 đến nay"
+        return [_words(segment[: until.end()])]
+    return []
 
 
 def _words(text: str) -> str:

@@ -133,7 +133,7 @@ def prepare_document(
     if not chunks:
         raise IngestError("không có nội dung văn bản")
     figures = extract_figures(doc)
-    map_figures(figures, document_scope(doc))
+    map_figures(figures, document_scope(doc), doc.lines)
     for f in figures:
         f.chunk_id = chunk_holding(chunks, f.line, prefer="table_row")
     return PreparedDocument(doc, chunks, figures, extract_regulations(doc))

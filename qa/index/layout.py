@@ -32,7 +32,9 @@ ANSWER_MODEL_FILE = "answer_model.json"  # fitted by `qa train` on this generati
 #    (the year right after a value, later "đến năm" targets, plans in parentheses, shares named after their
 #    value); qualifiers of parts a sentence lists (in parentheses, after "trong đó", catalog parts) and a part's
 #    label naming its whole.
-FORMAT_VERSION = 9
+# 10: a paragraph's opening period or date ended by a colon ("Tính đến 30/6/2023: …") narrows the values of all
+#    its sentences (qa.extract.qualifiers.paragraph_scope).
+FORMAT_VERSION = 10
 
 
 def current_generation(index_dir: Path) -> Path | None:
