@@ -238,10 +238,11 @@ def question_context(
     provinces: set[str] | None,
 ) -> np.ndarray:
     indicator = v.indicator.indicator.id if v.indicator else None
-    values = [
+    asked = v.q.folded.lower()
+    values = [  # values of the indicator the question may be answered by: province-wide, or narrowed as asked
         f
         for f in figures_by_indicator.get(indicator or "", [])
-        if not f.qualifiers and (not provinces or (f.province or "") in provinces)
+        if all(qual in asked for qual in f.qualifiers) and (not provinces or (f.province or "") in provinces)
     ]
     named = indicator is not None and v.indicator is not None and v.indicator.score >= INDICATOR_LOOKUP_SCORE
     return np.array(
@@ -256,6 +257,17 @@ def question_context(
     )
 
 
+# A candidate the question itself rules out where the best does not is no rival of the best: "tuyến huyện
+# 621.826 lượt" beside "tuyến tỉnh 326.601 lượt" for a question about tuyến tỉnh.
+_RIVAL_CONFLICTS = ("qualified_unasked",)
+
+
+def _excluded_rival(candidate: np.ndarray, best: np.ndarray, names: tuple[str, ...]) -> bool:
+    return any(
+        c in names and candidate[names.index(c)] > 0 and best[names.index(c)] == 0 for c in _RIVAL_CONFLICTS
+    )
+
+
 def decision_features(
     probabilities: np.ndarray,
     x: np.ndarray,
@@ -266,7 +278,8 @@ def decision_features(
     """One row for a question: how sure the ranking is, what its best candidate agrees on, what the question is."""
     order = np.argsort(-probabilities)
     p1 = float(probabilities[order[0]]) if len(order) else 0.0
-    p2 = float(probabilities[order[1]]) if len(order) > 1 else 0.0
     best = x[order[0]] if len(order) else np.zeros(len(names))
+    rivals = [i for i in order[1:] if not _excluded_rival(x[i], best, names)]
+    p2 = float(probabilities[rivals[0]]) if rivals else 0.0
     picked = [best[names.index(c)] for c in columns]
     return np.array([p1, p2, p1 - p2, np.log1p(len(order)) / 5, *picked, *context], dtype=np.float64)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from importlib import resources
 
 import numpy as np
@@ -10,7 +11,16 @@ import pytest
 
 from qa.answer.candidates import FigureCandidate
 from qa.answer.evidence import Evidence
-from qa.answer.features import FIGURE_FEATURES, figure_features, question_view
+from qa.answer.features import (
+    FIGURE_DECISION_COLUMNS,
+    FIGURE_FEATURES,
+    QUESTION_FEATURES,
+    decision_feature_names,
+    decision_features,
+    figure_features,
+    question_context,
+    question_view,
+)
 from qa.answer.model import DecisionModel, DecisionModels, _read
 from qa.answer.passages import PASSAGE_FEATURES, passage_features
 from qa.answer.understand import Reader
@@ -112,6 +122,71 @@ def test_disagreements_are_features_not_rules() -> None:
     assert features("số bác sĩ Bắc Giang 6 tháng đầu năm 2024", figure())["qualified_unasked"] == 0.0
     # plan and target are both set ahead: no conflict of kinds
     assert features("Mục tiêu năm 2024 số bác sĩ trên 10.000 dân Bắc Giang", figure())["kind_conflict"] == 0.0
+
+
+PARTS_QUESTION = "Năm 2024 các cơ sở công lập tuyến tỉnh của Bắc Giang khám bao nhiêu lượt?"
+WHOLE = figure(indicator="Tổng số lượt khám tại các cơ sở công lập", unit="lượt", qualifiers=["cong lap"])
+PROVINCIAL = figure(
+    indicator="Tổng số lượt khám tại các cơ sở công lập (Tuyến tỉnh)",
+    unit="lượt",
+    qualifiers=["tuyen tinh", "cong lap"],
+)
+DISTRICT = figure(
+    indicator="Tổng số lượt khám tại các cơ sở công lập (tuyến huyện)",
+    unit="lượt",
+    qualifiers=["tuyen huyen", "cong lap"],
+)
+
+
+def _view(question: str):
+    q = Reader(KNOWN, set(IDF)).read(question)
+    return question_view(q, Evidence(IDF), load_catalog().match(q.expanded, whole_text=False))
+
+
+def test_a_candidate_the_question_rules_out_is_no_rival_of_the_best() -> None:
+    view = _view(PARTS_QUESTION)
+    cands = [PROVINCIAL, DISTRICT, WHOLE]
+    x = np.vstack([figure_features(view, FigureCandidate(f, 0, 0, None), None) for f in cands])
+    assert [x[i][FIGURE_FEATURES.index("qualified_unasked")] for i in range(3)] == [0.0, 1.0, 1.0]
+    row = dict(
+        zip(
+            decision_feature_names(FIGURE_DECISION_COLUMNS),
+            decision_features(
+                np.array([0.99, 0.98, 0.6]), x, FIGURE_FEATURES, FIGURE_DECISION_COLUMNS, np.zeros(5)
+            ),
+            strict=True,
+        )
+    )
+    # the other parts and the whole (narrowed otherwise than asked) do not make the best one look unsure
+    assert row["second_probability"] == 0.0 and row["margin"] == pytest.approx(0.99)
+    # a rival that fits the question as well as the best does
+    twin = np.vstack([x[0], x[0]])
+    row = decision_features(
+        np.array([0.99, 0.98]), twin, FIGURE_FEATURES, FIGURE_DECISION_COLUMNS, np.zeros(5)
+    )
+    assert row[1] == pytest.approx(0.98)
+
+
+def test_a_value_narrowed_as_asked_counts_as_the_indicators_value() -> None:
+    view = _view(PARTS_QUESTION)
+    assert view.indicator is not None
+    indicator = view.indicator.indicator.id
+    by_indicator = {indicator: [replace(f, indicator_id=indicator) for f in (PROVINCIAL, DISTRICT)]}
+    context = dict(
+        zip(
+            QUESTION_FEATURES, question_context(view, Evidence(IDF), by_indicator, {"Bắc Giang"}), strict=True
+        )
+    )
+    assert context["indicator_in_province"] == 1.0 and context["indicator_in_year"] == 1.0
+    only_other_part = {indicator: [replace(DISTRICT, indicator_id=indicator)]}
+    context = dict(
+        zip(
+            QUESTION_FEATURES,
+            question_context(view, Evidence(IDF), only_other_part, {"Bắc Giang"}),
+            strict=True,
+        )
+    )
+    assert context["indicator_in_province"] == 0.0
 
 
 def test_unit_intent_against_the_figures_unit() -> None:
