@@ -28,7 +28,8 @@ def qualifier_words(q: str, f: Figure | None = None) -> str:
 
 
 def value_text(f: Figure) -> str:
-    return f"{f.comparator + ' ' if f.comparator else ''}{f.value_text} {f.unit}".strip()
+    gap = "" if f.unit.startswith(("%", "‰")) else " "  # "54,3%", as the documents write it
+    return f"{f.comparator + ' ' if f.comparator else ''}{f.value_text}{gap}{f.unit}".strip()
 
 
 def scope_text(f: Figure) -> str:
@@ -45,13 +46,19 @@ def figure_sentence(f: Figure, siblings: list[Figure], marker: int) -> str:
     text = f"{head[:1].upper()}{head[1:]} — {f.indicator}: {value_text(f)}"
     others = [s for s in siblings if s is not f and s.value_text]
     if others:
-        context = "; ".join(
-            f"{lexicon().kind_label(s.kind) or s.column} {s.year or ''}: "
-            f"{s.comparator + ' ' if s.comparator else ''}{s.value_text}".replace("  ", " ")
-            for s in others[:2]
-        )
-        text += f" ({context})"
+        text += " (" + "; ".join(_sibling_text(s, f) for s in others[:2]) + ")"
     return f"{text} [{marker}]."
+
+
+def _sibling_text(s: Figure, f: Figure) -> str:
+    """Another value of the answer's row: a table's other column by its kind and year ("kế hoạch 2024: 12,5 …"),
+    another value of the sentence by its own label ("Tuyến tỉnh (% KH): 54,3 %"), each with its unit."""
+    name = (
+        s.indicator
+        if s.indicator != f.indicator
+        else f"{lexicon().kind_label(s.kind) or s.column} {s.year or ''}"
+    )
+    return f"{collapse_ws(name)}: {value_text(s)}"
 
 
 def meets(result: Figure, plan: Figure) -> bool | None:
