@@ -50,6 +50,7 @@ bench: $(BENCH_STAMP)
 # Ingest embedding throughput, before/after interleaved in one run, and the int8 peak: ~10 min at load 7.
 bench-ingest: $(BENCH_STAMP)
 	$(BIN)/python bench/embedding_speed.py --runs 3
+	$(BIN)/python bench/smoothing.py --runs 3
 
 # 1x/10x/100x corpus and FAISS/bm25s at 1,000,000 chunks: ~9 min on 2 cores, several GB of RAM.
 bench-scale: $(BENCH_STAMP)
