@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 
 from qa.extract.indicators import load_catalog
@@ -51,14 +52,20 @@ def figure_sentence(f: Figure, siblings: list[Figure], marker: int) -> str:
 
 
 def _sibling_text(s: Figure, f: Figure) -> str:
-    """Another value of the answer's row: a table's other column by its kind and year ("kế hoạch 2024: 12,5 …"),
-    another value of the sentence by its own label ("Tuyến tỉnh (% KH): 54,3 %"), each with its unit."""
-    name = (
-        s.indicator
-        if s.indicator != f.indicator
-        else f"{lexicon().kind_label(s.kind) or s.column} {s.year or ''}"
-    )
-    return f"{collapse_ws(name)}: {value_text(s)}"
+    """Another value of the answer's row, with its unit: of another kind or year by that ("kế hoạch 2024: 12,5 …"),
+    another quantity of the same kind and year by what its label adds to the answer's ("Tuyến tỉnh (% KH): 54,3%",
+    "% KH: 103,8%" beside "… thu được đơn vị máu")."""
+    when = f"{lexicon().kind_label(s.kind) or s.column} {s.year or ''}"
+    if s.indicator == f.indicator or (s.kind, s.year) != (f.kind, f.year):
+        return f"{collapse_ws(when)}: {value_text(s)}"
+    shared = len(os.path.commonprefix([s.indicator, f.indicator]))
+    added = s.indicator[shared:].strip(" ,.:;()-") if shared >= _SHARED_LABEL_CHARS else s.indicator
+    return f"{collapse_ws(added or when)}: {value_text(s)}"
+
+
+# Two labels of one sentence that begin alike ("…, kết quả thu được đơn vị máu" and "… (% KH)"): only what the
+# second adds is said. Shorter shared beginnings are chance ("Số …").
+_SHARED_LABEL_CHARS = 12
 
 
 def meets(result: Figure, plan: Figure) -> bool | None:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from qa.answer.compose import compare_sentence, meets, same_quantity, scope_text
+from dataclasses import replace
+
+from qa.answer.compose import compare_sentence, figure_sentence, meets, same_quantity, scope_text
 from qa.models import Figure
 
 
@@ -61,3 +63,17 @@ def test_qualifiers_are_written_as_a_person_writes_them() -> None:
     assert scope_text(f) == (
         "thực hiện năm 2023 (6 tháng đầu năm, Long Mỹ, tính đến 30/6/2023, cả nước) của Hậu Giang"
     )
+
+
+def test_the_other_values_of_a_row_say_what_they_are() -> None:
+    visits = replace(
+        figure(118635, "lượt", "Hậu Giang"), indicator="Tổng số BN điều trị nội trú", value_text="118.635"
+    )
+    provincial = replace(visits, indicator="Tổng số BN điều trị nội trú (tuyến tỉnh)", value_text="42.926")
+    share = replace(visits, indicator="Tuyến tỉnh (% KH)", value_text="54,3", unit="%")
+    plan = replace(visits, kind="plan", value_text="120.000")
+    text = figure_sentence(visits, [visits, provincial, share], 1)
+    # a part of the same sentence by what its label adds; another quantity by its own label; "%" after the number
+    assert "(tuyến tỉnh: 42.926 lượt; Tuyến tỉnh (% KH): 54,3%) [1]." in text
+    # a table's other column by its kind and year
+    assert "(kế hoạch 2023: 120.000 lượt) [1]." in figure_sentence(visits, [visits, plan], 1)
