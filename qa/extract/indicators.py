@@ -43,6 +43,7 @@ from qa.extract.qualifiers import (
 from qa.models import Figure
 from qa.vn.gazetteer import load_gazetteer
 from qa.vn.lexicon import lexicon
+from qa.vn.so_hieu import NUMBER_RE
 from qa.vn.text import fold
 from qa.vn.tokens import syllables, synonym_words
 from qa.vn.years import YEAR
@@ -174,6 +175,7 @@ class IndicatorCatalog:
         ("số BN mới điều trị nội trú YHCT" against "số bệnh nhân phong mới") scores lower. A question says
         more than its indicator by nature (province, year, "bao nhiêu"): with ``whole_text=False`` only r counts.
         """
+        text = NUMBER_RE.sub(" ", text)  # "KH 95/KH-UBND" names a document, not an indicator ("dân" of UBND)
         have = text_words(text)
         content_weight = sum(self._idf.get(t, 1.0) for t in have.content) or 1.0
         touched = {

@@ -220,3 +220,13 @@ def test_the_documents_title_narrows_every_value(tmp_path):
 def test_a_part_of_a_narrowed_whole_says_so_in_its_label_and_qualifiers(report):
     part = report["120.300"]  # "Trong đó: Tuyến tỉnh 120.300 lượt" under the total of visits
     assert part.indicator.startswith("Tổng số lượt khám bệnh") and part.indicator.endswith("(Tuyến tỉnh)")
+
+
+def test_a_documents_number_names_no_indicator():
+    # "UBND" of "95/KH-UBND" reads "Ủy ban nhân dân": its "dân" with "số … tỉnh" made "dân số tỉnh" a full match.
+    question = (
+        "Mục tiêu KH 95/KH-UBND tỉnh Ninh Bình: đến năm 2016 giảm số người mắc lao xuống dưới bao nhiêu?"
+    )
+    scores = {m.indicator.id: m.score for m in load_catalog().match(question, whole_text=False)}
+    assert scores.get("average_population", 0.0) < 0.7
+    assert scores["tb_cases_detected"] > scores.get("average_population", 0.0)
