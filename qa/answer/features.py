@@ -16,6 +16,7 @@ from qa.answer.candidates import INDICATOR_LOOKUP_SCORE, FigureCandidate
 from qa.answer.evidence import Evidence, evidence_words
 from qa.answer.understand import Question
 from qa.extract.indicators import IndicatorMatch
+from qa.extract.qualifiers import value_at
 from qa.models import Chunk, Figure
 from qa.vn.lexicon import lexicon
 from qa.vn.text import fold
@@ -96,11 +97,14 @@ _SET_AHEAD = {"plan", "target"}
 
 def _part_missing(parts_asked: tuple[str, ...], f: Figure) -> bool:
     """The question narrows to a part ("các cơ sở công lập tuyến tỉnh") that the figure neither carries as a
-    qualifier nor names in its label: the whole's value is not the part's. Parts of the time are left out (a
-    level stands at a date whatever period the question names)."""
+    qualifier nor names in its label or its sentence before it: the whole's value is not the part's. Parts of
+    the time are left out (a level stands at a date whatever period the question names)."""
     if not parts_asked:
         return False
-    label = _words(f.indicator)
+    # Its sentence may name the part ahead of it: "tỷ lệ chuyển tuyến nội trú tăng … như: TTYT huyện Yên Dũng
+    # (tăng 132,8%)".
+    at = value_at(f)
+    label = _words(f"{f.indicator} {f.quote[:at] if at > 0 else ''}")
     return any(part not in f.qualifiers and f" {part} " not in label for part in parts_asked)
 
 

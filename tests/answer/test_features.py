@@ -118,6 +118,21 @@ def test_disagreements_are_features_not_rules() -> None:
         and features(asked, part)["qualified_unasked"] == 0.0
     )
     assert features("cơ sở công lập khám bao nhiêu lượt năm 2024", part)["qualified_unasked"] == 1.0
+    # the sentence names the part ahead of a value its label does not: "… nội trú tăng … như: TTYT X (tăng 132,8%)"
+    listed = figure(
+        indicator="TTYT huyện Yên Dũng tăng",
+        unit="%",
+        value_text="132,8",
+        quote="Tỷ lệ chuyển tuyến nội trú tăng cao như: TTYT huyện Yên Dũng (tăng 132,8%); Bệnh viện Sản Nhi (tăng 38,6%).",
+    )
+    assert (
+        features("TTYT huyện Yên Dũng chuyển tuyến nội trú tăng bao nhiêu %", listed)["qualified_unasked"]
+        == 0.0
+    )
+    assert (
+        features("TTYT huyện Yên Dũng chuyển tuyến ngoại trú tăng bao nhiêu %", listed)["qualified_unasked"]
+        == 1.0
+    )
     # a part of the time the figure does not carry is no mismatch (a level stands at a date)
     assert features("số bác sĩ Bắc Giang 6 tháng đầu năm 2024", figure())["qualified_unasked"] == 0.0
     # plan and target are both set ahead: no conflict of kinds
