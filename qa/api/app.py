@@ -75,6 +75,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             services.live.stop_watching()
             await run_in_threadpool(services.jobs.stop)
             services.journal.close()
+            services.stores.close()
             services.lease.release()
 
     description = DESCRIPTION.format(

@@ -13,8 +13,9 @@ from fastapi.security import APIKeyHeader
 
 from qa.api.jobs import JobRunner
 from qa.api.live import Live, LiveIndex
-from qa.api.stores.answers import AnswerStore, SqliteAnswerStore
-from qa.api.stores.feedback import FeedbackStore, SqliteFeedbackStore
+from qa.api.stores.answers import AnswerStore
+from qa.api.stores.feedback import FeedbackStore
+from qa.api.stores.open_stores import Stores, open_stores
 from qa.api.throttle import KeyThrottle
 from qa.jobs.corpus import CorpusFiles
 from qa.jobs.journal import JobJournal
@@ -37,8 +38,7 @@ class Services:
     jobs: JobRunner
     corpus: CorpusFiles
     api_keys: tuple[str, ...]
-    answers: AnswerStore
-    feedback: FeedbackStore
+    stores: Stores
     throttle: KeyThrottle
     # Name choice, journal entry and file move of uploads and deletes, one at a time.
     corpus_lock: threading.Lock = field(default_factory=threading.Lock)
@@ -58,10 +58,17 @@ class Services:
             JobRunner(settings, journal, lease, live),
             CorpusFiles(settings.corpus_dir, settings.index_dir),
             keys,
-            SqliteAnswerStore(settings.stores_path / "answers.sqlite"),
-            SqliteFeedbackStore(settings.stores_path / "feedback.sqlite"),
+            open_stores(settings),
             KeyThrottle(settings.key_failures_allowed, settings.key_failure_window_seconds),
         )
+
+    @property
+    def answers(self) -> AnswerStore:
+        return self.stores.answers
+
+    @property
+    def feedback(self) -> FeedbackStore:
+        return self.stores.feedback
 
     def valid_key(self, key: str | None) -> bool:
         # Compare every key in constant time: the answer must not leak how much of a key matched.

@@ -7,28 +7,25 @@ claim: any process of any replica. ``claim_next`` is one statement, ``UPDATE …
 UPDATE SKIP LOCKED)``: two claimers lock different rows, none waits for the other, and no job is taken twice.
 Times of a job's start and end come from the database's clock, the one clock every replica shares.
 
-Plain psycopg 3 with versioned SQL rather than SQLAlchemy and Alembic: the journal is one table with a
-handful of fixed statements, so an ORM would add a layer and a dependency without removing any SQL, and
-the schema's history is a short list of numbered steps applied in order (``_MIGRATIONS``), recorded in
-``schema_version``. Every process applies the missing steps at start-up under an advisory lock, so
-replicas starting together do not race. A connection pool (psycopg_pool) keeps a few connections per
-process; each method is one transaction, committed when it returns.
+The table is step 1 of the shared database's schema (``qa.postgres.schema``); the connections come from
+``qa.postgres.pool``: a few per process, each method one transaction, committed when it returns.
 """
 
 from __future__ import annotations
 
 from dataclasses import asdict, fields
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 from psycopg import Connection
-from psycopg.rows import DictRow, dict_row
+from psycopg.rows import DictRow
 from psycopg.types.json import Jsonb
-from psycopg_pool import ConnectionPool, PoolTimeout
 
 from qa.index.progress import BuildProgress
 from qa.jobs.model import FINISHED, Job, JobDocument, JobStatus
 from qa.jobs.stage_text import stage_detail
+from qa.postgres.pool import CONNECT_TIMEOUT_S, open_pool
+from qa.postgres.times import utc_iso
 
 # Connections one process keeps. A journal call takes 0.3-0.9 ms on a local server (bench/journal.py); the
 # callers at once are the runner thread and the odd request reading a job (the build child is a process of
@@ -36,84 +33,18 @@ from qa.jobs.stage_text import stage_detail
 # these four waited 4.9 ms median, 9.8 ms p95 (bench/RESULTS.md, "Job journal"); a 5th connection per
 # replica would cost the server more than it saves.
 POOL_MAX = 4
-_CONNECT_TIMEOUT_S = 30.0  # the database must answer at start-up within this, or the process stops
-_MIGRATION_LOCK = 0x716A6F62  # advisory lock key ("qjob") held while the schema is brought up to date
-
-# Step N of the schema is _MIGRATIONS[N - 1]. Append new steps; never edit one that has shipped.
-_MIGRATIONS: tuple[str, ...] = (
-    """
-    CREATE TABLE jobs (
-        seq bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
-        job_id text NOT NULL UNIQUE,
-        kind text NOT NULL CHECK (kind IN ('upload', 'delete', 'ingest')),
-        status text NOT NULL CHECK (status IN ('queued', 'running', 'done', 'failed', 'cancelled')),
-        step text NOT NULL CHECK (step IN ('received', 'stored')),
-        stage text,
-        detail text NOT NULL,
-        doc_id text,
-        source text,
-        sha256 text,
-        staged text,
-        trash jsonb NOT NULL DEFAULT '[]',
-        documents jsonb NOT NULL DEFAULT '[]',
-        generation text,
-        owner text,
-        attempts integer NOT NULL DEFAULT 0,
-        cancel_requested boolean NOT NULL DEFAULT false,
-        files_done integer NOT NULL DEFAULT 0,
-        files_total integer NOT NULL DEFAULT 0,
-        chunks_done integer NOT NULL DEFAULT 0,
-        chunks_total integer NOT NULL DEFAULT 0,
-        eta_seconds double precision,
-        created_at timestamptz NOT NULL,
-        started_at timestamptz,
-        finished_at timestamptz
-    );
-    CREATE INDEX jobs_claimable ON jobs (seq) WHERE status = 'queued' AND step = 'stored';
-    CREATE INDEX jobs_unfinished ON jobs (seq) WHERE status IN ('queued', 'running');
-    CREATE INDEX jobs_doc ON jobs (doc_id, seq);
-    """,
-)
-SCHEMA_VERSION = len(_MIGRATIONS)
-
 
 _COLUMNS = [f.name for f in fields(Job)]
 _TIMES = ("created_at", "started_at", "finished_at")
 _UNFINISHED = "status NOT IN ('done', 'failed', 'cancelled')"
 
 
-class JournalUnavailable(RuntimeError):
-    """The shared journal cannot be used: the database did not answer at start-up, or its schema is newer than
-    this release. The message (Vietnamese, without the URL and its password) says what to do."""
-
-
 class PostgresJournal:
     def __init__(
-        self, url: str, keep_finished: int = 1000, connect_timeout: float = _CONNECT_TIMEOUT_S
+        self, url: str, keep_finished: int = 1000, connect_timeout: float = CONNECT_TIMEOUT_S
     ) -> None:
         self.keep_finished = keep_finished
-        self._pool: ConnectionPool[Connection[DictRow]] = ConnectionPool(
-            url,
-            min_size=1,
-            max_size=POOL_MAX,
-            kwargs={"row_factory": dict_row},
-            connection_class=Connection[DictRow],
-            open=True,
-            name="qa-jobs",
-        )
-        try:
-            self._pool.wait(connect_timeout)
-        except PoolTimeout:
-            self._pool.close()
-            raise JournalUnavailable(
-                f"Không kết nối được cơ sở dữ liệu tác vụ (QA_DATABASE_URL) sau {connect_timeout:g} giây: "
-                "hãy kiểm tra địa chỉ, tài khoản và máy chủ PostgreSQL."
-            ) from None
-        try:
-            migrate(self._pool)
-        except BaseException:
-            self._pool.close()
-            raise
+        self._pool = open_pool(url, "qa-jobs", POOL_MAX, connect_timeout)
 
     # ------------------------------------------------------------------ protocol
 
@@ -246,27 +177,6 @@ class PostgresJournal:
         )
 
 
-def migrate(pool: ConnectionPool[Connection[DictRow]]) -> int:
-    """Apply the schema steps this database lacks, in order, in one transaction; returns the version."""
-    with pool.connection() as conn:
-        conn.execute("SELECT pg_advisory_xact_lock(%s)", (_MIGRATION_LOCK,))
-        conn.execute(
-            "CREATE TABLE IF NOT EXISTS schema_version ("
-            "version integer PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())"
-        )
-        row = conn.execute("SELECT coalesce(max(version), 0) AS v FROM schema_version").fetchone()
-        have = int(row["v"]) if row else 0
-        if have > SCHEMA_VERSION:
-            raise JournalUnavailable(
-                f"Cơ sở dữ liệu tác vụ ở phiên bản lược đồ {have}, mới hơn phiên bản {SCHEMA_VERSION} "
-                "mà chương trình này biết: hãy cập nhật chương trình."
-            )
-        for version in range(have + 1, SCHEMA_VERSION + 1):
-            conn.execute(_MIGRATIONS[version - 1])
-            conn.execute("INSERT INTO schema_version (version) VALUES (%s)", (version,))
-    return SCHEMA_VERSION
-
-
 def _to_row(job: Job) -> dict[str, Any]:
     row = asdict(job)
     row["trash"] = Jsonb([list(pair) for pair in job.trash])
@@ -282,5 +192,5 @@ def _from_row(row: DictRow) -> Job:
     values["documents"] = [JobDocument(**d) for d in row["documents"]]
     for key in _TIMES:
         when: datetime | None = row[key]
-        values[key] = when.astimezone(UTC).isoformat(timespec="seconds") if when else None
+        values[key] = utc_iso(when) if when else None
     return Job(**values)

@@ -1,6 +1,6 @@
 """Two API processes on one PostgreSQL (jobs), one Milvus (retrieval, a `milvus-lite server` process) and one
 index directory: an upload through one is answered by the other, a delete through the other disappears from the
-first; an upload whose build child is killed between writing Milvus and switching fails with its reason and
+first; an answer saved and rated through one is read through the other; an upload whose build child is killed between writing Milvus and switching fails with its reason and
 leaves every served row. What replicas share is in docs/architecture.md ("Shared retrieval in Milvus")."""
 
 from __future__ import annotations
@@ -26,6 +26,7 @@ ROOT = Path(__file__).resolve().parents[2]
 KEY = "khoa-thu-nghiem-123"
 AUTH = {"X-API-Key": KEY}
 COLLECTION = "replicas"
+CONVERSATION = {"owner": "trinh-duyet-thu-nghiem-1", "id": "cuoc-hoi-dap-thu-1"}
 QUESTION = "Năm 2024 Lâm Đồng đặt chỉ tiêu bao nhiêu bác sĩ trên 10.000 dân?"
 DOCUMENT = """# KẾ HOẠCH CÔNG TÁC Y TẾ TỈNH LÂM ĐỒNG NĂM 2024
 
@@ -158,6 +159,27 @@ def test_upload_through_one_replica_answer_and_delete_through_the_other(
         answer = b.ask()
         assert answer["figures"][0]["value"] == 11.4
         print(f"\nupload through A answered by B {seen:.1f} s after its job was done")
+
+        # What the API keeps besides the index is shared too: an answer saved through B reopens through A (a
+        # share link), its conversation is in A's history, and a rating given through A is read through B.
+        saved = b.client.post("/ask", json={"question": QUESTION, "conversation": CONVERSATION}).json()
+        shared = a.client.get(f"/answers/{saved['answer_id']}")
+        assert shared.status_code == 200 and shared.json()["response"]["answer"] == saved["answer"]
+        history = a.client.get("/conversations", params={"owner": CONVERSATION["owner"]}).json()
+        assert [c["conversation_id"] for c in history["conversations"]] == [CONVERSATION["id"]]
+        rated = a.client.post(
+            "/feedback",
+            json={
+                "rating": "up",
+                "question": QUESTION,
+                "answer": saved["answer"],
+                "answer_id": saved["answer_id"],
+            },
+        )
+        assert rated.status_code == 201, rated.text
+        assert (
+            b.client.get("/feedback", headers=AUTH).json()["feedback"][0]["answer_id"] == saved["answer_id"]
+        )
 
         deleted = b.client.delete(f"/documents/{upload['doc_id']}", headers=AUTH)
         assert deleted.status_code == 202, deleted.text

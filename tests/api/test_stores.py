@@ -1,40 +1,79 @@
-"""The SQLite stores behind saved answers and feedback (fast tier: no index, no model)."""
+"""The stores behind saved answers and feedback, each test on both implementations: SQLite files, and a real
+PostgreSQL server (tests/postgres.py; skipped with the reason where it cannot start). Fast tier: no index, no
+model."""
 
 from __future__ import annotations
 
 import os
 import stat
+from collections.abc import Iterator
 
-from qa.api.stores.answers import SqliteAnswerStore
-from qa.api.stores.feedback import FeedbackEntry, SqliteFeedbackStore
+import pytest
+
+from qa.api.stores.feedback import FeedbackEntry
+from qa.api.stores.open_stores import Stores, open_stores
 from qa.fsutil import read_or_create_secret
+from qa.settings import Settings
 
 
-def test_answers_are_kept_per_owner_and_conversation(tmp_path):
-    store = SqliteAnswerStore(tmp_path / "answers.sqlite")
-    a = store.save(
-        "trinh-duyet-a-0000000", "cuoc-1-000000000000", "Câu 1", {"province": "Hà Nam"}, {"answer": "x"}
-    )
+@pytest.fixture(params=["sqlite", "postgres"])
+def settings(request: pytest.FixtureRequest, tmp_path) -> Settings:
+    url = request.getfixturevalue("postgres_url") if request.param == "postgres" else None
+    return Settings(index_dir=tmp_path / "index", database_url=url)
+
+
+@pytest.fixture
+def stores(settings: Settings) -> Iterator[Stores]:
+    opened = open_stores(settings)
+    yield opened
+    opened.close()
+
+
+def test_answers_are_kept_per_owner_and_conversation(settings: Settings, stores: Stores) -> None:
+    store = stores.answers
+    response = {"answer": "x", "figures": [{"value": 98.5, "unit": "%", "year": 2024}], "abstained": False}
+    a = store.save("trinh-duyet-a-0000000", "cuoc-1-000000000000", "Câu 1", {"province": "Hà Nam"}, response)
     store.save("trinh-duyet-a-0000000", "cuoc-1-000000000000", "Câu 2", {}, {"answer": "y"})
     store.save("trinh-duyet-b-0000000", "cuoc-2-000000000000", "Câu khác", {}, {"answer": "z"})
     assert store.get(a.answer_id) == a and store.get("khong-co") is None
     (conv,) = store.conversations("trinh-duyet-a-0000000", 10)
-    assert (conv.title, conv.turns) == ("Câu 1", 2)
+    assert (conv.title, conv.turns, conv.updated_at) == ("Câu 1", 2, a.created_at)
     assert [t.question for t in store.conversation("trinh-duyet-a-0000000", "cuoc-1-000000000000")] == [
         "Câu 1",
         "Câu 2",
     ]
     assert store.conversation("trinh-duyet-b-0000000", "cuoc-1-000000000000") == []  # not another's history
-    reopened = SqliteAnswerStore(tmp_path / "answers.sqlite")  # survives a restart
-    assert reopened.get(a.answer_id) == a
+    # Another process (a restart, or another replica on the shared database) reads the same answer.
+    other = open_stores(settings)
+    try:
+        assert other.answers.get(a.answer_id) == a
+        assert other.answers.get(a.answer_id).response["figures"][0]["value"] == 98.5  # type: ignore[union-attr]
+    finally:
+        other.close()
 
 
-def test_feedback_is_stored_newest_first(tmp_path):
-    store = SqliteFeedbackStore(tmp_path / "feedback.sqlite")
-    store.add(FeedbackEntry("up", None, "Câu 1", "Đáp 1", None, {}))
-    second = store.add(FeedbackEntry("down", "Sai năm", "Câu 2", "Đáp 2", "abc", {"year": 2024}))
-    recent = store.recent(10)
+def test_newest_conversation_comes_first(stores: Stores) -> None:
+    for conversation, question in (("c-1", "Một"), ("c-2", "Hai"), ("c-1", "Ba")):
+        stores.answers.save("chu-so-huu", conversation, question, {}, {"answer": question})
+    assert [
+        (c.conversation_id, c.title, c.turns) for c in stores.answers.conversations("chu-so-huu", 10)
+    ] == [
+        ("c-1", "Một", 2),
+        ("c-2", "Hai", 1),
+    ]
+    assert len(stores.answers.conversations("chu-so-huu", 1)) == 1
+
+
+def test_feedback_is_stored_newest_first(settings: Settings, stores: Stores) -> None:
+    stores.feedback.add(FeedbackEntry("up", None, "Câu 1", "Đáp 1", None, {}))
+    second = stores.feedback.add(FeedbackEntry("down", "Sai năm", "Câu 2", "Đáp 2", "abc", {"year": 2024}))
+    other = open_stores(settings)
+    try:
+        recent = other.feedback.recent(10)
+    finally:
+        other.close()
     assert [f.entry.question for f in recent] == ["Câu 2", "Câu 1"] and recent[0] == second
+    assert [f.entry.question for f in stores.feedback.recent(1)] == ["Câu 2"]
 
 
 def test_admin_key_is_created_once_owner_only(tmp_path):

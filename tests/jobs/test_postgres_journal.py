@@ -1,4 +1,5 @@
-"""What only the shared journal has: its versioned schema, brought up to date once by replicas starting together."""
+"""The shared database's versioned schema (qa/postgres/schema.py), seen through the job journal: created once by
+replicas starting together, brought up to date from an older release, refused from a newer one."""
 
 from __future__ import annotations
 
@@ -8,7 +9,8 @@ import psycopg
 import pytest
 
 from qa.jobs.model import Job
-from qa.jobs.postgres_journal import SCHEMA_VERSION, JournalUnavailable, PostgresJournal
+from qa.jobs.postgres_journal import PostgresJournal
+from qa.postgres.schema import MIGRATIONS, SCHEMA_VERSION, DatabaseUnavailable
 
 
 def versions(url: str) -> list[int]:
@@ -39,16 +41,39 @@ def test_replicas_starting_together_create_the_schema_once(postgres_url: str) ->
         journal.close()
 
 
+def test_a_database_of_an_older_release_is_brought_up_to_date_keeping_its_jobs(postgres_url: str) -> None:
+    with psycopg.connect(postgres_url) as conn:  # what the release with only the job journal created
+        conn.execute(
+            "CREATE TABLE schema_version (version integer PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())"
+        )
+        conn.execute(MIGRATIONS[0])
+        conn.execute("INSERT INTO schema_version VALUES (1, now())")
+    with psycopg.connect(postgres_url) as conn:
+        conn.execute(
+            "INSERT INTO jobs (job_id, kind, status, step, detail, created_at) "
+            "VALUES ('cu-1', 'ingest', 'done', 'stored', 'Xong.', now())"
+        )
+    journal = PostgresJournal(postgres_url)
+    try:
+        assert versions(postgres_url) == list(range(1, SCHEMA_VERSION + 1))
+        kept = journal.get("cu-1")
+        assert kept is not None and kept.status == "done"
+        with psycopg.connect(postgres_url) as conn:
+            assert conn.execute("SELECT count(*) FROM answers").fetchone() == (0,)
+    finally:
+        journal.close()
+
+
 def test_a_database_from_a_newer_release_is_refused(postgres_url: str) -> None:
     PostgresJournal(postgres_url).close()
     with psycopg.connect(postgres_url) as conn:
         conn.execute("INSERT INTO schema_version (version) VALUES (%s)", (SCHEMA_VERSION + 1,))
-    with pytest.raises(JournalUnavailable, match="mới hơn"):
+    with pytest.raises(DatabaseUnavailable, match="mới hơn"):
         PostgresJournal(postgres_url)
 
 
 def test_a_server_that_does_not_answer_is_reported_without_the_password(postgres_server) -> None:
     url = f"postgresql://postgres:secret@127.0.0.1:{postgres_server.port}/no_such_database"
-    with pytest.raises(JournalUnavailable, match="QA_DATABASE_URL") as refused:
+    with pytest.raises(DatabaseUnavailable, match="QA_DATABASE_URL") as refused:
         PostgresJournal(url, connect_timeout=0.5)
     assert "secret" not in str(refused.value)

@@ -1,6 +1,6 @@
 """What the API keeps besides the index: saved answers (history, share links) and feedback.
 
-Each store is a small typed interface (a ``Protocol``) with one SQLite implementation that lives beside
-the index (``QA_STORE_DIR``, default the index directory) for the embedded mode; a server database
-(PostgreSQL) only has to implement the same few methods.
+Each store is a small typed interface (a ``Protocol``) with two implementations, chosen by ``open_stores``:
+SQLite files beside the index (``QA_STORE_DIR``, default the index directory) in the embedded mode, and the
+shared PostgreSQL database (``QA_DATABASE_URL``) that every API replica reads and writes.
 """

@@ -18,7 +18,7 @@ from qa.api.stores.sqlite import connect, create
 # Oldest answers are dropped past this many: a saved answer with its passages is ~10-20 KB, so the file
 # stays under ~400 MB; at a few hundred questions a day that is months of history and share links.
 MAX_SAVED_ANSWERS = 20_000
-_PRUNE_EVERY = 200  # saves between two prunes (one DELETE over the rowid index)
+PRUNE_EVERY = 200  # saves between two prunes (one DELETE over the rowid index)
 
 
 @dataclass(frozen=True, slots=True)
@@ -110,7 +110,7 @@ class SqliteAnswerStore:
                 ),
             )
             self._saves += 1
-            if self._saves % _PRUNE_EVERY == 0:
+            if self._saves % PRUNE_EVERY == 0:
                 db.execute(
                     "DELETE FROM answers WHERE seq <= (SELECT MAX(seq) FROM answers) - ?",
                     (MAX_SAVED_ANSWERS,),

@@ -1,0 +1,98 @@
+"""The database's schema as numbered steps: step N is ``MIGRATIONS[N - 1]``. Append new steps; never edit one
+that has shipped. Every process applies the steps its database lacks at start-up, under an advisory lock, so
+replicas starting together do not race."""
+
+from __future__ import annotations
+
+from psycopg import Connection
+from psycopg.rows import DictRow
+
+MIGRATION_LOCK = 0x716A6F62  # advisory lock key ("qjob") held while the schema is brought up to date
+
+MIGRATIONS: tuple[str, ...] = (
+    # 1: the job journal (qa.jobs.postgres_journal)
+    """
+    CREATE TABLE jobs (
+        seq bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+        job_id text NOT NULL UNIQUE,
+        kind text NOT NULL CHECK (kind IN ('upload', 'delete', 'ingest')),
+        status text NOT NULL CHECK (status IN ('queued', 'running', 'done', 'failed', 'cancelled')),
+        step text NOT NULL CHECK (step IN ('received', 'stored')),
+        stage text,
+        detail text NOT NULL,
+        doc_id text,
+        source text,
+        sha256 text,
+        staged text,
+        trash jsonb NOT NULL DEFAULT '[]',
+        documents jsonb NOT NULL DEFAULT '[]',
+        generation text,
+        owner text,
+        attempts integer NOT NULL DEFAULT 0,
+        cancel_requested boolean NOT NULL DEFAULT false,
+        files_done integer NOT NULL DEFAULT 0,
+        files_total integer NOT NULL DEFAULT 0,
+        chunks_done integer NOT NULL DEFAULT 0,
+        chunks_total integer NOT NULL DEFAULT 0,
+        eta_seconds double precision,
+        created_at timestamptz NOT NULL,
+        started_at timestamptz,
+        finished_at timestamptz
+    );
+    CREATE INDEX jobs_claimable ON jobs (seq) WHERE status = 'queued' AND step = 'stored';
+    CREATE INDEX jobs_unfinished ON jobs (seq) WHERE status IN ('queued', 'running');
+    CREATE INDEX jobs_doc ON jobs (doc_id, seq);
+    """,
+    # 2: saved answers and feedback (qa.api.stores.postgres_answers, qa.api.stores.postgres_feedback). The
+    # response is `json`, not `jsonb`: it is kept as the service wrote it and never queried into.
+    """
+    CREATE TABLE answers (
+        seq bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+        answer_id text NOT NULL UNIQUE,
+        owner text NOT NULL,
+        conversation_id text NOT NULL,
+        question text NOT NULL,
+        filters jsonb NOT NULL,
+        response json NOT NULL,
+        created_at timestamptz NOT NULL DEFAULT now()
+    );
+    CREATE INDEX answers_by_owner ON answers (owner, conversation_id, seq);
+    CREATE TABLE feedback (
+        id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+        created_at timestamptz NOT NULL DEFAULT now(),
+        rating text NOT NULL CHECK (rating IN ('up', 'down')),
+        comment text,
+        question text NOT NULL,
+        answer text NOT NULL,
+        answer_id text,
+        filters jsonb NOT NULL
+    );
+    """,
+)
+SCHEMA_VERSION = len(MIGRATIONS)
+
+
+class DatabaseUnavailable(RuntimeError):
+    """The shared database cannot be used: it did not answer at start-up, or its schema is newer than this
+    release. The message (Vietnamese, without the URL and its password) says what to do."""
+
+
+def migrate(conn: Connection[DictRow]) -> int:
+    """Apply the schema steps this database lacks, in order, in the connection's transaction; returns the
+    version."""
+    conn.execute("SELECT pg_advisory_xact_lock(%s)", (MIGRATION_LOCK,))
+    conn.execute(
+        "CREATE TABLE IF NOT EXISTS schema_version ("
+        "version integer PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())"
+    )
+    row = conn.execute("SELECT coalesce(max(version), 0) AS v FROM schema_version").fetchone()
+    have = int(row["v"]) if row else 0
+    if have > SCHEMA_VERSION:
+        raise DatabaseUnavailable(
+            f"Cơ sở dữ liệu (QA_DATABASE_URL) ở phiên bản lược đồ {have}, mới hơn phiên bản {SCHEMA_VERSION} "
+            "mà chương trình này biết: hãy cập nhật chương trình."
+        )
+    for version in range(have + 1, SCHEMA_VERSION + 1):
+        conn.execute(MIGRATIONS[version - 1])
+        conn.execute("INSERT INTO schema_version (version) VALUES (%s)", (version,))
+    return SCHEMA_VERSION
