@@ -19,7 +19,7 @@ from rich.progress import (
 )
 from rich.table import Table
 
-from qa.settings import get_settings
+from qa.settings import Settings, get_settings
 from qa.vn.lexicon import lexicon
 
 if TYPE_CHECKING:
@@ -435,26 +435,83 @@ def train(
 @app.command()
 def migrate(
     to_vector: Annotated[
-        str, typer.Option("--to-vector", help="Milvus: http://máy:19530, hoặc tệp .db của Milvus Lite")
-    ],
+        str | None, typer.Option("--to-vector", help="Milvus: http://máy:19530, hoặc tệp .db của Milvus Lite")
+    ] = None,
     collection: Annotated[
         str | None, typer.Option(help="Tên bộ sưu tập (mặc định: QA_VECTOR_COLLECTION)")
     ] = None,
+    to_database: Annotated[
+        str | None,
+        typer.Option(
+            "--to-database", help="PostgreSQL (postgresql://…): chép câu trả lời đã lưu và đánh giá vào đó"
+        ),
+    ] = None,
+    from_database: Annotated[
+        str | None,
+        typer.Option(
+            "--from-database",
+            help="PostgreSQL (postgresql://…): chép câu trả lời đã lưu và đánh giá về tệp cục bộ",
+        ),
+    ] = None,
 ) -> None:
-    """Chép thế hệ chỉ mục hiện tại vào Milvus cho chế độ dùng chung (chỉ mục trên đĩa vẫn là bản gốc)."""
+    """Chuyển sang chế độ dùng chung (Milvus, PostgreSQL) hoặc quay về chế độ một máy.
+
+    --to-vector chép thế hệ chỉ mục hiện tại vào Milvus (chỉ mục trên đĩa vẫn là bản gốc); --to-database chép
+    câu trả lời đã lưu và đánh giá từ tệp SQLite cạnh chỉ mục vào PostgreSQL, --from-database chép ngược lại.
+    Chạy lại không chép trùng; mã câu trả lời giữ nguyên nên đường dẫn chia sẻ vẫn mở được."""
+    if not (to_vector or to_database or from_database):
+        err.print("[red]Hãy chọn ít nhất một đích:[/] --to-vector, --to-database hoặc --from-database.")
+        raise typer.Exit(2)
+    if to_database and from_database:
+        err.print("[red]Chỉ chọn một chiều:[/] --to-database hoặc --from-database.")
+        raise typer.Exit(2)
+    settings = get_settings()
+    if to_vector:
+        _migrate_vectors(settings, to_vector, collection or settings.vector_collection)
+    if to_database or from_database:
+        _migrate_stores(settings, to_database, from_database)
+
+
+def _migrate_vectors(settings: Settings, url: str, collection: str) -> None:
     from qa.index.milvus_collection import VectorStoreError
     from qa.index.milvus_sync import sync_current
 
-    settings = get_settings()
     try:
-        report = sync_current(settings.index_dir, to_vector, collection or settings.vector_collection)
+        report = sync_current(settings.index_dir, url, collection)
     except (VectorStoreError, RuntimeError) as exc:
         err.print(f"[red]Không chép được chỉ mục:[/] {exc}")
         raise typer.Exit(2) from exc
     console.print(
-        f"Thế hệ {report.generation} đã có trong {to_vector}: ghi {report.written_docs} tài liệu "
+        f"Thế hệ {report.generation} đã có trong {url}: ghi {report.written_docs} tài liệu "
         f"({report.written_rows} đoạn), xoá {report.removed_docs} tài liệu đã bỏ, "
-        f"{sum(report.seconds.values()):.1f} giây. Đặt QA_VECTOR_URL={to_vector} để truy hồi từ đó."
+        f"{sum(report.seconds.values()):.1f} giây. Đặt QA_VECTOR_URL={url} để truy hồi từ đó."
+    )
+
+
+def _migrate_stores(settings: Settings, to_database: str | None, from_database: str | None) -> None:
+    from qa.api.stores.copy import copy_stores
+    from qa.api.stores.open_stores import open_stores
+    from qa.postgres.schema import DatabaseUnavailable
+
+    local = settings.model_copy(update={"database_url": None})
+    shared = settings.model_copy(update={"database_url": to_database or from_database})
+    try:
+        source, target = (open_stores(local), open_stores(shared))
+    except DatabaseUnavailable as exc:
+        err.print(f"[red]Không chép được câu trả lời đã lưu:[/] {exc}")
+        raise typer.Exit(2) from exc
+    if from_database:
+        source, target = target, source
+    try:
+        report = copy_stores(source, target)
+    finally:
+        source.close()
+        target.close()
+    where = "PostgreSQL" if to_database else f"{settings.stores_path}"
+    console.print(
+        f"Đã chép vào {where}: {report.answers_copied} câu trả lời đã lưu ({report.answers_present} đã có), "
+        f"{report.feedback_copied} đánh giá ({report.feedback_present} đã có)."
+        + (" Đặt QA_DATABASE_URL để các bản API dùng chung chúng." if to_database else "")
     )
 
 

@@ -7,13 +7,14 @@ from __future__ import annotations
 import os
 import stat
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
 from qa.api.stores.feedback import FeedbackEntry
 from qa.api.stores.open_stores import Stores, open_stores
 from qa.fsutil import read_or_create_secret
-from qa.settings import Settings
+from qa.settings import Settings, get_settings
 
 
 @pytest.fixture(params=["sqlite", "postgres"])
@@ -82,3 +83,57 @@ def test_admin_key_is_created_once_owner_only(tmp_path):
     again, created_again = read_or_create_secret(path, lambda: "khoa-moi-2")
     assert (key, created, again, created_again) == ("khoa-moi-1", True, "khoa-moi-1", False)
     assert stat.S_IMODE(os.stat(path).st_mode) == 0o600
+
+
+def _migrate(monkeypatch: pytest.MonkeyPatch, index_dir: Path, *args: str) -> str:
+    from typer.testing import CliRunner
+
+    from qa.cli import app
+
+    monkeypatch.setenv("QA_INDEX_DIR", str(index_dir))
+    get_settings.cache_clear()
+    try:
+        result = CliRunner().invoke(app, ["migrate", *args])
+    finally:
+        get_settings.cache_clear()
+    assert result.exit_code == 0, result.output
+    return result.output
+
+
+def test_qa_migrate_carries_answers_and_feedback_to_the_database_and_back(
+    postgres_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A province that started on one machine moves its history to the shared database (share links keep
+    working), runs it twice without copying twice, and can move back to files."""
+    index_dir = tmp_path / "index"
+    local = open_stores(Settings(index_dir=index_dir))
+    saved = local.answers.save("trinh-duyet-a-0000000", "cuoc-1-000000000000", "Câu 1", {}, {"answer": "x"})
+    rating = local.feedback.add(
+        FeedbackEntry("down", "Sai năm", "Câu 1", "x", saved.answer_id, {"year": 2024})
+    )
+
+    said = _migrate(monkeypatch, index_dir, "--to-database", postgres_url)
+    assert "1 câu trả lời đã lưu (0 đã có), 1 đánh giá (0 đã có)" in said
+    again = _migrate(monkeypatch, index_dir, "--to-database", postgres_url)
+    assert "0 câu trả lời đã lưu (1 đã có), 0 đánh giá (1 đã có)" in again
+
+    shared = open_stores(Settings(index_dir=index_dir, database_url=postgres_url))
+    try:
+        assert shared.answers.get(saved.answer_id) == saved
+        (moved,) = shared.feedback.recent(10)
+        assert (moved.created_at, moved.entry) == (rating.created_at, rating.entry)
+        later = shared.answers.save(
+            "trinh-duyet-a-0000000", "cuoc-1-000000000000", "Câu 2", {}, {"answer": "y"}
+        )
+    finally:
+        shared.close()
+
+    back = _migrate(monkeypatch, index_dir, "--from-database", postgres_url)
+    assert "1 câu trả lời đã lưu (1 đã có), 0 đánh giá (1 đã có)" in back
+    assert [
+        t.question for t in local.answers.conversation("trinh-duyet-a-0000000", "cuoc-1-000000000000")
+    ] == [
+        "Câu 1",
+        "Câu 2",
+    ]
+    assert local.answers.get(later.answer_id) == later

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import uuid
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -55,6 +56,14 @@ class AnswerStore(Protocol):
     def conversations(self, owner: str, limit: int) -> list[ConversationInfo]: ...
 
     def conversation(self, owner: str, conversation_id: str) -> list[SavedAnswer]: ...
+
+    def everything(self) -> Iterator[SavedAnswer]:
+        """Every saved answer, oldest first (what ``qa migrate`` carries to another store)."""
+        ...
+
+    def keep(self, saved: SavedAnswer) -> bool:
+        """Store an answer as it was saved elsewhere (same id and time); False when it is here already."""
+        ...
 
 
 _SCHEMA = """
@@ -140,6 +149,28 @@ class SqliteAnswerStore:
                 (owner, conversation_id),
             ).fetchall()
         return [_saved(r) for r in rows]
+
+    def everything(self) -> Iterator[SavedAnswer]:
+        with connect(self.path) as db:
+            rows = db.execute("SELECT * FROM answers ORDER BY seq").fetchall()
+        return (_saved(r) for r in rows)
+
+    def keep(self, saved: SavedAnswer) -> bool:
+        with connect(self.path) as db:
+            cursor = db.execute(
+                "INSERT OR IGNORE INTO answers (answer_id, owner, conversation_id, question, filters, response, "
+                "created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                (
+                    saved.answer_id,
+                    saved.owner,
+                    saved.conversation_id,
+                    saved.question,
+                    json.dumps(saved.filters, ensure_ascii=False),
+                    json.dumps(saved.response, ensure_ascii=False),
+                    saved.created_at,
+                ),
+            )
+            return cursor.rowcount == 1
 
 
 def _saved(row: Any) -> SavedAnswer:

@@ -5,6 +5,8 @@ the one clock every replica shares."""
 from __future__ import annotations
 
 import uuid
+from collections.abc import Iterator
+from datetime import datetime
 from typing import Any
 
 from psycopg.rows import DictRow
@@ -71,6 +73,28 @@ class PostgresAnswerStore:
                 (owner, conversation_id),
             ).fetchall()
         return [_saved(r) for r in rows]
+
+    def everything(self) -> Iterator[SavedAnswer]:
+        with self._pool.connection() as conn:
+            rows = conn.execute("SELECT * FROM answers ORDER BY seq").fetchall()
+        return (_saved(r) for r in rows)
+
+    def keep(self, saved: SavedAnswer) -> bool:
+        with self._pool.connection() as conn:
+            cursor = conn.execute(
+                "INSERT INTO answers (answer_id, owner, conversation_id, question, filters, response, created_at) "
+                "VALUES (%s, %s, %s, %s, %s, %s, %s) ON CONFLICT (answer_id) DO NOTHING",
+                (
+                    saved.answer_id,
+                    saved.owner,
+                    saved.conversation_id,
+                    saved.question,
+                    Jsonb(saved.filters),
+                    Json(saved.response),
+                    datetime.fromisoformat(saved.created_at),
+                ),
+            )
+            return cursor.rowcount == 1
 
 
 def _saved(row: DictRow) -> SavedAnswer:
