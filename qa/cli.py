@@ -54,16 +54,17 @@ def ingest(
     from qa.jobs.execute import run_job
     from qa.jobs.model import Job
     from qa.jobs.open_journal import open_journal
-    from qa.jobs.owners import Lease
+    from qa.jobs.owners import open_owners
     from qa.jobs.reconcile import reconcile
     from qa.jobs.state import current_name
 
     settings = get_settings()
     settings.index_dir.mkdir(parents=True, exist_ok=True)
     journal = open_journal(settings)
-    lease = Lease(settings.index_dir)
+    owners = open_owners(settings)
+    lease = owners.take()
     try:
-        reconcile(settings, journal)  # what a killed upload, delete or ingest left behind
+        reconcile(settings, journal, owners)  # what a killed upload, delete or ingest left behind
         job = journal.submit(Job("ingest", generation=current_name(settings.index_dir), owner=lease.name))
         journal.start(job.job_id, lease.name)
         with Progress(

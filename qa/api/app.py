@@ -64,7 +64,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             torch.set_num_threads(settings.torch_threads)
         services = Services.create(settings)
         # Before any new work: finish, resume or roll back what a crash left (qa/jobs/reconcile.py).
-        await run_in_threadpool(reconcile, settings, services.journal)
+        await run_in_threadpool(reconcile, settings, services.journal, services.owners)
         await run_in_threadpool(services.live.load_initial)  # loads the index and warms the model
         services.live.start_watching()
         services.jobs.start()

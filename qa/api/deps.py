@@ -20,7 +20,7 @@ from qa.api.throttle import KeyThrottle
 from qa.jobs.corpus import CorpusFiles
 from qa.jobs.journal import JobJournal
 from qa.jobs.open_journal import open_journal
-from qa.jobs.owners import Lease
+from qa.jobs.owners import Lease, Owners, open_owners
 from qa.settings import Settings
 
 JSON_BODY_LIMIT = 64 * 1024  # JSON requests: a question, filters and a short history
@@ -34,6 +34,7 @@ class Services:
     settings: Settings
     live: LiveIndex
     journal: JobJournal
+    owners: Owners
     lease: Lease
     jobs: JobRunner
     corpus: CorpusFiles
@@ -48,14 +49,16 @@ class Services:
         settings.index_dir.mkdir(parents=True, exist_ok=True)
         live = LiveIndex(settings)
         journal = open_journal(settings)
-        lease = Lease(settings.index_dir)
+        owners = open_owners(settings)
+        lease = owners.take()
         keys = tuple(k.strip() for k in settings.api_keys.split(",") if k.strip())
         return cls(
             settings,
             live,
             journal,
+            owners,
             lease,
-            JobRunner(settings, journal, lease, live),
+            JobRunner(settings, journal, owners, lease, live),
             CorpusFiles(settings.corpus_dir, settings.index_dir),
             keys,
             open_stores(settings),

@@ -1,7 +1,8 @@
 """Background index syncs for uploads and deletions: the journal's queue, run one at a time in a build process.
 
 Jobs live in the journal (qa/jobs/, SQLite beside the index), written before the corpus is touched, so a
-crash loses none: at start-up ``qa.jobs.reconcile`` finishes, resumes or rolls back what was running.
+crash loses none: at start-up ``qa.jobs.reconcile`` finishes, resumes or rolls back what was running, and
+while idle the runner does the same for jobs of processes that died since (another replica, a `qa ingest`).
 One runner thread claims the oldest stored job and runs it in a child process (``qa.api.worker``, at a
 lower CPU priority, with its own model): questions keep being answered by this process, from the
 current generation, at full speed. When the child exits the runner settles a job it left unfinished
@@ -22,7 +23,7 @@ import time
 from qa.api.live import LiveIndex
 from qa.jobs.journal import JobJournal
 from qa.jobs.model import Job
-from qa.jobs.owners import Lease
+from qa.jobs.owners import Lease, Owners
 from qa.jobs.reconcile import Reconciler, Why
 from qa.settings import Settings
 
@@ -31,12 +32,20 @@ logger = logging.getLogger(__name__)
 _IDLE_WAIT = 1.0  # seconds between two looks at the queue when nobody woke the runner
 _CHILD_POLL = 0.2  # seconds between two looks at the running child (exit, cancel)
 _STOP_GRACE = 10.0  # seconds a build child gets to stop on SIGTERM at shutdown
+# Seconds between two looks, while idle, for jobs whose every process is gone (another replica killed, a `qa
+# ingest` killed): one journal query when there are none. A killed replica's job is taken over within this
+# plus the time its lease takes to lapse (at once when a process dies on a live machine: its lock file's
+# descriptor, or its database session, is closed by the kernel).
+DEAD_OWNER_SWEEP_S = 5.0
 
 
 class JobRunner:
-    def __init__(self, settings: Settings, journal: JobJournal, lease: Lease, live: LiveIndex) -> None:
+    def __init__(
+        self, settings: Settings, journal: JobJournal, owners: Owners, lease: Lease, live: LiveIndex
+    ) -> None:
         self.settings = settings
         self.journal = journal
+        self.owners = owners
         self.lease = lease
         self.live = live
         self._wake = threading.Event()
@@ -82,9 +91,19 @@ class JobRunner:
     # ------------------------------------------------------------------ the queue
 
     def _loop(self) -> None:
+        swept = time.monotonic()
         while not self._stopping.is_set():
             try:
                 job = self.journal.claim_next(self.lease.name)
+                if job is None and time.monotonic() - swept >= DEAD_OWNER_SWEEP_S:
+                    swept = time.monotonic()
+                    if (
+                        Reconciler(self.settings, self.journal, self.owners)
+                        .take_over_dead(mine=self.lease.name)
+                        .changed
+                    ):
+                        self.live.refresh()
+                        continue
                 if job is None:
                     self._wake.wait(_IDLE_WAIT)
                     self._wake.clear()
@@ -102,7 +121,7 @@ class JobRunner:
             child = subprocess.Popen(
                 [sys.executable, "-m", "qa.api.worker", job.job_id],
                 stdin=subprocess.PIPE,
-                pass_fds=(self.lease.fd,),  # the child keeps the lease alive while it works
+                pass_fds=self.lease.inheritable_fds,  # the child keeps the lease alive while it works
                 start_new_session=True,  # its own process group: a cancel kills it with its parse children
             )
             assert child.stdin is not None
@@ -136,7 +155,7 @@ class JobRunner:
         self.live.refresh()
 
     def _settle(self, job: Job, why: Why) -> None:
-        Reconciler(self.settings, self.journal).settle(job, why)
+        Reconciler(self.settings, self.journal, self.owners).settle(job, why)
 
 
 def _signal_group(child: subprocess.Popen[bytes], signum: int) -> None:

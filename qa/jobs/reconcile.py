@@ -38,7 +38,7 @@ from qa.ingest.metadata import sidecar_name
 from qa.jobs.corpus import CorpusFiles
 from qa.jobs.journal import JobJournal
 from qa.jobs.model import Job
-from qa.jobs.owners import is_alive, remove_dead
+from qa.jobs.owners import Owners, open_owners
 from qa.jobs.state import current_name, indexed_sources
 from qa.settings import Settings
 
@@ -73,9 +73,10 @@ class ReconcileReport:
 
 
 class Reconciler:
-    def __init__(self, settings: Settings, journal: JobJournal) -> None:
+    def __init__(self, settings: Settings, journal: JobJournal, owners: Owners | None = None) -> None:
         self.settings = settings
         self.journal = journal
+        self.owners = owners or open_owners(settings)
         self.index_dir = settings.index_dir
         self.corpus = CorpusFiles(settings.corpus_dir, settings.index_dir)
 
@@ -83,11 +84,7 @@ class Reconciler:
 
     def run(self) -> ReconcileReport:
         report = ReconcileReport()
-        for job in self.journal.list_unfinished():
-            if not is_alive(self.index_dir, job.owner) and (
-                job.status == "running" or job.step == "received"
-            ):
-                self.settle(job, "restart", report)
+        self.take_over_dead(report)
         self._remove_orphans(report)
         if report.changed:
             logger.info(
@@ -173,6 +170,22 @@ class Reconciler:
 
     # ------------------------------------------------------------------ leftovers
 
+    def take_over_dead(
+        self, report: ReconcileReport | None = None, mine: str | None = None
+    ) -> ReconcileReport:
+        """Settle the unfinished jobs whose owner is gone (not ``mine``: this process's lease), each while holding
+        the dead owner's lease, so that two replicas looking at once do not both settle it. Run at start-up and,
+        by every API's job runner, periodically: a replica killed with its job is taken over by the others."""
+        report = report if report is not None else ReconcileReport()
+        for job in self.journal.list_unfinished():
+            if job.owner == mine or not (job.status == "running" or job.step == "received"):
+                continue
+            with self.owners.claim_dead(job.owner) as dead:
+                current = self.journal.get(job.job_id) if dead else None
+                if current is not None and current.owner == job.owner and current.status == job.status:
+                    self.settle(current, "restart", report)  # still as seen: nobody settled it meanwhile
+        return report
+
     def _remove_orphans(self, report: ReconcileReport) -> None:
         unfinished = self.journal.list_unfinished()
         owned_parts = {j.staged for j in unfinished if j.staged}
@@ -181,7 +194,7 @@ class Reconciler:
             if part.name not in owned_parts:
                 part.unlink(missing_ok=True)
                 report.removed.append(part.name)
-        report.removed += [f".owners/{name}" for name in remove_dead(self.index_dir)]
+        report.removed += [f".owners/{name}" for name in self.owners.remove_dead()]
         if self.index_dir.is_dir():
             self._clean_generations(report)
         keep = {trashed for j in unfinished for _, trashed in j.trash}
@@ -217,5 +230,5 @@ class Reconciler:
                     report.removed.append(f"gen-{n:06d}")
 
 
-def reconcile(settings: Settings, journal: JobJournal) -> ReconcileReport:
-    return Reconciler(settings, journal).run()
+def reconcile(settings: Settings, journal: JobJournal, owners: Owners | None = None) -> ReconcileReport:
+    return Reconciler(settings, journal, owners).run()

@@ -238,3 +238,43 @@ def test_a_build_child_killed_after_writing_milvus_fails_its_job_and_loses_nothi
         replica.stop()
     sync_current(tmp_path / "index", milvus_server.url, COLLECTION)  # `qa migrate`, or the next build
     assert _milvus_ids(milvus_server.url) == served
+
+
+def test_a_replica_killed_with_its_running_job_is_taken_over_by_the_other(
+    engine, tmp_path: Path, postgres_url: str, milvus_server: MilvusLiteServer
+) -> None:
+    """kill -9 of a whole replica (the API process and its build child) while it runs an upload: the other,
+    running all along, sees the lease lapse (a PostgreSQL advisory lock, qa/jobs/postgres_owners.py), queues the
+    job again and runs it; the upload is answered without anybody restarting anything."""
+    from qa.jobs.postgres_journal import PostgresJournal
+
+    env = _shared_deployment(engine, tmp_path, postgres_url, milvus_server)
+    replicas = [Replica(env, tmp_path / "a.log"), Replica(env, tmp_path / "b.log")]
+    journal = PostgresJournal(postgres_url)
+    try:
+        for replica in replicas:
+            replica.wait_ready()
+        accepted = replicas[0].client.post(
+            "/documents", files={"file": ("lam_dong_2024.md", DOCUMENT)}, headers=AUTH
+        )
+        assert accepted.status_code == 202, accepted.text
+        upload = accepted.json()
+        _until(lambda: journal.get(upload["job_id"]).status == "running", "a replica runs the job")  # type: ignore[union-attr]
+        first = journal.get(upload["job_id"])
+        assert first is not None and first.owner is not None
+        # Whichever replica claimed it is killed, with its build child (a session of its own); the other stays.
+        doomed = next(r for r in replicas if f"-{r.process.pid}-" in first.owner)
+        survivor = next(r for r in replicas if r is not doomed)
+        children = subprocess.run(["pgrep", "-P", str(doomed.process.pid)], capture_output=True, text=True)
+        for pid in [str(doomed.process.pid), *children.stdout.split()]:
+            subprocess.run(["kill", "-9", pid], check=False)
+        doomed.process.wait()
+        job = survivor.wait_job(upload["job_id"])
+        taken = journal.get(upload["job_id"])
+        assert job["status"] == "done" and taken is not None and taken.attempts == 2, job
+        assert taken.owner != first.owner
+        _until(lambda: _cites(survivor.ask(), upload["source"]), "the taken-over upload answered")
+    finally:
+        journal.close()
+        for replica in replicas:
+            replica.stop()

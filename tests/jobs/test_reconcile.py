@@ -19,7 +19,7 @@ from qa.index.layout import switch_current
 from qa.jobs.corpus import CorpusFiles
 from qa.jobs.journal import JobJournal
 from qa.jobs.model import Job
-from qa.jobs.owners import Lease
+from qa.jobs.owners import FileLease
 from qa.jobs.reconcile import reconcile
 from qa.jobs.sqlite_journal import SqliteJournal
 from qa.settings import Settings
@@ -123,7 +123,7 @@ def test_a_dead_replicas_job_is_taken_over_by_another(settings: Settings, open_j
     """Two API processes share one journal (and, here, one machine: leases are lock files beside the index).
     A claims a stored upload and is killed; B's reconciliation puts the job back in the queue, B runs it."""
     replica_a, replica_b = open_journal(), open_journal()
-    lease_a, lease_b = Lease(settings.index_dir), Lease(settings.index_dir)
+    lease_a, lease_b = FileLease(settings.index_dir), FileLease(settings.index_dir)
     publish(settings, 1, {})
     sha = write(settings.corpus_dir / "a.md", "nội dung")
     job = replica_a.submit(Job("upload", "a.md", "a.md", sha256=sha, owner=lease_a.name))
@@ -196,7 +196,7 @@ def test_interrupted_ingest(settings: Settings) -> None:
 def test_jobs_of_a_live_process_are_left_alone(settings: Settings) -> None:
     journal = SqliteJournal.beside(settings.index_dir)
     publish(settings, 1, {})
-    lease = Lease(settings.index_dir)
+    lease = FileLease(settings.index_dir)
     part = settings.corpus_dir / ".upload-2.part"
     write(part, "đang nhận")
     job = journal.submit(Job("upload", "b.md", "b.md", step="received", staged=part.name, owner=lease.name))

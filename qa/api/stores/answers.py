@@ -104,22 +104,10 @@ class SqliteAnswerStore:
             response,
             datetime.now(UTC).isoformat(timespec="seconds"),
         )
-        with connect(self.path) as db:
-            db.execute(
-                "INSERT INTO answers (answer_id, owner, conversation_id, question, filters, response, "
-                "created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
-                (
-                    saved.answer_id,
-                    owner,
-                    conversation_id,
-                    question,
-                    json.dumps(filters, ensure_ascii=False),
-                    json.dumps(response, ensure_ascii=False),
-                    saved.created_at,
-                ),
-            )
-            self._saves += 1
-            if self._saves % PRUNE_EVERY == 0:
+        self.keep(saved)
+        self._saves += 1
+        if self._saves % PRUNE_EVERY == 0:
+            with connect(self.path) as db:
                 db.execute(
                     "DELETE FROM answers WHERE seq <= (SELECT MAX(seq) FROM answers) - ?",
                     (MAX_SAVED_ANSWERS,),
