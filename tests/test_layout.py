@@ -17,6 +17,7 @@ STAGE_RANK = {
     "settings": 0,
     "fsutil": 0,
     "failpoints": 0,
+    "postgres": 0,  # the shared database's schema and pool: a base every store that can live there uses
     "ingest": 1,
     "extract": 2,
     "index": 3,
