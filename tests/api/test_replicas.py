@@ -269,7 +269,16 @@ def test_a_replica_killed_with_its_running_job_is_taken_over_by_the_other(
         for pid in [str(doomed.process.pid), *children.stdout.split()]:
             subprocess.run(["kill", "-9", pid], check=False)
         doomed.process.wait()
+        killed = time.monotonic()
+        requeued = _until(
+            lambda: journal.get(upload["job_id"]).attempts == 2,  # type: ignore[union-attr]
+            "the other replica claims the job again",
+        )
         job = survivor.wait_job(upload["job_id"])
+        print(
+            f"\njob of a killed replica claimed again by the other {requeued:.1f} s after the kill, done "
+            f"{time.monotonic() - killed:.1f} s after it"
+        )
         taken = journal.get(upload["job_id"])
         assert job["status"] == "done" and taken is not None and taken.attempts == 2, job
         assert taken.owner != first.owner
