@@ -176,6 +176,10 @@ def test_typos_only_where_no_syllable_could_be() -> None:
 def test_abbreviations_learned_or_listed_are_spelled_out(reader: Reader) -> None:
     q = reader.read("so ca SR o Kien Giang nam 2021")
     assert q.expansions == {"SR": "sốt rét"} and "SR (sốt rét)" in q.expanded
+    # the parts of a document's number are its name: "UBND" there is not "ủy ban nhân dân" (its "dân" made
+    # a question about TB cases match "dân số")
+    q = reader.read("Mục tiêu KH 95/KH-UBND tỉnh Ninh Bình đến năm 2016?")
+    assert "95/KH-UBND tỉnh" in q.expanded and "nhân dân" not in q.expanded
 
 
 def test_follow_up_takes_the_indicator_of_the_previous_question(reader: Reader) -> None:

@@ -14,6 +14,7 @@ from rapidfuzz.distance import OSA
 
 from qa.extract.abbreviations import Abbreviations
 from qa.vn.lexicon import lexicon
+from qa.vn.so_hieu import NUMBER_ANY_CASE_RE
 from qa.vn.text import fold
 
 # Words shorter than this are left alone: at three letters one edit reaches too many other words.
@@ -67,14 +68,19 @@ def expand_abbreviations(
     """The text with each abbreviation followed by its phrase ("SR" → "SR (sốt rét)").
 
     An upper-case token is expanded whenever a phrase is known; a lower-case one only when no document
-    has it as a word ("tcdd"), so ordinary words are never rewritten.
+    has it as a word ("tcdd"), so ordinary words are never rewritten. The parts of a document's number
+    ("95/KH-UBND") are its name, not words of the question: "UBND (ủy ban nhân dân)" there added "dân" to a
+    question about TB cases, which then matched "dân số" in the catalog.
     """
     fixed = lexicon().abbreviations
     expansions: dict[str, str] = {}
+    numbers = [m.span() for m in NUMBER_ANY_CASE_RE.finditer(text)]
 
     def expand(m: re.Match[str]) -> str:
         token = m.group(0)
         key = fold(token)
+        if any(start <= m.start() < end for start, end in numbers):
+            return token
         if len(key) < 2 or (not token.isupper() and key in vocabulary) or token in (keep or ()):
             return token
         phrase = fixed.get(token.lower()) or fixed.get(key) or learned.expand(token)
