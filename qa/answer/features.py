@@ -272,18 +272,41 @@ def _excluded_rival(candidate: np.ndarray, best: np.ndarray, names: tuple[str, .
     )
 
 
+def counted_named(v: QuestionView, cands: list[FigureCandidate]) -> np.ndarray:
+    """Per candidate: how many of the words naming what the question counts ("bao nhiêu cán bộ viên chức")
+    its label and unit say, in order from the first ("86 cán bộ viên chức": 4; "48 cán bộ kiêm nhiệm": 2;
+    "quy mô 150 giường bệnh": 0). A candidate that names less of it than the best does is no rival of the
+    best (``decision_features``): a row's counts of other things do not make the asked count uncertain."""
+    words = v.q.counted
+    named = np.zeros(len(cands), dtype=np.int64)
+    if not words:
+        return named
+    for k, c in enumerate(cands):
+        said = _words(f"{c.figure.indicator} {c.figure.unit}")
+        named[k] = next((n for n in range(len(words), 0, -1) if f" {' '.join(words[:n])} " in said), 0)
+    return named
+
+
 def decision_features(
     probabilities: np.ndarray,
     x: np.ndarray,
     names: tuple[str, ...],
     columns: tuple[str, ...],
     context: np.ndarray,
+    named: np.ndarray | None = None,
 ) -> np.ndarray:
-    """One row for a question: how sure the ranking is, what its best candidate agrees on, what the question is."""
+    """One row for a question: how sure the ranking is, what its best candidate agrees on, what the question is.
+
+    ``named`` (``counted_named``, figure decisions): how much of the thing counted each candidate names; one
+    naming less of it than the best is not the best's rival."""
     order = np.argsort(-probabilities)
     p1 = float(probabilities[order[0]]) if len(order) else 0.0
     best = x[order[0]] if len(order) else np.zeros(len(names))
-    rivals = [i for i in order[1:] if not _excluded_rival(x[i], best, names)]
+    rivals = [
+        i
+        for i in order[1:]
+        if not _excluded_rival(x[i], best, names) and not (named is not None and named[i] < named[order[0]])
+    ]
     p2 = float(probabilities[rivals[0]]) if rivals else 0.0
     picked = [best[names.index(c)] for c in columns]
     return np.array([p1, p2, p1 - p2, np.log1p(len(order)) / 5, *picked, *context], dtype=np.float64)

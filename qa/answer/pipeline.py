@@ -22,6 +22,7 @@ from qa.answer.features import (
     FIGURE_FEATURES,
     PASSAGE_DECISION_COLUMNS,
     QuestionView,
+    counted_named,
     decision_features,
     figure_features,
     question_context,
@@ -247,7 +248,12 @@ class Answerer:
             return [], 0.0
         probabilities = self.models.figure.probability(x)
         row = decision_features(
-            probabilities, x, FIGURE_FEATURES, FIGURE_DECISION_COLUMNS, self.question_context(turn, view)
+            probabilities,
+            x,
+            FIGURE_FEATURES,
+            FIGURE_DECISION_COLUMNS,
+            self.question_context(turn, view),
+            counted_named(view, cands),
         )
         decided = self.models.figure_decide.answer_probability(row, probabilities)
         scored = [ScoredFigure(c, float(p)) for c, p in zip(cands, probabilities, strict=True)]

@@ -15,6 +15,7 @@ from qa.answer.features import (
     FIGURE_DECISION_COLUMNS,
     FIGURE_FEATURES,
     QUESTION_FEATURES,
+    counted_named,
     decision_feature_names,
     decision_features,
     figure_features,
@@ -258,3 +259,48 @@ def test_the_decision_never_exceeds_the_best_candidates_own_probability() -> Non
     assert confident.probability(np.array([0.1]))[0] > 0.9
     assert confident.answer_probability(np.array([0.1]), np.array([0.10])) == 0.10
     assert confident.answer_probability(np.array([0.1]), np.array([0.10, 0.99])) > 0.9
+
+
+HOSPITAL = "Bệnh viện Phổi Sơn La có bao nhiêu cán bộ viên chức?"
+STAFF = figure(
+    indicator="Bệnh viện Phổi tỉnh Sơn La có", value=86.0, value_text="86", unit="cán bộ viên chức"
+)
+PART_TIME = figure(indicator="Có cán bộ kiêm nhiệm Chương trình", value=48.0, value_text="48", unit="")
+BEDS = figure(
+    indicator="Bệnh viện Phổi tỉnh Sơn La, quy mô", value=150.0, value_text="150", unit="giường bệnh"
+)
+
+
+def test_a_count_of_another_thing_is_no_rival_of_the_count_asked() -> None:
+    view = _view(HOSPITAL)
+    assert view.q.counted == ("can", "bo", "vien", "chuc")
+    cands = [FigureCandidate(f, 0, 0, None) for f in (STAFF, PART_TIME, BEDS)]
+    named = counted_named(view, cands)
+    assert named.tolist() == [4, 2, 0]
+    x = np.vstack([figure_features(view, c, None) for c in cands])
+    p = np.array([0.64, 0.46, 0.52])
+    with_names = decision_features(p, x, FIGURE_FEATURES, FIGURE_DECISION_COLUMNS, np.zeros(5), named)
+    assert with_names[1] == 0.0 and with_names[2] == pytest.approx(0.64)
+    # without the names the beds are the runner-up
+    assert decision_features(p, x, FIGURE_FEATURES, FIGURE_DECISION_COLUMNS, np.zeros(5))[1] == pytest.approx(
+        0.52
+    )
+    # when the best names less of it than a rival, the rival stays
+    best_is_beds = np.array([0.3, 0.2, 0.9])
+    row = decision_features(best_is_beds, x, FIGURE_FEATURES, FIGURE_DECISION_COLUMNS, np.zeros(5), named)
+    assert row[1] == pytest.approx(0.3)
+
+
+@pytest.mark.parametrize(
+    ("question", "counted"),
+    [
+        ("Sơn La có bao nhiêu cán bộ viên chức?", ("can", "bo", "vien", "chuc")),
+        ("Bệnh viện có bao nhiu giường?", ("giuong",)),
+        ("co may ca mac moi nam 2023", ("ca", "mac", "moi")),
+        ("Tỷ lệ tiêm chủng đạt bao nhiêu %?", ()),  # a share, not a count
+        ("Kinh phí là bao nhiêu tiền?", ()),  # money
+        ("Đạt bao nhiêu?", ()),
+    ],
+)
+def test_what_a_count_question_counts(question: str, counted: tuple[str, ...]) -> None:
+    assert Reader(KNOWN, set(IDF)).read(question).counted == counted

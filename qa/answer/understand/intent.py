@@ -14,6 +14,10 @@ from qa.vn.years import YEAR
 
 _RANGE = re.compile(rf"(?<!\d)({YEAR})\s*[-–]\s*({YEAR})(?!\d)")
 _DATE = re.compile(r"\b\d{1,2}\s*/\s*\d{1,2}\s*/\s*(?=\d{4}\b)")  # "31/12/" before a year: the year stays
+# Words after "bao nhiêu" / "mấy" read as the thing a question counts, up to a stop word or a non-word:
+# "cán bộ viên chức" is four; a longer run is what the question says of the thing, not its name.
+COUNTED_WORDS = 4
+_COUNTED_WORD = re.compile(r"\s*([^\W\d_]+)")
 _HALF = re.compile(r"\b(?:6|sáu|sau)\s*tháng\b|\b6\s*thang\b|\bnửa đầu năm\b|\bnua dau nam\b", re.I)
 
 # The earliest cue wins, at one position the longest, and at one position and length the first kind of this
@@ -53,6 +57,24 @@ def without_reference_years(text: str, years: list[int]) -> list[int]:
         at = m.end()
     asked = [y for y in years if y not in references]
     return asked or ([max(references) + 1] if references else years)
+
+
+def counted_thing(text: str) -> tuple[str, ...]:
+    """The folded words naming what a question counts ("bao nhiêu cán bộ viên chức?" → "can bo vien chuc"),
+    or nothing when no noun follows the cue ("đạt bao nhiêu?", "bao nhiêu %"; "năm" is a stop word)."""
+    cue = lexicon().question_cues.find("counting", text)
+    if cue is None:
+        return ()
+    words: list[str] = []
+    at = cue.end()
+    stop = lexicon().stop_words.phrase
+    while len(words) < COUNTED_WORDS and (m := _COUNTED_WORD.match(text, at)):
+        word = fold(m.group(1)).lower()
+        if word in stop:
+            break
+        words.append(word)
+        at = m.end()
+    return tuple(words)
 
 
 _THOUSANDS_DOT = re.compile(r"(?<=\d)\.(?=\d{3}\b)")
@@ -234,6 +256,7 @@ def read_intent(q: Question, titles: list[frozenset[str]] | None = None) -> None
     if q.plan_check and q.kind == "plan":
         q.kind = None
     q.unit_intent = unit_intent(q.cue_text)
+    q.counted = counted_thing(q.cue_text) if q.unit_intent in (None, "count") else ()
     if cues.find("ranking_high", q.cue_text):
         q.ranking = "high"
     elif cues.find("ranking_low", q.cue_text):
