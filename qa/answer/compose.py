@@ -107,6 +107,18 @@ def plan_sentence(result: Figure, plan: Figure, marker: int) -> str:
     return f"So với kế hoạch {value_text(plan)}: {said} [{marker}]."
 
 
+def share_of_plan_sentence(share: Figure, marker: int) -> str:
+    """The verdict a percentage of the plan gives ("đạt 103,52% KH năm": over the plan)."""
+    said = (
+        "Vượt kế hoạch"
+        if share.value > 100
+        else "Đạt kế hoạch"
+        if share.value == 100
+        else "Chưa đạt kế hoạch"
+    )
+    return f"{said} ({value_text(share)} kế hoạch) [{marker}]."
+
+
 def _when(f: Figure) -> str:
     """' (thực hiện 2023)', ' (2021)' when the kind is not known, '' when neither is."""
     said = " ".join(p for p in (lexicon().kind_label(f.kind), str(f.year or "")) if p)

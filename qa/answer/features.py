@@ -115,7 +115,7 @@ def _words(text: str) -> str:
 _PARTS = [q for q in lexicon().qualifiers if q not in lexicon().qualifiers_of_time]
 
 
-def _unit_class(unit: str) -> str:
+def unit_class(unit: str) -> str:
     u = fold(unit)
     if "%" in u:
         return "percent"
@@ -141,7 +141,7 @@ def figure_features(v: QuestionView, c: FigureCandidate, chunk: Chunk | None) ->
     distance = min((abs(f.year - y) for y in v.years), default=0) if f.year is not None else 0
     written = f"{f.quote} {f.section} {f.column}"
     in_evidence = float(any(str(y) in written for y in v.years))
-    unit = _unit_class(f.unit)
+    unit = unit_class(f.unit)
     unit_match = float(bool(q.unit_intent) and unit == q.unit_intent)
     unit_conflict = float(bool(q.unit_intent) and bool(unit) and unit != q.unit_intent)
     asked_qualifier = any(qual in q.folded for qual in f.qualifiers)

@@ -27,6 +27,7 @@ from qa.answer.features import (
     figure_features,
     question_context,
     question_view,
+    unit_class,
 )
 from qa.answer.model import DecisionModels, load_models
 from qa.answer.passages import (
@@ -40,7 +41,8 @@ from qa.answer.reader import read_numbers
 from qa.answer.respell import respell_by_evidence
 from qa.answer.types import Answer, AnswerType, Citation, FigureAnswer, RegulationAnswer, Understood
 from qa.answer.understand import Question, Reader
-from qa.extract.indicators import IndicatorMatch, load_catalog
+from qa.extract.indicators import IndicatorCatalog, IndicatorMatch, load_catalog
+from qa.extract.qualifiers import value_at
 from qa.ingest.chunking import row_header
 from qa.models import Figure, RegulationMention
 from qa.retrieval.engine import Engine, Filters, Hit
@@ -286,11 +288,16 @@ class Answerer:
     def _figure_answer(self, turn: Turn, best: ScoredFigure, confidence: float, hits: list[Hit]) -> Answer:
         siblings = self.engine.figures_by_row.get(best.figure.row_key, []) if best.figure.row_key else []
         f = _result_of_the_row(best.figure, siblings) if turn.q.kind is None else best.figure
+        share = share_of_plan_in_row(f, siblings, self.catalog) if turn.q.plan_check else None
+        if share is not None and _share_leads(turn.q, f):
+            f = share
         siblings = siblings or [f]
         order = self._with_chunk_first(hits, f.chunk_id)
         text = compose.figure_sentence(f, siblings, 1)
         shown = [f] + [s for s in siblings if s is not f]
-        if turn.q.plan_check and f.kind in ("actual", "estimate"):
+        if share is not None:
+            text += " " + compose.share_of_plan_sentence(share, 1)
+        elif turn.q.plan_check and f.kind in ("actual", "estimate"):
             plan = next((s for s in siblings if s.kind == "plan" and s.year in (f.year, None)), None)
             if plan is not None:
                 text += " " + compose.plan_sentence(f, plan, 1)
@@ -803,6 +810,35 @@ def _first_sentence(text: str) -> str:
 
     sentences = split_sentences(text)
     return sentences[0][:300] if sentences else compose.quote(text)[:300]
+
+
+def share_of_plan_in_row(chosen: Figure, row: list[Figure], catalog: IndicatorCatalog) -> Figure | None:
+    """For "có vượt kế hoạch không", "đạt mấy % KH": the percentage of the plan the chosen value's row gives
+    ("… 51.511/49.759 người …, đạt 103,52% KH năm, giảm 8,03% so với cùng kỳ"): its verdict answers."""
+    return next(
+        (
+            s
+            for s in [chosen, *row]
+            if s.year == chosen.year
+            and set(s.qualifiers) <= set(chosen.qualifiers)
+            and catalog.share_of_plan(s)
+            and not _DIFFERENCE_BEFORE.search(s.quote, 0, max(0, value_at(s)))
+        ),
+        None,
+    )
+
+
+# "vượt 3% so với chỉ tiêu" is a difference from the plan: no share of it, no verdict from it.
+_DIFFERENCE_BEFORE = re.compile(
+    r"\b(?:" + "|".join(lexicon().numbers_in_text.difference_before) + r")\s*$", re.I
+)
+
+
+def _share_leads(q: Question, chosen: Figure) -> bool:
+    """The percentage of the plan leads the answer, unless the first quantity the question asks is of the
+    chosen value's kind ("… thu được bao nhiêu đơn vị máu, đạt bao nhiêu % kế hoạch?": the count leads; "Tỷ lệ
+    bao phủ BHYT đạt bao nhiêu, có đạt chỉ tiêu không?": the rate leads); the verdict follows either way."""
+    return q.unit_intent is None or unit_class(chosen.unit) != q.unit_intent
 
 
 def _result_of_the_row(chosen: Figure, row: list[Figure]) -> Figure:

@@ -67,6 +67,7 @@ class NumbersInText:
     period_after: tuple[str, ...]
     multipliers: tuple[str, ...]
     money_word: str
+    difference_before: tuple[str, ...]  # words, as written
 
 
 @dataclass(frozen=True, slots=True)
@@ -275,6 +276,7 @@ def lexicon() -> Lexicon:
             period_after=_tuple(numbers["period_after"]),
             multipliers=_tuple(numbers["multipliers"]),
             money_word=numbers["money_word"],
+            difference_before=_tuple(numbers["difference_before"]),
         ),
         units=Units(
             _tuple(units["strong"]),

@@ -34,6 +34,25 @@ def test_plan_versus_actual(answerer):
     assert actual["figures"][0]["value"] == 72 and actual["figures"][0]["kind"] == "actual"
 
 
+@pytest.mark.parametrize(
+    ("question", "first", "verdict"),
+    [
+        # no quantity asked: the percentage of the plan answers "có vượt …", the count is shown beside it
+        (
+            "Điều trị Methadone ở Bắc Giang 6 tháng đầu 2023 có vượt kế hoạch năm không?",
+            "103",
+            "Vượt kế hoạch",
+        ),
+        # a count asked first leads; the verdict follows from the row's percentage of the plan
+        ("Hà Nam 2021 khám bệnh tuyến tỉnh bao nhiêu lần, đạt mấy % KH?", "216.094", "Chưa đạt kế hoạch"),
+    ],
+)
+def test_a_plan_check_is_answered_by_the_rows_share_of_the_plan(answerer, question, first, verdict):
+    r = ask(answerer, question)
+    assert not r["abstained"] and r["figures"][0]["value_text"] == first
+    assert verdict in r["answer"]
+
+
 def test_accentless_and_typo_questions(answerer):
     r = ask(answerer, "so ca nhiem HIV moi phat hien nam 2023 o hau giang")
     assert r["figures"] and r["figures"][0]["value"] == 92

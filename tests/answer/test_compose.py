@@ -77,3 +77,33 @@ def test_the_other_values_of_a_row_say_what_they_are() -> None:
     assert "(tuyến tỉnh: 42.926 lượt; Tuyến tỉnh (% KH): 54,3%) [1]." in text
     # a table's other column by its kind and year
     assert "(kế hoạch 2023: 120.000 lượt) [1]." in figure_sentence(visits, [visits, plan], 1)
+
+
+def _in_sentence(value_text: str, quote: str, **kw: object) -> Figure:
+    return replace(figure(0, "%", "Quảng Ninh"), value_text=value_text, quote=quote, **kw)  # type: ignore[arg-type]
+
+
+def test_the_verdict_of_a_share_of_the_plan() -> None:
+    from qa.answer.compose import share_of_plan_sentence
+
+    over = replace(figure(103.52, "%", "Hậu Giang"), value_text="103,52")
+    assert share_of_plan_sentence(over, 1) == "Vượt kế hoạch (103,52% kế hoạch) [1]."
+    assert share_of_plan_sentence(replace(over, value=100.0, value_text="100"), 2).startswith("Đạt kế hoạch")
+    assert share_of_plan_sentence(replace(over, value=57.0, value_text="57"), 1).startswith(
+        "Chưa đạt kế hoạch"
+    )
+
+
+def test_a_difference_from_the_plan_is_no_share_of_it() -> None:
+    from qa.answer.pipeline import share_of_plan_in_row
+    from qa.extract.indicators import load_catalog
+
+    catalog = load_catalog()
+    quote = "tỷ lệ tham gia BHYT đạt 93%, vượt 3% so với chỉ tiêu"
+    rate = _in_sentence("93", quote, value=93.0)
+    difference = _in_sentence("3", quote, value=3.0)
+    assert share_of_plan_in_row(rate, [rate, difference], catalog) is None
+    quote = "51.511/49.759 người áp dụng các BPTT hiện đại, đạt 103,52% KH năm, giảm 8,03% so với cùng kỳ"
+    share = _in_sentence("103,52", quote, value=103.52)
+    change = _in_sentence("8,03", quote, value=8.03, qualifiers=["so voi cung ky"])
+    assert share_of_plan_in_row(change, [share, change], catalog) is share
