@@ -35,7 +35,7 @@ MIN_LABEL_CONTENT_WORDS = 2
 # or another number.
 _NOT_RANGE_END = r"(?<!\d[-–])(?<!\d\s[-–])(?<!\d[-–]\s)(?<!\d\s[-–]\s)"
 _NUMBER = re.compile(
-    r"(?<![\w.,/-])"
+    r"(?<![\w.,/%-])"  # not the "0" of "0,5%0" (a typed ‰)
     + _NOT_RANGE_END
     + r"(?P<cmp>[<>≤≥]\s*)?(?P<num>\d{1,3}(?:\.\d{3})+(?:,\d+)?|\d+,\d+|\d+\.\d+|\d+)"
     r"(?![\d]|[.,]\d|\s?[-–]\s?\d)"
@@ -83,8 +83,13 @@ _AGE_AFTER = re.compile(r"\s*tuổi\b", re.I)
 _MULTIPLIER = re.compile(r"^\s*(" + "|".join(_WORDS.multipliers) + rf")\s+(?!{_WORDS.money_word})(\w+)", re.I)
 
 
+# A footnote mark: "năm 2019[1]", "93%[2]" (a note's number, not a quantity).
+_FOOTNOTE = re.compile(r"\[\d{1,3}\]")
+
+
 def _blocked(line: str) -> list[tuple[int, int]]:
-    return [m.span() for pattern in (NUMBER_RE, _DATE, _TEXT_DATE, YEAR_RE) for m in pattern.finditer(line)]
+    patterns = (NUMBER_RE, _DATE, _TEXT_DATE, YEAR_RE, _FOOTNOTE)
+    return [m.span() for pattern in patterns for m in pattern.finditer(line)]
 
 
 def _kind(before: str) -> FigureKind | None:

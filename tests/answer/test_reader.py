@@ -122,3 +122,12 @@ def test_an_age_bound_is_no_value_but_an_age_is() -> None:
 
     line = "tối thiểu 80% trẻ em dưới 16 tuổi được bổ sung vi chất; tuổi thọ trung bình 74,5 tuổi"
     assert [n.value_text for n in read_line(line)] == ["80", "74,5"]
+
+
+def test_a_footnote_mark_and_a_typed_per_mille_are_no_numbers() -> None:
+    from qa.answer.reader import read_line
+
+    read = read_line("Kết quả phân vùng dịch tễ sốt rét năm 2019[1] (Phụ lục 2 kèm theo)")
+    assert read == []
+    (rate,) = read_line("Giảm tỷ suất sinh bình quân hàng năm 0,5%0, phấn đấu …")
+    assert (rate.value_text, rate.unit) == ("0,5", "‰")
