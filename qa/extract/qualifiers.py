@@ -62,13 +62,17 @@ def document_scope(doc: ParsedDocument) -> str:
 _SENTENCE_END = re.compile(r"(?<=[.!?;])\s")
 
 
+_LEADING_ZERO = re.compile(r"(?<= )0(\d)(?= )")
+
+
 def _periods_in(text: str) -> list[str]:
     """The periods a text names, each in its shortest form ("6 THÁNG ĐẦU NĂM 2023" -> "6 thang"), which every
     question about that period holds ("6 tháng đầu 2023", "6 tháng đầu năm 2023")."""
     phrase = " " + " ".join(re.findall(r"\w+", fold(text))) + " "
+    phrase = _LEADING_ZERO.sub(r"\1", phrase)  # "07 tháng đầu năm" is "7 thang"; "9 tháng tuổi" is an age
     found: list[str] = []
     for p in sorted(_RULES.periods, key=len):
-        if f" {p} " in phrase and not any(q in p for q in found):
+        if f" {p} " in phrase and f" {p} tuoi " not in phrase and not any(q in p for q in found):
             found.append(p)
     return found
 

@@ -34,7 +34,10 @@ ANSWER_MODEL_FILE = "answer_model.json"  # fitted by `qa train` on this generati
 #    label naming its whole.
 # 10: a paragraph's opening period or date ended by a colon ("Tính đến 30/6/2023: …") narrows the values of all
 #    its sentences (qa.extract.qualifiers.paragraph_scope).
-FORMAT_VERSION = 10
+# 11: any "N tháng (đầu năm)" (and "07 tháng") narrows like "6 tháng"; "%0" is ‰; a prose value's year from the
+#    date in the parenthesis after it ("(… 01/4/2019)") or the end of the period named before it ("giai đoạn
+#    2009-2019"), and "… 18,9‰ đến năm 2019 còn 17,2‰" leaves 2019 to the second value.
+FORMAT_VERSION = 11
 
 
 def current_generation(index_dir: Path) -> Path | None:

@@ -230,3 +230,28 @@ def test_a_documents_number_names_no_indicator():
     scores = {m.indicator.id: m.score for m in load_catalog().match(question, whole_text=False)}
     assert scores.get("average_population", 0.0) < 0.7
     assert scores["tb_cases_detected"] > scores.get("average_population", 0.0)
+
+
+# Written for these tests, in the shape of provincial reports (not taken from a document).
+TIMES_REPORT = """BÁO CÁO KẾT QUẢ CÔNG TÁC DÂN SỐ VÀ PHÒNG, CHỐNG DỊCH
+
+1. Dân số
+Quy mô dân số của tỉnh là 1.234.567 người (theo số liệu tổng điều tra dân số 01/4/2019).
+Tỷ lệ tăng dân số bình quân năm giai đoạn 2009-2019 là 1,52%/năm.
+Tỷ suất sinh thô toàn tỉnh năm 2010 là 18,4‰ đến năm 2019 còn 16,9‰.
+Mục tiêu giảm tỷ suất sinh bình quân hàng năm 0,4%0.
+2. Phòng, chống dịch
+Trong 07 tháng đầu năm 2019, toàn tỉnh ghi nhận số ca mắc sốt xuất huyết cộng dồn là 1.450 ca.
+Kết quả phân vùng dịch tễ sốt rét năm 2019[1]: 21 xã thuộc vùng không có sốt rét lưu hành.
+"""
+
+
+def test_a_values_time_from_the_date_after_it_a_period_or_the_next_value(tmp_path):
+    figures = _mapped(tmp_path, TIMES_REPORT, "dan_so.txt")
+    assert figures["1.234.567"].year == 2019  # "(… 01/4/2019)" right after it
+    assert figures["1,52"].year == 2019  # "giai đoạn 2009-2019": the end of the period it is given over
+    assert (figures["18,4"].year, figures["16,9"].year) == (2010, 2019)  # "đến năm 2019" is the next value's
+    assert (figures["0,4"].unit, figures["0,4"].value) == ("‰", 0.4)  # "%0" typed for ‰
+    assert "0" not in figures
+    assert figures["1.450"].qualifiers == ["7 thang"]  # "07 tháng đầu năm", like "6 tháng đầu năm"
+    assert "1" not in figures and figures["21"].year == 2019  # "[1]" marks a footnote

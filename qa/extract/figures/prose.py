@@ -359,6 +359,26 @@ def _year_in(text: str) -> int | None:
     return year
 
 
+# The parenthesis right after a value that dates it: "1.141.154 người (theo số liệu tổng điều tra dân số
+# 01/4/2019)", "(tính đến 31/12/2022)".
+_PARENTHESIS_AFTER = re.compile(r"\s*\(([^()]{0,80})\)")
+# A period a value is given over: "Tỷ lệ tăng dân số bình quân năm giai đoạn 2009-2019 là 1,41%/năm".
+_PERIOD = re.compile(rf"(?<!\d)({_YEAR})\s*[-–]\s*({_YEAR})(?!\d)")
+
+
+def _dated_after(text: str, end: int) -> int | None:
+    """The year of the date in the parenthesis right after a value (not a comparison's: "(so với năm 2022)")."""
+    m = _PARENTHESIS_AFTER.match(text, end)
+    return _year_in(m.group(1)) if m else None
+
+
+def _period_end(before: str) -> int | None:
+    """The end of the last period named before a value ("giai đoạn 2009-2019" → 2019): a value over a period
+    stands at its end, as a target of a period is due at its end."""
+    periods = [m for m in _PERIOD.finditer(before) if int(m.group(1)) < int(m.group(2))]
+    return int(periods[-1].group(2)) if periods else None
+
+
 def _section_year(block: Block) -> int | None:
     for title in reversed(block.section):
         year = _year_in(title)
@@ -642,7 +662,9 @@ def _prose_kind_year(
     year = (
         own_year_after(text, end)
         or _year_in(_drop_parens(text[sent_start:start]))
+        or _dated_after(text, end)
         or year_after(text, end)
+        or _period_end(_drop_parens(text[sent_start:start]))
         or _year_in(_drop_parens(text[:sent_start]))
         or ctx.section_year
         or ctx.base

@@ -111,10 +111,17 @@ def own_year_after(text: str, end: int) -> int | None:
     m = _OWN_YEAR.match(text, end)
     if m is None or _COMPARED.search(m.group(0)):
         return None
+    if _TIME_TO_REACH_BEFORE.search(m.group(0)) and _VALUE_NEXT.match(text, m.end()):
+        return None  # "18,9‰ đến năm 2019 còn 17,2‰": the time the next value is reached at
     return int(m.group(1))
 
 
 _OWN_YEAR = re.compile(rf"[^\d;.,]{{0,15}}?(?<!\w)năm\s+({YEAR})(?!\d)", re.I)
+_TIME_TO_REACH_BEFORE = re.compile(
+    r"(?<!\w)(?:" + "|".join(t for t in _WORDS.target_time if t.lower() != "năm") + r")\s+\d{4}$", re.I
+)
+# A value a few words after the year: "… đến năm 2019 còn 17,2‰", "… đến năm 2025 là 95%".
+_VALUE_NEXT = re.compile(r"[^\d;.]{0,20}?\d")
 
 
 def in_objectives(sentence: str, section: tuple[str, ...]) -> bool:

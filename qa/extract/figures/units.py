@@ -47,7 +47,7 @@ _MULTIPLIED = (
     + r")"
 )
 UNIT_RE = re.compile(
-    r"\s?(?:(?P<sym>%o(?![^\W\d_])|‰|%)|(?P<word>"
+    r"\s?(?:(?P<sym>%o(?![^\W\d_])|%0(?!\d|[.,]\d)|‰|%)|(?P<word>"
     + _MULTIPLIED
     + "|"
     + "|".join(re.escape(u) for u in sorted(STRONG_UNITS + WEAK_UNITS, key=len, reverse=True))
