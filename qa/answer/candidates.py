@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from qa.extract.indicators import IndicatorMatch
+from qa.extract.qualifiers import is_change_reference
 from qa.models import Figure
 from qa.retrieval.engine import Engine, Hit
 
@@ -27,6 +28,9 @@ class FigureCandidate:
     dense_rank: int | None
     from_reader: bool = False  # read from the passage at question time (qa/answer/reader.py), not indexed
     dense_score: float | None = None  # cosine of the question and its chunk, when the dense search found it
+    change_of: str | None = (
+        None  # a change ("tăng 114,3% so với cùng kỳ"): the indicator of the value it changes
+    )
 
 
 def _key(f: Figure) -> tuple[str, int, str, str, int | None]:
@@ -65,4 +69,23 @@ def figure_candidates(
         for f in engine.figures_by_indicator.get(match.indicator.id, []):
             if allowed(f) and _key(f) not in out:
                 out[_key(f)] = FigureCandidate(f, None, None, None)
-    return list(out.values())
+    cands = list(out.values())
+    for c in cands:
+        c.change_of = _changed_indicator(c.figure, engine)
+    return cands
+
+
+def _changed_indicator(f: Figure, engine: Engine) -> str | None:
+    """The catalog indicator of the value a change changes: the change is left unmapped at index time (it is
+    no value of the indicator), the value of its row it refers to is mapped ("1603 ca" beside "tăng 114,3% so
+    với cùng kỳ")."""
+    if f.indicator_id is not None or not any(is_change_reference(q) for q in f.qualifiers) or not f.row_key:
+        return None
+    return next(
+        (
+            s.indicator_id
+            for s in engine.figures_by_row.get(f.row_key, [])
+            if s.indicator_id is not None and not any(is_change_reference(q) for q in s.qualifiers)
+        ),
+        None,
+    )

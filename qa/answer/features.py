@@ -16,7 +16,7 @@ from qa.answer.candidates import INDICATOR_LOOKUP_SCORE, FigureCandidate
 from qa.answer.evidence import Evidence, evidence_words
 from qa.answer.understand import Question
 from qa.extract.indicators import IndicatorMatch
-from qa.extract.qualifiers import value_at
+from qa.extract.qualifiers import is_change_reference, value_at
 from qa.models import Chunk, Figure
 from qa.vn.lexicon import lexicon
 from qa.vn.text import fold
@@ -69,6 +69,9 @@ class QuestionView:
     parts_asked: tuple[
         str, ...
     ]  # the parts of the province the question narrows to ("tuyen tinh", "cong lap")
+    asks_change: bool = (
+        False  # "tăng bao nhiêu % so với cùng kỳ": a change answers, and its reference is asked
+    )
 
 
 def question_view(q: Question, evidence: Evidence, indicators: list[IndicatorMatch]) -> QuestionView:
@@ -84,6 +87,7 @@ def question_view(q: Question, evidence: Evidence, indicators: list[IndicatorMat
         indicators[0] if indicators else None,
         years,
         tuple(part for part in _PARTS if f" {part} " in _words(q.folded)),
+        bool(lexicon().question_cues.find("change_asked", q.cue_text)),
     )
 
 
@@ -106,6 +110,12 @@ def _part_missing(parts_asked: tuple[str, ...], f: Figure) -> bool:
     at = value_at(f)
     label = _words(f"{f.indicator} {f.quote[:at] if at > 0 else ''}")
     return any(part not in f.qualifiers and f" {part} " not in label for part in parts_asked)
+
+
+def _asked(qualifier: str, v: QuestionView) -> bool:
+    """The question narrows as the qualifier does: it says it ("6 thang"), or it asks a change and the qualifier
+    is what the change is measured against ("tăng bao nhiêu %" and "so voi cung ky")."""
+    return qualifier in v.q.folded or (v.asks_change and is_change_reference(qualifier))
 
 
 def _words(text: str) -> str:
@@ -133,8 +143,10 @@ def figure_features(v: QuestionView, c: FigureCandidate, chunk: Chunk | None) ->
     context_cov = Evidence.coverage(v.terms, *context)
     rarest = 1.0 if v.rarest is None or Evidence.coverage({v.rarest: 1.0}, *context) > 0 else 0.0
     same = other = 0.0
-    if v.indicator is not None and f.indicator_id is not None:
-        same = float(v.indicator.indicator.id == f.indicator_id)
+    # A change is compared by the indicator it changes when the question asks a change.
+    indicator_id = f.indicator_id or (c.change_of if v.asks_change else None)
+    if v.indicator is not None and indicator_id is not None:
+        same = float(v.indicator.indicator.id == indicator_id)
         other = 1.0 - same
     year_match = float(bool(v.years) and f.year in v.years)
     year_mismatch = float(bool(v.years) and f.year is not None and f.year not in v.years)
@@ -144,7 +156,7 @@ def figure_features(v: QuestionView, c: FigureCandidate, chunk: Chunk | None) ->
     unit = unit_class(f.unit)
     unit_match = float(bool(q.unit_intent) and unit == q.unit_intent)
     unit_conflict = float(bool(q.unit_intent) and bool(unit) and unit != q.unit_intent)
-    asked_qualifier = any(qual in q.folded for qual in f.qualifiers)
+    asked_qualifier = any(_asked(qual, v) for qual in f.qualifiers)
     half = float(
         q.half_year and ("6 thang" in fold(f"{f.quote} {f.section}") or "6 thang dau nam" in f.qualifiers)
     )
@@ -177,7 +189,7 @@ def figure_features(v: QuestionView, c: FigureCandidate, chunk: Chunk | None) ->
             float(q.kind is None and f.kind in ("actual", "estimate")),
             unit_match,
             unit_conflict,
-            float(any(qual not in q.folded for qual in f.qualifiers) or _part_missing(v.parts_asked, f)),
+            float(any(not _asked(qual, v) for qual in f.qualifiers) or _part_missing(v.parts_asked, f)),
             float(asked_qualifier),
             half,
             rr(c.hit_rank),

@@ -249,6 +249,11 @@ def change_reference(f: Figure) -> list[str]:
     return [reference]
 
 
+def is_change_reference(qualifier: str) -> bool:
+    """Whether a qualifier is what a change was measured against (``change_reference``: "so voi cung ky")."""
+    return qualifier.startswith("so voi")
+
+
 _CHANGE = re.compile(
     r"\((?:"
     + "|".join(lexicon().prose_targets.change_verbs)

@@ -304,3 +304,36 @@ def test_a_count_of_another_thing_is_no_rival_of_the_count_asked() -> None:
 )
 def test_what_a_count_question_counts(question: str, counted: tuple[str, ...]) -> None:
     assert Reader(KNOWN, set(IDF)).read(question).counted == counted
+
+
+def test_a_change_question_takes_the_change_of_the_indicator_asked() -> None:
+    cases = figure(
+        indicator="Số ca mắc sốt xuất huyết",
+        value=1603.0,
+        value_text="1603",
+        unit="ca",
+        indicator_id="dengue_cases",
+    )
+    change = replace(
+        cases,
+        indicator="Số ca mắc sốt xuất huyết (tăng so với cùng kỳ năm 2018)",
+        value=114.3,
+        value_text="114,3",
+        unit="%",
+        indicator_id=None,
+        qualifiers=["so voi cung ky"],
+    )
+    column = {
+        name: FIGURE_FEATURES.index(name) for name in ("indicator_same", "qualified_unasked", "unit_match")
+    }
+
+    def read(question: str, c: FigureCandidate) -> dict[str, float]:
+        row = figure_features(_view(question), c, None)
+        return {name: float(row[i]) for name, i in column.items()}
+
+    changed = FigureCandidate(change, 0, 0, None, change_of="dengue_cases")
+    asked = read("Số ca mắc sốt xuất huyết năm 2024 tăng bao nhiêu %?", changed)
+    assert asked == {"indicator_same": 1.0, "qualified_unasked": 0.0, "unit_match": 1.0}
+    # asked the level, the change is narrowed to a comparison the question does not make
+    level = read("Số ca mắc sốt xuất huyết năm 2024 là bao nhiêu?", changed)
+    assert level["indicator_same"] == 0.0 and level["qualified_unasked"] == 1.0
