@@ -36,7 +36,9 @@ ANSWER_MODEL_FILE = "answer_model.json"  # fitted by `qa train` on this generati
 #    its sentences (qa.extract.qualifiers.paragraph_scope).
 # 11: any "N tháng (đầu năm)" (and "07 tháng") narrows like "6 tháng"; "%0" is ‰; a prose value's year from the
 #    date in the parenthesis after it ("(… 01/4/2019)") or the end of the period named before it ("giai đoạn
-#    2009-2019"), and "… 18,9‰ đến năm 2019 còn 17,2‰" leaves 2019 to the second value.
+#    2009-2019"), and "… 18,9‰ đến năm 2019 còn 17,2‰" leaves 2019 to the second value; a clause that says only
+#    its year ("…, năm 2010 là 2,06 con; năm 2015 là 2,25 con") continues the sentence's indicator; "con" is a
+#    (weak) unit.
 FORMAT_VERSION = 11
 
 

@@ -54,7 +54,9 @@ def test_a_plan_check_is_answered_by_the_rows_share_of_the_plan(answerer, questi
 
 
 def test_a_change_question_is_answered_by_the_change(answerer):
-    r = ask(answerer, "Tổng số lượt khám bệnh ở cơ sở công lập Bắc Giang 6 tháng đầu năm 2023 tăng bao nhiêu %?")
+    r = ask(
+        answerer, "Tổng số lượt khám bệnh ở cơ sở công lập Bắc Giang 6 tháng đầu năm 2023 tăng bao nhiêu %?"
+    )
     assert not r["abstained"] and r["figures"][0]["value_text"] == "14,9"
     assert "1.253.058" in r["answer"]  # the value it changes, beside it
 

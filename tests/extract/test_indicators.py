@@ -240,6 +240,7 @@ Quy mô dân số của tỉnh là 1.234.567 người (theo số liệu tổng �
 Tỷ lệ tăng dân số bình quân năm giai đoạn 2009-2019 là 1,52%/năm.
 Tỷ suất sinh thô toàn tỉnh năm 2010 là 18,4‰ đến năm 2019 còn 16,9‰.
 Mục tiêu giảm tỷ suất sinh bình quân hàng năm 0,4%0.
+Tổng tỷ suất sinh của tỉnh có xu hướng tăng, năm 2010 là 2,01 con; năm 2015 là 2,12 con; năm 2019 là 2,27 con/phụ nữ.
 2. Phòng, chống dịch
 Trong 07 tháng đầu năm 2019, toàn tỉnh ghi nhận số ca mắc sốt xuất huyết cộng dồn là 1.450 ca.
 Kết quả phân vùng dịch tễ sốt rét năm 2019[1]: 21 xã thuộc vùng không có sốt rét lưu hành.
@@ -255,3 +256,11 @@ def test_a_values_time_from_the_date_after_it_a_period_or_the_next_value(tmp_pat
     assert "0" not in figures
     assert figures["1.450"].qualifiers == ["7 thang"]  # "07 tháng đầu năm", like "6 tháng đầu năm"
     assert "1" not in figures and figures["21"].year == 2019  # "[1]" marks a footnote
+    # a clause that says only its year continues the sentence's indicator
+    assert [
+        (figures[v].year, figures[v].indicator.startswith("Tổng tỷ suất sinh")) for v in ("2,12", "2,27")
+    ] == [
+        (2015, True),
+        (2019, True),
+    ]
+    assert (figures["2,01"].year, figures["2,01"].unit) == (2010, "con")

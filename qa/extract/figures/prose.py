@@ -724,6 +724,10 @@ def _comparator(cand: _Candidate, before: str) -> str | None:
     return comparator
 
 
+# A clause that says nothing but its year before the value: "; năm 2015 là", "; năm 2022:", "; năm 2022 đạt".
+_YEAR_ONLY = re.compile(rf"\s*(?:-\s*)?(?:năm|đến năm|tới năm)\s+{_YEAR}\s*(?:là|:|đạt|có|còn)?\s*$", re.I)
+
+
 def _prose_figure(ctx: _Context, cand: _Candidate, found: list[_Found]) -> _Found | None:
     text = ctx.block.text
     m = cand.m
@@ -737,6 +741,11 @@ def _prose_figure(ctx: _Context, cand: _Candidate, found: list[_Found]) -> _Foun
         return None  # "tăng 36 ca so với cùng kỳ", "(cùng kỳ năm 2022: 0)": an amount of change, a comparison
     left = _left_phrase(text, max(clause, cand.cut), start)
     prev = _previous(found, clause, in_parens, sent_start, start)
+    if prev is None and _YEAR_ONLY.match(text, clause, start):
+        # "TFR …, năm 2010 là 2,06 con; năm 2015 là 2,25 con": a clause that says only its year continues the
+        # sentence's list of one indicator over the years.
+        earlier = [f for f in found if sent_start <= f.start and f.end <= start]
+        prev = earlier[-1] if earlier else None
     indicator, inherited, named = _name(ctx, cand, prev, left, (sent_start, clause, in_parens))
     indicator = _objective_name(indicator, inherited, change, prev if in_parens or inherited else None)
     value = parse_vn_number(m.group("num"))
