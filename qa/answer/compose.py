@@ -56,10 +56,18 @@ def _sibling_text(s: Figure, f: Figure) -> str:
     another quantity of the same kind and year by what its label adds to the answer's ("Tuyến tỉnh (% KH): 54,3%",
     "% KH: 103,8%" beside "… thu được đơn vị máu")."""
     when = f"{lexicon().kind_label(s.kind) or s.column} {s.year or ''}"
+    # What narrows it and not the answer's value ("cả nước" beside the province's rate) is said with it: a
+    # qualified value must not read as the province-wide one.
+    narrower = [qualifier_words(q, s) for q in s.qualifiers if q not in f.qualifiers]
+    if narrower:
+        when = f"{when} ({', '.join(narrower)})"
     if s.indicator == f.indicator or (s.kind, s.year) != (f.kind, f.year):
         return f"{collapse_ws(when)}: {value_text(s)}"
     shared = len(os.path.commonprefix([s.indicator, f.indicator]))
     added = s.indicator[shared:].strip(" ,.:;()-") if shared >= _SHARED_LABEL_CHARS else s.indicator
+    unsaid = [n for n in narrower if fold(n).lower() not in fold(added).lower()]
+    if added and unsaid:
+        added = f"{added} ({', '.join(unsaid)})"
     return f"{collapse_ws(added or when)}: {value_text(s)}"
 
 

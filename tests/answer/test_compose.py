@@ -107,3 +107,11 @@ def test_a_difference_from_the_plan_is_no_share_of_it() -> None:
     share = _in_sentence("103,52", quote, value=103.52)
     change = _in_sentence("8,03", quote, value=8.03, qualifiers=["so voi cung ky"])
     assert share_of_plan_in_row(change, [share, change], catalog) is share
+
+
+def test_a_qualified_sibling_says_what_narrows_it() -> None:
+    province = replace(figure(1.41, "%", "Vĩnh Phúc"), value_text="1,41", indicator="Tỷ lệ tăng dân số")
+    national = replace(province, value=1.14, value_text="1,14", qualifiers=["ca nuoc"])
+    assert "(cả nước): 1,14%" in figure_sentence(province, [province, national], 1)
+    part = replace(national, indicator="Tỷ lệ tăng dân số (nội trú)", qualifiers=["ca nuoc"])
+    assert "nội trú (cả nước): 1,14%" in figure_sentence(province, [province, part], 1)
