@@ -66,16 +66,18 @@ class QuestionView:
     rarest: str | None
     indicator: IndicatorMatch | None
     years: set[int]
-    parts_asked: tuple[
-        str, ...
-    ]  # the parts of the province the question narrows to ("tuyen tinh", "cong lap")
-    asks_change: bool = (
-        False  # "tăng bao nhiêu % so với cùng kỳ": a change answers, and its reference is asked
-    )
+    # the parts of the province the question narrows to ("tuyen tinh", "cong lap")
+    parts_asked: tuple[str, ...]
+    # "tăng bao nhiêu % so với cùng kỳ": a change answers, and its reference is asked
+    asks_change: bool = False
+    # the folded question without what it compares against ("… có cao hơn cả nước không": not "ca nuoc"), the
+    # text a qualifier must be in to be asked
+    scope: str = ""
 
 
 def question_view(q: Question, evidence: Evidence, indicators: list[IndicatorMatch]) -> QuestionView:
     terms = evidence.key_terms(q)
+    scope = asked_scope(q)
     years = set(q.years)
     if q.year_range:
         years |= {q.year_range[1]}
@@ -86,9 +88,36 @@ def question_view(q: Question, evidence: Evidence, indicators: list[IndicatorMat
         evidence.rarest(terms),
         indicators[0] if indicators else None,
         years,
-        tuple(part for part in _PARTS if f" {part} " in _words(q.folded)),
+        tuple(part for part in _PARTS if f" {part} " in _words(scope)),
         bool(lexicon().question_cues.find("change_asked", q.cue_text)),
+        scope,
     )
+
+
+# Words after a comparison cue ("cao hơn cả nước không", "so với tuyến huyện") read as the other side.
+COMPARED_WORDS = 3
+_WORD_AFTER = re.compile(r"\W*\w+")
+
+
+def asked_scope(q: Question) -> str:
+    """The folded question without the side it compares against: "… là bao nhiêu, có cao hơn cả nước không"
+    asks the province's value, not the national one it names (a comparison question asks both sides)."""
+    scope = q.folded.lower()
+    two_sides = len(q.named) >= 2 or len(set(q.years) - {q.year_range[0] if q.year_range else None}) >= 2
+    if q.qtype == "compare" or two_sides or len(q.cue_text) != len(scope):
+        return scope  # a comparison asks both its sides (and so does each side read alone, named as typed)
+    cues = lexicon().question_cues
+    at = 0
+    while (m := cues.find("compare", q.cue_text, at)) is not None:
+        end = m.end()
+        for _ in range(COMPARED_WORDS):
+            word = _WORD_AFTER.match(scope, end)
+            if word is None or not word.group(0).strip(" ") or "," in word.group(0) or "?" in word.group(0):
+                break
+            end = word.end()
+        scope = scope[: m.start()] + " " * (end - m.start()) + scope[end:]
+        at = end
+    return scope
 
 
 _PLAN_SHARE = re.compile(r"%\s*(?:kh|ke hoach)\b|\bso voi (?:kh|ke hoach)\b")
@@ -115,7 +144,7 @@ def _part_missing(parts_asked: tuple[str, ...], f: Figure) -> bool:
 def _asked(qualifier: str, v: QuestionView) -> bool:
     """The question narrows as the qualifier does: it says it ("6 thang"), or it asks a change and the qualifier
     is what the change is measured against ("tăng bao nhiêu %" and "so voi cung ky")."""
-    return qualifier in v.q.folded or (v.asks_change and is_change_reference(qualifier))
+    return qualifier in v.scope or (v.asks_change and is_change_reference(qualifier))
 
 
 def _words(text: str) -> str:
@@ -254,7 +283,7 @@ def question_context(
     provinces: set[str] | None,
 ) -> np.ndarray:
     indicator = v.indicator.indicator.id if v.indicator else None
-    asked = v.q.folded.lower()
+    asked = v.scope
     values = [  # values of the indicator the question may be answered by: province-wide, or narrowed as asked
         f
         for f in figures_by_indicator.get(indicator or "", [])

@@ -337,3 +337,19 @@ def test_a_change_question_takes_the_change_of_the_indicator_asked() -> None:
     # asked the level, the change is narrowed to a comparison the question does not make
     level = read("Số ca mắc sốt xuất huyết năm 2024 là bao nhiêu?", changed)
     assert level["indicator_same"] == 0.0 and level["qualified_unasked"] == 1.0
+
+
+def test_the_side_a_figure_question_compares_against_is_not_its_scope() -> None:
+    question = "Tỷ lệ tăng dân số bình quân năm giai đoạn 2009-2019 của Bắc Giang là bao nhiêu, có cao hơn cả nước không?"
+    q = Reader(KNOWN, set(IDF)).read(question)
+    assert q.qtype == "figure"  # a period is one time: "2009-2019" are not two years to set side by side
+    view = _view(question)
+    assert "ca nuoc" not in view.scope and "ty le tang dan so" in view.scope
+    national = figure(
+        indicator="Tỷ lệ tăng dân số", value=1.14, value_text="1,14", unit="%", qualifiers=["ca nuoc"]
+    )
+    row = figure_features(view, FigureCandidate(national, 0, 0, None), None)
+    assert row[FIGURE_FEATURES.index("qualified_unasked")] == 1.0
+    # a comparison of two places asks both sides
+    both = _view("Tỷ lệ tăng dân số của Bắc Giang so với Hà Nam năm 2023?")
+    assert "ha nam" in both.scope

@@ -124,8 +124,10 @@ def question_type(q: Question) -> QuestionType:
     # "An Giang mới (phần Kiên Giang cũ)": a current unit and a province it absorbed, named together without a
     # comparison cue, are one place said twice.
     joined = _joined(q.cue_text, q.named) and not _one_place_twice(q.named)
+    # A period ("giai đoạn 2009-2019") is one time, not two years to set side by side: its start is no side.
+    times = set(q.years) - ({q.year_range[0]} if q.year_range else set())
     if (sides + len(q.unknown_provinces) >= 2 and (has["compare"] or joined)) or (
-        has["compare"] and len(set(q.years)) >= 2
+        has["compare"] and len(times) >= 2
     ):
         return "compare"
     if has["across_provinces"] and not q.provinces:
