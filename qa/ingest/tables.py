@@ -1,4 +1,4 @@
-"""Indicator tables in three shapes: tab-separated, pipe markdown, and flattened PDF rows.
+"""Indicator tables in four shapes: tab-separated, pipe markdown, flattened PDF rows, and year grids.
 
 Every recognised row gets the table header attached, so a row alone still says
 which column is "KH 2023" and which is "TH 2023".
@@ -103,6 +103,8 @@ def find_tables(lines: list[str]) -> list[ParsedTable]:
             table = _parse_tab(lines, i)
         elif _FLAT_HEADER.match(line):
             table = _parse_flat(lines, i)
+        elif _grid_columns(line):
+            table = _parse_grid(lines, i)
         if table and table.rows:
             tables.append(table)
             i = table.end_line  # end_line is 1-based, so this is the next index
@@ -336,3 +338,49 @@ def _parse_flat(lines: list[str], start: int) -> ParsedTable | None:
         i += 1
     flush()
     return table
+
+
+# ---------------------------------------------------------------- year grids
+
+# A header of year columns and nothing else ("2015 2017 2019 2020 Sơ bộ 2021", "Năm 2021 Năm 2022 Ước 2023"),
+# the rows under it a label and one value per column ("Bác sĩ bình quân 1 vạn dân 16,27 17,23 20,95 18,59
+# 19,23"): a statistics page as its text comes out of HTML or a PDF.
+MIN_GRID_COLUMNS = 2
+# A row is a label and its values: a longer line is prose under the grid.
+MAX_GRID_ROW_WORDS = 25
+_SENTENCE_MARK = re.compile(r"[.;:!?](?:\s|$)")
+
+
+def _grid_columns(line: str) -> list[str]:
+    text = collapse_ws(line)
+    columns = [collapse_ws(c) for c in _YEAR_COL.findall(text)]
+    if len(columns) < MIN_GRID_COLUMNS or collapse_ws(" ".join(columns)) != text:
+        return []
+    if any(len(c.split()) > 3 for c in columns):
+        return []  # a sentence that happens to end in a year, not column names
+    return columns
+
+
+def _parse_grid(lines: list[str], start: int) -> ParsedTable | None:
+    columns = _grid_columns(lines[start])
+    header = ["TT", "Chỉ tiêu", "ĐVT", *columns]
+    table = ParsedTable(start + 1, start + 1, header, collapse_ws(lines[start]))
+    state: dict[str, str] = {}
+    i = start + 1
+    while i < len(lines):
+        s = collapse_ws(lines[i])
+        if not s or len(s.split()) > MAX_GRID_ROW_WORDS or _SENTENCE_MARK.search(s) or s.upper() == s:
+            break  # a blank line, a sentence or a capitalised heading ends the grid
+        split = _split_values(s, len(columns))
+        if split is not None and split[0] and not _VALUE_TOKEN.match(split[0].split()[-1]):
+            label, unit = _split_unit(split[0])
+            values = list(zip(columns, split[1], strict=True))
+        else:
+            # Fewer values than columns: which cells are blank is not written ("Số người chết … 31 79" under
+            # five years), so the row keeps its text and gives no values rather than guessed ones.
+            label, unit, values = s, "", []
+        row = _finish_row("", label, unit, values, header, state)
+        table.rows.append(RowSpan(row, i + 1, i + 1, s))
+        table.end_line = i + 1
+        i += 1
+    return table if any(r.row.values for r in table.rows) else None

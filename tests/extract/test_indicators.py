@@ -264,3 +264,29 @@ def test_a_values_time_from_the_date_after_it_a_period_or_the_next_value(tmp_pat
         (2019, True),
     ]
     assert (figures["2,01"].year, figures["2,01"].unit) == (2010, "con")
+
+
+# A statistics page in the shape its text takes out of HTML (made up for the test): a header of years, a label and one
+# value per column, a row with blank cells, then prose.
+GRID_PAGE = """Một số chỉ tiêu về y tế
+Đăng ngày 10-11-2022
+
+Một số chỉ tiêu về y tế
+
+  2015 2017 2020 Sơ bộ 2021
+Giường bệnh tính bình quân 1 vạn dân số 61,50 68,20 90,10 91,40
+Bác sĩ bình quân 1 vạn dân 15,10 16,40 17,80 18,90
+Số người chết vì các bệnh dịch   12 30
+Số người nhiễm HIV được phát hiện trên 100.000 dân 10,20 8,10 9,00 14,30
+"""
+
+
+def test_a_grid_of_years_gives_each_cell_its_year_and_kind(tmp_path):
+    figures = _mapped(tmp_path, GRID_PAGE, "chi_tieu.txt")
+    beds = figures["68,20"]
+    assert (beds.year, beds.kind, beds.indicator_id) == (2017, "actual", "hospital_beds_per_10k")
+    assert (figures["91,40"].year, figures["91,40"].kind) == (2021, "estimate")  # "Sơ bộ 2021"
+    assert (figures["18,90"].year, figures["18,90"].indicator_id) == (2021, "doctors_per_10k")
+    # a row with blank cells gives no values: which years they are is not written
+    assert "12" not in figures and "30" not in figures
+    assert figures["14,30"].year == 2021 and figures["14,30"].indicator.startswith("Số người nhiễm HIV")

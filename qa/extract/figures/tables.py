@@ -45,9 +45,14 @@ def column_kind_year(
     if not m:
         return None
     year = int(m.group(1))
+    base = base_year(doc)
+    if base is not None and year < base:
+        return (
+            "actual",
+            year,
+        )  # a year before the document's own is reported, not planned ("2015 … 2020" of 2022)
     # A bare year column is a plan, unless the table looks past the coming year (a strategy's targets).
     header_years = [int(y) for h in header for y in re.findall(rf"\b({YEAR})\b", fold(h))]
-    base = base_year(doc)
     far = base is not None and max(header_years, default=year) >= base + 2
     return ("target" if far or horizon(doc, block) is not None else "plan"), year
 
