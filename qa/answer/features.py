@@ -328,25 +328,43 @@ def counted_named(v: QuestionView, cands: list[FigureCandidate]) -> np.ndarray:
     return named
 
 
+@dataclass(frozen=True, slots=True)
+class Rivalry:
+    """What tells, beyond the features, whether a candidate rivals the best one of a figure question."""
+
+    named: np.ndarray  # per candidate: how much of the thing counted it names (``counted_named``)
+    answers: tuple[tuple[float, str], ...]  # per candidate: its value and kind of number
+
+
+def rivalry(v: QuestionView, cands: list[FigureCandidate]) -> Rivalry:
+    return Rivalry(counted_named(v, cands), tuple((c.figure.value, unit_class(c.figure.unit)) for c in cands))
+
+
+def _no_rival(rivals: Rivalry, i: int, best: int) -> bool:
+    """A candidate that names less of the thing counted than the best, or gives the same answer (the one value
+    read from a sentence and from a table), does not make the best unsure."""
+    return bool(rivals.named[i] < rivals.named[best]) or rivals.answers[i] == rivals.answers[best]
+
+
 def decision_features(
     probabilities: np.ndarray,
     x: np.ndarray,
     names: tuple[str, ...],
     columns: tuple[str, ...],
     context: np.ndarray,
-    named: np.ndarray | None = None,
+    rivalry: Rivalry | None = None,
 ) -> np.ndarray:
     """One row for a question: how sure the ranking is, what its best candidate agrees on, what the question is.
 
-    ``named`` (``counted_named``, figure decisions): how much of the thing counted each candidate names; one
-    naming less of it than the best is not the best's rival."""
+    ``rivalry`` (figure decisions): what else rules a candidate out as the best's rival (``_no_rival``)."""
     order = np.argsort(-probabilities)
     p1 = float(probabilities[order[0]]) if len(order) else 0.0
     best = x[order[0]] if len(order) else np.zeros(len(names))
     rivals = [
         i
         for i in order[1:]
-        if not _excluded_rival(x[i], best, names) and not (named is not None and named[i] < named[order[0]])
+        if not _excluded_rival(x[i], best, names)
+        and not (rivalry is not None and _no_rival(rivalry, i, order[0]))
     ]
     p2 = float(probabilities[rivals[0]]) if rivals else 0.0
     picked = [best[names.index(c)] for c in columns]

@@ -22,11 +22,11 @@ from qa.answer.features import (
     FIGURE_FEATURES,
     PASSAGE_DECISION_COLUMNS,
     QuestionView,
-    counted_named,
     decision_features,
     figure_features,
     question_context,
     question_view,
+    rivalry,
     unit_class,
 )
 from qa.answer.model import DecisionModels, load_models
@@ -255,7 +255,7 @@ class Answerer:
             FIGURE_FEATURES,
             FIGURE_DECISION_COLUMNS,
             self.question_context(turn, view),
-            counted_named(view, cands),
+            rivalry(view, cands),
         )
         decided = self.models.figure_decide.answer_probability(row, probabilities)
         scored = [ScoredFigure(c, float(p)) for c, p in zip(cands, probabilities, strict=True)]

@@ -21,6 +21,7 @@ from qa.answer.features import (
     figure_features,
     question_context,
     question_view,
+    rivalry,
 )
 from qa.answer.model import DecisionModel, DecisionModels, _read
 from qa.answer.passages import PASSAGE_FEATURES, passage_features
@@ -275,8 +276,8 @@ def test_a_count_of_another_thing_is_no_rival_of_the_count_asked() -> None:
     view = _view(HOSPITAL)
     assert view.q.counted == ("can", "bo", "vien", "chuc")
     cands = [FigureCandidate(f, 0, 0, None) for f in (STAFF, PART_TIME, BEDS)]
-    named = counted_named(view, cands)
-    assert named.tolist() == [4, 2, 0]
+    assert counted_named(view, cands).tolist() == [4, 2, 0]
+    named = rivalry(view, cands)
     x = np.vstack([figure_features(view, c, None) for c in cands])
     p = np.array([0.64, 0.46, 0.52])
     with_names = decision_features(p, x, FIGURE_FEATURES, FIGURE_DECISION_COLUMNS, np.zeros(5), named)
@@ -353,3 +354,15 @@ def test_the_side_a_figure_question_compares_against_is_not_its_scope() -> None:
     # a comparison of two places asks both sides
     both = _view("Tỷ lệ tăng dân số của Bắc Giang so với Hà Nam năm 2023?")
     assert "ha nam" in both.scope
+
+
+def test_the_same_answer_read_twice_is_no_rival() -> None:
+    view = _view("Số bác sĩ trên 10.000 dân năm 2024 là bao nhiêu?")
+    from_prose = figure(kind=None)
+    from_table = replace(from_prose, line=9, column="2024")
+    other = replace(from_prose, value=9.3, value_text="9,3", line=12)
+    cands = [FigureCandidate(f, 0, 0, None) for f in (from_prose, from_table, other)]
+    x = np.vstack([figure_features(view, c, None) for c in cands])
+    p = np.array([0.9, 0.89, 0.3])
+    row = decision_features(p, x, FIGURE_FEATURES, FIGURE_DECISION_COLUMNS, np.zeros(5), rivalry(view, cands))
+    assert row[1] == pytest.approx(0.3)  # the runner-up is the other value, not the same one from the table

@@ -27,9 +27,10 @@ from qa.answer.features import (
     FIGURE_DECISION_COLUMNS,
     FIGURE_FEATURES,
     PASSAGE_DECISION_COLUMNS,
-    counted_named,
+    Rivalry,
     decision_feature_names,
     decision_features,
+    rivalry,
 )
 from qa.answer.learn.generate import Generated, Generator
 from qa.answer.model import DecisionModel, DecisionModels
@@ -59,8 +60,8 @@ class Rows:
     answerable: list[bool] = field(default_factory=list)  # per question
     # per question: 1 for each candidate the decision may answer with (by default its answer alone)
     accept: list[np.ndarray] = field(default_factory=list)
-    # per question: how much of the thing a count question asks each candidate names (figure rows; features.py)
-    named: list[np.ndarray | None] = field(default_factory=list)
+    # per question: what rules candidates out as the best's rivals (figure rows; features.Rivalry)
+    rivalry: list[Rivalry | None] = field(default_factory=list)
 
     def add(
         self,
@@ -70,9 +71,9 @@ class Rows:
         doc: str,
         answerable: bool,
         accept: np.ndarray | None = None,
-        named: np.ndarray | None = None,
+        rivalry: Rivalry | None = None,
     ) -> None:
-        self.named.append(named)
+        self.rivalry.append(rivalry)
         self.x.append(x)
         self.y.append(y)
         self.accept.append(y if accept is None else accept)
@@ -102,7 +103,7 @@ def collect(
             hidden = gold if gold is not None and n % HIDE_EVERY == 0 else None
             cands, x = answerer.figure_matrix(turn, hits, view, indicators, hidden)
             y = np.array([float(gold is not None and _answers(c, gold, hidden)) for c in cands])
-            figure_rows.add(x, y, context, g.doc_id, g.answerable, named=counted_named(view, cands))
+            figure_rows.add(x, y, context, g.doc_id, g.answerable, rivalry=rivalry(view, cands))
             # The same question read as a passage question: the sentence that states the figure answers it,
             # so a figure question that falls back to sentences is judged by a model that has seen its kind.
             ys = np.array(
@@ -189,7 +190,7 @@ def fit_two_stage(rows: Rows, features: tuple[str, ...], columns: tuple[str, ...
     keep = list(scored)
     dx = np.vstack(
         [
-            decision_features(scored[i], rows.x[i], features, columns, rows.context[i], rows.named[i])
+            decision_features(scored[i], rows.x[i], features, columns, rows.context[i], rows.rivalry[i])
             for i in keep
         ]
     )
