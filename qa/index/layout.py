@@ -39,7 +39,8 @@ ANSWER_MODEL_FILE = "answer_model.json"  # fitted by `qa train` on this generati
 #    2009-2019"), and "… 18,9‰ đến năm 2019 còn 17,2‰" leaves 2019 to the second value; a clause that says only
 #    its year ("…, năm 2010 là 2,06 con; năm 2015 là 2,25 con") continues the sentence's indicator; "con" is a
 #    (weak) unit; a grid under a header of year columns ("2015 2017 2020 Sơ bộ 2021") is a table, its past years
-#    reported (actual) and "Sơ bộ" an estimate.
+#    reported (actual) and "Sơ bộ" an estimate; an undated news report's years leave out the baselines of its
+#    changes ("so với năm 2021") for the year after them.
 FORMAT_VERSION = 11
 
 

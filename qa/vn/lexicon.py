@@ -113,6 +113,7 @@ class DocumentYears:
     target_cues: tuple[str, ...]  # regular-expression fragments
     target_sections: tuple[str, ...]  # folded
     report_cue: str
+    baseline_cue: str  # regular-expression fragment
     status_cues: tuple[str, ...]  # regular-expression fragments
     promulgation_verbs: tuple[str, ...]
     promulgation_ends: tuple[str, ...]
@@ -233,6 +234,7 @@ def lexicon() -> Lexicon:
             target_cues=_tuple(years["target_cues"]),
             target_sections=tuple(fold(w) for w in years["target_sections"]),
             report_cue=years["report_cue"],
+            baseline_cue=years["baseline_cue"],
             status_cues=_tuple(years["status_cues"]),
             promulgation_verbs=_tuple(years["promulgation_verbs"]),
             promulgation_ends=_tuple(years["promulgation_ends"]),

@@ -284,6 +284,16 @@ giai đoạn 2025 – 2030.\n\nKế hoạch đặt mục tiêu 90% người cao 
     assert meta.years == [2024, 2025, 2030]
 
 
+def test_an_undated_reports_baseline_is_not_the_year_it_reports(tmp_path):
+    undated = "Tính đến ngày 4/8, toàn tỉnh ghi nhận 1.520 trường hợp mắc sốt xuất huyết, tăng 3,2 lần so với năm 2020.\n"
+    assert parse(tmp_path, undated, "sxh.txt").meta.years == [2021]  # the year after the baseline
+    dated = "date 2021-08 " + undated
+    assert parse(tmp_path, dated, "sxh_dated.txt").meta.years == [
+        2020,
+        2021,
+    ]  # dated: the baseline still counts
+
+
 RESOLUTION = """HỘI ĐỒNG NHÂN DÂN |
 CỘNG HÒA XÃ
 HỘI CHỦ NGHĨA VIỆT NAM |

@@ -5,7 +5,7 @@ Counted: the issue year; every year of the title; the years of its headings and 
 objectives ("Đến năm 2016: giảm …", "vào năm 2030", "giai đoạn 2021 - 2025") in the sections named
 "Mục tiêu …"/"… chỉ tiêu …", or, in a document without sections (a news report), in the sentences that state a
 target ("phấn đấu …", "mục tiêu …"); and the year a comparison points back from ("so với cùng kỳ năm 2022" ->
-2023 is reported).
+2023 is reported; in an undated news report also "tăng 5,1 lần so với năm 2021" -> 2022, not 2021).
 
 Not counted: the years of the documents it cites ("Quyết định 122/QĐ-TTg năm 2013", "ngày 23/01/2024") and
 of its narrative ("giai đoạn 2021-2025" in passing).
@@ -32,6 +32,7 @@ _TARGET_CUE = re.compile(
     re.I,
 )
 _REPORT_CUE = re.compile(rf"{re.escape(_LEX.document_years.report_cue)}\s+({YEAR})(?!\d)", re.I)
+_BASELINE_CUE = re.compile(rf"(?<!\w){_LEX.document_years.baseline_cue}\s+({YEAR})(?!\d)", re.I)
 _STATUS_CUE = re.compile(
     r"(?<!\w)(?:" + "|".join(_LEX.document_years.status_cues) + rf")\s+({YEAR})(?!\d)", re.I
 )
@@ -85,7 +86,11 @@ def document_years(
                 if _in_targets(b) or not has_sections and _TARGET_SENTENCE.search(sentence):
                     years.update(y for y in _target_years(sentence) if y >= base)
                 if not has_sections and _FIGURE.search(_without_years(sentence)):
-                    years.update(years_in(_without_comparisons(sentence)))
+                    if date:
+                        years.update(years_in(_without_comparisons(sentence)))
+                    else:  # undated, a change's baseline is not the year reported: the next one is
+                        years.update(years_in(_without_baselines(_without_comparisons(sentence))))
+                        years.update(int(y) + 1 for y in _BASELINE_CUE.findall(sentence))
     for line in lines:  # title lines typed in capitals that the structure did not make headings
         if len(line.strip()) <= _MAX_TITLE_LINE and is_capitalised(line):
             years.update(years_in(_without_citations(line)))
@@ -123,6 +128,11 @@ def _first_sentence(text: str) -> str:
 def _without_comparisons(text: str) -> str:
     """The text without the year a same-period comparison points back to ("so với cùng kỳ năm 2022")."""
     return _REPORT_CUE.sub(lambda m: " " * len(m.group(0)), text)
+
+
+def _without_baselines(text: str) -> str:
+    """The text without the year a change is measured from ("tăng 5,1 lần so với năm 2021")."""
+    return _BASELINE_CUE.sub(lambda m: " " * len(m.group(0)), text)
 
 
 def _without_years(text: str) -> str:
