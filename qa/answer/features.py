@@ -141,10 +141,17 @@ def _part_missing(parts_asked: tuple[str, ...], f: Figure) -> bool:
     return any(part not in f.qualifiers and f" {part} " not in label for part in parts_asked)
 
 
+_NGAY = re.compile(r"\bngay (?=\d)")  # "ngày" before a date, which people leave out
+
+
 def _asked(qualifier: str, v: QuestionView) -> bool:
     """The question narrows as the qualifier does: it says it ("6 thang"), or it asks a change and the qualifier
     is what the change is measured against ("tăng bao nhiêu %" and "so voi cung ky")."""
-    return qualifier in v.scope or (v.asks_change and is_change_reference(qualifier))
+    return (
+        qualifier in v.scope
+        or _NGAY.sub("", qualifier) in v.scope  # "tinh den ngay 4/8" asked as "tính đến 4/8/2022"
+        or (v.asks_change and is_change_reference(qualifier))
+    )
 
 
 def _words(text: str) -> str:

@@ -366,3 +366,12 @@ def test_the_same_answer_read_twice_is_no_rival() -> None:
     p = np.array([0.9, 0.89, 0.3])
     row = decision_features(p, x, FIGURE_FEATURES, FIGURE_DECISION_COLUMNS, np.zeros(5), rivalry(view, cands))
     assert row[1] == pytest.approx(0.3)  # the runner-up is the other value, not the same one from the table
+
+
+def test_a_date_scope_is_asked_with_or_without_ngay() -> None:
+    view = _view("Tính đến 4/8/2022, Bắc Giang ghi nhận bao nhiêu ca mắc sốt xuất huyết?")
+    until = figure(indicator="ca mắc sốt xuất huyết", unit="ca", qualifiers=["tinh den", "tinh den ngay 4/8"])
+    district = replace(until, qualifiers=["krong ana", "tinh den", "tinh den ngay 4/8"])
+    column = FIGURE_FEATURES.index("qualified_unasked")
+    assert figure_features(view, FigureCandidate(until, 0, 0, None), None)[column] == 0.0
+    assert figure_features(view, FigureCandidate(district, 0, 0, None), None)[column] == 1.0
