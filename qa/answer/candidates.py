@@ -28,9 +28,8 @@ class FigureCandidate:
     dense_rank: int | None
     from_reader: bool = False  # read from the passage at question time (qa/answer/reader.py), not indexed
     dense_score: float | None = None  # cosine of the question and its chunk, when the dense search found it
-    change_of: str | None = (
-        None  # a change ("tăng 114,3% so với cùng kỳ"): the indicator of the value it changes
-    )
+    # a change ("tăng 114,3% so với cùng kỳ"): the indicator of the value it changes
+    change_of: str | None = None
 
 
 def _key(f: Figure) -> tuple[str, int, str, str, int | None]:

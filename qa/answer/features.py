@@ -15,6 +15,7 @@ import numpy as np
 from qa.answer.candidates import INDICATOR_LOOKUP_SCORE, FigureCandidate
 from qa.answer.evidence import Evidence, evidence_words
 from qa.answer.understand import Question
+from qa.answer.understand.intent import times_asked
 from qa.extract.indicators import IndicatorMatch
 from qa.extract.qualifiers import is_change_reference, value_at
 from qa.models import Chunk, Figure
@@ -103,7 +104,7 @@ def asked_scope(q: Question) -> str:
     """The folded question without the side it compares against: "… là bao nhiêu, có cao hơn cả nước không"
     asks the province's value, not the national one it names (a comparison question asks both sides)."""
     scope = q.folded.lower()
-    two_sides = len(q.named) >= 2 or len(set(q.years) - {q.year_range[0] if q.year_range else None}) >= 2
+    two_sides = len(q.named) >= 2 or len(times_asked(q)) >= 2
     if q.qtype == "compare" or two_sides or len(q.cue_text) != len(scope):
         return scope  # a comparison asks both its sides (and so does each side read alone, named as typed)
     cues = lexicon().question_cues

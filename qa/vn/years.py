@@ -10,6 +10,8 @@ import re
 
 YEAR = r"(?:19|20)\d{2}"
 YEAR_RE = re.compile(rf"(?<!\d)({YEAR})(?!\d)")
+# Two years joined by a dash, a span or a period: "2021-2025", "2009 – 2019".
+YEAR_RANGE_RE = re.compile(rf"(?<!\d)({YEAR})\s*[-–]\s*({YEAR})(?!\d)")
 
 
 def years_in(text: str) -> list[int]:

@@ -10,9 +10,8 @@ from qa.vn.gazetteer import load_gazetteer
 from qa.vn.lexicon import FigureKind, lexicon
 from qa.vn.so_hieu import NUMBER_ANY_CASE_RE
 from qa.vn.text import fold
-from qa.vn.years import YEAR
+from qa.vn.years import YEAR, YEAR_RANGE_RE
 
-_RANGE = re.compile(rf"(?<!\d)({YEAR})\s*[-–]\s*({YEAR})(?!\d)")
 _DATE = re.compile(r"\b\d{1,2}\s*/\s*\d{1,2}\s*/\s*(?=\d{4}\b)")  # "31/12/" before a year: the year stays
 # Words after "bao nhiêu" / "mấy" read as the thing a question counts, up to a stop word or a non-word:
 # "cán bộ viên chức" is four; a longer run is what the question says of the thing, not its name.
@@ -39,7 +38,7 @@ def detect_kind(text: str) -> FigureKind | None:
 def read_years(text: str) -> tuple[list[int], tuple[int, int] | None]:
     """Years asked (not the 2021 of 60/2021/NĐ-CP), and a range "2021-2025" / "2021 - 2025" when written."""
     clean = _DATE.sub(" ", NUMBER_ANY_CASE_RE.sub(" ", text))
-    ranges = [(int(a), int(b)) for a, b in _RANGE.findall(clean)]
+    ranges = [(int(a), int(b)) for a, b in YEAR_RANGE_RE.findall(clean)]
     years = [int(y) for y in re.findall(rf"(?<!\d)({YEAR})(?!\d)", clean)]
     return list(dict.fromkeys(years)), (ranges[0] if ranges and ranges[0][0] < ranges[0][1] else None)
 
@@ -111,6 +110,12 @@ def _counted_phrases() -> CuePhrases:
 _COUNTED = _counted_phrases()
 
 
+def times_asked(q: Question) -> set[int]:
+    """The distinct times a question names: a period ("giai đoạn 2009-2019") is one time, not two years to set
+    side by side, so its start is no time of its own."""
+    return set(q.years) - ({q.year_range[0]} if q.year_range else set())
+
+
 def question_type(q: Question) -> QuestionType:
     cues = lexicon().question_cues
     has = {name: bool(cues.find(name, q.cue_text)) for name in cues.phrases}
@@ -124,10 +129,8 @@ def question_type(q: Question) -> QuestionType:
     # "An Giang mới (phần Kiên Giang cũ)": a current unit and a province it absorbed, named together without a
     # comparison cue, are one place said twice.
     joined = _joined(q.cue_text, q.named) and not _one_place_twice(q.named)
-    # A period ("giai đoạn 2009-2019") is one time, not two years to set side by side: its start is no side.
-    times = set(q.years) - ({q.year_range[0]} if q.year_range else set())
     if (sides + len(q.unknown_provinces) >= 2 and (has["compare"] or joined)) or (
-        has["compare"] and len(times) >= 2
+        has["compare"] and len(times_asked(q)) >= 2
     ):
         return "compare"
     if has["across_provinces"] and not q.provinces:

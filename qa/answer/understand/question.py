@@ -36,9 +36,8 @@ class Question:
     plan_check: bool = False  # "có đạt kế hoạch không", "đạt mấy % KH"
     ranking: Literal["high", "low"] | None = None  # "tỉnh nào cao nhất"
     unit_intent: UnitIntent | None = None
-    counted: tuple[
-        str, ...
-    ] = ()  # folded: the thing a count asked is of ("bao nhiêu cán bộ" → ("can", "bo"))
+    # folded: the thing a count asked is of ("bao nhiêu cán bộ" → ("can", "bo"))
+    counted: tuple[str, ...] = ()
     corrections: dict[str, str] = field(default_factory=dict)  # typed word -> understood word
     expansions: dict[str, str] = field(default_factory=dict)  # abbreviation -> phrase
     tool_style: bool = False  # "chi tieu: …; tinh: …; nam: …"

@@ -46,7 +46,7 @@ from qa.vn.lexicon import lexicon
 from qa.vn.numbers import parse_vn_number
 from qa.vn.so_hieu import NUMBER_RE as _DOC_NUMBER_RE
 from qa.vn.text import collapse_ws, fold
-from qa.vn.years import YEAR
+from qa.vn.years import YEAR, YEAR_RANGE_RE
 
 # ---------------------------------------------------------------- prose: what is not a figure
 
@@ -362,8 +362,6 @@ def _year_in(text: str) -> int | None:
 # The parenthesis right after a value that dates it: "1.141.154 người (theo số liệu tổng điều tra dân số
 # 01/4/2019)", "(tính đến 31/12/2022)".
 _PARENTHESIS_AFTER = re.compile(r"\s*\(([^()]{0,80})\)")
-# A period a value is given over: "Tỷ lệ tăng dân số bình quân năm giai đoạn 2009-2019 là 1,41%/năm".
-_PERIOD = re.compile(rf"(?<!\d)({_YEAR})\s*[-–]\s*({_YEAR})(?!\d)")
 
 
 def _dated_after(text: str, end: int) -> int | None:
@@ -375,7 +373,7 @@ def _dated_after(text: str, end: int) -> int | None:
 def _period_end(before: str) -> int | None:
     """The end of the last period named before a value ("giai đoạn 2009-2019" → 2019): a value over a period
     stands at its end, as a target of a period is due at its end."""
-    periods = [m for m in _PERIOD.finditer(before) if int(m.group(1)) < int(m.group(2))]
+    periods = [m for m in YEAR_RANGE_RE.finditer(before) if int(m.group(1)) < int(m.group(2))]
     return int(periods[-1].group(2)) if periods else None
 
 

@@ -47,10 +47,8 @@ def column_kind_year(
     year = int(m.group(1))
     base = base_year(doc)
     if base is not None and year < base:
-        return (
-            "actual",
-            year,
-        )  # a year before the document's own is reported, not planned ("2015 … 2020" of 2022)
+        # A year before the document's own is reported, not planned ("2015 … 2020" in a 2022 page).
+        return "actual", year
     # A bare year column is a plan, unless the table looks past the coming year (a strategy's targets).
     header_years = [int(y) for h in header for y in re.findall(rf"\b({YEAR})\b", fold(h))]
     far = base is not None and max(header_years, default=year) >= base + 2
