@@ -91,3 +91,17 @@ def milvus_path(tmp_path):
     from milvus_kit import release
 
     release(path)
+
+
+@pytest.fixture
+def milvus_server(tmp_path):
+    """A `milvus-lite server` in its own process, as a deployment runs Milvus apart from the API: a process killed
+    while it writes does not take the database down with it. Skipped with the reason when it cannot start."""
+    from qa.run_services import MilvusLiteServer
+
+    try:
+        server = MilvusLiteServer(tmp_path / "milvus").start()
+    except (RuntimeError, OSError) as why:
+        pytest.skip(f"milvus-lite server cannot start here: {why}")
+    yield server
+    server.stop()

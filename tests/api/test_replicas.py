@@ -10,7 +10,6 @@ import shutil
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -43,16 +42,6 @@ Năm 2024, Sở Y tế tỉnh Lâm Đồng phấn đấu số bác sĩ trên 10.
 # A replica serves a generation another one published within its watch period (index_watch_seconds, 1 s) plus
 # the time to open it (model warm-up, ~1-5 s on this shared machine); generous for a loaded CI machine.
 SEE_WITHIN_SECONDS = 60.0
-
-
-@pytest.fixture
-def milvus_server(tmp_path: Path) -> Iterator[MilvusLiteServer]:
-    try:
-        server = MilvusLiteServer(tmp_path / "milvus").start()
-    except (RuntimeError, OSError) as why:
-        pytest.skip(f"milvus-lite server cannot start here: {why}")
-    yield server
-    server.stop()
 
 
 class Replica:
