@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from qa.answer import compose
+from qa.answer.admissible import admissible
 from qa.answer.candidates import INDICATOR_LOOKUP_SCORE, FigureCandidate, figure_candidates
 from qa.answer.evidence import Evidence
 from qa.answer.features import (
@@ -231,6 +232,7 @@ class Answerer:
         """The candidate figures of a question and their features (one row each): what the model reads."""
         cands = figure_candidates(hits, self.engine, indicators, turn.provinces, hidden)
         cands += read_numbers(hits, self.engine, hidden)
+        cands = admissible(turn.q, cands)
         if not cands:
             return [], np.zeros((0, len(FIGURE_FEATURES)))
         return cands, np.vstack(

@@ -56,6 +56,8 @@ class Units:
     weak: tuple[str, ...]
     money: frozenset[str]
     generic_columns: frozenset[str]  # folded
+    # what a count counts: group name -> its words, folded and lower-case ("ổ dịch" -> "o dich")
+    counters: MappingProxyType[str, tuple[str, ...]]
 
 
 @dataclass(frozen=True, slots=True)
@@ -285,6 +287,9 @@ def lexicon() -> Lexicon:
             _tuple(units["weak"]),
             frozenset(units["money"]),
             frozenset(units["generic_columns"]),
+            MappingProxyType(
+                {name: tuple(fold(w).lower() for w in words) for name, words in units["counters"].items()}
+            ),
         ),
         stamps=frozenset(data["stamps"]["words"]),
         qualifiers=tuple(sorted(data["qualifiers"]["phrases"], key=len, reverse=True)),

@@ -301,6 +301,9 @@ def test_a_count_of_another_thing_is_no_rival_of_the_count_asked() -> None:
         ("Tỷ lệ tiêm chủng đạt bao nhiêu %?", ()),  # a share, not a count
         ("Kinh phí là bao nhiêu tiền?", ()),  # money
         ("Đạt bao nhiêu?", ()),
+        # a counter is taken whole, though "co" of "cơ sở" folds to the stop word "có"
+        ("đã kiểm tra bao nhiêu cơ sở sx, kd?", ("co", "so", "sx")),
+        ("da kiem tra bao nhieu co so san xuat", ("co", "so", "san", "xuat")),
     ],
 )
 def test_what_a_count_question_counts(question: str, counted: tuple[str, ...]) -> None:

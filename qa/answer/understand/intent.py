@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from qa.answer.understand.question import Question, QuestionType, UnitIntent
+from qa.vn.counters import counter_at_start
 from qa.vn.cue_match import CuePhrases
 from qa.vn.gazetteer import load_gazetteer
 from qa.vn.lexicon import FigureKind, lexicon
@@ -67,9 +68,13 @@ def counted_thing(text: str) -> tuple[str, ...]:
     words: list[str] = []
     at = cue.end()
     stop = lexicon().stop_words.phrase
+    following = [fold(m.group(1)).lower() for m in _COUNTED_WORD.finditer(text, at)][:COUNTED_WORDS]
+    counter = counter_at_start(tuple(following))
+    # A counter is taken whole: "cơ sở" folds to "co so", whose "co" is the stop word "có".
+    counter_words = len(counter[0]) if counter else 0
     while len(words) < COUNTED_WORDS and (m := _COUNTED_WORD.match(text, at)):
         word = fold(m.group(1)).lower()
-        if word in stop:
+        if word in stop and len(words) >= counter_words:
             break
         words.append(word)
         at = m.end()
@@ -266,5 +271,6 @@ def read_intent(q: Question, titles: list[frozenset[str]] | None = None) -> None
         q.ranking = "high"
     elif cues.find("ranking_low", q.cue_text):
         q.ranking = "low"
+    q.asks_part = bool(cues.find("which_part", q.cue_text))
     q.explanatory = bool(cues.find("passage", q.cue_text))
     q.qtype = question_type(q)

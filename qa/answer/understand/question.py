@@ -35,6 +35,7 @@ class Question:
     explanatory: bool = False  # "vì sao", "là gì": wants sentences, not a number
     plan_check: bool = False  # "có đạt kế hoạch không", "đạt mấy % KH"
     ranking: Literal["high", "low"] | None = None  # "tỉnh nào cao nhất"
+    asks_part: bool = False  # "huyện nào có số mắc cao nhất": a value of one part of the province answers
     unit_intent: UnitIntent | None = None
     # folded: the thing a count asked is of ("bao nhiêu cán bộ" → ("can", "bo"))
     counted: tuple[str, ...] = ()

@@ -1,0 +1,27 @@
+"""Candidates a question's form rules out before any scoring.
+
+- "bao nhiêu ổ dịch": a number of another kind of thing ("5,1 lần", "14 huyện") is no answer (``counted``).
+- "huyện nào có số mắc cao nhất": a value of the whole province is no answer; one narrowed to a district, a
+  town or another place of the province is.
+"""
+
+from __future__ import annotations
+
+from qa.answer.candidates import FigureCandidate
+from qa.answer.counted import counts_other_thing
+from qa.answer.understand import Question
+from qa.models import Figure
+from qa.vn.gazetteer import load_gazetteer
+
+
+def names_a_part(f: Figure) -> bool:
+    """Whether a figure is narrowed to a place within its province (a qualifier or its label names one)."""
+    gaz = load_gazetteer()
+    return any(gaz.implied_places(text) for text in (*f.qualifiers, f.indicator))
+
+
+def admissible(q: Question, cands: list[FigureCandidate]) -> list[FigureCandidate]:
+    kept = [c for c in cands if not counts_other_thing(q.counted, c.figure)]
+    if q.asks_part:
+        kept = [c for c in kept if names_a_part(c.figure)]
+    return kept

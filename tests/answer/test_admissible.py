@@ -1,0 +1,61 @@
+"""Candidates a question's form rules out before scoring: counts of another thing, and, for "huyện nào", the
+value of the whole province."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from qa.answer.admissible import admissible, names_a_part
+from qa.answer.candidates import FigureCandidate
+from qa.answer.understand import Reader
+from qa.models import Figure
+
+KNOWN = {"Tây Ninh": "Tây Ninh", "Đắk Lắk": "Đắk Lắk"}
+
+PROVINCE = Figure(
+    indicator="số ca mắc Sốt xuất huyết cộng dồn đến nay",
+    value=1603.0,
+    value_text="1603",
+    unit="ca",
+    year=2019,
+    kind="actual",
+    comparator=None,
+    doc_id="d",
+    source="d.txt",
+    section="",
+    line=3,
+    quote="Tây Ninh ghi nhận số ca mắc Sốt xuất huyết cộng dồn đến nay là 1603 ca.",
+    qualifiers=["7 thang"],
+)
+DISTRICT = replace(
+    PROVINCE,
+    indicator="Một số huyện có số mắc cao như Tân Biên có số mắc",
+    value=262.0,
+    value_text="262",
+    quote="Một số huyện có tỷ lệ mắc tăng cao như Tân Biên có số mắc cao nhất 262 ca.",
+    qualifiers=["7 thang", "tan bien"],
+)
+CHANGE = replace(PROVINCE, value=5.1, value_text="5,1", unit="lần", qualifiers=[])
+
+
+def _values(question: str, figures: list[Figure]) -> list[float]:
+    q = Reader(KNOWN, set()).read(question)
+    return [c.figure.value for c in admissible(q, [FigureCandidate(f, 0, 0, None) for f in figures])]
+
+
+def test_a_value_of_a_district_names_a_part() -> None:
+    assert names_a_part(DISTRICT) and not names_a_part(PROVINCE)
+
+
+def test_which_district_is_answered_by_a_district_s_value_only() -> None:
+    asked = "huyen nao o tay ninh co so mac sot xuat huyet cao nhat 7 thang dau 2019"
+    assert _values(asked, [PROVINCE, DISTRICT]) == [262.0]
+    assert _values("Tây Ninh có bao nhiêu ca sốt xuất huyết 7 tháng đầu 2019?", [PROVINCE, DISTRICT]) == [
+        1603.0,
+        262.0,
+    ]
+
+
+def test_a_count_of_cases_is_not_answered_by_a_multiple() -> None:
+    assert _values("Tây Ninh có bao nhiêu ca sốt xuất huyết?", [CHANGE, PROVINCE]) == [1603.0]
+    assert _values("Số ca tăng bao nhiêu lần?", [CHANGE, PROVINCE]) == [5.1]

@@ -1,0 +1,66 @@
+"""What a count counts: a figure counting another kind of thing than the question asks is no answer."""
+
+from __future__ import annotations
+
+import pytest
+
+from qa.answer.counted import counts_other_thing, figure_counter_words
+from qa.models import Figure
+from qa.vn.counters import counter_at_start
+
+SENTENCE = (
+    "Tính đến ngày 4/8, trên địa bàn tỉnh ghi nhận 140 ổ dịch nhỏ tại 61 xã thuộc 14 huyện, với 2.646 trường "
+    "hợp mắc sốt xuất huyết, tăng 5,1 lần so với năm 2021."
+)
+
+
+def figure(value_text: str, unit: str = "", quote: str = SENTENCE) -> Figure:
+    return Figure(
+        indicator="",
+        value=float(value_text.replace(".", "").replace(",", ".")),
+        value_text=value_text,
+        unit=unit,
+        year=2022,
+        kind="actual",
+        comparator=None,
+        doc_id="d",
+        source="d.txt",
+        section="",
+        line=1,
+        quote=quote,
+    )
+
+
+def test_a_counter_is_the_longest_phrase_of_its_groups() -> None:
+    assert counter_at_start(("o", "dich", "nho")) == (("o", "dich"), frozenset({"outbreaks"}))
+    assert counter_at_start(("trieu", "luot", "nguoi")) == (("luot",), frozenset({"visits"}))
+    assert counter_at_start(("ca",)) == (("ca",), frozenset({"persons", "visits"}))
+    assert counter_at_start(("tram", "y", "te", "xa")) == (("tram", "y", "te"), frozenset({"facilities"}))
+    assert counter_at_start(("khong", "ro")) is None
+
+
+def test_a_figure_without_a_unit_counts_what_follows_its_number() -> None:
+    assert figure_counter_words(figure("140")) == ("o", "dich", "nho", "tai")
+    assert figure_counter_words(figure("5,1", unit="lần")) == ("lan",)
+
+
+@pytest.mark.parametrize(
+    ("asked", "value_text", "unit", "other"),
+    [
+        (("o", "dich"), "140", "", False),  # "140 ổ dịch nhỏ"
+        (("o", "dich"), "5,1", "lần", True),
+        (("o", "dich"), "14", "", True),  # "14 huyện"
+        (("o", "dich"), "2.646", "trường hợp", True),
+        (("lan",), "5,1", "lần", False),
+        (("nguoi", "mac"), "2.646", "trường hợp", False),  # persons either way
+        (("ca", "phau", "thuat"), "12.000", "lượt", False),  # "ca" counts procedures too
+        (("nguoi",), "1,4", "triệu lượt người", False),  # the counter asked is written after the visits
+        (("co", "so"), "820", "mẫu", True),
+        (("chi", "tieu"), "820", "mẫu", False),  # the question names no counter: nothing to disagree with
+        (("o", "dich"), "7", "đợt", False),  # the figure's word is in no group
+    ],
+)
+def test_a_figure_counting_another_kind_of_thing(
+    asked: tuple[str, ...], value_text: str, unit: str, other: bool
+) -> None:
+    assert counts_other_thing(asked, figure(value_text, unit)) is other
