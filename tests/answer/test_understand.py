@@ -92,6 +92,9 @@ def test_years_and_ranges() -> None:
         ("tỷ lệ chuyển tuyến tăng bao nhiêu phần trăm so với cùng kỳ 2022?", [2023]),
         ("Năm 2023 số ca mắc tăng bao nhiêu so với cùng kỳ năm 2022?", [2023]),
         ("số ca năm 2016 so với năm 2020", [2016, 2020]),  # two years compared, not a change's reference
+        # the year a change is measured from, named alone: no year is asked
+        ("Số ca SXH tăng bao nhiêu lần so với năm 2021?", []),
+        ("Năm 2023 số ca tăng hay giảm so với năm 2022?", [2023, 2022]),  # both sides of a comparison
     ],
 )
 def test_a_change_s_reference_year_is_not_the_year_asked(

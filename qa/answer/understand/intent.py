@@ -48,15 +48,27 @@ def without_reference_years(text: str, years: list[int]) -> list[int]:
     """The years asked, without the year of a change's reference ("tăng bao nhiêu % so với cùng kỳ 2022"):
     "cùng kỳ" is the same period a year earlier, so when no other year is asked the year after it is."""
     cues = lexicon().question_cues
-    references = []
+    references = _years_after(text, "same_period_before")
+    asked = [y for y in years if y not in references]
+    if not asked and references:
+        return [max(references) + 1]
+    # "tăng bao nhiêu lần so với năm 2021": when the year a change is measured from is the only year named, no
+    # year is asked (the change is to some later time); beside another year ("năm 2023 tăng hay giảm so với
+    # năm 2022") both are the sides of a comparison.
+    changes = _years_after(text, "change_reference") if cues.find("change_asked", text) else []
+    return [] if asked and set(asked) <= set(changes) else asked
+
+
+def _years_after(text: str, cue: str) -> list[int]:
+    """The years written right after each phrase of one cue list ("so với cùng kỳ năm 2022" → 2022)."""
+    found = []
     at = 0
-    while (m := cues.find("same_period_before", text, at)) is not None:
+    while (m := lexicon().question_cues.find(cue, text, at)) is not None:
         year = re.match(rf"\s*({YEAR})(?!\d)", text[m.end() :])
         if year:
-            references.append(int(year.group(1)))
+            found.append(int(year.group(1)))
         at = m.end()
-    asked = [y for y in years if y not in references]
-    return asked or ([max(references) + 1] if references else years)
+    return found
 
 
 def counted_thing(text: str) -> tuple[str, ...]:
