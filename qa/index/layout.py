@@ -41,7 +41,9 @@ ANSWER_MODEL_FILE = "answer_model.json"  # fitted by `qa train` on this generati
 #    (weak) unit; a grid under a header of year columns ("2015 2017 2020 Sơ bộ 2021") is a table, its past years
 #    reported (actual) and "Sơ bộ" an estimate; an undated news report's years leave out the baselines of its
 #    changes ("so với năm 2021") for the year after them.
-FORMAT_VERSION = 11
+# 12: structure: a line ending in a colon goes on with the value on the next line ("- Số trẻ sinh trong năm là:"
+#    + "24.533 trẻ."), which was a paragraph of its own with no label.
+FORMAT_VERSION = 12
 
 
 def current_generation(index_dir: Path) -> Path | None:

@@ -27,6 +27,8 @@ _LETTER = re.compile(r"^[a-zđ]\)\s+\S")
 _STARRED = re.compile(r"^\*\s+[A-ZĐÀ-Ỹ][^.;:,]{5,45}$")
 _BULLET = re.compile(r"^\s*(?:[-+•–]|\*(?!\*))\s")
 _STAMPS = lexicon().stamps
+# A line that is a value and what it counts ("24.533 trẻ.", "95,5%"), not a numbered item ("1. …", "2.1.").
+_VALUE_LINE = re.compile(r"^\s*\d(?:[\d.,]*\d)?\s*(?:%|‰|[^\W\d_])")
 _WRAP_MIN = 55  # a hard-wrapped line is at least this long
 _MAX_HEADING = 220
 _MAX_TITLE = 150
@@ -235,6 +237,8 @@ def _check_sequence(
 def _continues(para: _Para, line: str, wrapped: bool, blank_between: bool) -> bool:
     """Whether ``line`` continues the paragraph being built."""
     prev = para.parts[-1][1]
+    if prev.rstrip().endswith(":") and not blank_between and _VALUE_LINE.match(line):
+        return True  # "- Số trẻ sinh trong năm là:" + "24.533 trẻ.": the value completes its label
     if _starts_item(line) or ends_sentence(prev) and not wrapped:
         return False
     first = line.strip()[:1]

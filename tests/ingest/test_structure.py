@@ -153,3 +153,22 @@ def test_a_short_numbered_heading_does_not_swallow_the_paragraph_under_it():
         ("text", "Toàn ngành c"),
     ]
     assert blocks[-1].section == ("I. KẾT QUẢ THỰC HIỆN NĂM 2023", "3. Nhân lực")
+
+
+def test_a_label_ending_in_a_colon_takes_the_value_on_the_next_line():
+    from qa.ingest.structure import build_blocks
+
+    lines = [
+        "- Ước dân số trung bình năm 2024: 1.917.093 người.",
+        "- Số trẻ sinh trong năm là:",
+        "24.533 trẻ.",
+        "Các chỉ tiêu cụ thể:",
+        "1. Tỷ suất sinh giảm 0,1‰.",
+    ]
+    blocks = build_blocks(lines, [], [None] * len(lines)).blocks
+    assert [" ".join(b.text.split()) for b in blocks if b.kind == "text"][:2] == [
+        "- Ước dân số trung bình năm 2024: 1.917.093 người.",
+        "- Số trẻ sinh trong năm là: 24.533 trẻ.",
+    ]
+    # a numbered item after a colon stays an item of its own
+    assert not any("cụ thể: 1." in b.text for b in blocks)
