@@ -41,7 +41,10 @@ ANSWER_MODEL_FILE = "answer_model.json"  # fitted by `qa train` on this generati
 #    (weak) unit; a grid under a header of year columns ("2015 2017 2020 Sơ bộ 2021") is a table, its past years
 #    reported (actual) and "Sơ bộ" an estimate; an undated news report's years leave out the baselines of its
 #    changes ("so với năm 2021") for the year after them.
-FORMAT_VERSION = 11
+# 12: a sentence's span that adds up over more than the report's period ("lũy tích … đến nay", "Tính từ đầu
+#    đợt dịch (ngày 08/7/2021) đến ngày 10/12/2023" in a 2023 report) also narrows the totals of the next
+#    sentences of its section until the text states a time of its own (qa.extract.qualifiers.span_carries).
+FORMAT_VERSION = 12
 
 
 def current_generation(index_dir: Path) -> Path | None:
