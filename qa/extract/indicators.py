@@ -27,6 +27,7 @@ from qa.extract.qualifiers import (
     age_groups,
     change_reference,
     clause_after,
+    cumulative_spans,
     is_breakdown,
     leading_scope,
     listed_part,
@@ -38,6 +39,7 @@ from qa.extract.qualifiers import (
     periods_in,
     section_period,
     sex_breakdown,
+    span_carries,
     value_at,
 )
 from qa.models import Figure
@@ -324,10 +326,15 @@ def map_figures(figures: list[Figure], scope: str = "", lines: Sequence[str] = (
     whole: Figure | None = None  # the last figure mapped by its own words: the whole its parts belong to
     announced: Figure | None = None  # the last figure that announced its parts ("…, trong đó:")
     paragraph: tuple[int, list[str]] = (-1, [])  # a line and the scope its opening phrase gives its sentences
+    # the last value whose sentence opened with a cumulative span, and that span: it holds for the next
+    # sentences of the section until one states a time of its own (qualifiers.span_carries)
+    carried: tuple[Figure, list[str]] | None = None
     for f in figures:
         if f.line != paragraph[0]:
             opening = lines[f.line - 1] if 0 < f.line <= len(lines) else f.quote
             paragraph = (f.line, paragraph_scope(opening))
+        own_scope = leading_scope(f) + paragraph[1]
+        carried, carry = _carried_span(carried, f, own_scope, lines)
         match, text = best_match(f, catalog)
         top = match if match is not None and match.score >= MAP_THRESHOLD else None
         part_of = None
@@ -373,13 +380,28 @@ def map_figures(figures: list[Figure], scope: str = "", lines: Sequence[str] = (
             # ("tuyến tỉnh") is already kept from standing for the whole, and the answer step matches a
             # qualifier by its words, so a second one would hide it from "nửa đầu năm … tuyến tỉnh" (dev d078).
             around = [] if level or found else section_period(f) + scope_periods
-            periods = around + leading_scope(f) + paragraph[1] + scope_words
+            # A carried span narrows a total over time, not a level, which stands at a date whatever the
+            # sum before it ("số người nhiễm HIV/AIDS còn sống được quản lý" after "Lũy tích … đến nay").
+            periods = around + own_scope + scope_words + ([] if level else carry)
             found += [p for p in periods if not any(p in q for q in found)]  # "6 thang" in "6 thang dau nam"
         f.qualifiers = list(dict.fromkeys(found))
         if top is not None and part_of is None:
             whole = f
         if opens_parts(f):
             announced = f
+
+
+def _carried_span(
+    carried: tuple[Figure, list[str]] | None, f: Figure, own_scope: list[str], lines: Sequence[str]
+) -> tuple[tuple[Figure, list[str]] | None, list[str]]:
+    """The cumulative span held after ``f`` and the one ``f`` takes from an earlier sentence: its own
+    sentence's span replaces the one carried; a time stated since ends it."""
+    spans = [] if f.column else cumulative_spans(own_scope, f.year)
+    if spans:
+        return (f, spans), []
+    if carried is None or not span_carries(carried[0], f, lines):
+        return None, []
+    return carried, carried[1]
 
 
 # A part is listed within a few lines of its whole ("Trong đó: …" on the next line or two of a bulleted list).

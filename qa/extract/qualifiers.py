@@ -12,6 +12,11 @@ adds a qualifier where the text narrows the value; none removes one. The words a
 - A sentence's leading phrase, before its first figure, that opens with a scope cue and names a period or a date
   ("Tính đến 30/6/2023: …", "Từ ngày 01/01/2023 đến ngày 30/6/2023, …") narrows every value of the sentence;
   ended by a colon at the head of a paragraph, every value of the paragraph.
+- Such a span that adds up over more than the report's period, named so ("Lũy tích toàn tỉnh … đến nay") or
+  starting in a year before its value's ("Tính từ đầu đợt dịch (ngày 08/7/2021) đến ngày 10/12/2023 …" in a
+  2023 report), also narrows the totals of the next sentences and bullets of its section ("- Tổng số liều vắc
+  xin đã được tiêm …"), until the text states a time of its own (a period, a date, a year, a span, "trong
+  năm", "so với cùng kỳ").
 - An age group in the label or the clause before the value ("trẻ dưới 2 tuổi", "≥ 18 tuổi") that the indicator
   does not state ("suy dinh dưỡng trẻ dưới 5 tuổi") is a qualifier.
 - A table row broken down by sex ("Chiều cao trung bình của thanh niên 18 tuổi: Nam").
@@ -22,13 +27,14 @@ adds a qualifier where the text narrows the value; none removes one. The words a
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
 from qa.ingest.metadata.header import read_letterhead
 from qa.ingest.metadata.title import news_lead
 from qa.models import Figure, ParsedDocument
 from qa.vn.lexicon import lexicon
 from qa.vn.text import fold
-from qa.vn.years import YEAR
+from qa.vn.years import YEAR, years_in
 
 _RULES = lexicon().qualifier_rules
 _SCOPE_OPENING = re.compile(r"^\s*(?:" + "|".join(_RULES.scope_cues) + r")\b", re.I)
@@ -130,6 +136,54 @@ def _scope_of(segment: str) -> list[str]:
     if until:  # "từ đầu năm 2023 đến nay"
         return [_words(segment[: until.end()])]
     return []
+
+
+_CUMULATIVE = re.compile(r"(?<!\w)(?:" + "|".join(map(re.escape, _RULES.cumulative)) + r")(?!\w)")
+_OWN_TIME = re.compile(r"(?<!\w)(?:" + "|".join(map(re.escape, _RULES.own_time)) + r")(?!\w)")
+
+
+def cumulative_spans(scope: list[str], year: int | None) -> list[str]:
+    """The spans of a sentence's scope (``leading_scope``, ``paragraph_scope``) that add up over more than
+    the period its values are reported for: named so ("luy tich toan tinh den nay") or starting in a year
+    before the value's ("tinh tu dau dot dich ngay 08/7/2021 den ngay 10/12/2023" for a 2023 value)."""
+    return [
+        s for s in scope if _CUMULATIVE.search(s) or (year is not None and any(y < year for y in years_in(s)))
+    ]
+
+
+def states_time(text: str) -> bool:
+    """Whether a text says when its values are: a period ("6 tháng"), a date or a year, a span until now,
+    or a phrase of the report's own period ("Số nhiễm trong năm", "tăng 36 ca so với cùng kỳ")."""
+    folded = " ".join(re.findall(r"\w+", fold(text)))
+    return bool(
+        _periods_in(text) or _DATE_OR_YEAR.search(text) or _UNTIL_NOW.search(text) or _OWN_TIME.search(folded)
+    )
+
+
+def span_carries(start: Figure, f: Figure, lines: Sequence[str]) -> bool:
+    """Whether the cumulative span of ``start``'s sentence still holds for ``f``, a later prose value of the
+    same section: nothing from ``start``'s value to the end of ``f``'s sentence states a time of its own."""
+    if f.column or start.column or f.section != start.section or not 0 < start.line <= f.line <= len(lines):
+        return False
+    first, last = lines[start.line - 1], lines[f.line - 1]
+    after = _value_span(first, start.value_text)[1]
+    if f.line == start.line:
+        between = first[after : max(after, _value_span(first, f.value_text, last=True)[0])]
+    else:
+        between = " ".join(
+            [first[after:], *lines[start.line : f.line - 1], last[: _value_span(last, f.value_text, True)[0]]]
+        )
+    return not states_time(f"{between} {f.quote}")
+
+
+def _value_span(line: str, value_text: str, last: bool = False) -> tuple[int, int]:
+    """Where a value stands in a line (its first or last occurrence); the whole line when it is not found, so
+    that every word of the line is read."""
+    found = list(re.finditer(rf"(?<![\d.,]){re.escape(value_text)}(?![\d]|[.,]\d)", line))
+    if not found:
+        return (len(line), 0)
+    m = found[-1] if last else found[0]
+    return m.start(), m.end()
 
 
 def _words(text: str) -> str:

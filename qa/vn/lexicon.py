@@ -141,6 +141,8 @@ class QualifierRules:
     periods: tuple[str, ...]  # folded phrases naming part of the year
     scope_cues: tuple[str, ...]  # regular-expression fragments opening a sentence's leading phrase
     until_now: tuple[str, ...]  # regular-expression fragments: "đến nay"
+    cumulative: tuple[str, ...]  # folded phrases naming a sum over time: "luy ke"
+    own_time: tuple[str, ...]  # folded phrases a sentence states its own period with: "trong nam", "cung ky"
     age_group: str  # a regular expression
     sex: MappingProxyType[str, str]  # a sex word as a table row writes it -> the qualifier
     breakdown_openers: tuple[str, ...]  # regular-expression fragments
@@ -299,6 +301,8 @@ def lexicon() -> Lexicon:
             periods=tuple(sorted(data["qualifiers"]["periods"], key=len, reverse=True)),
             scope_cues=_tuple(data["qualifiers"]["scope_cues"]),
             until_now=_tuple(data["qualifiers"]["until_now"]),
+            cumulative=_tuple(data["qualifiers"]["cumulative"]),
+            own_time=_tuple(data["qualifiers"]["own_time"]),
             age_group=data["qualifiers"]["age_group"],
             sex=MappingProxyType(dict(data["qualifiers"]["sex"])),
             breakdown_openers=_tuple(data["qualifiers"]["breakdown_openers"]),
