@@ -42,9 +42,10 @@ ANSWER_MODEL_FILE = "answer_model.json"  # fitted by `qa train` on this generati
 #    reported (actual) and "Sơ bộ" an estimate; an undated news report's years leave out the baselines of its
 #    changes ("so với năm 2021") for the year after them.
 # 12: structure: a line ending in a colon goes on with the value on the next line ("- Số trẻ sinh trong năm là:"
-#    + "24.533 trẻ."), which was a paragraph of its own with no label; a sentence's span that adds up over more than the report's period ("lũy tích … đến nay", "Tính từ đầu
-#    đợt dịch (ngày 08/7/2021) đến ngày 10/12/2023" in a 2023 report) also narrows the totals of the next
-#    sentences of its section until the text states a time of its own (qa.extract.qualifiers.span_carries).
+#    + "24.533 trẻ."), which was a paragraph of its own with no label; a sentence's span that adds up over more
+#    than the report's period ("lũy tích … đến nay", "Tính từ đầu đợt dịch (ngày 08/7/2021) đến ngày
+#    10/12/2023" in a 2023 report) also narrows the totals of the next sentences of its section until the text
+#    states a time of its own (qa.extract.qualifiers.span_carries).
 FORMAT_VERSION = 12
 
 
