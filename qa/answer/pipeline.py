@@ -133,6 +133,8 @@ class Answerer:
             answer = self._compare(turn)
         elif q.qtype in ("ranking", "trend"):
             answer = self._across(turn)
+        elif q.qtype == "figure" and len(q.quantities) > 1:
+            answer = self._several(turn)
         elif q.qtype == "figure":
             answer = self._figure_or_abstain(turn)
         else:
@@ -286,6 +288,56 @@ class Answerer:
         answer = self._figure(turn)
         assert answer is not None  # only a figure search without fallback declines
         return answer
+
+    def _several(self, turn: Turn) -> Answer:
+        """Each quantity of "… bao nhiêu vụ ngộ độc, bao nhiêu ca mắc" in turn: the first as any figure question
+        (the whole question, should it find none), each other one added when the model is sure of its figure, or
+        said to be missing."""
+        parts = [self._part(turn, text) for text in turn.q.quantities]
+        answer = self._figure_or_abstain(parts[0])
+        if answer.abstained or not answer.figures:
+            return self._figure_or_abstain(turn)
+        notes = self._with_notes(parts[0], "")
+        text = answer.answer.removesuffix(notes) if notes else answer.answer
+        for part in parts[1:]:
+            hits = self.search(part)
+            view, indicators = self.view(part)
+            scored, decided = self._score_figures(part, hits, view, indicators)
+            if scored and decided >= self.models.figure_decide.threshold:
+                text += " " + self._add_figure(answer, scored[0].figure, hits)
+            else:
+                text += f" Không tìm thấy số liệu cho “{part.q.text}”."
+        answer.answer = text + notes
+        return answer
+
+    def _part(self, turn: Turn, text: str) -> Turn:
+        """One quantity of a question as a question of its own; the whole question's places and years hold for
+        it when it names none ("… bao nhiêu bác sĩ và bao nhiêu dược sĩ năm 2023")."""
+        part = self.prepare(text, turn.top_k, turn.filters)
+        part.timings = turn.timings
+        if not part.q.years:
+            part.q.years = list(turn.q.years)
+        if not part.provinces and turn.provinces:
+            part.provinces, part.q.provinces = set(turn.provinces), list(turn.q.provinces)
+        return part
+
+    def _add_figure(self, answer: Answer, f: Figure, hits: list[Hit]) -> str:
+        """A further figure in an answer and its citation (a new one when its passage is not cited); returns the
+        sentence that gives it."""
+        cited = next((c for c in answer.citations if c.chunk_id == f.chunk_id), None)
+        if cited is None:
+            hit = self._with_chunk_first(hits, f.chunk_id)[0]
+            cited = Citation.of_cited_hit(
+                hit,
+                id=len(answer.citations) + 1,
+                quote=compose.quote(f.quote),
+                header=row_header(hit.chunk),
+                used=True,
+            )
+            answer.citations.append(cited)
+        cited.used = True
+        answer.figures.append(self._figure_out(f, answer.citations))
+        return compose.figure_sentence(f, [f], cited.id)
 
     def _figure_answer(self, turn: Turn, best: ScoredFigure, confidence: float, hits: list[Hit]) -> Answer:
         siblings = self.engine.figures_by_row.get(best.figure.row_key, []) if best.figure.row_key else []

@@ -243,3 +243,16 @@ def test_understood_question_is_returned(answerer):
     assert u["provinces"] == ["Bắc Giang"] and u["years"] == [2024] and u["type"] == "figure"
     assert u["indicator"] == "Số bác sĩ trên 10.000 dân"
     assert any(c["used"] for c in r["citations"]) and not all(c["used"] for c in r["citations"])
+
+
+def test_several_quantities_asked_at_once_are_each_answered(answerer):
+    r = ask(
+        answerer, "6 tháng đầu năm 2023 Sở Y tế Bắc Giang tiếp bao nhiêu lượt công dân, bao nhiêu vụ việc?"
+    )
+    assert not r["abstained"]
+    assert [(f["value_text"], f["year"]) for f in r["figures"]] == [("09", 2023), ("06", 2023)]
+    # both sentences cite the passage (001, line 111) they come from
+    assert (
+        r["answer"].count("[1]") == 2
+        and r["citations"][0]["start_line"] <= 111 <= r["citations"][0]["end_line"]
+    )

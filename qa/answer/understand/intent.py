@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from qa.answer.understand.question import Question, QuestionType, UnitIntent
+from qa.answer.understand.several import asked_quantities
 from qa.vn.counters import counter_at_start
 from qa.vn.cue_match import CuePhrases
 from qa.vn.gazetteer import load_gazetteer
@@ -284,5 +285,6 @@ def read_intent(q: Question, titles: list[frozenset[str]] | None = None) -> None
     elif cues.find("ranking_low", q.cue_text):
         q.ranking = "low"
     q.asks_part = bool(cues.find("which_part", q.cue_text))
+    q.quantities = asked_quantities(q.text, q.cue_text)
     q.explanatory = bool(cues.find("passage", q.cue_text))
     q.qtype = question_type(q)

@@ -35,6 +35,8 @@ class Question:
     explanatory: bool = False  # "vì sao", "là gì": wants sentences, not a number
     plan_check: bool = False  # "có đạt kế hoạch không", "đạt mấy % KH"
     ranking: Literal["high", "low"] | None = None  # "tỉnh nào cao nhất"
+    # "… bao nhiêu vụ ngộ độc, bao nhiêu ca mắc": the question of each quantity asked, when there are several
+    quantities: list[str] = field(default_factory=list)
     asks_part: bool = False  # "huyện nào có số mắc cao nhất": a value of one part of the province answers
     unit_intent: UnitIntent | None = None
     # folded: the thing a count asked is of ("bao nhiêu cán bộ" → ("can", "bo"))
