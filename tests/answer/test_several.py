@@ -30,6 +30,7 @@ from qa.answer.understand.several import asked_quantities
             ["Tỉnh có bao nhiêu bác sĩ", "Tỉnh có bao nhiêu dược sĩ năm 2023"],
         ),
         ("Khám bao nhiêu lượt, đạt bao nhiêu % kế hoạch?", []),  # a plan check is answered beside its result
+        ("Năm 2023 có bao nhiêu người áp dụng BPTT hiện đại, đạt bao nhiêu % và có vượt kế hoạch không?", []),
         ("Có bao nhiêu ca mắc?", []),
         ("Số ca bao nhiêu, tăng hay giảm?", []),  # one counting cue
     ],

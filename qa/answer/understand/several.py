@@ -3,8 +3,8 @@
 Each counting cue ("bao nhiêu", "mấy") after the first, set off from the one before it by a comma, a semicolon or
 "và", opens a quantity of its own. Each becomes a question of its own: the words before the first cue (who,
 where, when) and its own ask; later ones also keep what the first ask names ("… ổ dịch sxh nhỏ, tại bao nhiêu
-xã" → "… ổ dịch sxh nhỏ tại bao nhiêu xã") when the later ask names no more than what it counts. A plan check ("đạt bao nhiêu
-% kế hoạch") is not a quantity of its own: it is answered beside the result it checks.
+xã" → "… ổ dịch sxh nhỏ tại bao nhiêu xã") when the later ask names no more than what it counts. A question that checks a plan ("…, đạt bao
+nhiêu % và có vượt kế hoạch không") asks one result and its share of the plan, answered together.
 """
 
 from __future__ import annotations
@@ -31,9 +31,8 @@ def asked_quantities(text: str, cue_text: str) -> list[str]:
     while (m := cues.find("counting", cue_text, at)) is not None:
         starts.append(m.start())
         at = m.end()
-    check = cues.find("plan_check", cue_text)
-    if check is not None:
-        starts = [s for s in starts if not check.start() <= s < check.end()]
+    if cues.find("plan_check", cue_text) is not None:
+        return []  # "bao nhiêu người …, đạt bao nhiêu % và có vượt kế hoạch không": one result and its check
     cuts = [s for prev, s in zip(starts, starts[1:], strict=False) if _BETWEEN.search(text[prev:s])]
     if not cuts:
         return []
