@@ -1,6 +1,7 @@
 """Candidates a question's form rules out before any scoring.
 
-- "bao nhiêu ổ dịch": a number of another kind of thing ("5,1 lần", "14 huyện") is no answer (``counted``).
+- "bao nhiêu ổ dịch": a number of another kind of thing ("5,1 lần", "14 huyện") is no answer (``counted``), when
+  some candidate counts the thing asked.
 - "huyện nào có số mắc cao nhất": a value of the whole province is no answer; one narrowed to a district, a
   town or another place of the province is.
 """
@@ -8,7 +9,7 @@
 from __future__ import annotations
 
 from qa.answer.candidates import FigureCandidate
-from qa.answer.counted import counts_other_thing
+from qa.answer.counted import counts_asked_thing
 from qa.answer.understand import Question
 from qa.models import Figure
 from qa.vn.gazetteer import load_gazetteer
@@ -21,7 +22,12 @@ def names_a_part(f: Figure) -> bool:
 
 
 def admissible(q: Question, cands: list[FigureCandidate]) -> list[FigureCandidate]:
-    kept = [c for c in cands if not counts_other_thing(q.counted, c.figure)]
+    counts = [counts_asked_thing(q.counted, c.figure) for c in cands]
+    # Only when some candidate counts what is asked: a document may count it in words the lexicon's groups lack,
+    # and ruling out every candidate but an unrelated one would make that one sure.
+    kept = (
+        [c for c, n in zip(cands, counts, strict=True) if n is not False] if True in counts else list(cands)
+    )
     if q.asks_part:
         kept = [c for c in kept if names_a_part(c.figure)]
     return kept

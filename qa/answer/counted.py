@@ -36,14 +36,15 @@ def figure_counter_words(f: Figure) -> tuple[str, ...]:
     return _words(f.quote[at + len(f.value_text) :])[:WORDS_AFTER]
 
 
-def counts_other_thing(asked: tuple[str, ...], f: Figure) -> bool:
-    """Whether a figure counts another kind of thing than the question's ``asked`` words name."""
+def counts_asked_thing(asked: tuple[str, ...], f: Figure) -> bool | None:
+    """Whether a figure counts the kind of thing the question's ``asked`` words name: True, False (another kind),
+    or None when either names no counter of the lexicon's groups."""
     wanted = counter_at_start(asked)
     if wanted is None:
-        return False
+        return None
     words = figure_counter_words(f)
     phrase, groups = wanted
     if any(words[i : i + len(phrase)] == phrase for i in range(len(words))):
-        return False  # "1,4 triệu lượt người" counts the "người" asked, whatever it opens with
+        return True  # "1,4 triệu lượt người" counts the "người" asked, whatever it opens with
     own = counter_at_start(words)
-    return own is not None and not (own[1] & groups)
+    return None if own is None else bool(own[1] & groups)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from qa.answer.counted import counts_other_thing, figure_counter_words
+from qa.answer.counted import counts_asked_thing, figure_counter_words
 from qa.models import Figure
 from qa.vn.counters import counter_at_start
 
@@ -45,22 +45,22 @@ def test_a_figure_without_a_unit_counts_what_follows_its_number() -> None:
 
 
 @pytest.mark.parametrize(
-    ("asked", "value_text", "unit", "other"),
+    ("asked", "value_text", "unit", "agrees"),
     [
-        (("o", "dich"), "140", "", False),  # "140 ổ dịch nhỏ"
-        (("o", "dich"), "5,1", "lần", True),
-        (("o", "dich"), "14", "", True),  # "14 huyện"
-        (("o", "dich"), "2.646", "trường hợp", True),
-        (("lan",), "5,1", "lần", False),
-        (("nguoi", "mac"), "2.646", "trường hợp", False),  # persons either way
-        (("ca", "phau", "thuat"), "12.000", "lượt", False),  # "ca" counts procedures too
-        (("nguoi",), "1,4", "triệu lượt người", False),  # the counter asked is written after the visits
-        (("co", "so"), "820", "mẫu", True),
-        (("chi", "tieu"), "820", "mẫu", False),  # the question names no counter: nothing to disagree with
-        (("o", "dich"), "7", "đợt", False),  # the figure's word is in no group
+        (("o", "dich"), "140", "", True),  # "140 ổ dịch nhỏ"
+        (("o", "dich"), "5,1", "lần", False),
+        (("o", "dich"), "14", "", False),  # "14 huyện"
+        (("o", "dich"), "2.646", "trường hợp", False),
+        (("lan",), "5,1", "lần", True),
+        (("nguoi", "mac"), "2.646", "trường hợp", True),  # persons either way
+        (("ca", "phau", "thuat"), "12.000", "lượt", True),  # "ca" counts procedures too
+        (("nguoi",), "1,4", "triệu lượt người", True),  # the counter asked is written after the visits
+        (("co", "so"), "820", "mẫu", False),
+        (("chi", "tieu"), "820", "mẫu", None),  # the question names no counter: nothing to agree with
+        (("o", "dich"), "7", "đợt", None),  # the figure's word is in no group
     ],
 )
-def test_a_figure_counting_another_kind_of_thing(
-    asked: tuple[str, ...], value_text: str, unit: str, other: bool
+def test_whether_a_figure_counts_the_kind_of_thing_asked(
+    asked: tuple[str, ...], value_text: str, unit: str, agrees: bool | None
 ) -> None:
-    assert counts_other_thing(asked, figure(value_text, unit)) is other
+    assert counts_asked_thing(asked, figure(value_text, unit)) is agrees
