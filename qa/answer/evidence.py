@@ -20,16 +20,23 @@ from qa.vn.text import fold, nfc
 from qa.vn.tokens import canonical_syllable, synonym_words
 
 _WORD = re.compile(r"\d+(?:[.,]\d+)*|[^\W\d_]+")  # "10.000" stays one number
+# A sign after a word tells categories apart: "Lao phổi M(+)" and "M(-)", "HIV (+)".
+_SIGNED = re.compile(r"([^\W\d_]+)\s?\(\s?([+-])\s?\)")
 _HALF_YEAR = re.compile(r"\b(?:6|sáu)\s*tháng\b|\b6\s*thang\b", re.I)
 # The weight of a word no document has: above any IDF of this corpus size, so it dominates coverage.
 UNKNOWN_WORD_IDF = 8.0
 
 
 @lru_cache(maxsize=65536)
+def _words(text: str) -> list[str]:
+    """The words of a lower-case text, and each signed one with its sign as well ("m(+)" → "m", "m+")."""
+    return _WORD.findall(text) + [f"{word}{sign}" for word, sign in _SIGNED.findall(text)]
+
+
 def evidence_words(text: str) -> tuple[frozenset[str], frozenset[str]]:
     """(the text's syllables, accented and folded, with spelled-out abbreviations; its synonym-group words)."""
     abbreviations = lexicon().abbreviations
-    words = {canonical_syllable(w) for w in _WORD.findall(nfc(text).lower())}
+    words = {canonical_syllable(w) for w in _words(nfc(text).lower())}
     for abbreviation in words & set(abbreviations):  # "TP" in the text covers "thành phố" in the question
         words.update(abbreviations[abbreviation].split())
     words |= {fold(w) for w in words}
@@ -63,7 +70,7 @@ class Evidence:
         text = (
             _HALF_YEAR.sub(" ", q.expanded) if q.half_year else q.expanded
         )  # the "6" of "6 tháng" says when
-        words = _WORD.findall(nfc(text).lower())
+        words = _words(nfc(text).lower())
         # A figure's label never names the document it sits in: "Dân số … theo KH phòng chống HIV/AIDS" asks the
         # population. A passage or a regulation may be about the document itself: its words stay.
         naming = _document_naming(words, q.document_phrases) if q.qtype in _FIGURE_SHAPES else set()
