@@ -19,6 +19,7 @@ from qa.extract.figures.prose import compared_against
 from qa.extract.figures.units import POP, UNIT_RE, WORD_CMP, normalize_unit
 from qa.models import Figure
 from qa.retrieval.engine import Engine, Hit
+from qa.vn.counters import counter_at_start
 from qa.vn.lexicon import FigureKind, lexicon
 from qa.vn.numbers import parse_vn_number
 from qa.vn.so_hieu import NUMBER_RE
@@ -195,6 +196,27 @@ def read_line(line: str, indexed: frozenset[str] = frozenset()) -> list[ReadNumb
     return out
 
 
+_ZERO = re.compile(r"(?<!\w)(?:" + "|".join(map(re.escape, _WORDS.zero_before)) + r")\s+", re.I)
+_FOLLOWING = re.compile(r"[^\W\d_]+")
+
+
+def read_zeros(line: str) -> list[ReadNumber]:
+    """None of a thing counted, said in words: "không có vụ ngộ độc thực phẩm" is 0 vụ ngộ độc thực phẩm."""
+    out: list[ReadNumber] = []
+    for m in _ZERO.finditer(line):
+        following = _FOLLOWING.findall(line[m.end() : m.end() + 80])
+        counter = counter_at_start(tuple(fold(w).lower() for w in following))
+        if counter is None:
+            continue
+        unit = " ".join(following[: len(counter[0])])
+        counted = " ".join(following[:COUNTED_WORDS])
+        label = " ".join([*_label_words(line[: m.start()])[-LABEL_WORDS:], counted]).strip(" ,")
+        if _content(label.split()) < MIN_LABEL_CONTENT_WORDS:
+            continue
+        out.append(ReadNumber("0", 0.0, unit, label, _kind(line[: m.start()]), None, m.start()))
+    return out
+
+
 def read_numbers(hits: list[Hit], engine: Engine, hidden: Figure | None = None) -> list[FigureCandidate]:
     """Candidates for the numbers of the top hits that no indexed figure of their chunk already holds."""
     out: list[FigureCandidate] = []
@@ -214,7 +236,7 @@ def read_numbers(hits: list[Hit], engine: Engine, hidden: Figure | None = None) 
                 years = hit.doc.years
             elif not years and hit.doc.date and _ISO_YEAR.match(hit.doc.date):
                 years = [int(hit.doc.date[:4])]  # the document's own year, as the extractor falls back to
-            for number in read_line(line, indexed):
+            for number in read_line(line, indexed) + read_zeros(line):
                 figure = Figure(
                     indicator=number.label,
                     value=number.value,

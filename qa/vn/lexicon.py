@@ -70,6 +70,7 @@ class NumbersInText:
     multipliers: tuple[str, ...]
     money_word: str
     difference_before: tuple[str, ...]  # words, as written
+    zero_before: tuple[str, ...]  # words, as written: "không có" (vụ ngộ độc) is the value 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -283,6 +284,7 @@ def lexicon() -> Lexicon:
             multipliers=_tuple(numbers["multipliers"]),
             money_word=numbers["money_word"],
             difference_before=_tuple(numbers["difference_before"]),
+            zero_before=_tuple(numbers["zero_before"]),
         ),
         units=Units(
             _tuple(units["strong"]),

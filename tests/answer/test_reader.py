@@ -8,6 +8,7 @@ from qa.answer.reader import (
     _label_words,
     _word_comparator,
     logical_lines,
+    read_zeros,
 )
 
 # A PDF's text layer: sentences broken where the page's lines broke, a numbered heading, a list item.
@@ -131,3 +132,15 @@ def test_a_footnote_mark_and_a_typed_per_mille_are_no_numbers() -> None:
     assert read == []
     (rate,) = read_line("Giảm tỷ suất sinh bình quân hàng năm 0,5%0, phấn đấu …")
     assert (rate.value_text, rate.unit) == ("0,5", "‰")
+
+
+def test_none_of_a_thing_counted_said_in_words_is_zero() -> None:
+    zero = read_zeros(
+        "Trong 6 tháng đầu năm 2023 không có vụ ngộ độc thực phẩm và bệnh truyền qua thực phẩm."
+    )
+    assert [(z.value, z.unit) for z in zero] == [(0.0, "vụ")]
+    assert "ngộ độc thực phẩm" in zero[0].label
+    assert [
+        (z.value, z.unit, z.label) for z in read_zeros("Số nhiễm: 257 ca, không ghi nhận ca tử vong.")
+    ] == [(0.0, "ca", "ca tử vong")]
+    assert read_zeros("Các cơ sở không có biến động lớn.") == []  # "biến động" counts nothing
