@@ -4,6 +4,7 @@
   some candidate counts the thing asked.
 - "huyện nào có số mắc cao nhất": a value of the whole province is no answer; one narrowed to a district, a
   town or another place of the province is.
+- "cả năm 2022": a value of part of the year ("9 tháng") is no answer.
 """
 
 from __future__ import annotations
@@ -11,14 +12,23 @@ from __future__ import annotations
 from qa.answer.candidates import FigureCandidate
 from qa.answer.counted import counts_asked_thing
 from qa.answer.understand import Question
+from qa.extract.qualifiers import periods_in
 from qa.models import Figure
 from qa.vn.gazetteer import load_gazetteer
+from qa.vn.lexicon import lexicon
 
 
 def names_a_part(f: Figure) -> bool:
     """Whether a figure is narrowed to a place within its province (a qualifier or its label names one)."""
     gaz = load_gazetteer()
     return any(gaz.implied_places(text) for text in (*f.qualifiers, f.indicator))
+
+
+def of_part_of_the_year(f: Figure) -> bool:
+    """Whether a figure is narrowed to part of its year ("6 thang dau nam", "9 thang", "quy ii"), by its
+    qualifiers or, for a number read at question time (which has none), by its sentence ("Trong 9 tháng, …")."""
+    periods = lexicon().qualifier_rules.periods
+    return any(p in q for q in f.qualifiers for p in periods) or bool(periods_in(f.quote))
 
 
 def admissible(q: Question, cands: list[FigureCandidate]) -> list[FigureCandidate]:
@@ -30,4 +40,6 @@ def admissible(q: Question, cands: list[FigureCandidate]) -> list[FigureCandidat
     )
     if q.asks_part:
         kept = [c for c in kept if names_a_part(c.figure)]
+    if q.whole_year:
+        kept = [c for c in kept if not of_part_of_the_year(c.figure)]
     return kept

@@ -43,7 +43,7 @@ from qa.answer.respell import respell_by_evidence
 from qa.answer.types import Answer, AnswerType, Citation, FigureAnswer, RegulationAnswer, Understood
 from qa.answer.understand import Question, Reader
 from qa.extract.indicators import IndicatorCatalog, IndicatorMatch, load_catalog
-from qa.extract.qualifiers import value_at
+from qa.extract.qualifiers import periods_in, value_at
 from qa.ingest.chunking import row_header
 from qa.models import Figure, RegulationMention
 from qa.retrieval.engine import Engine, Filters, Hit
@@ -418,8 +418,14 @@ class Answerer:
             else (self.models.passage, self.models.passage_decide)
         )
         cands, x = self.sentence_matrix(view, hits)
-        if fallback:  # a number was asked: a sentence that states none does not answer it
-            keep = [i for i, c in enumerate(cands) if states_a_number(c.text)]
+        if fallback:  # a number was asked: a sentence that states none does not answer it, nor (for "cả năm")
+            # one of part of the year ("Trong 9 tháng, …")
+            whole_year = turn.q.whole_year
+            keep = [
+                i
+                for i, c in enumerate(cands)
+                if states_a_number(c.text) and not (whole_year and periods_in(c.text))
+            ]
             cands, x = [cands[i] for i in keep], x[keep]
         if not cands:
             return RankedSentences([], 0.0, decide.threshold)

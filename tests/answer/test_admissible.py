@@ -64,3 +64,12 @@ def test_a_count_of_cases_is_not_answered_by_a_multiple() -> None:
 def test_nothing_is_ruled_out_when_no_candidate_counts_the_thing_asked() -> None:
     # the documents may count it in words the lexicon lacks: ruling the others out would make one of them sure
     assert _values("Tây Ninh có bao nhiêu ổ dịch?", [CHANGE, PROVINCE]) == [5.1, 1603.0]
+
+
+def test_the_whole_year_is_not_answered_by_part_of_it() -> None:
+    read = replace(PROVINCE, qualifiers=[], quote="Trong 7 tháng đầu năm 2019, Tây Ninh ghi nhận 1603 ca.")
+    whole = replace(PROVINCE, value=2450.0, value_text="2450", qualifiers=[], quote="Cả năm 2019 có 2450 ca.")
+    asked = "Tổng số ca sốt xuất huyết cả năm 2019 của tỉnh Tây Ninh là bao nhiêu?"
+    # narrowed by its qualifiers, or (a number read at question time) by its sentence
+    assert _values(asked, [PROVINCE, read, whole]) == [2450.0]
+    assert _values("Số ca sốt xuất huyết năm 2019 của Tây Ninh?", [PROVINCE, whole]) == [1603.0, 2450.0]

@@ -285,6 +285,7 @@ def read_intent(q: Question, titles: list[frozenset[str]] | None = None) -> None
     elif cues.find("ranking_low", q.cue_text):
         q.ranking = "low"
     q.asks_part = bool(cues.find("which_part", q.cue_text))
+    q.whole_year = bool(cues.find("whole_year", q.cue_text))
     q.quantities = asked_quantities(q.text, q.cue_text)
     q.explanatory = bool(cues.find("passage", q.cue_text))
     q.qtype = question_type(q)

@@ -37,6 +37,7 @@ class Question:
     ranking: Literal["high", "low"] | None = None  # "tỉnh nào cao nhất"
     # "… bao nhiêu vụ ngộ độc, bao nhiêu ca mắc": the question of each quantity asked, when there are several
     quantities: list[str] = field(default_factory=list)
+    whole_year: bool = False  # "cả năm 2022": a value of part of the year (9 tháng) does not answer
     asks_part: bool = False  # "huyện nào có số mắc cao nhất": a value of one part of the province answers
     unit_intent: UnitIntent | None = None
     # folded: the thing a count asked is of ("bao nhiêu cán bộ" → ("can", "bo"))
