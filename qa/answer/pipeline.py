@@ -424,7 +424,9 @@ class Answerer:
             keep = [
                 i
                 for i, c in enumerate(cands)
-                if states_a_number(c.text) and not (whole_year and periods_in(c.text))
+                if states_a_number(c.text)
+                and not (whole_year and periods_in(c.text))
+                and not (turn.q.kind in _RESULT_KINDS and self._states_only_aims(c))
             ]
             cands, x = [cands[i] for i in keep], x[keep]
         if not cands:
@@ -437,6 +439,14 @@ class Answerer:
         return RankedSentences(
             sorted(zip(cands, p.tolist(), strict=True), key=lambda s: -s[1]), decided, decide.threshold
         )
+
+    def _states_only_aims(self, c: SentenceCandidate) -> bool:
+        """Whether every figure indexed from a sentence is a plan or a target ("Giảm số người mắc bệnh lao …
+        xuống dưới 120/100.000"): such a sentence does not say what was achieved."""
+        said = [
+            f for f in self.engine.figures_by_chunk.get(c.hit.chunk.chunk_id, []) if f.value_text in c.text
+        ]
+        return bool(said) and all(f.kind in _AIM_KINDS for f in said)
 
     def _passage(self, turn: Turn) -> Answer:
         hits = self.search(turn)
@@ -786,6 +796,10 @@ class Answerer:
 
 
 # ---------------------------------------------------------------------- helpers
+
+
+_RESULT_KINDS = ("actual", "estimate")  # a question asking what was achieved ("thực tế", "đạt được", "ước")
+_AIM_KINDS = ("plan", "target")
 
 
 def comparison_sides(q: Question, provinces: set[str] | None) -> list[tuple[list[str] | None, int | None]]:

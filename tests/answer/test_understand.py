@@ -111,6 +111,7 @@ def test_a_change_s_reference_year_is_not_the_year_asked(
         ("ước thực hiện năm 2023", "estimate"),
         ("mục tiêu đến năm 2030", "target"),
         ("so bac si nam 2024", None),
+        ("Tỷ lệ mắc lao thực tế năm 2015 là bao nhiêu?", "actual"),
     ],
 )
 def test_kind_of_figure_asked(question: str, kind: str | None) -> None:
