@@ -73,3 +73,6 @@ def test_the_whole_year_is_not_answered_by_part_of_it() -> None:
     # narrowed by its qualifiers, or (a number read at question time) by its sentence
     assert _values(asked, [PROVINCE, read, whole]) == [2450.0]
     assert _values("Số ca sốt xuất huyết năm 2019 của Tây Ninh?", [PROVINCE, whole]) == [1603.0, 2450.0]
+    # a question naming part of the year asks that part: its "cả năm" is the plan's
+    part = "Tây Ninh 7 tháng đầu 2019 đã vượt kế hoạch cả năm về số ca sốt xuất huyết chưa?"
+    assert _values(part, [PROVINCE, whole]) == [1603.0, 2450.0]

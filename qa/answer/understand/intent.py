@@ -6,6 +6,7 @@ import re
 
 from qa.answer.understand.question import Question, QuestionType, UnitIntent
 from qa.answer.understand.several import asked_quantities
+from qa.extract.qualifiers import periods_in
 from qa.vn.counters import counter_at_start
 from qa.vn.cue_match import CuePhrases
 from qa.vn.gazetteer import load_gazetteer
@@ -285,7 +286,9 @@ def read_intent(q: Question, titles: list[frozenset[str]] | None = None) -> None
     elif cues.find("ranking_low", q.cue_text):
         q.ranking = "low"
     q.asks_part = bool(cues.find("which_part", q.cue_text))
-    q.whole_year = bool(cues.find("whole_year", q.cue_text))
+    # "6 tháng đầu 2023 đã vượt kế hoạch cả năm chưa": a question that names part of the year asks that part;
+    # its "cả năm" is the plan's
+    q.whole_year = bool(cues.find("whole_year", q.cue_text)) and not (q.half_year or periods_in(q.cue_text))
     q.quantities = asked_quantities(q.text, q.cue_text)
     q.explanatory = bool(cues.find("passage", q.cue_text))
     q.qtype = question_type(q)
