@@ -31,15 +31,16 @@ def of_part_of_the_year(f: Figure) -> bool:
     return any(p in q for q in f.qualifiers for p in periods) or bool(periods_in(f.quote))
 
 
-def admissible(q: Question, cands: list[FigureCandidate]) -> list[FigureCandidate]:
+def admissible(q: Question, cands: list[FigureCandidate]) -> list[int]:
+    """The positions of the candidates the question's form leaves."""
     counts = [counts_asked_thing(q.counted, c.figure) for c in cands]
     # Only when some candidate counts what is asked: a document may count it in words the lexicon's groups lack,
     # and ruling out every candidate but an unrelated one would make that one sure.
-    kept = (
-        [c for c, n in zip(cands, counts, strict=True) if n is not False] if True in counts else list(cands)
-    )
-    if q.asks_part:
-        kept = [c for c in kept if names_a_part(c.figure)]
-    if q.whole_year:
-        kept = [c for c in kept if not of_part_of_the_year(c.figure)]
-    return kept
+    checked = True in counts
+    return [
+        i
+        for i, c in enumerate(cands)
+        if not (checked and counts[i] is False)
+        and (not q.asks_part or names_a_part(c.figure))
+        and not (q.whole_year and of_part_of_the_year(c.figure))
+    ]

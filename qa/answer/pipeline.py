@@ -234,7 +234,6 @@ class Answerer:
         """The candidate figures of a question and their features (one row each): what the model reads."""
         cands = figure_candidates(hits, self.engine, indicators, turn.provinces, hidden)
         cands += read_numbers(hits, self.engine, hidden)
-        cands = admissible(turn.q, cands)
         if not cands:
             return [], np.zeros((0, len(FIGURE_FEATURES)))
         return cands, np.vstack(
@@ -250,9 +249,16 @@ class Answerer:
     ) -> tuple[list[ScoredFigure], float]:
         """Candidates ranked by the figure model, and the decision model's probability that the best answers."""
         cands, x = self.figure_matrix(turn, hits, view, indicators)
-        if not cands:
+        keep = admissible(turn.q, cands)
+        if not keep:
             return [], 0.0
         probabilities = self.models.figure.probability(x)
+        # What the question's form rules out changes the answer only when it rules out the model's choice; it
+        # never makes the model surer of the choice it would have made anyway (the decision was fitted on
+        # candidate sets nothing was ruled out of).
+        if int(np.argmax(probabilities)) not in keep:
+            cands, x, probabilities = [cands[i] for i in keep], x[keep], probabilities[keep]
+            keep = list(range(len(cands)))
         row = decision_features(
             probabilities,
             x,
@@ -262,7 +268,7 @@ class Answerer:
             rivalry(view, cands),
         )
         decided = self.models.figure_decide.answer_probability(row, probabilities)
-        scored = [ScoredFigure(c, float(p)) for c, p in zip(cands, probabilities, strict=True)]
+        scored = [ScoredFigure(cands[i], float(probabilities[i])) for i in keep]
         scored.sort(key=lambda s: -s.probability)
         return scored, decided
 

@@ -40,7 +40,7 @@ CHANGE = replace(PROVINCE, value=5.1, value_text="5,1", unit="lần", qualifiers
 
 def _values(question: str, figures: list[Figure]) -> list[float]:
     q = Reader(KNOWN, set()).read(question)
-    return [c.figure.value for c in admissible(q, [FigureCandidate(f, 0, 0, None) for f in figures])]
+    return [figures[i].value for i in admissible(q, [FigureCandidate(f, 0, 0, None) for f in figures])]
 
 
 def test_a_value_of_a_district_names_a_part() -> None:
