@@ -5,6 +5,8 @@
 - "huyện nào có số mắc cao nhất": a value of the whole province is no answer; one narrowed to a district, a
   town or another place of the province is.
 - "cả năm 2022": a value of part of the year ("9 tháng") is no answer.
+- A question naming no district: a district's value is no answer when a value of the whole province is a
+  candidate.
 """
 
 from __future__ import annotations
@@ -37,10 +39,16 @@ def admissible(q: Question, cands: list[FigureCandidate]) -> list[int]:
     # Only when some candidate counts what is asked: a document may count it in words the lexicon's groups lack,
     # and ruling out every candidate but an unrelated one would make that one sure.
     checked = True in counts
-    return [
+    kept = [
         i
         for i, c in enumerate(cands)
         if not (checked and counts[i] is False)
         and (not q.asks_part or names_a_part(c.figure))
         and not (q.whole_year and of_part_of_the_year(c.figure))
     ]
+    if q.asks_part or load_gazetteer().implied_places(q.text):
+        return kept
+    # A question about the province names no district: a district's value is no answer when the province's is
+    # among the candidates (a qualified value is never shown as the province-wide one).
+    whole = [i for i in kept if not names_a_part(cands[i].figure)]
+    return whole or kept

@@ -50,10 +50,12 @@ def test_a_value_of_a_district_names_a_part() -> None:
 def test_which_district_is_answered_by_a_district_s_value_only() -> None:
     asked = "huyen nao o tay ninh co so mac sot xuat huyet cao nhat 7 thang dau 2019"
     assert _values(asked, [PROVINCE, DISTRICT]) == [262.0]
+    # a question about the province: a district's value is no answer beside the province's
     assert _values("Tây Ninh có bao nhiêu ca sốt xuất huyết 7 tháng đầu 2019?", [PROVINCE, DISTRICT]) == [
-        1603.0,
-        262.0,
+        1603.0
     ]
+    assert _values("Tây Ninh có bao nhiêu ca sốt xuất huyết 7 tháng đầu 2019?", [DISTRICT]) == [262.0]
+    assert _values("Huyện Tân Biên có bao nhiêu ca sốt xuất huyết?", [PROVINCE, DISTRICT]) == [1603.0, 262.0]
 
 
 def test_a_count_of_cases_is_not_answered_by_a_multiple() -> None:
