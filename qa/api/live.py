@@ -3,7 +3,7 @@
 Requests take one reference (`LiveIndex.current`) and use it to the end, so a swap never mixes
 two generations inside one answer; the previous generation stays on disk (the indexer keeps it)
 for requests still running on it. A watcher thread reads the `index/current` link every
-`index_watch_seconds` (one readlink) and loads a generation published by anyone — the API's own
+`index_watch_seconds` (one readlink; with QA_DATABASE_URL the shared database's pointer, one query) and loads a generation published by anyone — the API's own
 build process or a `qa ingest` run beside the API — while the old one keeps answering.
 """
 
@@ -73,7 +73,13 @@ class LiveIndex:
             logger.warning("index not served: %s", exc)
 
     def published(self) -> str | None:
-        """Name of the generation `index/current` points at now (None when there is none)."""
+        """Name of the generation `index/current` points at now (None when there is none); with QA_DATABASE_URL,
+        the one the shared database's pointer names (one indexed read), whichever replica published it."""
+        if self.settings.database_url:
+            from qa.index.shared_store import shared_store
+
+            ref = shared_store(self.settings.database_url).current()
+            return ref.name if ref is not None else None
         try:
             return os.readlink(self.settings.index_dir / CURRENT)
         except OSError:
