@@ -74,13 +74,15 @@ class LiveIndex:
 
     def published(self) -> str | None:
         """Name of the generation `index/current` points at now (None when there is none); with QA_DATABASE_URL,
-        the one the shared database's pointer names (one indexed read), whichever replica published it."""
+        the one the shared database's pointer names (one indexed read), whichever replica published it, once there is
+        one."""
         if self.settings.database_url:
             from qa.index.shared_store import shared_store
 
             ref = shared_store(self.settings.database_url).current()
-            return ref.name if ref is not None else None
-        try:
+            if ref is not None:
+                return ref.name
+        try:  # (in a shared deployment, until a generation is published there: the engine's own rule)
             return os.readlink(self.settings.index_dir / CURRENT)
         except OSError:
             return None

@@ -1,5 +1,6 @@
 """What the served index holds: read from the generation ``index/current`` points at, or, in a shared deployment
-(``QA_DATABASE_URL``), from the generation the shared database's pointer names, whichever replica published it."""
+(``QA_DATABASE_URL``), from the generation the shared database's pointer names, whichever replica published it
+(until one is published there, the local one, as the Engine serves it)."""
 
 from __future__ import annotations
 
@@ -16,7 +17,8 @@ def indexed_sources(settings: Settings) -> dict[str, str]:
 
         shared = shared_store(settings.database_url)
         ref = shared.current()
-        return shared.sources(ref.number) if ref is not None else {}
+        if ref is not None:
+            return shared.sources(ref.number)
     generation = current_generation(settings.index_dir)
     if generation is None or not (generation / "store.sqlite").is_file():
         return {}
@@ -32,6 +34,7 @@ def current_name(settings: Settings) -> str | None:
         from qa.index.shared_store import shared_store
 
         ref = shared_store(settings.database_url).current()
-        return ref.name if ref is not None else None
+        if ref is not None:
+            return ref.name
     generation = current_generation(settings.index_dir)
     return generation.name if generation is not None else None

@@ -54,8 +54,11 @@ class Hit:
 class Engine:
     def __init__(self, settings: Settings, generation: Path | None = None) -> None:
         self.settings = settings
-        if generation is None and settings.database_url:
-            self.generation, self.reader = self._open_shared(settings.database_url)
+        shared = (
+            self._open_shared(settings.database_url) if generation is None and settings.database_url else None
+        )
+        if shared is not None:
+            self.generation, self.reader = shared
         else:
             generation = generation or current_generation(settings.index_dir)
             if generation is None or not (generation / "store.sqlite").exists():
@@ -68,15 +71,17 @@ class Engine:
             self.close()
             raise
 
-    def _open_shared(self, url: str) -> tuple[Path, StoreReader]:
+    def _open_shared(self, url: str) -> tuple[Path, StoreReader] | None:
         """QA_DATABASE_URL: the generation the shared pointer names, its rows read from PostgreSQL and its files
-        from this replica's index directory (filled from the database the first time)."""
+        from this replica's index directory (filled from the database the first time). None while the database
+        has none yet (a deployment that shared its index directory before): the local one serves until the
+        first build, or `qa migrate --to-database`, publishes one."""
         from qa.index.shared_store import shared_store
 
         shared = shared_store(url)
         ref = shared.current()
         if ref is None:
-            raise IndexMissingError("no index generation published in the shared database: run `qa ingest`")
+            return None
         return shared.mirror(self.settings.index_dir, ref), shared.reader(ref)
 
     def _load(self, settings: Settings) -> None:
