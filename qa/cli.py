@@ -455,21 +455,23 @@ def migrate(
     to_database: Annotated[
         str | None,
         typer.Option(
-            "--to-database", help="PostgreSQL (postgresql://…): chép câu trả lời đã lưu và đánh giá vào đó"
+            "--to-database",
+            help="PostgreSQL (postgresql://…): chép thế hệ chỉ mục hiện tại, câu trả lời đã lưu và đánh giá vào đó",
         ),
     ] = None,
     from_database: Annotated[
         str | None,
         typer.Option(
             "--from-database",
-            help="PostgreSQL (postgresql://…): chép câu trả lời đã lưu và đánh giá về tệp cục bộ",
+            help="PostgreSQL (postgresql://…): chép thế hệ chỉ mục hiện tại, câu trả lời đã lưu và đánh giá về tệp cục bộ",
         ),
     ] = None,
 ) -> None:
     """Chuyển sang chế độ dùng chung (Milvus, PostgreSQL) hoặc quay về chế độ một máy.
 
     --to-vector chép thế hệ chỉ mục hiện tại vào Milvus (chỉ mục trên đĩa vẫn là bản gốc); --to-database chép
-    câu trả lời đã lưu và đánh giá từ tệp SQLite cạnh chỉ mục vào PostgreSQL, --from-database chép ngược lại.
+    thế hệ chỉ mục hiện tại (tài liệu, dòng, đoạn, số liệu, văn bản được dẫn, các tệp chỉ mục), câu trả lời đã lưu
+    và đánh giá từ thư mục chỉ mục vào PostgreSQL, --from-database chép ngược lại.
     Chạy lại không chép trùng; mã câu trả lời giữ nguyên nên đường dẫn chia sẻ vẫn mở được."""
     if not (to_vector or to_database or from_database):
         err.print("[red]Hãy chọn ít nhất một đích:[/] --to-vector, --to-database hoặc --from-database.")

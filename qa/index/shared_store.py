@@ -20,6 +20,7 @@ import json
 import os
 import shutil
 import sqlite3
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -85,6 +86,7 @@ TABLES: dict[str, tuple[str, ...]] = {
 
 
 _OPEN: dict[str, SharedStore] = {}
+_OPENING = threading.Lock()  # the API's watcher and request threads may ask at once
 
 
 def generation_name(number: int) -> str:
@@ -110,10 +112,11 @@ class GenerationConflict(RuntimeError):
 def shared_store(url: str) -> SharedStore:
     """The process's one SharedStore for ``url`` (opened on first use, kept until the process exits): every
     Engine a replica loads over its life reads through the same few connections."""
-    store_ = _OPEN.get(url)
-    if store_ is None:
-        store_ = _OPEN[url] = SharedStore(url)
-    return store_
+    with _OPENING:
+        store_ = _OPEN.get(url)
+        if store_ is None:
+            store_ = _OPEN[url] = SharedStore(url)
+        return store_
 
 
 def close_shared_stores() -> None:

@@ -179,3 +179,58 @@ def test_a_replica_copy_of_an_unpublished_generation_is_replaced(
     copy = shared.mirror(tmp_path / "index", ref)
     assert copy == stale and _files(copy) == _files(engine.generation)
     assert (tmp_path / "index" / "current").resolve() == copy
+
+
+def _migrate(monkeypatch: pytest.MonkeyPatch, index_dir: Path, *args: str) -> str:
+    from typer.testing import CliRunner
+
+    from qa.cli import app
+    from qa.settings import get_settings
+
+    monkeypatch.setenv("QA_INDEX_DIR", str(index_dir))
+    monkeypatch.setenv("QA_STORE_DIR", str(index_dir))
+    get_settings.cache_clear()
+    try:
+        result = CliRunner().invoke(app, ["migrate", *args])
+    finally:
+        get_settings.cache_clear()
+    assert result.exit_code == 0, result.output
+    return result.output
+
+
+def test_qa_migrate_moves_the_current_generation_both_ways(
+    engine, postgres_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    embedded = tmp_path / "embedded"
+    embedded.mkdir()
+    shutil.copytree(engine.generation, embedded / engine.generation.name)
+    (embedded / "current").symlink_to(engine.generation.name)
+
+    said = _migrate(monkeypatch, embedded, "--to-database", postgres_url)
+    assert f"Đã chép thế hệ {engine.generation.name}" in said
+    assert f"Thế hệ {engine.generation.name} đã có trong PostgreSQL" in _migrate(
+        monkeypatch, embedded, "--to-database", postgres_url
+    )
+
+    back = tmp_path / "back"  # a machine returning to the embedded mode, from an empty index directory
+    assert f"Đã chép thế hệ {engine.generation.name} từ PostgreSQL" in _migrate(
+        monkeypatch, back, "--from-database", postgres_url
+    )
+    assert (back / "current").resolve() == back / engine.generation.name
+    assert _files(back / "current") == _files(engine.generation)
+    mine, theirs = (
+        SqliteStoreReader(engine.generation / "store.sqlite"),
+        SqliteStoreReader(back / "current" / "store.sqlite"),
+    )
+    try:
+        assert theirs.meta() == mine.meta()
+        assert theirs.contents().documents == mine.contents().documents
+        assert theirs.contents().figures == mine.contents().figures
+    finally:
+        mine.close()
+        theirs.close()
+    embedded_engine = Engine(Settings(index_dir=back, cache_dir=engine.settings.cache_dir))
+    try:
+        assert embedded_engine.counts() == engine.counts()
+    finally:
+        embedded_engine.close()
