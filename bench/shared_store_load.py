@@ -8,7 +8,8 @@ The generation (``--index``'s current one, default the benchmark index) is publi
 - sqlite: ``Engine(settings)`` over the index directory (the embedded default);
 - postgres, cold: a replica with an empty index directory: the rows from PostgreSQL, the files (bm25s, FAISS,
   abbreviations, answer model) written from their blobs first;
-- postgres, warm: the same replica again (its files cached, the rows from PostgreSQL).
+- postgres, warm: the same replica again (its files cached, the rows from PostgreSQL);
+then the median time of reading the longest document's lines, which a replica reads per request.
 The process's pool is open before timing, as in a running replica. Writes bench/out/shared_store_load.json.
 """
 
@@ -40,6 +41,21 @@ def _load(settings: common.Settings) -> float:
     return seconds
 
 
+def _lines_ms(settings: common.Settings, calls: int = 50) -> float:
+    """Median ms of reading the longest document's lines (GET /documents/{id} reads them per request)."""
+    engine = Engine(settings)
+    try:
+        doc_id = max(engine.doc_rows, key=lambda d: engine.doc_rows[d]["n_lines"])
+        times = []
+        for _ in range(calls):
+            start = time.perf_counter()
+            engine.document_lines(doc_id)
+            times.append(time.perf_counter() - start)
+        return round(statistics.median(times) * 1000, 2)
+    finally:
+        engine.close()
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=3)
@@ -69,6 +85,10 @@ def main() -> None:
                 runs["postgres_warm"].append(_load(replica))
                 shutil.rmtree(replica.index_dir)
         out["load_s"] = {k: [round(v, 3) for v in values] for k, values in runs.items()}
+        out["document_lines_ms"] = {
+            "sqlite": _lines_ms(embedded),
+            "postgres": _lines_ms(embedded.model_copy(update={"database_url": url})),
+        }
         out["median_s"] = {k: round(statistics.median(values), 3) for k, values in runs.items()}
         close_shared_stores()
     finally:
