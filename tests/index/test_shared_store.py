@@ -234,3 +234,44 @@ def test_qa_migrate_moves_the_current_generation_both_ways(
         assert embedded_engine.counts() == engine.counts()
     finally:
         embedded_engine.close()
+
+
+NOTE = "# Ghi chú\n\nSở Y tế tỉnh Lâm Đồng phấn đấu số bác sĩ trên 10.000 dân đạt 11,4 bác sĩ năm 2024.\n"
+
+
+def test_builds_on_replicas_with_their_own_index_directories_follow_the_shared_generation(
+    engine, embed, shared: SharedStore, tmp_path: Path
+) -> None:
+    """Each build starts from the generation last published in the database (copied into its own directory, so
+    unchanged documents are reused, not read again) and publishes the next one there."""
+    from qa.index.build import build
+
+    base = shared.publish(engine.generation, None)
+    corpus = tmp_path / "corpus"
+    shutil.copytree(engine.settings.corpus_dir, corpus)
+    (corpus / "ghi_chu.md").write_text(NOTE, encoding="utf-8")
+
+    def replica(name: str) -> Settings:
+        return Settings(
+            corpus_dir=corpus,
+            index_dir=tmp_path / name,
+            cache_dir=engine.settings.cache_dir,
+            database_url=shared.url,
+        )
+
+    added = build(replica("index-a"), embed=embed)
+    assert {d.source: d.status for d in added.documents} == {
+        **dict.fromkeys(shared.sources(base.number), "unchanged"),
+        "ghi_chu.md": "new",
+    }
+    after_a = shared.current()
+    assert after_a is not None and after_a.number == base.number + 1 and added.generation == after_a.name
+    assert "ghi_chu.md" in shared.sources(after_a.number)
+
+    (corpus / "ghi_chu.md").unlink()
+    removed = build(replica("index-b"), embed=embed)  # another replica: its directory was empty
+    after_b = shared.current()
+    assert after_b is not None and after_b.number == after_a.number + 1
+    assert [d.source for d in removed.documents if d.status == "removed"] == ["ghi_chu.md"]
+    assert set(shared.sources(after_b.number)) == {row["source"] for row in engine.doc_rows.values()}
+    assert shared.sources(base.number) == {}  # the new generation and the one before it are kept, no more
