@@ -65,7 +65,7 @@ def ingest(
     lease = owners.take()
     try:
         reconcile(settings, journal, owners)  # what a killed upload, delete or ingest left behind
-        job = journal.submit(Job("ingest", generation=current_name(settings.index_dir), owner=lease.name))
+        job = journal.submit(Job("ingest", generation=current_name(settings), owner=lease.name))
         journal.start(job.job_id, lease.name)
         with Progress(
             TextColumn("[bold]{task.fields[stage]}[/]"),
@@ -418,6 +418,17 @@ def train(
         models = fit(answerer, seed, lambda n, total: progress.update(task, total=total, completed=n))
     for path in save_models(models, engine.generation, ship):
         console.print(f"Đã ghi: {path}")
+    if engine.settings.database_url:  # the generation's files live in the shared database too
+        from qa.index.layout import ANSWER_MODEL_FILE
+        from qa.index.shared_store import shared_store
+
+        model_file = engine.generation / ANSWER_MODEL_FILE
+        shared_store(engine.settings.database_url).put_file(
+            int(engine.meta["generation"]), ANSWER_MODEL_FILE, model_file.read_bytes()
+        )
+        console.print(
+            f"Đã ghi vào cơ sở dữ liệu dùng chung: {ANSWER_MODEL_FILE} của thế hệ {engine.generation.name}"
+        )
     decisions = (
         ("số liệu", models.figure_decide),
         ("đoạn văn", models.passage_decide),
@@ -444,21 +455,23 @@ def migrate(
     to_database: Annotated[
         str | None,
         typer.Option(
-            "--to-database", help="PostgreSQL (postgresql://…): chép câu trả lời đã lưu và đánh giá vào đó"
+            "--to-database",
+            help="PostgreSQL (postgresql://…): chép thế hệ chỉ mục hiện tại, câu trả lời đã lưu và đánh giá vào đó",
         ),
     ] = None,
     from_database: Annotated[
         str | None,
         typer.Option(
             "--from-database",
-            help="PostgreSQL (postgresql://…): chép câu trả lời đã lưu và đánh giá về tệp cục bộ",
+            help="PostgreSQL (postgresql://…): chép thế hệ chỉ mục hiện tại, câu trả lời đã lưu và đánh giá về tệp cục bộ",
         ),
     ] = None,
 ) -> None:
     """Chuyển sang chế độ dùng chung (Milvus, PostgreSQL) hoặc quay về chế độ một máy.
 
     --to-vector chép thế hệ chỉ mục hiện tại vào Milvus (chỉ mục trên đĩa vẫn là bản gốc); --to-database chép
-    câu trả lời đã lưu và đánh giá từ tệp SQLite cạnh chỉ mục vào PostgreSQL, --from-database chép ngược lại.
+    thế hệ chỉ mục hiện tại (tài liệu, dòng, đoạn, số liệu, văn bản được dẫn, các tệp chỉ mục), câu trả lời đã lưu
+    và đánh giá từ thư mục chỉ mục vào PostgreSQL, --from-database chép ngược lại.
     Chạy lại không chép trùng; mã câu trả lời giữ nguyên nên đường dẫn chia sẻ vẫn mở được."""
     if not (to_vector or to_database or from_database):
         err.print("[red]Hãy chọn ít nhất một đích:[/] --to-vector, --to-database hoặc --from-database.")
@@ -470,7 +483,61 @@ def migrate(
     if to_vector:
         _migrate_vectors(settings, to_vector, collection or settings.vector_collection)
     if to_database or from_database:
+        _migrate_generation(settings, to_database, from_database)
         _migrate_stores(settings, to_database, from_database)
+
+
+def _migrate_generation(settings: Settings, to_database: str | None, from_database: str | None) -> None:
+    """The current index generation (its store and files) into PostgreSQL, or PostgreSQL's current one into the
+    index directory; a generation already there is not copied again."""
+    from qa.index.layout import current_generation
+    from qa.index.shared_store import GenerationConflict, SharedStore
+    from qa.index.store import connect, get_meta
+    from qa.postgres.schema import DatabaseUnavailable
+
+    try:
+        shared = SharedStore(to_database or from_database or "")
+    except DatabaseUnavailable as exc:
+        err.print(f"[red]Không chép được chỉ mục:[/] {exc}")
+        raise typer.Exit(2) from exc
+    try:
+        there = shared.current()
+        if from_database:
+            if there is None:
+                console.print("Cơ sở dữ liệu chưa có thế hệ chỉ mục nào: giữ nguyên chỉ mục trên đĩa.")
+                return
+            path = shared.mirror(settings.index_dir, there, with_store=True)
+            console.print(f"Đã chép thế hệ {there.name} từ PostgreSQL về {path}.")
+            return
+        local = current_generation(settings.index_dir)
+        if local is None:
+            console.print("Chưa có chỉ mục trên đĩa: không có thế hệ nào để chép vào PostgreSQL.")
+            return
+        conn = connect(local / "store.sqlite", readonly=True)
+        try:
+            meta = get_meta(conn)
+        finally:
+            conn.close()
+        if there is not None and (there.number, there.created) == (
+            meta.get("generation"),
+            meta.get("created"),
+        ):
+            console.print(f"Thế hệ {there.name} đã có trong PostgreSQL.")
+            return
+        if there is not None and there.number >= int(meta.get("generation", 0)):
+            err.print(
+                f"[red]PostgreSQL đã dùng thế hệ {there.name}, không cũ hơn thế hệ trên đĩa ({local.name}):[/] "
+                "không ghi đè; hãy chạy `qa ingest` với QA_DATABASE_URL để lập thế hệ mới."
+            )
+            raise typer.Exit(2)
+        try:
+            ref = shared.publish(local, there.number if there else None)
+        except GenerationConflict as exc:
+            err.print(f"[red]Không chép được chỉ mục:[/] {exc}")
+            raise typer.Exit(2) from exc
+        console.print(f"Đã chép thế hệ {ref.name} (kho tài liệu, đoạn, số liệu, tệp chỉ mục) vào PostgreSQL.")
+    finally:
+        shared.close()
 
 
 def _migrate_vectors(settings: Settings, url: str, collection: str) -> None:

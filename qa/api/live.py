@@ -3,8 +3,9 @@
 Requests take one reference (`LiveIndex.current`) and use it to the end, so a swap never mixes
 two generations inside one answer; the previous generation stays on disk (the indexer keeps it)
 for requests still running on it. A watcher thread reads the `index/current` link every
-`index_watch_seconds` (one readlink) and loads a generation published by anyone — the API's own
-build process or a `qa ingest` run beside the API — while the old one keeps answering.
+`index_watch_seconds` (one readlink; with QA_DATABASE_URL the shared database's pointer, one query) and loads
+a generation published by anyone — the API's own build process, another replica's, or a `qa ingest` — while the
+old one keeps answering.
 """
 
 from __future__ import annotations
@@ -73,8 +74,16 @@ class LiveIndex:
             logger.warning("index not served: %s", exc)
 
     def published(self) -> str | None:
-        """Name of the generation `index/current` points at now (None when there is none)."""
-        try:
+        """Name of the generation `index/current` points at now (None when there is none); with QA_DATABASE_URL,
+        the one the shared database's pointer names (one indexed read), whichever replica published it, once
+        there is one."""
+        if self.settings.database_url:
+            from qa.index.shared_store import shared_store
+
+            ref = shared_store(self.settings.database_url).current()
+            if ref is not None:
+                return ref.name
+        try:  # (in a shared deployment, until a generation is published there: the engine's own rule)
             return os.readlink(self.settings.index_dir / CURRENT)
         except OSError:
             return None

@@ -53,6 +53,7 @@ from qa.settings import Settings
 
 if TYPE_CHECKING:
     from qa.index.milvus_sync import MilvusSync
+    from qa.index.shared_store import SharedStore
 
 logger = logging.getLogger(__name__)
 
@@ -130,12 +131,51 @@ def build(
     # One build at a time (CLI and API uploads may overlap); readers never take the lock.
     with (settings.index_dir / ".lock").open("w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
-        return _Build(settings, embed, progress or (lambda _p: None), isolate).run(paths)
+        if not settings.database_url:
+            return _Build(settings, embed, progress or (lambda _p: None), isolate).run(paths)
+        from qa.index.shared_store import shared_store
+
+        # A shared deployment: one build at a time across replicas, on top of the generation last published in
+        # the database (copied into this replica's index directory first, with its store for the reuse of
+        # unchanged documents), and published there before this replica switches to it.
+        shared = shared_store(settings.database_url)
+        with shared.build_lock():
+            base = shared.current()
+            if base is not None:
+                shared.mirror(settings.index_dir, base, with_store=True)
+            publish = _SharedPublish(shared, base.number if base else None)
+            return _Build(settings, embed, progress or (lambda _p: None), isolate, publish).run(paths)
+
+
+class _SharedPublish:
+    """QA_DATABASE_URL: where a finished generation goes before this replica switches to it."""
+
+    def __init__(self, shared: SharedStore, base: int | None) -> None:
+        self.shared = shared
+        self.base = base
+
+    def next_number(self, local: int) -> int:
+        return max(local, self.shared.latest_number() + 1)
+
+    def __call__(self, generation: Path) -> None:
+        try:
+            self.shared.publish(generation, self.base)
+        except BaseException:
+            shutil.rmtree(generation, ignore_errors=True)  # never published: no replica may load it
+            raise
 
 
 class _Build:
-    def __init__(self, settings: Settings, embed: Embedder | None, progress: ProgressCallback, isolate: bool):
+    def __init__(
+        self,
+        settings: Settings,
+        embed: Embedder | None,
+        progress: ProgressCallback,
+        isolate: bool,
+        publish: _SharedPublish | None = None,
+    ):
         self.settings = settings
+        self.publish = publish
         self.embed = embed
         self.report_progress = progress
         limits = ParseLimits.from_settings(settings)
@@ -193,6 +233,8 @@ class _Build:
             and old.format == FORMAT_VERSION
             and old.same_embedding_text
         ):
+            if self.publish is not None and self.publish.base is None:
+                self.publish.shared.publish(previous, None)  # the first build on a shared database: share it
             report.timings["total"] = time.perf_counter() - started
             return report  # nothing changed: keep serving the current generation
 
@@ -237,6 +279,8 @@ class _Build:
     ) -> Path:
         index_dir = self.settings.index_dir
         generation_no = next_generation_number(index_dir)
+        if self.publish is not None:
+            generation_no = self.publish.next_number(generation_no)
         final = index_dir / f"gen-{generation_no:06d}"
         with staged_directory(final) as tmp:
             conn = store.connect(tmp / "store.sqlite")
@@ -248,6 +292,13 @@ class _Build:
             failpoint("build.before_publish")
         vectors = self._publish_vectors(final, report)
         failpoint("build.before_switch")
+        if self.publish is not None:
+            try:
+                self.publish(final)  # the shared pointer moves here: every replica now serves it
+            except BaseException:
+                if vectors is not None:
+                    vectors.close()
+                raise
         switch_current(index_dir, final)
         failpoint("build.switched")
         if vectors is not None:

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import asdict
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from qa.index.store_contents import Line, StoreContents
 from qa.models import Chunk, DocumentMeta, Figure, ParsedDocument, RegulationMention
 
 if TYPE_CHECKING:
@@ -163,7 +164,7 @@ def copy_document(dst: sqlite3.Connection, src: sqlite3.Connection, doc_id: str)
     )
 
 
-def row_to_chunk(row: sqlite3.Row) -> Chunk:
+def row_to_chunk(row: Mapping[str, Any]) -> Chunk:
     return Chunk(
         row["chunk_id"],
         row["doc_id"],
@@ -178,7 +179,7 @@ def row_to_chunk(row: sqlite3.Row) -> Chunk:
     )
 
 
-def row_to_meta(row: sqlite3.Row) -> DocumentMeta:
+def row_to_meta(row: Mapping[str, Any]) -> DocumentMeta:
     return DocumentMeta(
         title=row["title"] or "",
         issuer=row["issuer"],
@@ -200,3 +201,32 @@ def load_regulations(conn: sqlite3.Connection) -> list[RegulationMention]:
         RegulationMention(**json.loads(row["data"]))
         for row in conn.execute("SELECT data FROM regulations ORDER BY id")
     ]
+
+
+class SqliteStoreReader:
+    """The embedded store of one generation (``store.sqlite``), read-only."""
+
+    def __init__(self, path: Path) -> None:
+        self.conn = connect(path, readonly=True)
+
+    def meta(self) -> dict[str, Any]:
+        return get_meta(self.conn)
+
+    def contents(self) -> StoreContents:
+        return StoreContents(
+            [dict(row) for row in self.conn.execute("SELECT * FROM documents ORDER BY source")],
+            [row_to_chunk(r) for r in self.conn.execute("SELECT * FROM chunks")],
+            load_figures(self.conn),
+            load_regulations(self.conn),
+        )
+
+    def lines(self, doc_id: str) -> list[Line]:
+        return [
+            (r["line_no"], r["text"], r["page"])
+            for r in self.conn.execute(
+                "SELECT line_no, text, page FROM lines WHERE doc_id = ? ORDER BY line_no", (doc_id,)
+            )
+        ]
+
+    def close(self) -> None:
+        self.conn.close()

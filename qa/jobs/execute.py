@@ -68,9 +68,7 @@ def run_job(
     except Exception:
         logger.exception("index build failed for job %s", job.job_id)
         if reconciler.effect_visible(job):
-            journal.finish(
-                job.job_id, "done", _done_detail(job, None), generation=current_name(settings.index_dir)
-            )
+            journal.finish(job.job_id, "done", _done_detail(job, None), generation=current_name(settings))
             return "done"
         reconciler.undo(job)
         journal.finish(job.job_id, "failed", _FAILED)
@@ -79,7 +77,7 @@ def run_job(
     if status == "failed":
         reconciler.undo(job)
     documents = [d for d in report.documents if job.kind == "ingest" or d.source == job.source]
-    journal.finish(job.job_id, status, detail, documents, current_name(settings.index_dir))
+    journal.finish(job.job_id, status, detail, documents, current_name(settings))
     prune_trash(settings, journal)
     return status
 

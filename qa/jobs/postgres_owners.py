@@ -18,15 +18,7 @@ import psycopg
 from psycopg.conninfo import make_conninfo
 
 from qa.jobs.owners import new_lease_name
-
-# A lease session does nothing but hold its lock; keepalives make the server notice a vanished machine in about
-# a minute (idle 30 s, then 3 probes 10 s apart) instead of the system's default two hours.
-_KEEPALIVE = {
-    "keepalives": "1",
-    "keepalives_idle": "30",
-    "keepalives_interval": "10",
-    "keepalives_count": "3",
-}
+from qa.postgres.keepalive import KEEPALIVE
 
 
 def lease_key(name: str) -> int:
@@ -38,7 +30,7 @@ def lease_key(name: str) -> int:
 class PostgresLease:
     def __init__(self, url: str, name: str) -> None:
         self.name = name
-        self._conn = psycopg.connect(make_conninfo(url, **_KEEPALIVE), autocommit=True)
+        self._conn = psycopg.connect(make_conninfo(url, **KEEPALIVE), autocommit=True)
         self._conn.execute("SELECT pg_advisory_lock_shared(%s)", (lease_key(name),))
 
     @property

@@ -102,7 +102,7 @@ class Reconciler:
         """End (or requeue) one job whose processes are gone, as the table in the module doc says."""
         report = report if report is not None else ReconcileReport()
         if job.kind == "ingest":
-            now = current_name(self.index_dir)
+            now = current_name(self.settings)
             if now is not None and now != job.generation:  # it published before it stopped
                 self._finish(job, "done", _DETAIL["done_after_restart"], report.completed)
             elif why == "cancelled":
@@ -138,7 +138,7 @@ class Reconciler:
 
     def effect_visible(self, job: Job) -> bool:
         """Whether the current generation already shows the job's result."""
-        indexed = indexed_sources(self.index_dir)
+        indexed = indexed_sources(self.settings)
         if job.kind == "upload":
             return job.source is not None and indexed.get(job.source) == job.sha256
         if job.kind == "delete":
@@ -164,7 +164,7 @@ class Reconciler:
     def _finish(
         self, job: Job, status: Literal["done", "failed", "cancelled"], detail: str, into: list[str]
     ) -> None:
-        generation = current_name(self.index_dir) if status == "done" else None
+        generation = current_name(self.settings) if status == "done" else None
         self.journal.finish(job.job_id, status, detail, generation=generation)
         into.append(job.job_id)
 

@@ -68,6 +68,64 @@ MIGRATIONS: tuple[str, ...] = (
         filters jsonb NOT NULL
     );
     """,
+    # 3: published index generations (qa.index.shared_store): each generation's store (the rows of its
+    # store.sqlite, keyed by the generation's number) and its other files as blobs; `current_generation` is the
+    # one-row pointer replicas serve, moved in the transaction that publishes a generation. Figures and
+    # regulations keep their JSON text as the SQLite store does (`json`, never queried into); lines and chunks
+    # are columns, read per document.
+    """
+    CREATE TABLE generations (
+        generation integer PRIMARY KEY,
+        format integer NOT NULL,
+        created text NOT NULL,
+        published_at timestamptz NOT NULL DEFAULT now()
+    );
+    CREATE TABLE current_generation (
+        only_row boolean PRIMARY KEY DEFAULT true CHECK (only_row),
+        generation integer NOT NULL REFERENCES generations
+    );
+    CREATE TABLE gen_meta (
+        generation integer NOT NULL REFERENCES generations ON DELETE CASCADE,
+        key text NOT NULL,
+        value json NOT NULL,
+        PRIMARY KEY (generation, key)
+    );
+    CREATE TABLE gen_documents (
+        generation integer NOT NULL REFERENCES generations ON DELETE CASCADE,
+        doc_id text NOT NULL, source text NOT NULL, sha256 text NOT NULL, fmt text NOT NULL,
+        title text, issuer text, province text, current_province text, kind text, number text, date text,
+        years text, n_lines integer, sections integer, tables integer, ingested_at text,
+        PRIMARY KEY (generation, doc_id),
+        UNIQUE (generation, source)
+    );
+    CREATE TABLE gen_lines (
+        generation integer NOT NULL REFERENCES generations ON DELETE CASCADE,
+        doc_id text NOT NULL, line_no integer NOT NULL, text text NOT NULL, page integer,
+        PRIMARY KEY (generation, doc_id, line_no)
+    );
+    CREATE TABLE gen_chunks (
+        generation integer NOT NULL REFERENCES generations ON DELETE CASCADE,
+        chunk_id bigint NOT NULL, doc_id text NOT NULL, source text NOT NULL, section text, text text NOT NULL,
+        context text, start_line integer, end_line integer, page integer, kind text, ordinal integer,
+        PRIMARY KEY (generation, chunk_id)
+    );
+    CREATE TABLE gen_figures (
+        generation integer NOT NULL REFERENCES generations ON DELETE CASCADE,
+        id integer NOT NULL, doc_id text NOT NULL, data text NOT NULL,
+        PRIMARY KEY (generation, id)
+    );
+    CREATE TABLE gen_regulations (
+        generation integer NOT NULL REFERENCES generations ON DELETE CASCADE,
+        id integer NOT NULL, doc_id text NOT NULL, number text NOT NULL, data text NOT NULL,
+        PRIMARY KEY (generation, id)
+    );
+    CREATE TABLE gen_files (
+        generation integer NOT NULL REFERENCES generations ON DELETE CASCADE,
+        path text NOT NULL,
+        data bytea NOT NULL,
+        PRIMARY KEY (generation, path)
+    );
+    """,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 

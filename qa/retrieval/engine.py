@@ -13,6 +13,7 @@ from qa.extract.abbreviations import Abbreviations
 from qa.index import store
 from qa.index.layout import ABBREVIATIONS_FILE, FORMAT_VERSION, current_generation
 from qa.index.lexical import LexicalIndex
+from qa.index.store_contents import StoreReader
 from qa.ingest.chunking import chunk_holding
 from qa.models import Chunk, DocumentMeta, Figure, RegulationMention
 from qa.retrieval.candidates import CandidateSource, Filters, Scope, SearchMode
@@ -53,12 +54,38 @@ class Hit:
 class Engine:
     def __init__(self, settings: Settings, generation: Path | None = None) -> None:
         self.settings = settings
-        generation = generation or current_generation(settings.index_dir)
-        if generation is None or not (generation / "store.sqlite").exists():
-            raise IndexMissingError(f"no index in {settings.index_dir}: run `qa ingest` first")
-        self.generation: Path = generation
-        self.conn = store.connect(self.generation / "store.sqlite", readonly=True)
-        self.meta = store.get_meta(self.conn)
+        shared = (
+            self._open_shared(settings.database_url) if generation is None and settings.database_url else None
+        )
+        if shared is not None:
+            self.generation, self.reader = shared
+        else:
+            generation = generation or current_generation(settings.index_dir)
+            if generation is None or not (generation / "store.sqlite").exists():
+                raise IndexMissingError(f"no index in {settings.index_dir}: run `qa ingest` first")
+            self.generation = generation
+            self.reader = store.SqliteStoreReader(self.generation / "store.sqlite")
+        try:
+            self._load(settings)
+        except BaseException:
+            self.close()
+            raise
+
+    def _open_shared(self, url: str) -> tuple[Path, StoreReader] | None:
+        """QA_DATABASE_URL: the generation the shared pointer names, its rows read from PostgreSQL and its files
+        from this replica's index directory (filled from the database the first time). None while the database
+        has none yet (a deployment that shared its index directory before): the local one serves until the
+        first build, or `qa migrate --to-database`, publishes one."""
+        from qa.index.shared_store import shared_store
+
+        shared = shared_store(url)
+        ref = shared.current()
+        if ref is None:
+            return None
+        return shared.mirror(self.settings.index_dir, ref), shared.reader(ref)
+
+    def _load(self, settings: Settings) -> None:
+        self.meta = self.reader.meta()
         if self.meta.get("format") != FORMAT_VERSION:
             raise IndexMissingError(
                 f"the index in {self.generation} has format {self.meta.get('format')}, this version reads "
@@ -69,13 +96,13 @@ class Engine:
                 f"the index was built with {self.meta.get('embedding_model')!r}, "
                 f"not {settings.embedding_model!r}: run `qa ingest` again to rebuild it"
             )
+        contents = self.reader.contents()
         self.docs: dict[str, DocumentMeta] = {}
         self.doc_rows: dict[str, dict] = {}
-        for row in self.conn.execute("SELECT * FROM documents ORDER BY source"):
+        for row in contents.documents:
             self.docs[row["doc_id"]] = store.row_to_meta(row)
-            self.doc_rows[row["doc_id"]] = dict(row)
-        rows = self.conn.execute("SELECT * FROM chunks").fetchall()
-        self.chunks: dict[int, Chunk] = {r["chunk_id"]: store.row_to_chunk(r) for r in rows}
+            self.doc_rows[row["doc_id"]] = row
+        self.chunks: dict[int, Chunk] = {c.chunk_id: c for c in contents.chunks}
         self.doc_chunks: dict[str, list[Chunk]] = {}  # per document, in line order
         for chunk in sorted(self.chunks.values(), key=lambda c: (c.start_line, c.end_line)):
             self.doc_chunks.setdefault(chunk.doc_id, []).append(chunk)
@@ -87,8 +114,8 @@ class Engine:
         self._docs_by_province: dict[str, set[str]] = {}
         for doc_id, meta in self.docs.items():
             self._docs_by_province.setdefault(fold(meta.province or ""), set()).add(doc_id)
-        self.figures: list[Figure] = store.load_figures(self.conn)
-        self.regulations: list[RegulationMention] = store.load_regulations(self.conn)
+        self.figures: list[Figure] = contents.figures
+        self.regulations: list[RegulationMention] = contents.regulations
         self.fusion = FusionParams()
         self._embedder: Embedder | None = None
         # What the answer step looks up per question, indexed once here so no question scans every figure.
@@ -179,12 +206,7 @@ class Engine:
     # ------------------------------------------------------------------ documents
 
     def document_lines(self, doc_id: str) -> list[tuple[int, str, int | None]]:
-        return [
-            (r["line_no"], r["text"], r["page"])
-            for r in self.conn.execute(
-                "SELECT line_no, text, page FROM lines WHERE doc_id = ? ORDER BY line_no", (doc_id,)
-            )
-        ]
+        return self.reader.lines(doc_id)
 
     def chunk_for_line(self, doc_id: str, line: int, prefer: str = "text") -> Chunk | None:
         """The chunk of a document that holds a source line (a table-row chunk or a text chunk first)."""
@@ -204,5 +226,6 @@ class Engine:
         }
 
     def close(self) -> None:
-        self.candidates.close()
-        self.conn.close()
+        if hasattr(self, "candidates"):
+            self.candidates.close()
+        self.reader.close()

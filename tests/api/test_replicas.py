@@ -1,5 +1,5 @@
 """Two API processes on one PostgreSQL (jobs), one Milvus (retrieval, a `milvus-lite server` process) and one
-index directory: an upload through one is answered by the other, a delete through the other disappears from the
+index directory, or each its own index directory with the generations in PostgreSQL: an upload through one is answered by the other, a delete through the other disappears from the
 first; an answer saved and rated through one is read through the other; an upload whose build child is killed between writing Milvus and switching fails with its reason and
 leaves every served row. What replicas share is in docs/architecture.md ("Shared retrieval in Milvus")."""
 
@@ -139,15 +139,7 @@ def test_upload_through_one_replica_answer_and_delete_through_the_other(
         b.wait_ready()
         assert not _cites(b.ask(), "lam_dong_2024.md")
 
-        accepted = a.client.post("/documents", files={"file": ("lam_dong_2024.md", DOCUMENT)}, headers=AUTH)
-        assert accepted.status_code == 202, accepted.text
-        upload = accepted.json()
-        job = b.wait_job(upload["job_id"])  # the job, in PostgreSQL, is visible from the other replica
-        assert job["status"] == "done", job
-        seen = _until(lambda: _cites(b.ask(), upload["source"]), "the upload answered by the other replica")
-        answer = b.ask()
-        assert answer["figures"][0]["value"] == 11.4
-        print(f"\nupload through A answered by B {seen:.1f} s after its job was done")
+        upload = _upload_through_a_answered_by_b(a, b)
 
         # What the API keeps besides the index is shared too: an answer saved through B reopens through A (a
         # share link), its conversation is in A's history, and a rating given through A is read through B.
@@ -170,12 +162,66 @@ def test_upload_through_one_replica_answer_and_delete_through_the_other(
             b.client.get("/feedback", headers=AUTH).json()["feedback"][0]["answer_id"] == saved["answer_id"]
         )
 
-        deleted = b.client.delete(f"/documents/{upload['doc_id']}", headers=AUTH)
-        assert deleted.status_code == 202, deleted.text
-        assert a.wait_job(deleted.json()["job_id"])["status"] == "done"
-        gone = _until(lambda: not _cites(a.ask(), upload["source"]), "the delete seen by the first replica")
-        assert a.client.get(f"/documents/{upload['doc_id']}").status_code == 404
-        print(f"delete through B gone from A {gone:.1f} s after its job was done")
+        _delete_through_b_gone_from_a(a, b, upload)
+    finally:
+        a.stop()
+        b.stop()
+
+
+def _upload_through_a_answered_by_b(a: Replica, b: Replica) -> dict[str, Any]:
+    accepted = a.client.post("/documents", files={"file": ("lam_dong_2024.md", DOCUMENT)}, headers=AUTH)
+    assert accepted.status_code == 202, accepted.text
+    upload: dict[str, Any] = accepted.json()
+    job = b.wait_job(upload["job_id"])  # the job, in PostgreSQL, is visible from the other replica
+    assert job["status"] == "done", job
+    seen = _until(lambda: _cites(b.ask(), upload["source"]), "the upload answered by the other replica")
+    answer = b.ask()
+    assert answer["figures"][0]["value"] == 11.4
+    print(f"\nupload through A answered by B {seen:.1f} s after its job was done")
+    return upload
+
+
+def _delete_through_b_gone_from_a(a: Replica, b: Replica, upload: dict[str, Any]) -> None:
+    deleted = b.client.delete(f"/documents/{upload['doc_id']}", headers=AUTH)
+    assert deleted.status_code == 202, deleted.text
+    assert a.wait_job(deleted.json()["job_id"])["status"] == "done"
+    gone = _until(lambda: not _cites(a.ask(), upload["source"]), "the delete seen by the first replica")
+    assert a.client.get(f"/documents/{upload['doc_id']}").status_code == 404
+    print(f"delete through B gone from A {gone:.1f} s after its job was done")
+
+
+def test_replicas_with_their_own_index_directories_share_the_index_through_postgres(
+    engine, tmp_path: Path, postgres_url: str, milvus_server: MilvusLiteServer
+) -> None:
+    """Nothing of index/ is shared: the generation is published into PostgreSQL (`qa migrate --to-database`) and
+    each replica starts from an empty index directory of its own, filled from the database. Only the corpus
+    directory is shared (an upload stored by one replica may be built by the other)."""
+    from qa.index.shared_store import SharedStore
+
+    env = _shared_deployment(engine, tmp_path, postgres_url, milvus_server)
+    published = SharedStore(postgres_url)
+    try:
+        published.publish(tmp_path / "index" / "current", None)
+    finally:
+        published.close()
+    shutil.rmtree(tmp_path / "index")
+    a = Replica({**env, "QA_INDEX_DIR": str(tmp_path / "index-a")}, tmp_path / "a.log")
+    b = Replica({**env, "QA_INDEX_DIR": str(tmp_path / "index-b")}, tmp_path / "b.log")
+    try:
+        a.wait_ready()
+        b.wait_ready()
+        assert a.client.get("/health").json()["generation"] == b.client.get("/health").json()["generation"]
+        assert not _cites(b.ask(), "lam_dong_2024.md")
+        upload = _upload_through_a_answered_by_b(a, b)
+        _delete_through_b_gone_from_a(a, b, upload)
+        # Whichever replica ran the delete, the other serves its generation within its watch period.
+        _until(lambda: not _cites(b.ask(), upload["source"]), "the delete seen by the second replica too")
+        _until(
+            lambda: len({r.client.get("/health").json()["generation"] for r in (a, b)}) == 1,
+            "both replicas serve one generation",
+        )
+        for index in ("index-a", "index-b"):  # each replica keeps the served generation and the one before
+            assert len(list((tmp_path / index).glob("gen-*"))) <= 3
     finally:
         a.stop()
         b.stop()
