@@ -192,3 +192,10 @@ def topic(question: str) -> str:
 def vn_date(iso: str) -> str:
     parts = iso.split("-")
     return "/".join(reversed(parts)) if len(parts) == 3 else iso
+
+
+def missing_side_sentence(provinces: list[str] | None, year: int | None) -> str:
+    """What a comparison could not find: "Không tìm thấy số liệu năm 2012 để so sánh."."""
+    where = f" của {', '.join(provinces)}" if provinces else ""
+    when = f" năm {year}" if year else ""
+    return f"Không tìm thấy số liệu{when}{where} để so sánh."

@@ -609,9 +609,11 @@ class Answerer:
             return self._figure(turn) or self._abstain(turn, [], [], None)
         t0 = time.perf_counter()
         found: list[tuple[ScoredFigure | None, bool, list[Hit]]] = []
+        side_turns: list[Turn] = []
         for provinces, year in sides:
             side_q = _narrowed(q, provinces, year)
             side = Turn(side_q, turn.filters, turn.top_k, turn.timings, set(provinces) if provinces else None)
+            side_turns.append(side)
             hits = self.search(side, provinces=provinces)
             indicators = self._indicators(side_q)
             view = question_view(side_q, self.evidence, indicators)
@@ -633,6 +635,20 @@ class Answerer:
             best = top if top is not None and (sure or vouched) else None
             parts.append((best, self._with_chunk_first(hits, best.figure.chunk_id) if best else hits))
         if not all(b for b, _ in parts):
+            one = [k for k, (b, _) in enumerate(parts) if b is not None]
+            if len(one) == 1 and lexicon().question_cues.find("figure", q.cue_text):
+                # "… đạt bao nhiêu %, tăng bao nhiêu so với năm 2012?": the number asked is answered, and the side
+                # it would be compared with is said to be missing, rather than refusing both.
+                k = one[0]
+                best, hits = parts[k]
+                assert best is not None
+                answer = self._figure_answer(side_turns[k], best, best.probability, hits)
+                missing = sides[1 - k]
+                notes = self._with_notes(side_turns[k], "")
+                text = answer.answer.removesuffix(notes) if notes else answer.answer
+                answer.answer = f"{text} {compose.missing_side_sentence(missing[0], missing[1])}{notes}"
+                turn.timings["answer"] = (time.perf_counter() - t0) * 1000
+                return answer
             merged = _interleave([h for _, h in parts])
             return self._abstain(turn, merged, [b.figure for b, _ in parts if b], None)
         (a, hits_a), (b, hits_b) = parts

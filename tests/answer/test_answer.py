@@ -256,3 +256,16 @@ def test_several_quantities_asked_at_once_are_each_answered(answerer):
         r["answer"].count("[1]") == 2
         and r["citations"][0]["start_line"] <= 111 <= r["citations"][0]["end_line"]
     )
+
+
+def test_a_comparison_with_one_side_missing_answers_the_number_asked(answerer):
+    r = ask(
+        answerer, "Năm 2024 Bắc Giang đặt chỉ tiêu bao nhiêu bác sĩ trên 10.000 dân, so với năm 2015 thế nào?"
+    )
+    assert not r["abstained"]
+    assert (r["figures"][0]["value"], r["figures"][0]["year"], r["figures"][0]["kind"]) == (
+        12.5,
+        2024,
+        "plan",
+    )
+    assert "Không tìm thấy số liệu năm 2015 của Bắc Giang để so sánh." in r["answer"]
