@@ -27,12 +27,12 @@ _HALF_YEAR = re.compile(r"\b(?:6|sáu)\s*tháng\b|\b6\s*thang\b", re.I)
 UNKNOWN_WORD_IDF = 8.0
 
 
-@lru_cache(maxsize=65536)
 def _words(text: str) -> list[str]:
     """The words of a lower-case text, and each signed one with its sign as well ("m(+)" → "m", "m+")."""
     return _WORD.findall(text) + [f"{word}{sign}" for word, sign in _SIGNED.findall(text)]
 
 
+@lru_cache(maxsize=65536)
 def evidence_words(text: str) -> tuple[frozenset[str], frozenset[str]]:
     """(the text's syllables, accented and folded, with spelled-out abbreviations; its synonym-group words)."""
     abbreviations = lexicon().abbreviations
