@@ -19,6 +19,7 @@ import tempfile
 from pathlib import Path
 
 import psycopg
+import pytest
 
 _SERVER_USER = "postgres"
 _START_TIMEOUT_S = 60  # pg_ctl -w: an idle machine starts in ~1 s, a loaded shared one in several
@@ -123,3 +124,21 @@ class PostgresServer:
         with contextlib.suppress(Unavailable):
             self._run(str(self.bindir / "pg_ctl"), "-D", str(self.data), "-m", "immediate", "stop")
         shutil.rmtree(self.root, ignore_errors=True)
+
+
+def run_migrate(monkeypatch: pytest.MonkeyPatch, index_dir: Path, *args: str) -> str:
+    """`qa migrate ARGS` over an index directory (its stores beside it), as a user runs it; its output."""
+    from typer.testing import CliRunner
+
+    from qa.cli import app
+    from qa.settings import get_settings
+
+    monkeypatch.setenv("QA_INDEX_DIR", str(index_dir))
+    monkeypatch.setenv("QA_STORE_DIR", str(index_dir))
+    get_settings.cache_clear()
+    try:
+        result = CliRunner().invoke(app, ["migrate", *args])
+    finally:
+        get_settings.cache_clear()
+    assert result.exit_code == 0, result.output
+    return result.output

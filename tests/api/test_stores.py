@@ -10,11 +10,12 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from postgres import run_migrate
 
 from qa.api.stores.feedback import FeedbackEntry
 from qa.api.stores.open_stores import Stores, open_stores
 from qa.fsutil import read_or_create_secret
-from qa.settings import Settings, get_settings
+from qa.settings import Settings
 
 
 @pytest.fixture(params=["sqlite", "postgres"])
@@ -85,21 +86,6 @@ def test_admin_key_is_created_once_owner_only(tmp_path):
     assert stat.S_IMODE(os.stat(path).st_mode) == 0o600
 
 
-def _migrate(monkeypatch: pytest.MonkeyPatch, index_dir: Path, *args: str) -> str:
-    from typer.testing import CliRunner
-
-    from qa.cli import app
-
-    monkeypatch.setenv("QA_INDEX_DIR", str(index_dir))
-    get_settings.cache_clear()
-    try:
-        result = CliRunner().invoke(app, ["migrate", *args])
-    finally:
-        get_settings.cache_clear()
-    assert result.exit_code == 0, result.output
-    return result.output
-
-
 def test_qa_migrate_carries_answers_and_feedback_to_the_database_and_back(
     postgres_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -112,9 +98,9 @@ def test_qa_migrate_carries_answers_and_feedback_to_the_database_and_back(
         FeedbackEntry("down", "Sai năm", "Câu 1", "x", saved.answer_id, {"year": 2024})
     )
 
-    said = _migrate(monkeypatch, index_dir, "--to-database", postgres_url)
+    said = run_migrate(monkeypatch, index_dir, "--to-database", postgres_url)
     assert "1 câu trả lời đã lưu (0 đã có), 1 đánh giá (0 đã có)" in said
-    again = _migrate(monkeypatch, index_dir, "--to-database", postgres_url)
+    again = run_migrate(monkeypatch, index_dir, "--to-database", postgres_url)
     assert "0 câu trả lời đã lưu (1 đã có), 0 đánh giá (1 đã có)" in again
 
     shared = open_stores(Settings(index_dir=index_dir, database_url=postgres_url))
@@ -128,7 +114,7 @@ def test_qa_migrate_carries_answers_and_feedback_to_the_database_and_back(
     finally:
         shared.close()
 
-    back = _migrate(monkeypatch, index_dir, "--from-database", postgres_url)
+    back = run_migrate(monkeypatch, index_dir, "--from-database", postgres_url)
     assert "1 câu trả lời đã lưu (1 đã có), 0 đánh giá (1 đã có)" in back
     assert [
         t.question for t in local.answers.conversation("trinh-duyet-a-0000000", "cuoc-1-000000000000")

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import psycopg
 import pytest
+from postgres import run_migrate
 
 from qa.index.shared_store import (
     GenerationConflict,
@@ -181,23 +182,6 @@ def test_a_replica_copy_of_an_unpublished_generation_is_replaced(
     assert (tmp_path / "index" / "current").resolve() == copy
 
 
-def _migrate(monkeypatch: pytest.MonkeyPatch, index_dir: Path, *args: str) -> str:
-    from typer.testing import CliRunner
-
-    from qa.cli import app
-    from qa.settings import get_settings
-
-    monkeypatch.setenv("QA_INDEX_DIR", str(index_dir))
-    monkeypatch.setenv("QA_STORE_DIR", str(index_dir))
-    get_settings.cache_clear()
-    try:
-        result = CliRunner().invoke(app, ["migrate", *args])
-    finally:
-        get_settings.cache_clear()
-    assert result.exit_code == 0, result.output
-    return result.output
-
-
 def test_qa_migrate_moves_the_current_generation_both_ways(
     engine, postgres_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -206,14 +190,14 @@ def test_qa_migrate_moves_the_current_generation_both_ways(
     shutil.copytree(engine.generation, embedded / engine.generation.name)
     (embedded / "current").symlink_to(engine.generation.name)
 
-    said = _migrate(monkeypatch, embedded, "--to-database", postgres_url)
+    said = run_migrate(monkeypatch, embedded, "--to-database", postgres_url)
     assert f"Đã chép thế hệ {engine.generation.name}" in said
-    assert f"Thế hệ {engine.generation.name} đã có trong PostgreSQL" in _migrate(
+    assert f"Thế hệ {engine.generation.name} đã có trong PostgreSQL" in run_migrate(
         monkeypatch, embedded, "--to-database", postgres_url
     )
 
     back = tmp_path / "back"  # a machine returning to the embedded mode, from an empty index directory
-    assert f"Đã chép thế hệ {engine.generation.name} từ PostgreSQL" in _migrate(
+    assert f"Đã chép thế hệ {engine.generation.name} từ PostgreSQL" in run_migrate(
         monkeypatch, back, "--from-database", postgres_url
     )
     assert (back / "current").resolve() == back / engine.generation.name
