@@ -17,6 +17,7 @@ from qa.answer.candidates import FigureCandidate
 from qa.answer.layout_lines import logical_lines
 from qa.extract.figures.prose import compared_against
 from qa.extract.figures.units import POP, UNIT_RE, WORD_CMP, normalize_unit
+from qa.extract.indicators import value_places
 from qa.models import Figure
 from qa.retrieval.engine import Engine, Hit
 from qa.vn.counters import counter_at_start
@@ -148,6 +149,9 @@ class ReadNumber:
     kind: FigureKind | None
     comparator: str | None
     start: int  # where it stands in the line
+    # what narrows it, as index-time extraction says it (qa/extract/qualifiers.py): the district it is of, and
+    # for a change ("tăng 188 ca so với cùng kỳ") what it was measured against
+    qualifiers: tuple[str, ...] = ()
 
 
 def read_line(line: str, indexed: frozenset[str] = frozenset()) -> list[ReadNumber]:
@@ -192,8 +196,29 @@ def read_line(line: str, indexed: frozenset[str] = frozenset()) -> list[ReadNumb
         else:
             unit = normalize_unit(unit_m.group(0)) if unit_m else ""
         comparator = (m.group("cmp") or "").strip() or _word_comparator(before)
-        out.append(ReadNumber(value_text, value, unit, label, _kind(before), comparator, start))
+        clause = _CLAUSE_END.split(before)[-1]
+        qualifiers = (*value_places(label, clause), *_change_reference(before, line[m.end() :]))
+        out.append(ReadNumber(value_text, value, unit, label, _kind(before), comparator, start, qualifiers))
     return out
+
+
+# Where a clause ends: a district named before it is not the place of the values after it.
+_CLAUSE_END = re.compile(r";|\.\s")
+_CHANGE_BEFORE = re.compile(r"(?:^|[\s(,;])(?:" + "|".join(_WORDS.change_before) + r")\s*$", re.I)
+_REFERENCE_AFTER = re.compile(r"[^;.]*?\b(" + lexicon().prose_targets.change_reference + r")", re.I)
+# what a change was measured against when its sentence does not say (``is_change_reference`` holds it)
+UNNAMED_REFERENCE = "so voi"
+
+
+def _change_reference(before: str, after: str) -> tuple[str, ...]:
+    """ "tăng 188 ca (tăng 1,3 lần) so với cùng kỳ năm 2022": a change, qualified by what it was measured against
+    as index-time extraction qualifies one (``change_reference``); not "tăng lên 328 ca", a level."""
+    if not _CHANGE_BEFORE.search(before):
+        return ()
+    m = _REFERENCE_AFTER.match(after)
+    if not m:
+        return (UNNAMED_REFERENCE,)
+    return (" ".join(re.findall(r"[^\W\d_]+", fold(re.sub(rf"\s*(?:năm\s+)?{YEAR}$", "", m.group(1))))),)
 
 
 _ZERO = re.compile(r"(?<!\w)(?:" + "|".join(map(re.escape, _WORDS.zero_before)) + r")\s+", re.I)
@@ -252,6 +277,7 @@ def read_numbers(hits: list[Hit], engine: Engine, hidden: Figure | None = None) 
                     quote=line.strip()[:300],
                     province=hit.doc.province,
                     chunk_id=chunk.chunk_id,
+                    qualifiers=list(number.qualifiers),
                 )
                 out.append(
                     FigureCandidate(

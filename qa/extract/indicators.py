@@ -24,6 +24,7 @@ from functools import lru_cache
 from importlib import resources
 
 from qa.extract.qualifiers import (
+    DocumentScope,
     age_groups,
     change_reference,
     clause_after,
@@ -36,6 +37,7 @@ from qa.extract.qualifiers import (
     paragraph_scope,
     parenthesised_part,
     part_in_sentence,
+    part_named_before,
     periods_in,
     section_period,
     sex_breakdown,
@@ -213,15 +215,16 @@ class IndicatorCatalog:
         out.sort(key=lambda m: (-m.score, -len(m.variant)))
         return out[:limit]
 
-    def qualifiers(self, text: str, match: IndicatorMatch | None) -> list[str]:
-        """Words of the text that narrow it to part of the province or of the year, not said by the indicator."""
+    def qualifiers(self, text: str, match: IndicatorMatch | None, places: bool = True) -> list[str]:
+        """Words of the text that narrow it to part of the province or of the year, not said by the indicator,
+        and (``places``) the districts it names."""
         phrase = _phrase(text)
         said = _phrase(match.indicator.says(match.variant)) if match else " "
         found: list[str] = []
         for q in lexicon().qualifiers:
             if f" {q} " in phrase and f" {q} " not in said and not any(q in f for f in found):
                 found.append(q)
-        return found + _place_names(text)
+        return found + _place_names(text) if places else found
 
     def unit_fit(self, ind: Indicator, unit: str | None) -> float:
         """+bonus when the unit confirms the indicator's measure, -penalty when it contradicts it, 0 when unknown.
@@ -268,6 +271,16 @@ def _place_names(text: str) -> list[str]:
     return list(load_gazetteer().implied_places(text))
 
 
+def value_places(label: str, before: str) -> list[str]:
+    """The district a value is of: the ones its label names, else the last one named before it in its clause.
+    In "huyện Tây Hòa 77 ca, thành phố Tuy Hòa 57 ca" the 57 is Tuy Hòa's, not Tây Hòa's too."""
+    named = _place_names(label)
+    if named:
+        return named
+    earlier = load_gazetteer().places_in_order(before)
+    return earlier[-1:]
+
+
 _MONEY_UNITS = frozenset(" ".join(fold(u).split()) for u in lexicon().units.money)
 
 
@@ -310,7 +323,7 @@ def best_match(f: Figure, catalog: IndicatorCatalog) -> tuple[IndicatorMatch | N
     return best
 
 
-def map_figures(figures: list[Figure], scope: str = "", lines: Sequence[str] = ()) -> None:
+def map_figures(figures: list[Figure], scope: DocumentScope | None = None, lines: Sequence[str] = ()) -> None:
     """Give each figure its catalog indicator (id, confidence) and its qualifiers, in place.
 
     ``scope``: what the whole document is about (qualifiers.document_scope: its title, a news report's lead);
@@ -321,8 +334,15 @@ def map_figures(figures: list[Figure], scope: str = "", lines: Sequence[str] = (
     A part listed after its whole ("Trong đó: Tuyến tỉnh 326.601 lượt" after "Tổng số lượt khám bệnh: …")
     whose own label names no indicator takes its whole's, qualified by its label (qualifiers.is_breakdown)."""
     catalog = load_catalog()
-    scope_periods = periods_in(scope)
-    scope_words = [q for q in catalog.qualifiers(scope, None) if not periods_in(q)]
+    scope = scope or DocumentScope()
+    scope_periods = periods_in(f"{scope.title} {scope.lead}")
+    # A place the title names narrows every value ("Huyện X: …"); one the lead names is where something
+    # happened ("hai ca tử vong … tại xã A (huyện B)"), not what the report's totals cover.
+    scope_words = [
+        q
+        for q in catalog.qualifiers(scope.title, None) + catalog.qualifiers(scope.lead, None, places=False)
+        if not periods_in(q)
+    ]
     whole: Figure | None = None  # the last figure mapped by its own words: the whole its parts belong to
     announced: Figure | None = None  # the last figure that announced its parts ("…, trong đó:")
     paragraph: tuple[int, list[str]] = (-1, [])  # a line and the scope its opening phrase gives its sentences
@@ -352,8 +372,9 @@ def map_figures(figures: list[Figure], scope: str = "", lines: Sequence[str] = (
             f.indicator_id = top.indicator.id if top else None
             f.indicator_score = round(match.score, 3) if match else 0.0
             said = top.indicator.says(top.variant) if top else ""
-        found = catalog.qualifiers(f"{text} {before}", top) + listed_part(f) + parenthesised_part(f)
-        found += [q for q in part_in_sentence(f) if q not in found]
+        found = catalog.qualifiers(f"{text} {before}", top, places=False) + value_places(text, before)
+        found += [q for q in listed_part(f) + parenthesised_part(f) if q not in found]
+        found += [q for q in part_in_sentence(f) + part_named_before(f) if q not in found]
         if top is not None and part_of is None and not found and top.variant in top.indicator.parts:
             found += _unsaid(top.variant, top.indicator.name)  # "trạm y tế quản lý đái tháo đường": a part
         if top is not None and part_of is None and not found and names_its_parts(f):

@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 from qa.ingest.metadata.header import read_letterhead
 from qa.ingest.metadata.title import news_lead
@@ -54,15 +55,23 @@ def value_at(f: Figure) -> int:
     return m.start() if m else -1
 
 
-def document_scope(doc: ParsedDocument) -> str:
+@dataclass(frozen=True, slots=True)
+class DocumentScope:
     """What a whole document is about, for the qualifiers every value of it takes: its title and, for a news
-    report, the first sentence of its lead ("Sở Y tế tổ chức sơ kết công tác y tế 6 tháng đầu năm"), found as
-    the metadata finds it (the first line of prose under the headline and its date line)."""
+    report, the first sentence of its lead ("Sở Y tế tổ chức sơ kết công tác y tế 6 tháng đầu năm")."""
+
+    title: str = ""
+    lead: str = ""
+
+
+def document_scope(doc: ParsedDocument) -> DocumentScope:
+    """The title and a news report's lead, found as the metadata finds it (the first line of prose under the
+    headline and its date line)."""
     title = doc.meta.title or ""
     if doc.meta.kind != lexicon().news_kind:
-        return title
+        return DocumentScope(title)
     lead = news_lead(read_letterhead(doc.lines))
-    return f"{title} {_SENTENCE_END.split(lead, maxsplit=1)[0]}".strip()
+    return DocumentScope(title, _SENTENCE_END.split(lead, maxsplit=1)[0].strip())
 
 
 _SENTENCE_END = re.compile(r"(?<=[.!?;])\s")
@@ -260,6 +269,32 @@ def part_in_sentence(f: Figure) -> list[str]:
     if not m or not _NUMBER.search(f.quote[: m.start()]):
         return []
     return _named_after(f, at, r"[,;.()]")
+
+
+def part_named_before(f: Figure) -> list[str]:
+    """A part its sentence names between "trong đó" and the value, after a total: "được hỗ trợ 50% mức đóng (trong
+    đó, ngân sách địa phương hỗ trợ 20%)" -> ['ngan sach dia phuong ho tro'] for 20. A share too: the opener says
+    it is a part, not the total restated."""
+    at = value_at(f)
+    if at < 0:
+        return []
+    m = _OPENER_THEN_NAME.search(f.quote[:at])
+    if not m or not _NUMBER.search(f.quote[: m.start()]):
+        return []
+    words = re.findall(r"[^\W\d_]+", fold(m.group("name")))
+    # a name says something: "trong đó có 13 trẻ em" has only "có" before the value (its part follows it)
+    return [" ".join(words)] if len(words) >= MIN_PART_NAME_WORDS else []
+
+
+# Words a part's name has at least (one word before a value is a verb or glue: "có", "là", "chiếm").
+MIN_PART_NAME_WORDS = 2
+# "(trong đó, ngân sách địa phương hỗ trợ ": an opener, then the words naming the part, right before its value
+_OPENER_THEN_NAME = re.compile(
+    r"(?:^|[\s,(;])(?:"
+    + r"|".join(w for w in _RULES.breakdown_openers if w.isalpha() or " " in w)
+    + r")\s*[,:]?\s+(?P<name>[^\W\d_][^\d,;:()]{2,60}?)\s*[:]?\s*$",
+    re.I,
+)
 
 
 def _named_after(f: Figure, at: int, end: str) -> list[str]:

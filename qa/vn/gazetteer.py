@@ -96,6 +96,10 @@ class Gazetteer:
         """The district and town names themselves (folded) that imply a province."""
         return Counter(self._places_in(text))
 
+    def places_in_order(self, text: str) -> list[str]:
+        """The district and town names (folded) in the order the text names them."""
+        return self._places_in(text)
+
     def _places_in(self, text: str) -> list[str]:
         """Place names in the text, accent-insensitive where it is written without accents; a name written with
         accents must carry the place's own ("bình quân 1" is not "Quận 1", "Yên Dũng" is "yen dung")."""

@@ -71,6 +71,7 @@ class NumbersInText:
     money_word: str
     difference_before: tuple[str, ...]  # words, as written
     zero_before: tuple[str, ...]  # words, as written: "không có" (vụ ngộ độc) is the value 0
+    change_before: tuple[str, ...]  # words, as written: "tăng" 188 ca is a change
 
 
 @dataclass(frozen=True, slots=True)
@@ -285,6 +286,7 @@ def lexicon() -> Lexicon:
             money_word=numbers["money_word"],
             difference_before=_tuple(numbers["difference_before"]),
             zero_before=_tuple(numbers["zero_before"]),
+            change_before=_tuple(numbers["change_before"]),
         ),
         units=Units(
             _tuple(units["strong"]),

@@ -5,9 +5,11 @@ from __future__ import annotations
 from qa.answer.reader import (
     _DENOMINATOR_BEFORE,
     _POPULATION_AFTER,
+    UNNAMED_REFERENCE,
     _label_words,
     _word_comparator,
     logical_lines,
+    read_line,
     read_zeros,
 )
 
@@ -144,3 +146,17 @@ def test_none_of_a_thing_counted_said_in_words_is_zero() -> None:
         (z.value, z.unit, z.label) for z in read_zeros("Số nhiễm: 257 ca, không ghi nhận ca tử vong.")
     ] == [(0.0, "ca", "ca tử vong")]
     assert read_zeros("Các cơ sở không có biến động lớn.") == []  # "biến động" counts nothing
+
+
+def test_a_change_and_a_district_qualify_a_read_number_as_they_qualify_an_extracted_one() -> None:
+    line = (
+        "Toàn tỉnh ghi nhận 412 ca mắc tay chân miệng, tăng 96 ca (tăng 1,3 lần) so với cùng kỳ năm 2023; "
+        "nhiều nhất là huyện Diễn Châu 88 ca (tăng 20 ca), thị xã Cửa Lò 41 ca; số ổ dịch giảm còn 7 ổ dịch."
+    )
+    read = {r.value_text: r.qualifiers for r in read_line(line)}
+    assert read["412"] == ()
+    assert read["96"] == ("so voi cung ky",) and read["1,3"] == ("so voi cung ky",)
+    assert read["88"] == ("dien chau",)
+    assert read["20"] == ("dien chau", UNNAMED_REFERENCE)  # a change whose reference its clause does not say
+    assert read["41"] == ("cua lo",)
+    assert read["7"] == ()  # "giảm còn 7": the level it fell to

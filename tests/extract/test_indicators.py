@@ -355,3 +355,22 @@ def test_a_span_named_cumulative_carries_to_totals_not_to_levels(cumulative):
 def test_a_span_within_the_values_year_stays_in_its_sentence(cumulative):
     assert cumulative["95"].qualifiers == ["tu dau nam 2024 den nay"]
     assert (cumulative["870"].indicator_id, cumulative["870"].qualifiers) == ("dengue_cases", [])
+
+
+EVENT_NEWS = """Nghệ An: Ba ca tử vong do sốt xuất huyết
+
+20/09/2024 10:00
+
+Ba bệnh nhân tử vong do sốt xuất huyết được ghi nhận tại xã Nghi Kim (huyện Nghi Lộc) và xã Diễn Yên (huyện Diễn Châu).
+
+Đến tuần 36/2024, tỉnh Nghệ An ghi nhận 1.240 ca mắc sốt xuất huyết. Các địa phương có nhiều ca mắc là huyện Diễn Châu 310 ca, thị xã Cửa Lò 295 ca, huyện Quỳnh Lưu 120 ca.
+"""
+
+
+def test_places_of_a_news_lead_do_not_narrow_the_province_total_and_each_listed_value_has_its_own(tmp_path):
+    news = _mapped(tmp_path, EVENT_NEWS, "tin.txt")
+    # the lead says where the deaths were, not what the province total covers; the week count is part of a year
+    assert news["1.240"].qualifiers == ["den tuan"]
+    assert news["310"].qualifiers == ["dien chau"]
+    assert news["295"].qualifiers == ["cua lo"]
+    assert news["120"].qualifiers == ["quynh luu"]

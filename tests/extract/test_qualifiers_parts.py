@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
-from qa.extract.qualifiers import is_breakdown, names_its_parts, parenthesised_part, part_in_sentence
+from qa.extract.qualifiers import (
+    is_breakdown,
+    names_its_parts,
+    parenthesised_part,
+    part_in_sentence,
+    part_named_before,
+)
 from qa.models import Figure
 
 
@@ -36,3 +42,13 @@ def test_a_count_after_trong_đó_is_a_part_and_a_footnote_may_open_a_breakdown(
     # a bullet lists, it does not say it lists parts
     bullet = _figure("+ Tổng số lượt khám chữa bệnh BHYT trên địa bàn tỉnh là 1.990.878 lượt", "1.990.878")
     assert is_breakdown(bullet) and not names_its_parts(bullet)
+
+
+def test_a_part_named_between_trong_đó_and_its_value_is_a_part_even_a_share() -> None:
+    quote = "Học viên được hỗ trợ 70% học phí (trong đó, quỹ khuyến học của huyện chi 25%)."
+    assert part_named_before(_figure(quote, "70", "%")) == []
+    assert part_named_before(_figure(quote, "25", "%")) == ["quy khuyen hoc cua huyen chi"]
+    # "trong đó có 13 trẻ em" names its part after the value (part_in_sentence), not before it
+    assert part_named_before(_figure("đang điều trị 605 bệnh nhân, trong đó có 13 trẻ em", "13")) == []
+    # no total before the opener: nothing it is a part of
+    assert part_named_before(_figure("Trong đó, kinh phí tỉnh cấp 40%", "40", "%")) == []
