@@ -6,7 +6,10 @@
   town or another place of the province is.
 - "cả năm 2022": a value of part of the year ("9 tháng") is no answer.
 - A question naming no district: a district's value is no answer when a value of the whole province is a
-  candidate.
+  candidate. A question naming a district: a value of another place or of the whole province is no answer when
+  a value of the district named is a candidate.
+- "tăng bao nhiêu ca so với cùng kỳ": a level is no answer when a change is a candidate; a question that asks no
+  change is not answered by a change ("tăng 12 ổ dịch") when a level is a candidate.
 """
 
 from __future__ import annotations
@@ -14,7 +17,7 @@ from __future__ import annotations
 from qa.answer.candidates import FigureCandidate
 from qa.answer.counted import counts_asked_thing
 from qa.answer.understand import Question
-from qa.extract.qualifiers import periods_in
+from qa.extract.qualifiers import is_change_reference, periods_in
 from qa.models import Figure
 from qa.vn.gazetteer import load_gazetteer
 from qa.vn.lexicon import lexicon
@@ -46,9 +49,30 @@ def admissible(q: Question, cands: list[FigureCandidate]) -> list[int]:
         and (not q.asks_part or names_a_part(c.figure))
         and not (q.whole_year and of_part_of_the_year(c.figure))
     ]
-    if q.asks_part or load_gazetteer().implied_places(q.text):
+    asks_change = bool(lexicon().question_cues.find("change_asked", q.cue_text))
+    changes = [i for i in kept if is_change(cands[i].figure)]
+    levels = [i for i in kept if i not in changes]
+    kept = (changes or kept) if asks_change else (levels or kept)
+    named = set(load_gazetteer().implied_places(q.text))
+    if named:
+        # "huyện Tây Hòa có bao nhiêu ca": the district's own value, when it is a candidate
+        of_named = [i for i in kept if named & places_of(cands[i].figure)]
+        return of_named or kept
+    if q.asks_part:
         return kept
     # A question about the province names no district: a district's value is no answer when the province's is
     # among the candidates (a qualified value is never shown as the province-wide one).
     whole = [i for i in kept if not names_a_part(cands[i].figure)]
     return whole or kept
+
+
+def is_change(f: Figure) -> bool:
+    """A change of a value ("tăng 188 ca so với cùng kỳ"), qualified by what it was measured against."""
+    return any(is_change_reference(q) for q in f.qualifiers)
+
+
+def places_of(f: Figure) -> set[str]:
+    """The districts and towns a figure is narrowed to, by its qualifiers (or, without any, its label)."""
+    gaz = load_gazetteer()
+    named = {p for q in f.qualifiers for p in gaz.implied_places(q)}
+    return named or set(gaz.implied_places(f.indicator))

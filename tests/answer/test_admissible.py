@@ -55,7 +55,19 @@ def test_which_district_is_answered_by_a_district_s_value_only() -> None:
         1603.0
     ]
     assert _values("Tây Ninh có bao nhiêu ca sốt xuất huyết 7 tháng đầu 2019?", [DISTRICT]) == [262.0]
-    assert _values("Huyện Tân Biên có bao nhiêu ca sốt xuất huyết?", [PROVINCE, DISTRICT]) == [1603.0, 262.0]
+    # a question naming a district: its value, when it is a candidate; else nothing is ruled out by place
+    assert _values("Huyện Tân Biên có bao nhiêu ca sốt xuất huyết?", [PROVINCE, DISTRICT]) == [262.0]
+    assert _values("Huyện Gò Dầu có bao nhiêu ca sốt xuất huyết?", [PROVINCE, DISTRICT]) == [1603.0, 262.0]
+
+
+def test_a_change_answers_a_change_question_and_a_level_any_other() -> None:
+    level = replace(PROVINCE, quote="Tây Ninh ghi nhận 1603 ca, tăng 412 ca so với cùng kỳ.")
+    change = replace(level, value=412.0, value_text="412", qualifiers=["7 thang", "so voi cung ky"])
+    assert _values("Tây Ninh có bao nhiêu ca sốt xuất huyết?", [change, level]) == [1603.0]
+    assert _values("Tây Ninh số ca sốt xuất huyết tăng bao nhiêu so với cùng kỳ?", [level, change]) == [412.0]
+    # only one of the two among the candidates: nothing is ruled out for it
+    assert _values("Tây Ninh có bao nhiêu ca sốt xuất huyết?", [change]) == [412.0]
+    assert _values("Tây Ninh số ca tăng bao nhiêu?", [level]) == [1603.0]
 
 
 def test_a_count_of_cases_is_not_answered_by_a_multiple() -> None:

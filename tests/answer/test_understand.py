@@ -136,6 +136,9 @@ def test_kind_of_figure_asked(question: str, kind: str | None) -> None:
         ("so BN lao phoi M(+) moi cua hau giang 2023", "count"),  # a question opening with a count
         ("Số giường bệnh trên 10.000 dân năm 2023", "rate"),  # ... unless it names a rate
         ("bac giang | so chung chi hanh nghe | 2023", "count"),
+        # a unit right after "bao nhiêu" is the one asked, whatever topic words come before it
+        ("ngan sach tinh ho tro bao nhieu % muc dong", "percent"),
+        ("Kinh phí chi cho phòng dịch chiếm mấy phần trăm?", "percent"),
     ],
 )
 def test_the_number_asked_for(question: str, intent: str | None) -> None:

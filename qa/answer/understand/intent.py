@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from qa.answer.understand.question import Question, QuestionType, UnitIntent
 from qa.answer.understand.several import asked_quantities
@@ -109,14 +110,30 @@ def unit_intent(text: str) -> UnitIntent | None:
         if m:
             found.append((m.start(), rank, name))
     counted = _COUNTED.find(text)  # "bao nhiêu điểm", "mấy ca": a number of things
-    if counted:
-        found.append((counted.start(), order.index("count"), "count"))
+    asked_count: list[tuple[int, int, UnitIntent]] = (
+        [(counted.start(), order.index("count"), "count")] if counted else []
+    )
+    found += asked_count
+    # A unit right after the question word is the number asked, whatever the topic words before it: "ngân sách
+    # địa phương hỗ trợ bao nhiêu %" wants a share, not money ("bao nhiêu điểm, đạt mấy % KH": the first asked).
+    direct = [
+        (m.start(), rank, name) for rank, name in enumerate(order) if (m := _asked_directly(name).find(text))
+    ]
+    if direct:
+        return min(direct + asked_count)[2]
     # The first thing asked is the number wanted: "bao nhiêu lượt, đạt bao nhiêu % KH" wants the count.
     if found:
         return min(found)[2]
     # "số BN lao phổi M(+) mới …": a question that opens by naming a count, and asks no rate or share
     # ("Số giường bệnh trên 10.000 dân" is a rate), wants a count.
     return "count" if _starts_with_count(text) else None
+
+
+@lru_cache(maxsize=8)
+def _asked_directly(name: UnitIntent) -> CuePhrases:
+    """ "bao nhiêu %", "mấy phần trăm", "bao nhiêu tiền": a counting word, then a cue of the unit."""
+    cues = lexicon().question_cues
+    return CuePhrases(tuple(f"{c} {u}" for c in cues.phrases["counting"] for u in cues.units[name]))
 
 
 def _counted_phrases() -> CuePhrases:
