@@ -6,8 +6,8 @@
   town or another place of the province is.
 - "cả năm 2022": a value of part of the year ("9 tháng") is no answer.
 - A question naming no district: a district's value is no answer when a value of the whole province is a
-  candidate. A question naming a district: a value of another place or of the whole province is no answer when
-  a value of the district named is a candidate.
+  candidate. A question naming a district and the thing it counts ("huyện Tây Hòa có bao nhiêu ca"): a value of
+  another place or of the whole province is no answer when the district's count of that thing is a candidate.
 - "tăng bao nhiêu ca so với cùng kỳ": a level is no answer when a change is a candidate; a question that asks no
   change is not answered by a change ("tăng 12 ổ dịch") when a level is a candidate.
 """
@@ -55,8 +55,10 @@ def admissible(q: Question, cands: list[FigureCandidate]) -> list[int]:
     kept = (changes or kept) if asks_change else (levels or kept)
     named = set(load_gazetteer().implied_places(q.text))
     if named:
-        # "huyện Tây Hòa có bao nhiêu ca": the district's own value, when it is a candidate
-        of_named = [i for i in kept if named & places_of(cands[i].figure)]
+        # "huyện Tây Hòa có bao nhiêu ca": the district's own count of the thing asked, when it is a candidate (a
+        # value of the district that counts something else, "Gò Quao hạng 3" for "bao nhiêu bác sĩ", rules out
+        # nothing)
+        of_named = [i for i in kept if counts[i] is True and named & places_of(cands[i].figure)]
         return of_named or kept
     if q.asks_part:
         return kept

@@ -50,7 +50,7 @@ from qa.retrieval.engine import Engine, Filters, Hit
 from qa.retrieval.fusion import Ranked
 from qa.vn.gazetteer import load_gazetteer
 from qa.vn.lexicon import lexicon
-from qa.vn.so_hieu import number_key
+from qa.vn.so_hieu import NUMBER_RE, number_key
 from qa.vn.text import fold
 
 # Retrieval depth behind every answer: the citations shown and the candidates read come from these.
@@ -498,9 +498,12 @@ class Answerer:
             numbers = ", ".join(n.upper() for n in q.numbers)
             answer = self._abstain(turn, hits, [], f"Không văn bản nào trong kho viện dẫn {numbers}", numbers)
         elif mention is None:
-            answer = self._passage_answer(
-                turn, hits, self._score_sentences(turn, view, hits)
-            ) or self._abstain(turn, hits, [], None)
+            found = self._passage_answer(turn, hits, self._score_sentences(turn, view, hits))
+            if found is not None and _asks_document_number(q) and not _quotes_a_number(found):
+                # "… có số hiệu là gì?": a sentence without any số hiệu does not answer it, however close
+                answer = self._abstain(turn, hits, [], "Tài liệu không nêu số hiệu của văn bản được hỏi")
+            else:
+                answer = found or self._abstain(turn, hits, [], None)
         else:
             order = self._with_chunk_first(hits, self._chunk_of(mention))
             text = self._with_notes(turn, compose.regulation_sentence(mention) + " [1].")
@@ -891,6 +894,16 @@ def _one_per(pool: list[Figure], key: object) -> list[Figure]:
         if g is None or rank < (-(g.year or 0), order.get(g.kind or "", 4), 0 if g.column else 1):
             best[k] = f
     return list(best.values())
+
+
+def _asks_document_number(q: Question) -> bool:
+    """ "… có số hiệu là gì?", "Kế hoạch số mấy?": the question wants a document's số hiệu."""
+    return bool(lexicon().question_cues.find("document_number", q.cue_text))
+
+
+def _quotes_a_number(answer: Answer) -> bool:
+    """Whether a sentence the answer uses holds a số hiệu ("54/KH-UBND")."""
+    return any(NUMBER_RE.search(c.quote) for c in answer.citations if c.used)
 
 
 def _asked_kind(folded: str) -> str | None:

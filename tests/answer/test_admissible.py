@@ -58,6 +58,9 @@ def test_which_district_is_answered_by_a_district_s_value_only() -> None:
     # a question naming a district: its value, when it is a candidate; else nothing is ruled out by place
     assert _values("Huyện Tân Biên có bao nhiêu ca sốt xuất huyết?", [PROVINCE, DISTRICT]) == [262.0]
     assert _values("Huyện Gò Dầu có bao nhiêu ca sốt xuất huyết?", [PROVINCE, DISTRICT]) == [1603.0, 262.0]
+    # the district's value of something else ("Tân Biên hạng 3" for "bao nhiêu ca") rules out nothing
+    ranked = replace(DISTRICT, indicator="Tân Biên xếp hạng", value=3.0, value_text="3", unit="")
+    assert _values("Huyện Tân Biên có bao nhiêu ca sốt xuất huyết?", [PROVINCE, ranked]) == [1603.0, 3.0]
 
 
 def test_a_change_answers_a_change_question_and_a_level_any_other() -> None:

@@ -9,6 +9,7 @@ from qa.answer.understand.intent import detect_kind, read_years, unit_intent
 from qa.answer.understand.spelling import correct_typos
 from qa.answer.understand.tool_style import untool
 from qa.extract.abbreviations import Abbreviations
+from qa.vn.lexicon import lexicon
 
 # The provinces of the shipped corpus, as documents name them, with the unit each belongs to since 2025-07-01.
 KNOWN = {"Hậu Giang": "Cần Thơ", "Bắc Giang": "Bắc Ninh", "Kiên Giang": "An Giang", "Hà Nam": "Ninh Bình"}
@@ -238,3 +239,15 @@ def test_the_sides_of_a_comparison() -> None:
     # two places named: one side each
     q = two_units.read("Số giường bệnh Hà Nam và Bắc Giang năm 2023")
     assert comparison_sides(q, set(q.provinces)) == [(["Hà Nam"], 2023), (["Bắc Giang"], 2023)]
+
+
+@pytest.mark.parametrize(
+    "question,asks",
+    [
+        ("NQ cua HDND tinh Ca Mau ve ho tro dong BHYT co so hieu la gi", True),
+        ("Kế hoạch phòng chống dịch năm 2024 là số mấy?", True),
+        ("Sở Y tế ban hành bao nhiêu văn bản chỉ đạo?", False),  # a count of documents, not a số hiệu
+    ],
+)
+def test_a_question_for_a_document_number(question: str, asks: bool) -> None:
+    assert bool(lexicon().question_cues.find("document_number", question)) is asks
