@@ -19,6 +19,7 @@ from qa.api.stores.open_stores import Stores, open_stores
 from qa.api.throttle import KeyThrottle
 from qa.jobs.corpus import CorpusFiles
 from qa.jobs.journal import JobJournal
+from qa.jobs.open_corpus import open_corpus
 from qa.jobs.open_journal import open_journal
 from qa.jobs.owners import Lease, Owners, open_owners
 from qa.settings import Settings
@@ -59,7 +60,7 @@ class Services:
             owners,
             lease,
             JobRunner(settings, journal, owners, lease, live),
-            CorpusFiles(settings.corpus_dir, settings.index_dir),
+            open_corpus(settings),
             keys,
             open_stores(settings),
             KeyThrottle(settings.key_failures_allowed, settings.key_failure_window_seconds),
