@@ -48,6 +48,11 @@ class Services:
     @classmethod
     def create(cls, settings: Settings) -> Services:
         settings.index_dir.mkdir(parents=True, exist_ok=True)
+        if settings.database_url:
+            from qa.jobs.corpus_copy import fill_once
+
+            # Before the first upload or delete: a delete must find the file in the database's corpus.
+            fill_once(settings)
         live = LiveIndex(settings)
         journal = open_journal(settings)
         owners = open_owners(settings)

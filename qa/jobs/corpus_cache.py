@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from qa.fsutil import fsync_dir
-from qa.jobs.corpus_copy import carry_in, write_atomically
+from qa.jobs.corpus_copy import fill_once, write_atomically
 from qa.jobs.shared_corpus import SharedCorpus, cache_dir, shared_corpus
 from qa.settings import Settings
 
@@ -36,9 +36,8 @@ class CacheSync:
 def sync_corpus(settings: Settings) -> CacheSync:
     """The corpus a shared build reads: the database's (filled from ``QA_CORPUS_DIR`` first if it never was),
     copied into this replica's cache directory."""
-    corpus = shared_corpus(settings)
-    seeded = carry_in(corpus, settings.corpus_dir, only_if_never_filled=True)
-    report = sync_cache(corpus, cache_dir(settings))
+    seeded = fill_once(settings)
+    report = sync_cache(shared_corpus(settings), cache_dir(settings))
     report.seeded = len(seeded.copied) if seeded is not None else None
     return report
 

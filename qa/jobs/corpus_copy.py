@@ -17,7 +17,8 @@ from pathlib import Path
 from qa.fsutil import fsync_dir
 from qa.ingest.metadata import SIDECAR_SUFFIX
 from qa.ingest.pipeline import SUPPORTED_SUFFIXES
-from qa.jobs.shared_corpus import SharedCorpus
+from qa.jobs.shared_corpus import SharedCorpus, shared_corpus
+from qa.settings import Settings
 
 # Advisory lock key ("qcor") held by the transaction that carries a corpus directory in: two replicas making the
 # first build at once, or a `qa migrate` beside them, fill the database once.
@@ -70,6 +71,12 @@ def carry_in(corpus: SharedCorpus, directory: Path, only_if_never_filled: bool =
             (len(copy.copied) + len(copy.present),),
         )
     return copy
+
+
+def fill_once(settings: Settings) -> CorpusCopy | None:
+    """A database whose corpus was never filled gets ``QA_CORPUS_DIR``'s files (None when it was filled before).
+    Run by the API at start-up, before it takes an upload or a delete, and by every shared build."""
+    return carry_in(shared_corpus(settings), settings.corpus_dir, only_if_never_filled=True)
 
 
 def carry_out(corpus: SharedCorpus, directory: Path) -> CorpusCopy:
