@@ -19,6 +19,9 @@ ingest    anywhere                    done if ``current`` moved past the generat
                                       from, else failed (the previous generation still serves)
 ========  ==========================  ===========================================================
 
+With ``QA_DATABASE_URL`` "corpus/" and the trash are rows in PostgreSQL (``qa.jobs.shared_corpus``, the same
+steps): any replica settles a job whose replica died, since the bytes it needs are in the database.
+
 Then the leftovers no job owns are removed: ``.upload-*.part`` files (and their staged sidecars), build temp directories, temp
 ``current`` links, generations other than the current one and the one before it, leases of dead
 processes; and the trash is pruned by age and size.
