@@ -59,6 +59,12 @@ def ingest(
     from qa.jobs.state import current_name
 
     settings = get_settings()
+    if paths and settings.database_url:
+        err.print(
+            "[red]Với QA_DATABASE_URL, tài liệu nằm trong PostgreSQL:[/] `qa ingest` lập chỉ mục từ đó, không nhận "
+            "đường dẫn. Thêm tệp bằng API (POST /documents) hoặc `qa migrate --to-database` từ QA_CORPUS_DIR."
+        )
+        raise typer.Exit(2)
     settings.index_dir.mkdir(parents=True, exist_ok=True)
     journal = open_journal(settings)
     owners = open_owners(settings)
@@ -456,22 +462,22 @@ def migrate(
         str | None,
         typer.Option(
             "--to-database",
-            help="PostgreSQL (postgresql://…): chép thế hệ chỉ mục hiện tại, câu trả lời đã lưu và đánh giá vào đó",
+            help="PostgreSQL (postgresql://…): chép thế hệ chỉ mục hiện tại, các tệp tài liệu, câu trả lời đã lưu và đánh giá vào đó",
         ),
     ] = None,
     from_database: Annotated[
         str | None,
         typer.Option(
             "--from-database",
-            help="PostgreSQL (postgresql://…): chép thế hệ chỉ mục hiện tại, câu trả lời đã lưu và đánh giá về tệp cục bộ",
+            help="PostgreSQL (postgresql://…): chép thế hệ chỉ mục hiện tại, các tệp tài liệu, câu trả lời đã lưu và đánh giá về tệp cục bộ",
         ),
     ] = None,
 ) -> None:
     """Chuyển sang chế độ dùng chung (Milvus, PostgreSQL) hoặc quay về chế độ một máy.
 
     --to-vector chép thế hệ chỉ mục hiện tại vào Milvus (chỉ mục trên đĩa vẫn là bản gốc); --to-database chép
-    thế hệ chỉ mục hiện tại (tài liệu, dòng, đoạn, số liệu, văn bản được dẫn, các tệp chỉ mục), câu trả lời đã lưu
-    và đánh giá từ thư mục chỉ mục vào PostgreSQL, --from-database chép ngược lại.
+    thế hệ chỉ mục hiện tại (tài liệu, dòng, đoạn, số liệu, văn bản được dẫn, các tệp chỉ mục), các tệp tài liệu của
+    QA_CORPUS_DIR, câu trả lời đã lưu và đánh giá vào PostgreSQL, --from-database chép ngược lại.
     Chạy lại không chép trùng; mã câu trả lời giữ nguyên nên đường dẫn chia sẻ vẫn mở được."""
     if not (to_vector or to_database or from_database):
         err.print("[red]Hãy chọn ít nhất một đích:[/] --to-vector, --to-database hoặc --from-database.")
@@ -484,6 +490,7 @@ def migrate(
         _migrate_vectors(settings, to_vector, collection or settings.vector_collection)
     if to_database or from_database:
         _migrate_generation(settings, to_database, from_database)
+        _migrate_corpus(settings, to_database, from_database)
         _migrate_stores(settings, to_database, from_database)
 
 
@@ -538,6 +545,34 @@ def _migrate_generation(settings: Settings, to_database: str | None, from_databa
         console.print(f"Đã chép thế hệ {ref.name} (kho tài liệu, đoạn, số liệu, tệp chỉ mục) vào PostgreSQL.")
     finally:
         shared.close()
+
+
+def _migrate_corpus(settings: Settings, to_database: str | None, from_database: str | None) -> None:
+    """The files of QA_CORPUS_DIR (documents and their sidecars) into the shared corpus, or back."""
+    from qa.jobs.corpus_copy import carry_in, carry_out
+    from qa.jobs.shared_corpus import SharedCorpus, cache_dir
+    from qa.postgres.schema import DatabaseUnavailable
+
+    try:
+        corpus = SharedCorpus(to_database or from_database or "", cache_dir(settings))
+    except DatabaseUnavailable as exc:
+        err.print(f"[red]Không chép được tài liệu:[/] {exc}")
+        raise typer.Exit(2) from exc
+    try:
+        copy = (
+            carry_out(corpus, settings.corpus_dir) if from_database else carry_in(corpus, settings.corpus_dir)
+        )
+    finally:
+        corpus.close()
+    assert copy is not None
+    where = "vào PostgreSQL" if to_database else f"về {settings.corpus_dir}"
+    console.print(f"Đã chép {len(copy.copied)} tệp tài liệu {where} ({len(copy.present)} tệp đã có).")
+    if copy.conflicts:
+        err.print(
+            f"[yellow]{len(copy.conflicts)} tệp trùng tên nhưng khác nội dung, giữ nguyên cả hai bên:[/] "
+            + ", ".join(copy.conflicts[:20]),
+            soft_wrap=True,
+        )
 
 
 def _migrate_vectors(settings: Settings, url: str, collection: str) -> None:

@@ -126,8 +126,12 @@ class PostgresServer:
         shutil.rmtree(self.root, ignore_errors=True)
 
 
-def run_migrate(monkeypatch: pytest.MonkeyPatch, index_dir: Path, *args: str) -> str:
-    """`qa migrate ARGS` over an index directory (its stores beside it), as a user runs it; its output."""
+def run_migrate(
+    monkeypatch: pytest.MonkeyPatch, index_dir: Path, *args: str, corpus_dir: Path | None = None
+) -> str:
+    """`qa migrate ARGS` over an index directory (its stores beside it) and a corpus directory (by default an empty
+    one beside the index: never the project's corpus/, which `--from-database` would write into), as a user runs
+    it; its output."""
     from typer.testing import CliRunner
 
     from qa.cli import app
@@ -135,6 +139,7 @@ def run_migrate(monkeypatch: pytest.MonkeyPatch, index_dir: Path, *args: str) ->
 
     monkeypatch.setenv("QA_INDEX_DIR", str(index_dir))
     monkeypatch.setenv("QA_STORE_DIR", str(index_dir))
+    monkeypatch.setenv("QA_CORPUS_DIR", str(corpus_dir or index_dir.with_name(index_dir.name + "-corpus")))
     get_settings.cache_clear()
     try:
         result = CliRunner().invoke(app, ["migrate", *args])

@@ -19,6 +19,7 @@ from qa.api.stores.open_stores import Stores, open_stores
 from qa.api.throttle import KeyThrottle
 from qa.jobs.corpus import CorpusFiles
 from qa.jobs.journal import JobJournal
+from qa.jobs.open_corpus import open_corpus
 from qa.jobs.open_journal import open_journal
 from qa.jobs.owners import Lease, Owners, open_owners
 from qa.settings import Settings
@@ -47,6 +48,11 @@ class Services:
     @classmethod
     def create(cls, settings: Settings) -> Services:
         settings.index_dir.mkdir(parents=True, exist_ok=True)
+        if settings.database_url:
+            from qa.jobs.corpus_copy import fill_once
+
+            # Before the first upload or delete: a delete must find the file in the database's corpus.
+            fill_once(settings)
         live = LiveIndex(settings)
         journal = open_journal(settings)
         owners = open_owners(settings)
@@ -59,7 +65,7 @@ class Services:
             owners,
             lease,
             JobRunner(settings, journal, owners, lease, live),
-            CorpusFiles(settings.corpus_dir, settings.index_dir),
+            open_corpus(settings),
             keys,
             open_stores(settings),
             KeyThrottle(settings.key_failures_allowed, settings.key_failure_window_seconds),

@@ -137,12 +137,26 @@ def build(
 
         # A shared deployment: one build at a time across replicas, on top of the generation last published in
         # the database (copied into this replica's index directory first, with its store for the reuse of
-        # unchanged documents), and published there before this replica switches to it.
+        # unchanged documents), and published there before this replica switches to it. Its files are the
+        # database's corpus, copied into this replica's cache (qa.jobs.shared_corpus says why a cache), not the
+        # corpus directory of whichever replica runs it.
         shared = shared_store(settings.database_url)
         with shared.build_lock():
             base = shared.current()
             if base is not None:
                 shared.mirror(settings.index_dir, base, with_store=True)
+            if paths is None:
+                from qa.jobs.corpus_cache import sync_corpus
+
+                synced = sync_corpus(settings)
+                logger.info(
+                    "corpus cache: %d written, %d removed, %d kept in %.2f s",
+                    len(synced.written),
+                    len(synced.removed),
+                    synced.kept,
+                    synced.seconds,
+                )
+                paths = [synced.directory]
             publish = _SharedPublish(shared, base.number if base else None)
             return _Build(settings, embed, progress or (lambda _p: None), isolate, publish).run(paths)
 

@@ -6,7 +6,9 @@
   with one ``rename`` each; undoing it renames them back.
 - The trash is pruned by age and size (``trash_max_age_days``, ``trash_max_mb``).
 
-Every step is journaled before it happens (qa.jobs.reconcile knows how to finish or undo it).
+Every step is journaled before it happens (qa.jobs.reconcile knows how to finish or undo it). With
+``QA_DATABASE_URL`` the same steps keep the files in PostgreSQL instead (``qa.jobs.shared_corpus``); which one a
+process uses: ``qa.jobs.open_corpus``.
 """
 
 from __future__ import annotations
@@ -137,6 +139,11 @@ class CorpusFiles:
         if not path.exists():
             (self.dir / sidecar_name(name)).unlink(missing_ok=True)
         fsync_dir(self.dir)
+
+    def holds(self, name: str, sha256: str) -> bool:
+        """Whether the corpus file ``name`` holds these bytes (a job's input is intact)."""
+        path = self.dir / name
+        return path.is_file() and file_sha256(path) == sha256
 
     def duplicate_of(self, sha256: str, size: int) -> str | None:
         """The corpus file with these bytes, if any."""

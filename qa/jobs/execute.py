@@ -14,9 +14,9 @@ from pathlib import Path
 from qa.index.build import BuildReport, DocReport, Embedder, build
 from qa.index.milvus_collection import VectorStoreError
 from qa.index.progress import BuildCancelled, BuildProgress, EtaEstimator, ProgressCallback
-from qa.jobs.corpus import CorpusFiles
 from qa.jobs.journal import JobJournal
 from qa.jobs.model import Job, JobStatus
+from qa.jobs.open_corpus import open_corpus
 from qa.jobs.reconcile import Reconciler
 from qa.jobs.state import current_name
 from qa.settings import Settings
@@ -85,7 +85,7 @@ def run_job(
 def prune_trash(settings: Settings, journal: JobJournal) -> None:
     """After each job: the trash keeps files for trash_max_age_days, within trash_max_mb."""
     keep = {trashed for j in journal.list_unfinished() for _, trashed in j.trash}
-    CorpusFiles(settings.corpus_dir, settings.index_dir).prune_trash(
+    open_corpus(settings).prune_trash(
         settings.trash_max_age_days, int(settings.trash_max_mb * 1024 * 1024), keep
     )
 

@@ -19,6 +19,9 @@ ingest    anywhere                    done if ``current`` moved past the generat
                                       from, else failed (the previous generation still serves)
 ========  ==========================  ===========================================================
 
+With ``QA_DATABASE_URL`` "corpus/" and the trash are rows in PostgreSQL (``qa.jobs.shared_corpus``, the same
+steps): any replica settles a job whose replica died, since the bytes it needs are in the database.
+
 Then the leftovers no job owns are removed: ``.upload-*.part`` files (and their staged sidecars), build temp directories, temp
 ``current`` links, generations other than the current one and the one before it, leases of dead
 processes; and the trash is pruned by age and size.
@@ -32,12 +35,11 @@ import shutil
 from dataclasses import dataclass, field
 from typing import Literal
 
-from qa.fsutil import file_sha256
 from qa.index.layout import current_generation, remove_stale_temp
 from qa.ingest.metadata import sidecar_name
-from qa.jobs.corpus import CorpusFiles
 from qa.jobs.journal import JobJournal
 from qa.jobs.model import Job
+from qa.jobs.open_corpus import open_corpus
 from qa.jobs.owners import Owners, open_owners
 from qa.jobs.state import current_name, indexed_sources
 from qa.settings import Settings
@@ -78,7 +80,7 @@ class Reconciler:
         self.journal = journal
         self.owners = owners or open_owners(settings)
         self.index_dir = settings.index_dir
-        self.corpus = CorpusFiles(settings.corpus_dir, settings.index_dir)
+        self.corpus = open_corpus(settings)
 
     # ------------------------------------------------------------------ start-up
 
@@ -157,8 +159,11 @@ class Reconciler:
 
     def _inputs_intact(self, job: Job) -> bool:
         if job.kind == "upload":
-            path = self.corpus.dir / (job.source or "")
-            return job.source is not None and path.is_file() and file_sha256(path) == job.sha256
+            return (
+                job.source is not None
+                and job.sha256 is not None
+                and self.corpus.holds(job.source, job.sha256)
+            )
         return True  # a delete can always be run again
 
     def _finish(

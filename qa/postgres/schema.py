@@ -126,6 +126,28 @@ MIGRATIONS: tuple[str, ...] = (
         PRIMARY KEY (generation, path)
     );
     """,
+    # 4: the shared corpus (qa.jobs.shared_corpus): the bytes of every file of corpus/ (documents and their
+    # `.meta.json` sidecars) and of the trash, so that replicas need not share a disk. `area` is the directory a
+    # file would be in (corpus/ or index/.trash/); a move between them is one UPDATE. `corpus_seeded` is a one-row
+    # marker: the corpus was filled once from a corpus directory (`qa migrate --to-database`, or the first build
+    # on this database), so an empty corpus table afterwards means an empty corpus, not a database never filled.
+    """
+    CREATE TABLE corpus_files (
+        area text NOT NULL CHECK (area IN ('corpus', 'trash')),
+        name text NOT NULL,
+        data bytea NOT NULL,
+        sha256 text NOT NULL,
+        size bigint NOT NULL,
+        moved_at timestamptz NOT NULL DEFAULT now(),
+        PRIMARY KEY (area, name)
+    );
+    CREATE INDEX corpus_files_by_sha ON corpus_files (sha256) WHERE area = 'corpus';
+    CREATE TABLE corpus_seeded (
+        only_row boolean PRIMARY KEY DEFAULT true CHECK (only_row),
+        seeded_at timestamptz NOT NULL DEFAULT now(),
+        files integer NOT NULL
+    );
+    """,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 

@@ -70,7 +70,10 @@ class Replica:
         raise AssertionError(f"replica on {self.port} not ready")
 
     def ask(self) -> dict[str, Any]:
-        r = self.client.post("/ask", json={"question": QUESTION})
+        return self.ask_about(QUESTION)
+
+    def ask_about(self, question: str) -> dict[str, Any]:
+        r = self.client.post("/ask", json={"question": question})
         assert r.status_code == 200, r.text
         return r.json()
 
@@ -322,3 +325,98 @@ def test_a_replica_killed_with_its_running_job_is_taken_over_by_the_other(
         journal.close()
         for replica in replicas:
             replica.stop()
+
+
+# A tiny throwaway corpus for replicas that share nothing but the database: one seed document, two uploads.
+SEED = (
+    "bac_giang_ghi_chu.md",
+    """# BÁO CÁO Y TẾ TỈNH BẮC GIANG NĂM 2023
+
+UBND TỈNH BẮC GIANG – SỞ Y TẾ
+
+Năm 2023, tỉnh Bắc Giang có 152 trạm y tế xã đạt chuẩn quốc gia về y tế.
+""".encode(),
+)
+SECOND = (
+    "cao_bang_2024.md",
+    """# KẾ HOẠCH CÔNG TÁC Y TẾ TỈNH CAO BẰNG NĂM 2024
+
+UBND TỈNH CAO BẰNG – SỞ Y TẾ
+
+## I. MỤC TIÊU, CHỈ TIÊU
+
+Năm 2024, tỉnh Cao Bằng phấn đấu số giường bệnh trên 10.000 dân đạt 38 giường bệnh.
+""".encode(),
+)
+SECOND_QUESTION = "Năm 2024 Cao Bằng phấn đấu bao nhiêu giường bệnh trên 10.000 dân?"
+
+
+def test_replicas_with_their_own_corpus_directories_build_every_upload(
+    embed, settings_factory, tmp_path: Path, postgres_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Replicas on two machines share no directory, only PostgreSQL (issue 17): an upload through A and another
+    through B are both answered by both, whichever built last; a delete through B is gone from A. A build reads
+    the uploaded files from the database, not from the corpus directory of the replica that runs it."""
+    from postgres import run_migrate
+
+    from qa.index.build import build
+    from qa.index.shared_store import close_shared_stores
+
+    seed = tmp_path / "seed"
+    (seed / "corpus").mkdir(parents=True)
+    (seed / "corpus" / SEED[0]).write_bytes(SEED[1])
+    build(settings_factory(seed / "corpus", seed / "index"), embed=embed)
+    said = run_migrate(monkeypatch, seed / "index", "--to-database", postgres_url, corpus_dir=seed / "corpus")
+    assert "Đã chép 1 tệp tài liệu vào PostgreSQL" in said  # the generation, and the corpus it was built from
+    close_shared_stores()
+    env = {
+        **os.environ,
+        "QA_CACHE_DIR": str(settings_factory().cache_dir),
+        "QA_DATABASE_URL": postgres_url,
+        "QA_API_KEYS": KEY,
+        "HF_HUB_OFFLINE": "1",
+    }
+    for name in ("a", "b"):  # each machine's own copy of the initial corpus, and its own index directory
+        shutil.copytree(seed / "corpus", tmp_path / f"corpus-{name}")
+    a, b = (
+        Replica(
+            {
+                **env,
+                "QA_CORPUS_DIR": str(tmp_path / f"corpus-{n}"),
+                "QA_INDEX_DIR": str(tmp_path / f"index-{n}"),
+            },
+            tmp_path / f"{n}.log",
+        )
+        for n in ("a", "b")
+    )
+    try:
+        a.wait_ready()
+        b.wait_ready()
+        x = _upload_and_wait(a, "lam_dong_2024.md", DOCUMENT)
+        _until(lambda: _cites(b.ask(), x["source"]), "the first upload answered by the other replica")
+        y = _upload_and_wait(b, *SECOND)  # B builds: from its own corpus directory, X would be lost here
+        for replica in (a, b):
+            _until(lambda r=replica: _cites(r.ask(), x["source"]), "the first upload answered everywhere")
+            _until(
+                lambda r=replica: _cites(r.ask_about(SECOND_QUESTION), y["source"]),
+                "the second upload answered everywhere",
+            )
+        deleted = b.client.delete(f"/documents/{x['doc_id']}", headers=AUTH)
+        assert deleted.status_code == 202, deleted.text
+        assert b.wait_job(deleted.json()["job_id"])["status"] == "done"
+        _until(lambda: not _cites(a.ask(), x["source"]), "the delete seen by the first replica")
+        assert _cites(a.ask_about(SECOND_QUESTION), y["source"])
+        for name in ("a", "b"):  # the uploads never went through a replica's corpus directory
+            assert sorted(p.name for p in (tmp_path / f"corpus-{name}").iterdir()) == [SEED[0]]
+    finally:
+        a.stop()
+        b.stop()
+
+
+def _upload_and_wait(replica: Replica, name: str, data: bytes) -> dict[str, Any]:
+    accepted = replica.client.post("/documents", files={"file": (name, data)}, headers=AUTH)
+    assert accepted.status_code == 202, accepted.text
+    upload: dict[str, Any] = accepted.json()
+    job = replica.wait_job(upload["job_id"])
+    assert job["status"] == "done", job
+    return upload

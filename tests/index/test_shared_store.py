@@ -22,6 +22,7 @@ from qa.index.shared_store import (
     generation_name,
 )
 from qa.index.store import SqliteStoreReader, connect, set_meta
+from qa.jobs.shared_corpus import close_shared_corpora, shared_corpus
 from qa.retrieval.engine import Engine
 from qa.settings import Settings
 
@@ -190,16 +191,28 @@ def test_qa_migrate_moves_the_current_generation_both_ways(
     shutil.copytree(engine.generation, embedded / engine.generation.name)
     (embedded / "current").symlink_to(engine.generation.name)
 
-    said = run_migrate(monkeypatch, embedded, "--to-database", postgres_url)
-    assert f"Đã chép thế hệ {engine.generation.name}" in said
-    assert f"Thế hệ {engine.generation.name} đã có trong PostgreSQL" in run_migrate(
-        monkeypatch, embedded, "--to-database", postgres_url
+    corpus = sorted(p.name for p in engine.settings.corpus_dir.iterdir() if not p.name.startswith("."))
+    said = run_migrate(
+        monkeypatch, embedded, "--to-database", postgres_url, corpus_dir=engine.settings.corpus_dir
     )
+    assert f"Đã chép thế hệ {engine.generation.name}" in said
+    assert f"Đã chép {len(corpus)} tệp tài liệu vào PostgreSQL (0 tệp đã có)" in said
+    again = run_migrate(
+        monkeypatch, embedded, "--to-database", postgres_url, corpus_dir=engine.settings.corpus_dir
+    )
+    assert f"Thế hệ {engine.generation.name} đã có trong PostgreSQL" in again
+    assert f"Đã chép 0 tệp tài liệu vào PostgreSQL ({len(corpus)} tệp đã có)" in again
 
     back = tmp_path / "back"  # a machine returning to the embedded mode, from an empty index directory
-    assert f"Đã chép thế hệ {engine.generation.name} từ PostgreSQL" in run_migrate(
-        monkeypatch, back, "--from-database", postgres_url
+    said = run_migrate(
+        monkeypatch, back, "--from-database", postgres_url, corpus_dir=tmp_path / "back-corpus"
     )
+    assert f"Đã chép thế hệ {engine.generation.name} từ PostgreSQL" in said
+    assert sorted(p.name for p in (tmp_path / "back-corpus").iterdir()) == corpus
+    for name in corpus:  # the files come back byte for byte, for `qa ingest` in the embedded mode
+        assert (tmp_path / "back-corpus" / name).read_bytes() == (
+            engine.settings.corpus_dir / name
+        ).read_bytes()
     assert (back / "current").resolve() == back / engine.generation.name
     assert _files(back / "current") == _files(engine.generation)
     mine, theirs = (
@@ -227,7 +240,8 @@ def test_builds_on_replicas_with_their_own_index_directories_follow_the_shared_g
     engine, embed, shared: SharedStore, tmp_path: Path
 ) -> None:
     """Each build starts from the generation last published in the database (copied into its own directory, so
-    unchanged documents are reused, not read again) and publishes the next one there."""
+    unchanged documents are reused, not read again), reads the corpus from the database (the first build fills it
+    from the corpus directory) and publishes the next one there."""
     from qa.index.build import build
 
     base = shared.publish(engine.generation, None)
@@ -252,10 +266,14 @@ def test_builds_on_replicas_with_their_own_index_directories_follow_the_shared_g
     assert after_a is not None and after_a.number == base.number + 1 and added.generation == after_a.name
     assert "ghi_chu.md" in shared.sources(after_a.number)
 
-    (corpus / "ghi_chu.md").unlink()
+    # The corpus is the database's now (filled from the corpus directory by the first build): a file removed there
+    # is gone for every replica, whatever their own directories hold.
+    shared_corpus(replica("index-a")).remove("ghi_chu.md")
     removed = build(replica("index-b"), embed=embed)  # another replica: its directory was empty
     after_b = shared.current()
     assert after_b is not None and after_b.number == after_a.number + 1
     assert [d.source for d in removed.documents if d.status == "removed"] == ["ghi_chu.md"]
     assert set(shared.sources(after_b.number)) == {row["source"] for row in engine.doc_rows.values()}
     assert shared.sources(base.number) == {}  # the new generation and the one before it are kept, no more
+    assert (corpus / "ghi_chu.md").exists()  # the corpus directory is only read
+    close_shared_corpora()

@@ -3,6 +3,7 @@ beside the index, and advisory locks on a real PostgreSQL server (tests/postgres
 
 from __future__ import annotations
 
+import io
 import subprocess
 import sys
 import threading
@@ -11,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from qa.fsutil import file_sha256
 from qa.jobs.model import Job
+from qa.jobs.open_corpus import open_corpus
 from qa.jobs.open_journal import open_journal
 from qa.jobs.owners import Owners, open_owners
 from qa.jobs.reconcile import Reconciler
@@ -46,10 +47,16 @@ time.sleep(600)
 
 
 @pytest.fixture(params=["files", "postgres"])
-def settings(request: pytest.FixtureRequest, tmp_path: Path) -> Settings:
+def settings(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Settings]:
     url = request.getfixturevalue("postgres_url") if request.param == "postgres" else None
     (tmp_path / "corpus").mkdir()
-    return Settings(corpus_dir=tmp_path / "corpus", index_dir=tmp_path / "index", database_url=url)
+    yield Settings(corpus_dir=tmp_path / "corpus", index_dir=tmp_path / "index", database_url=url)
+    if url:  # before the test's database is dropped
+        from qa.index.shared_store import close_shared_stores
+        from qa.jobs.shared_corpus import close_shared_corpora
+
+        close_shared_corpora()
+        close_shared_stores()
 
 
 @pytest.fixture
@@ -115,8 +122,9 @@ def test_a_killed_replicas_running_job_is_taken_over(settings: Settings, holder)
     process, name, child = holder
     journal = open_journal(settings)
     try:
-        (settings.corpus_dir / "a.md").write_text("Kế hoạch y tế năm 2024.", encoding="utf-8")
-        sha = file_sha256(settings.corpus_dir / "a.md")
+        staged = open_corpus(settings).stage(io.BytesIO("Kế hoạch y tế năm 2024.".encode()), 1 << 20)
+        sha = staged.sha256
+        open_corpus(settings).publish(staged.path.name, "a.md")  # in corpus/, or in PostgreSQL
         job = journal.submit(Job("upload", "a.md", "a.md", sha256=sha, owner=name))
         assert journal.claim_next(name) is not None
         me = open_owners(settings).take()
