@@ -93,3 +93,15 @@ def test_the_whole_year_is_not_answered_by_part_of_it() -> None:
     # a question naming part of the year asks that part: its "cả năm" is the plan's
     part = "Tây Ninh 7 tháng đầu 2019 đã vượt kế hoạch cả năm về số ca sốt xuất huyết chưa?"
     assert _values(part, [PROVINCE, whole]) == [1603.0, 2450.0]
+
+
+def test_a_week_count_and_the_first_two_months_are_part_of_a_year_an_age_is_not() -> None:
+    from qa.answer.admissible import of_part_of_the_year
+
+    weeks = replace(
+        PROVINCE, quote="Đến tuần 8/2023, tỉnh ghi nhận 328 ca mắc sốt xuất huyết.", qualifiers=[]
+    )
+    months = replace(weeks, quote="Chỉ trong 2 tháng đầu năm, địa phương đã ghi nhận 2 trẻ tử vong.")
+    age = replace(weeks, quote="Tỷ lệ trẻ 2 tháng tuổi được tiêm vắc xin 5 trong 1 đạt 95%.")
+    assert of_part_of_the_year(weeks) and of_part_of_the_year(months) and not of_part_of_the_year(age)
+    assert _values("Cả năm 2019 Tây Ninh có bao nhiêu ca sốt xuất huyết?", [weeks, months]) == []
