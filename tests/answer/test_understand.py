@@ -188,6 +188,9 @@ def test_abbreviations_learned_or_listed_are_spelled_out(reader: Reader) -> None
     # a question about TB cases match "dân số")
     q = reader.read("Mục tiêu KH 95/KH-UBND tỉnh Ninh Bình đến năm 2016?")
     assert "95/KH-UBND tỉnh" in q.expanded and "nhân dân" not in q.expanded
+    # an English acronym of the indicator catalog, which no initials give: "TFR" is "tổng tỷ suất sinh"
+    q = reader.read("TFR kien giang nam 2019")
+    assert q.expansions == {"TFR": "tổng tỷ suất sinh"}
 
 
 def test_follow_up_takes_the_indicator_of_the_previous_question(reader: Reader) -> None:

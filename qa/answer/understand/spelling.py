@@ -8,11 +8,13 @@ list of ``qa/data/lexicon.json``. Neither is a reason to refuse a question.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
 from qa.extract.abbreviations import Abbreviations
+from qa.extract.indicators import load_catalog
 from qa.vn.lexicon import lexicon
 from qa.vn.so_hieu import NUMBER_ANY_CASE_RE
 from qa.vn.text import fold
@@ -62,6 +64,24 @@ def without_unknown_accents(text: str, vocabulary: set[str]) -> str:
     return _WORD.sub(plain, text)
 
 
+@lru_cache(maxsize=1)
+def catalog_acronyms() -> dict[str, str]:
+    """The indicator catalog's acronyms and the name each stands for ("tfr" -> "tổng tỷ suất sinh"): an English
+    acronym a document writes after the Vietnamese name ("Tổng tỷ suất sinh (TFR)") has other letters than the
+    name's initials, so neither the document nor the initials teach it."""
+    out: dict[str, str] = {}
+    for indicator in load_catalog().indicators.values():
+        name = _PARENTHESIS.sub("", indicator.name).strip().lower()
+        for variant in indicator.variants:
+            if _ACRONYM.fullmatch(variant) and fold(variant).lower() != fold(name):
+                out.setdefault(fold(variant).lower(), name)
+    return out
+
+
+_ACRONYM = re.compile(r"[A-ZĐ]{2,6}")
+_PARENTHESIS = re.compile(r"\s*\([^)]*\)")
+
+
 def expand_abbreviations(
     text: str, vocabulary: set[str], learned: Abbreviations, keep: set[str] | None = None
 ) -> tuple[str, dict[str, str]]:
@@ -83,7 +103,9 @@ def expand_abbreviations(
             return token
         if len(key) < 2 or (not token.isupper() and key in vocabulary) or token in (keep or ()):
             return token
-        phrase = fixed.get(token.lower()) or fixed.get(key) or learned.expand(token)
+        phrase = (
+            fixed.get(token.lower()) or fixed.get(key) or learned.expand(token) or catalog_acronyms().get(key)
+        )
         if not phrase or fold(phrase) == key:
             return token
         expansions[token] = phrase
