@@ -205,6 +205,14 @@ def read_line(line: str, indexed: frozenset[str] = frozenset()) -> list[ReadNumb
 # Where a clause ends: a district named before it is not the place of the values after it.
 _CLAUSE_END = re.compile(r";|\.\s")
 _CHANGE_BEFORE = re.compile(r"(?:^|[\s(,;])(?:" + "|".join(_WORDS.change_before) + r")\s*$", re.I)
+_CHANGE_THEN_REFERENCE = re.compile(
+    r"(?:^|[\s(,;])(?:"
+    + "|".join(_WORDS.change_before)
+    + r")\s+("
+    + lexicon().prose_targets.change_reference
+    + r")[^();.]*\(\s*$",
+    re.I,
+)
 _REFERENCE_AFTER = re.compile(r"[^;.]*?\b(" + lexicon().prose_targets.change_reference + r")", re.I)
 # what a change was measured against when its sentence does not say (``is_change_reference`` holds it)
 UNNAMED_REFERENCE = "so voi"
@@ -213,12 +221,18 @@ UNNAMED_REFERENCE = "so voi"
 def _change_reference(before: str, after: str) -> tuple[str, ...]:
     """ "tăng 188 ca (tăng 1,3 lần) so với cùng kỳ năm 2022": a change, qualified by what it was measured against
     as index-time extraction qualifies one (``change_reference``); not "tăng lên 328 ca", a level."""
+    stated_first = _CHANGE_THEN_REFERENCE.search(before)  # "tăng so với giai đoạn trước (0,4%/năm)"
+    if stated_first:
+        return (_reference_words(stated_first.group(1)),)
     if not _CHANGE_BEFORE.search(before):
         return ()
     m = _REFERENCE_AFTER.match(after)
-    if not m:
-        return (UNNAMED_REFERENCE,)
-    return (" ".join(re.findall(r"[^\W\d_]+", fold(re.sub(rf"\s*(?:năm\s+)?{YEAR}$", "", m.group(1))))),)
+    return (_reference_words(m.group(1)),) if m else (UNNAMED_REFERENCE,)
+
+
+def _reference_words(reference: str) -> str:
+    """ "so với cùng kỳ năm 2022" -> "so voi cung ky", as index-time extraction writes a change's reference."""
+    return " ".join(re.findall(r"[^\W\d_]+", fold(re.sub(rf"\s*(?:năm\s+)?{YEAR}$", "", reference))))
 
 
 _ZERO = re.compile(r"(?<!\w)(?:" + "|".join(map(re.escape, _WORDS.zero_before)) + r")\s+", re.I)

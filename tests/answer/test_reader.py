@@ -160,3 +160,8 @@ def test_a_change_and_a_district_qualify_a_read_number_as_they_qualify_an_extrac
     assert read["20"] == ("dien chau", UNNAMED_REFERENCE)  # a change whose reference its clause does not say
     assert read["41"] == ("cua lo",)
     assert read["7"] == ()  # "giảm còn 7": the level it fell to
+    # the change said before its value: "tăng so với giai đoạn trước (0,4%/năm)"
+    (later,) = [
+        r for r in read_line("Tỷ lệ này tăng so với giai đoạn trước (0,4%/năm).") if r.value_text == "0,4"
+    ]
+    assert later.qualifiers == ("so voi",)
