@@ -28,7 +28,6 @@ from pathlib import Path
 from typing import Any
 
 import psycopg
-from psycopg.conninfo import make_conninfo
 from psycopg.rows import tuple_row
 
 from qa.fsutil import staged_directory
@@ -36,7 +35,7 @@ from qa.index import store
 from qa.index.layout import CURRENT, switch_current
 from qa.index.store_contents import Line, StoreContents
 from qa.models import Figure, RegulationMention
-from qa.postgres.keepalive import KEEPALIVE
+from qa.postgres.advisory import session_lock
 from qa.postgres.pool import Pool, open_pool
 
 STORE_FILE = "store.sqlite"  # its rows go to the gen_* tables, not to a blob
@@ -155,12 +154,8 @@ class SharedStore:
     @contextmanager
     def build_lock(self) -> Iterator[None]:
         """Held by one build at a time across every replica (a session lock: a killed build lets it go)."""
-        with psycopg.connect(make_conninfo(self.url, **KEEPALIVE), autocommit=True) as conn:
-            conn.execute("SELECT pg_advisory_lock(%s)", (BUILD_LOCK,))
-            try:
-                yield
-            finally:
-                conn.execute("SELECT pg_advisory_unlock(%s)", (BUILD_LOCK,))
+        with session_lock(self.url, BUILD_LOCK):
+            yield
 
     # ------------------------------------------------------------------ publishing
 

@@ -5,6 +5,9 @@
 - A deletion moves the file (and its ``.meta.json`` sidecar) into ``index/.trash/<stamp>-<job>-<name>``
   with one ``rename`` each; undoing it renames them back.
 - The trash is pruned by age and size (``trash_max_age_days``, ``trash_max_mb``).
+- Choosing an upload's free name and publishing it run under ``naming()``, one upload at a time across processes
+  (a lock file in the index directory here; an advisory lock of the database in shared mode): two uploads of the
+  same name at once get two names, each with its own bytes.
 
 Every step is journaled before it happens (qa.jobs.reconcile knows how to finish or undo it). With
 ``QA_DATABASE_URL`` the same steps keep the files in PostgreSQL instead (``qa.jobs.shared_corpus``); which one a
@@ -14,13 +17,15 @@ process uses: ``qa.jobs.open_corpus``.
 from __future__ import annotations
 
 import errno
+import fcntl
 import hashlib
 import json
 import os
 import shutil
 import time
 import uuid
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -31,6 +36,8 @@ from qa.ingest.metadata import sidecar_name
 from qa.ingest.pipeline import SUPPORTED_SUFFIXES
 
 UPLOAD_PREFIX = ".upload-"
+# The lock file, in the index directory, of ``CorpusFiles.naming`` (processes sharing corpus/ share index/ too).
+NAMING_LOCK = ".naming.lock"
 UPLOAD_SUFFIX = ".part"
 TRASH_DIR = ".trash"
 _BLOCK = 1 << 20
@@ -95,6 +102,15 @@ class CorpusFiles:
             out.flush()
             os.fsync(out.fileno())
 
+    @contextmanager
+    def naming(self) -> Iterator[None]:
+        """Held from choosing an upload's name (``free_name``) until it is published: another process's upload
+        of the same name waits, then sees the name taken and gets the next one."""
+        self.trash_dir.parent.mkdir(parents=True, exist_ok=True)
+        with (self.trash_dir.parent / NAMING_LOCK).open("a") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file is closed, or its process dies
+            yield
+
     def free_name(self, name: str, taken: set[str]) -> str | None:
         """``name``, or ``stem-2.ext``… when that name (or a sidecar of it) is in the corpus or in ``taken``."""
         stem, suffix = name[: -len(Path(name).suffix) or None], Path(name).suffix
@@ -113,8 +129,9 @@ class CorpusFiles:
         """Make the staged file visible as ``name`` (one link), then drop the temp name. Its sidecar, if the
         uploader gave one, is published first: the indexer never sees the file without it.
 
-        Idempotent, so that a crash between the steps can be finished later: returns False when
-        neither the temp file nor the published file exists.
+        Idempotent, so that a crash between the steps can be finished later. True when ``name`` now holds the
+        staged bytes (the same file), or, the temp name being gone already, when ``name`` exists; False when
+        ``name`` was taken by other bytes (another upload got there first: nothing of this one is published).
         """
         staged, final = self.dir / staged_name, self.dir / name
         staged_meta, final_meta = (
@@ -125,10 +142,11 @@ class CorpusFiles:
             os.link(staged_meta, final_meta)
         if staged.exists() and not final.exists():
             os.link(staged, final)  # fails rather than overwrite
+        mine = final.exists() and (not staged.exists() or os.path.samefile(staged, final))
         staged_meta.unlink(missing_ok=True)
         staged.unlink(missing_ok=True)
         fsync_dir(self.dir)
-        return final.exists()
+        return mine
 
     def remove(self, name: str, sha256: str | None = None) -> None:
         """Take a published upload (and the sidecar it came with) back out, only if it still holds the uploaded

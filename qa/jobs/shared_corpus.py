@@ -7,7 +7,9 @@ would be in. The job steps are those of the embedded ``qa.jobs.corpus.CorpusFile
 
 - an upload is staged as a hidden local file (streamed under the size limit, its content checked) in the replica's
   corpus cache, then **published** with one ``INSERT`` of the file and its sidecar together (never overwriting a
-  name), then the temp file is dropped; a crash before the commit publishes nothing;
+  name), then the temp file is dropped; a crash before the commit publishes nothing. Its name is chosen and
+  published under ``naming()``, an advisory lock every replica takes: two uploads of one name at once, on two
+  replicas, get two names (the second sees the first's row), each with its own bytes;
 - a deletion **moves** the file and its sidecar to the trash with one ``UPDATE`` (area and name, as the rename
   into ``index/.trash/`` does), undone by the reverse ``UPDATE``; the trash is pruned by age and size;
 - every step is journaled before it happens and idempotent, so ``qa.jobs.reconcile`` finishes or undoes it, from
@@ -25,7 +27,8 @@ from __future__ import annotations
 
 import hashlib
 import threading
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -34,6 +37,7 @@ from qa.failpoints import failpoint
 from qa.ingest.metadata import sidecar_name
 from qa.ingest.pipeline import SUPPORTED_SUFFIXES
 from qa.jobs.corpus import CorpusFiles
+from qa.postgres.advisory import session_lock
 from qa.postgres.pool import Pool, open_pool
 from qa.settings import Settings
 
@@ -42,6 +46,8 @@ CACHE_DIR = ".corpus"
 # Connections a process keeps: the upload and delete routes (one at a time, under the API's corpus lock), the
 # job runner's reconciliation and a build's cache sync; each holds one for a statement or two.
 POOL_SIZE = 2
+# Session advisory lock ("qnam") held from choosing an upload's free name until it is published, by every replica.
+NAMING_LOCK = 0x716E616D
 
 _OPEN: dict[tuple[str, Path], SharedCorpus] = {}
 _OPENING = threading.Lock()
@@ -92,34 +98,43 @@ class SharedCorpus(CorpusFiles):
 
     # ------------------------------------------------------------------ uploads
 
+    @contextmanager
+    def naming(self) -> Iterator[None]:
+        """Held from choosing an upload's name until it is published, across every replica (its own session:
+        the upload route takes pool connections meanwhile, and a replica that dies lets it go)."""
+        with session_lock(self.url, NAMING_LOCK):
+            yield
+
     def publish(self, staged_name: str, name: str) -> bool:
         """Insert the staged file as ``name`` with its sidecar, in one transaction, unless ``name`` is taken; then
-        drop the temp files. Idempotent: True when ``name`` is in the corpus afterwards."""
+        drop the temp files. Idempotent. True when ``name`` now holds the staged bytes, or, the temp file being
+        gone already (a crash after the commit), when ``name`` is in the corpus; False when other bytes hold it
+        (another upload got there first: nothing of this one is published, not even its sidecar)."""
         staged, staged_meta = self.dir / staged_name, self.dir / sidecar_name(staged_name)
         files = [
             (n, p.read_bytes()) for n, p in ((name, staged), (sidecar_name(name), staged_meta)) if p.exists()
         ]
+        mine = hashlib.sha256(files[0][1]).hexdigest() if files and files[0][0] == name else None
         with self.pool.connection() as conn:
-            taken = conn.execute(
-                "SELECT 1 FROM corpus_files WHERE area = 'corpus' AND name = %s", (name,)
-            ).fetchone()
-            if taken is None and files and files[0][0] == name:
-                for file_name, data in files:
+            if mine is not None:
+                inserted = conn.execute(
+                    "INSERT INTO corpus_files (area, name, data, sha256, size) "
+                    "VALUES ('corpus', %s, %s, %s, %s) ON CONFLICT DO NOTHING RETURNING 1",
+                    (name, files[0][1], mine, len(files[0][1])),
+                ).fetchone()
+                for file_name, data in files[1:] if inserted else []:
                     conn.execute(
                         "INSERT INTO corpus_files (area, name, data, sha256, size) "
                         "VALUES ('corpus', %s, %s, %s, %s) ON CONFLICT DO NOTHING",
                         (file_name, data, hashlib.sha256(data).hexdigest(), len(data)),
                     )
             failpoint("corpus.publish_uncommitted")
-            published = (
-                conn.execute(
-                    "SELECT 1 FROM corpus_files WHERE area = 'corpus' AND name = %s", (name,)
-                ).fetchone()
-                is not None
-            )
+            row = conn.execute(
+                "SELECT sha256 FROM corpus_files WHERE area = 'corpus' AND name = %s", (name,)
+            ).fetchone()
         staged_meta.unlink(missing_ok=True)
         staged.unlink(missing_ok=True)
-        return published
+        return row is not None and (mine is None or row["sha256"] == mine)
 
     def remove(self, name: str, sha256: str | None = None) -> None:
         """Take a published upload (and its sidecar) back out, only if it still holds the uploaded bytes; a sidecar

@@ -9,7 +9,9 @@ import os
 import shutil
 import subprocess
 import sys
+import threading
 import time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -348,6 +350,8 @@ UBND TỈNH CAO BẰNG – SỞ Y TẾ
 Năm 2024, tỉnh Cao Bằng phấn đấu số giường bệnh trên 10.000 dân đạt 38 giường bệnh.
 """.encode(),
 )
+THIRD = "# BÁO CÁO Y TẾ TỈNH HÀ GIANG NĂM 2023\n\nNăm 2023, tỉnh Hà Giang có 195 trạm y tế xã.\n".encode()
+FOURTH = "# BÁO CÁO Y TẾ TỈNH ĐIỆN BIÊN NĂM 2023\n\nNăm 2023, tỉnh Điện Biên có 130 trạm y tế xã.\n".encode()
 SECOND_QUESTION = "Năm 2024 Cao Bằng phấn đấu bao nhiêu giường bệnh trên 10.000 dân?"
 
 
@@ -357,6 +361,135 @@ def test_replicas_with_their_own_corpus_directories_build_every_upload(
     """Replicas on two machines share no directory, only PostgreSQL (issue 17): an upload through A and another
     through B are both answered by both, whichever built last; a delete through B is gone from A. A build reads
     the uploaded files from the database, not from the corpus directory of the replica that runs it."""
+    a, b = _seeded_replicas(embed, settings_factory, tmp_path, postgres_url, monkeypatch)
+    try:
+        a.wait_ready()
+        b.wait_ready()
+        x = _upload_and_wait(a, "lam_dong_2024.md", DOCUMENT)
+        _until(lambda: _cites(b.ask(), x["source"]), "the first upload answered by the other replica")
+        y = _upload_and_wait(b, *SECOND)  # B builds: from its own corpus directory, X would be lost here
+        for replica in (a, b):
+            _until(lambda r=replica: _cites(r.ask(), x["source"]), "the first upload answered everywhere")
+            _until(
+                lambda r=replica: _cites(r.ask_about(SECOND_QUESTION), y["source"]),
+                "the second upload answered everywhere",
+            )
+        deleted = b.client.delete(f"/documents/{x['doc_id']}", headers=AUTH)
+        assert deleted.status_code == 202, deleted.text
+        assert b.wait_job(deleted.json()["job_id"])["status"] == "done"
+        _until(lambda: not _cites(a.ask(), x["source"]), "the delete seen by the first replica")
+        assert _cites(a.ask_about(SECOND_QUESTION), y["source"])
+        for name in ("a", "b"):  # the uploads never went through a replica's corpus directory
+            assert sorted(p.name for p in (tmp_path / f"corpus-{name}").iterdir()) == [SEED[0]]
+    finally:
+        a.stop()
+        b.stop()
+
+
+def test_uploads_through_two_replicas_at_the_same_moment_are_both_built(
+    embed, settings_factory, tmp_path: Path, postgres_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Two machines each take an upload at the same moment: their builds run one at a time (the build lock), the
+    later one on top of the earlier one's generation (or finding both files already built), so both documents are
+    answered by both replicas, the generations published follow each other, and no job fails. Then an upload
+    through B while the build of one through A runs: two generations, the second holding both."""
+    from qa.index.shared_store import SharedStore, generation_name
+    from qa.jobs.postgres_journal import PostgresJournal
+
+    a, b = _seeded_replicas(embed, settings_factory, tmp_path, postgres_url, monkeypatch)
+    shared, journal = SharedStore(postgres_url), PostgresJournal(postgres_url)
+    try:
+        a.wait_ready()
+        b.wait_ready()
+        base = shared.current()
+        assert base is not None
+        start = threading.Barrier(2)
+        started = time.monotonic()
+        with ThreadPoolExecutor(2) as pool:
+            x, y = pool.map(_accept_at_once, (a, b), (("lam_dong_2024.md", DOCUMENT), SECOND), (start, start))
+        jobs = [a.wait_job(x["job_id"]), b.wait_job(y["job_id"])]
+        built = time.monotonic() - started
+        assert [j["status"] for j in jobs] == ["done", "done"], jobs
+        for replica in (a, b):
+            _until(lambda r=replica: _cites(r.ask(), x["source"]), "the upload through A answered everywhere")
+            _until(
+                lambda r=replica: _cites(r.ask_about(SECOND_QUESTION), y["source"]),
+                "the upload through B answered everywhere",
+            )
+        answered = time.monotonic() - started
+
+        # One build per job, one after the other: base+1, then base+2 on top of it (or the second found nothing
+        # new: both files were in the first). The database keeps the last generation and the one before it.
+        final = shared.current()
+        assert final is not None and final.number in (base.number + 1, base.number + 2)
+        assert sorted({j["generation"] for j in jobs}) == [
+            generation_name(n) for n in range(base.number + 1, final.number + 1)
+        ]
+        assert set(shared.sources(final.number)) == {SEED[0], x["source"], y["source"]}
+        with shared.pool.connection() as conn:
+            kept = [r["generation"] for r in conn.execute("SELECT generation FROM generations ORDER BY 1")]
+        assert kept == [final.number - 1, final.number]
+
+        # At the same moment both rows are in the database before the first build lists the corpus (in every run
+        # here the second build found nothing new). Now B's upload arrives once the build of A's has listed the
+        # corpus without it: its build (on either replica) waits for the lock, then publishes on top of A's.
+        started = time.monotonic()
+        z = _accept_at_once(a, ("ha_giang_2023.md", THIRD), threading.Barrier(1))
+        _until(lambda: _listed_or_done(journal, z["job_id"]), "A's build lists the corpus")
+        w = _accept_at_once(b, ("dien_bien_2023.md", FOURTH), threading.Barrier(1))
+        later = [a.wait_job(z["job_id"]), b.wait_job(w["job_id"])]
+        stacked = time.monotonic() - started
+        assert [(j["status"], j["generation"]) for j in later] == [
+            ("done", generation_name(final.number + 1)),
+            ("done", generation_name(final.number + 2)),
+        ], later
+        assert z["source"] not in shared.sources(final.number) and set(shared.sources(final.number + 2)) == {
+            SEED[0],
+            x["source"],
+            y["source"],
+            z["source"],
+            w["source"],
+        }
+        assert all(job.status == "done" for job in journal.recent()), journal.recent()
+        print(
+            f"\ntwo uploads at once through two replicas: both jobs done in {built:.1f} s, answered by both in "
+            f"{answered:.1f} s, generations {base.number} -> {final.number}; two uploads while A builds: "
+            f"{stacked:.1f} s, generations {final.number} -> {final.number + 2}"
+        )
+    finally:
+        journal.close()
+        shared.close()
+        a.stop()
+        b.stop()
+
+
+def _listed_or_done(journal: Any, job_id: str) -> bool:
+    """Whether a job's build has listed the corpus (its first progress report) or finished already."""
+    job = journal.get(job_id)
+    return job is not None and (job.stage is not None or job.status in ("done", "failed", "cancelled"))
+
+
+def _accept_at_once(replica: Replica, upload: tuple[str, bytes], start: threading.Barrier) -> dict[str, Any]:
+    start.wait()
+    accepted = replica.client.post("/documents", files={"file": upload}, headers=AUTH)
+    assert accepted.status_code == 202, accepted.text
+    return dict(accepted.json())
+
+
+def _upload_and_wait(replica: Replica, name: str, data: bytes) -> dict[str, Any]:
+    accepted = replica.client.post("/documents", files={"file": (name, data)}, headers=AUTH)
+    assert accepted.status_code == 202, accepted.text
+    upload: dict[str, Any] = accepted.json()
+    job = replica.wait_job(upload["job_id"])
+    assert job["status"] == "done", job
+    return upload
+
+
+def _seeded_replicas(
+    embed, settings_factory, tmp_path: Path, postgres_url: str, monkeypatch: pytest.MonkeyPatch
+) -> tuple[Replica, Replica]:
+    """Two replicas sharing only PostgreSQL, started on a database holding the tiny SEED corpus and its generation
+    (`qa migrate --to-database`); each with its own corpus and index directory."""
     from postgres import run_migrate
 
     from qa.index.build import build
@@ -389,34 +522,4 @@ def test_replicas_with_their_own_corpus_directories_build_every_upload(
         )
         for n in ("a", "b")
     )
-    try:
-        a.wait_ready()
-        b.wait_ready()
-        x = _upload_and_wait(a, "lam_dong_2024.md", DOCUMENT)
-        _until(lambda: _cites(b.ask(), x["source"]), "the first upload answered by the other replica")
-        y = _upload_and_wait(b, *SECOND)  # B builds: from its own corpus directory, X would be lost here
-        for replica in (a, b):
-            _until(lambda r=replica: _cites(r.ask(), x["source"]), "the first upload answered everywhere")
-            _until(
-                lambda r=replica: _cites(r.ask_about(SECOND_QUESTION), y["source"]),
-                "the second upload answered everywhere",
-            )
-        deleted = b.client.delete(f"/documents/{x['doc_id']}", headers=AUTH)
-        assert deleted.status_code == 202, deleted.text
-        assert b.wait_job(deleted.json()["job_id"])["status"] == "done"
-        _until(lambda: not _cites(a.ask(), x["source"]), "the delete seen by the first replica")
-        assert _cites(a.ask_about(SECOND_QUESTION), y["source"])
-        for name in ("a", "b"):  # the uploads never went through a replica's corpus directory
-            assert sorted(p.name for p in (tmp_path / f"corpus-{name}").iterdir()) == [SEED[0]]
-    finally:
-        a.stop()
-        b.stop()
-
-
-def _upload_and_wait(replica: Replica, name: str, data: bytes) -> dict[str, Any]:
-    accepted = replica.client.post("/documents", files={"file": (name, data)}, headers=AUTH)
-    assert accepted.status_code == 202, accepted.text
-    upload: dict[str, Any] = accepted.json()
-    job = replica.wait_job(upload["job_id"])
-    assert job["status"] == "done", job
-    return upload
+    return a, b

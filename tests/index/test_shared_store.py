@@ -4,6 +4,7 @@ shared pointer is atomic (a reader sees the old generation or the new one, never
 
 from __future__ import annotations
 
+import io
 import json
 import shutil
 import threading
@@ -14,7 +15,10 @@ import psycopg
 import pytest
 from postgres import run_migrate
 
+from qa.index.build import BuildReport
+from qa.index.progress import BuildProgress
 from qa.index.shared_store import (
+    BUILD_LOCK,
     GenerationConflict,
     GenerationRef,
     SharedStore,
@@ -277,3 +281,101 @@ def test_builds_on_replicas_with_their_own_index_directories_follow_the_shared_g
     assert shared.sources(base.number) == {}  # the new generation and the one before it are kept, no more
     assert (corpus / "ghi_chu.md").exists()  # the corpus directory is only read
     close_shared_corpora()
+
+
+# Two tiny documents, one uploaded through each replica; a third is the seed the database starts from.
+SEED_NOTE = (
+    "# Báo cáo y tế Bắc Giang 2023\n\nNăm 2023, tỉnh Bắc Giang có 152 trạm y tế xã đạt chuẩn quốc gia.\n"
+)
+CAO_BANG = (
+    "# Kế hoạch y tế Cao Bằng 2024\n\nNăm 2024, tỉnh Cao Bằng phấn đấu đạt 38 giường bệnh trên 10.000 dân.\n"
+)
+# How long the first build waits, while holding the build lock, to see the second one queue behind it (seconds).
+WAITER_WITHIN_S = 30.0
+
+
+def _build_waiting(url: str) -> bool:
+    """Whether a session waits for the build lock (a bigint key below 2**31: classid 0, objid the key)."""
+    with psycopg.connect(url, autocommit=True) as conn:
+        row = conn.execute(
+            "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND classid = 0 AND objid = %s "
+            "AND NOT granted",
+            (BUILD_LOCK,),
+        ).fetchone()
+    return bool(row and row[0])
+
+
+def test_two_builds_at_once_on_two_replicas_run_one_after_the_other(
+    embed, settings_factory, shared: SharedStore, tmp_path: Path
+) -> None:
+    """Replica B's build starts while replica A's holds the build lock, with an upload A's build did not see: B
+    waits on the advisory lock, then builds on top of A's generation (its document reused, not read again), and
+    the last generation holds both uploads. No GenerationConflict: the lock orders them, the check never fires."""
+    from qa.index.build import build
+
+    seed = tmp_path / "seed"
+    seed.mkdir()
+    (seed / "bac_giang.md").write_text(SEED_NOTE, encoding="utf-8")
+
+    def replica(name: str) -> Settings:
+        return Settings(
+            corpus_dir=seed,  # the first build carries it into the empty database (qa.jobs.corpus_copy)
+            index_dir=tmp_path / name,
+            cache_dir=settings_factory().cache_dir,
+            database_url=shared.url,
+        )
+
+    a, b = replica("index-a"), replica("index-b")
+    first = build(a, embed=embed)
+    base = shared.current()
+    assert base is not None and first.generation == base.name
+    put_shared(a, "lam_dong.md", NOTE)
+
+    b_started, b_waited = threading.Event(), threading.Event()
+
+    def while_a_builds(progress: BuildProgress) -> None:
+        # A has synced its corpus (it lists the files before the first report): B's upload now, then B's build.
+        if not b_started.is_set():
+            put_shared(b, "cao_bang.md", CAO_BANG)
+            b_started.set()
+        if progress.stage == "publishing" and not b_waited.is_set():
+            deadline = time.monotonic() + WAITER_WITHIN_S
+            while not _build_waiting(shared.url) and time.monotonic() < deadline:
+                time.sleep(0.05)
+            b_waited.set()
+            assert _build_waiting(shared.url), "B's build never queued behind A's"
+
+    reports: dict[str, BuildReport] = {}
+
+    def build_b() -> None:
+        if b_started.wait(60):
+            reports["b"] = build(b, embed=embed)
+
+    b_thread = threading.Thread(target=build_b)
+    b_thread.start()
+    started = time.monotonic()
+    reports["a"] = build(a, embed=embed, progress=while_a_builds)
+    b_thread.join(120)
+    both = time.monotonic() - started
+    assert b_waited.is_set() and "b" in reports, reports
+
+    after = shared.current()
+    assert after is not None and after.number == base.number + 2
+    assert (reports["a"].generation, reports["b"].generation) == (
+        generation_name(base.number + 1),
+        generation_name(base.number + 2),
+    )
+    assert set(shared.sources(base.number + 1)) == {"bac_giang.md", "lam_dong.md"}  # A did not see B's upload
+    assert set(shared.sources(after.number)) == {"bac_giang.md", "lam_dong.md", "cao_bang.md"}
+    statuses = {d.source: d.status for d in reports["b"].documents}
+    assert statuses == {"bac_giang.md": "unchanged", "lam_dong.md": "unchanged", "cao_bang.md": "new"}
+    print(f"\ntwo overlapping builds on two replicas, the second waiting on the lock: {both:.1f} s in all")
+    close_shared_corpora()
+
+
+def put_shared(settings: Settings, name: str, text: str) -> None:
+    """An upload's file steps through one replica's shared corpus (as the route runs them)."""
+    corpus = shared_corpus(settings)
+    staged = corpus.stage(io.BytesIO(text.encode()), 1 << 20)
+    with corpus.naming():
+        assert corpus.publish(staged.path.name, name)

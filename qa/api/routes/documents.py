@@ -33,6 +33,9 @@ from qa.jobs.model import Job
 FORM_MAX_FILES = 1
 FORM_MAX_FIELDS = 8  # the parser stops past this many parts (400); any part but `file` is refused (422)
 FORM_MAX_PART_KB = 1024  # a non-file field (Starlette's default max_part_size)
+# An upload whose name another writer took between choosing it and publishing (one not under ``naming()``, e.g.
+# `qa migrate --to-database` carrying a corpus in): nothing of it was published, so the client may send it again.
+_NAME_TAKEN = "Tên tệp «{source}» vừa được dùng cho một tệp khác; chưa lưu gì, hãy tải lên lại."
 
 
 def _document(live: Live, doc_id: str) -> dict[str, Any]:
@@ -311,7 +314,9 @@ def _accept_upload(services: Services, file: StarletteUploadFile, meta: dict[str
         if meta:
             services.corpus.stage_sidecar(staged, meta)  # discarded with the staged file on any refusal
         check_content(staged.path.read_bytes(), Path(name).suffix)
-        with services.corpus_lock:
+        # corpus_lock: this process's uploads and deletes, one at a time; naming(): every process's (every
+        # replica's) choice of a name and its publication, so that two uploads of one name get two names.
+        with services.corpus_lock, services.corpus.naming():
             live = services.live.current
             indexed = live.sha_index() if live else {}
             leaving = {j.source for j in services.journal.list_unfinished() if j.kind == "delete"}
@@ -338,7 +343,9 @@ def _accept_upload(services: Services, file: StarletteUploadFile, meta: dict[str
             )
             services.journal.submit(job)  # the journal first: a crash from here on is reconciled
             failpoint("upload.journaled")
-            services.corpus.publish(staged.path.name, source)
+            if not services.corpus.publish(staged.path.name, source):  # taken meanwhile, by other bytes
+                services.journal.finish(job.job_id, "failed", _NAME_TAKEN.format(source=source))
+                raise UploadError(409, _NAME_TAKEN.format(source=source))
             failpoint("upload.published")
             services.journal.mark_stored(job.job_id)
     finally:
