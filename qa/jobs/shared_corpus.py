@@ -32,6 +32,9 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
+
+import psycopg
 
 from qa.failpoints import failpoint
 from qa.ingest.metadata import sidecar_name
@@ -190,23 +193,13 @@ class SharedCorpus(CorpusFiles):
         """Both moves in one transaction; a file already moved (or gone) is left as it is."""
         with self.pool.connection() as conn:
             for name, trashed in plan:
-                conn.execute(
-                    "UPDATE corpus_files SET area = 'trash', name = %s, moved_at = now() "
-                    "WHERE area = 'corpus' AND name = %s "
-                    "AND NOT EXISTS (SELECT 1 FROM corpus_files WHERE area = 'trash' AND name = %s)",
-                    (trashed, name, trashed),
-                )
+                _move(conn, ("corpus", name), ("trash", trashed))
                 failpoint("corpus.trash_uncommitted")
 
     def restore(self, plan: Iterable[tuple[str, str]]) -> None:
         with self.pool.connection() as conn:
             for name, trashed in plan:
-                conn.execute(
-                    "UPDATE corpus_files SET area = 'corpus', name = %s, moved_at = now() "
-                    "WHERE area = 'trash' AND name = %s "
-                    "AND NOT EXISTS (SELECT 1 FROM corpus_files WHERE area = 'corpus' AND name = %s)",
-                    (name, trashed, name),
-                )
+                _move(conn, ("trash", trashed), ("corpus", name))
 
     def prune_trash(self, max_age_days: float, max_bytes: int, keep: Iterable[str] = ()) -> list[str]:
         """As ``CorpusFiles.prune_trash``: past the age limit, then the oldest until under the size limit."""
@@ -253,3 +246,12 @@ class SharedCorpus(CorpusFiles):
 
 def _is_document(name: str) -> bool:
     return not name.startswith(".") and Path(name).suffix.lower() in SUPPORTED_SUFFIXES
+
+
+def _move(conn: psycopg.Connection[Any], source: tuple[str, str], target: tuple[str, str]) -> None:
+    """One file from (area, name) to (area, name), unless it is gone or the target is taken: one UPDATE."""
+    conn.execute(
+        "UPDATE corpus_files SET area = %s, name = %s, moved_at = now() WHERE area = %s AND name = %s "
+        "AND NOT EXISTS (SELECT 1 FROM corpus_files WHERE area = %s AND name = %s)",
+        (*target, *source, *target),
+    )
