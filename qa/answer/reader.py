@@ -18,6 +18,7 @@ from qa.answer.layout_lines import logical_lines
 from qa.extract.figures.prose import compared_against
 from qa.extract.figures.units import POP, UNIT_RE, WORD_CMP, normalize_unit
 from qa.extract.indicators import value_places
+from qa.extract.qualifiers import reference_words
 from qa.models import Figure
 from qa.retrieval.engine import Engine, Hit
 from qa.vn.counters import counter_at_start
@@ -223,16 +224,11 @@ def _change_reference(before: str, after: str) -> tuple[str, ...]:
     as index-time extraction qualifies one (``change_reference``); not "tăng lên 328 ca", a level."""
     stated_first = _CHANGE_THEN_REFERENCE.search(before)  # "tăng so với giai đoạn trước (0,4%/năm)"
     if stated_first:
-        return (_reference_words(stated_first.group(1)),)
+        return (reference_words(stated_first.group(1)),)
     if not _CHANGE_BEFORE.search(before):
         return ()
     m = _REFERENCE_AFTER.match(after)
-    return (_reference_words(m.group(1)),) if m else (UNNAMED_REFERENCE,)
-
-
-def _reference_words(reference: str) -> str:
-    """ "so với cùng kỳ năm 2022" -> "so voi cung ky", as index-time extraction writes a change's reference."""
-    return " ".join(re.findall(r"[^\W\d_]+", fold(re.sub(rf"\s*(?:năm\s+)?{YEAR}$", "", reference))))
+    return (reference_words(m.group(1)),) if m else (UNNAMED_REFERENCE,)
 
 
 _ZERO = re.compile(r"(?<!\w)(?:" + "|".join(map(re.escape, _WORDS.zero_before)) + r")\s+", re.I)

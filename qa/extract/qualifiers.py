@@ -332,10 +332,12 @@ def change_reference(f: Figure) -> list[str]:
     """A change keeps what it changed against as its qualifier: "Số lượt khám bệnh (tăng so với cùng kỳ năm
     2022)" -> ['so voi cung ky'], which a question about the change holds ("tăng bao nhiêu so với cùng kỳ")."""
     m = _CHANGE.search(f.indicator)
-    if not m:
-        return []
-    reference = re.sub(rf"\s*(?:nam\s+)?{YEAR}$", "", " ".join(re.findall(r"\w+", fold(m.group("ref")))))
-    return [reference]
+    return [reference_words(m.group("ref"))] if m else []
+
+
+def reference_words(reference: str) -> str:
+    """What a change was measured against, as a qualifier: "so với cùng kỳ năm 2022" -> "so voi cung ky"."""
+    return re.sub(rf"\s*(?:nam\s+)?{YEAR}$", "", " ".join(re.findall(r"\w+", fold(reference))))
 
 
 def is_change_reference(qualifier: str) -> bool:
