@@ -95,7 +95,12 @@ def test_cpu_time_limit(tmp_path: Path) -> None:
 def test_page_limit(tmp_path: Path) -> None:
     font = find_font()
     assert font is not None
-    pdf = make_pdf(tmp_path / "dai.pdf", ["Trang một", "\f", "Trang hai", "\f", "Trang ba"], font)
+    # pages with a sentence each: a page of two words reads as a scan, which needs Tesseract
+    pages = [
+        f"Trang {n}: kế hoạch công tác y tế năm 2024 của tỉnh, các chỉ tiêu và giải pháp."
+        for n in range(1, 4)
+    ]
+    pdf = make_pdf(tmp_path / "dai.pdf", [pages[0], "\f", pages[1], "\f", pages[2]], font)
     with pytest.raises(IngestError, match="quá nhiều trang"):
         IsolatedParser(replace(LIMITS, max_pages=2)).prepare(pdf)
     assert IsolatedParser(replace(LIMITS, max_pages=3)).prepare(pdf).doc.fmt == "pdf"
