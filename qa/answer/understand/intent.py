@@ -117,7 +117,9 @@ def unit_intent(text: str) -> UnitIntent | None:
     # A unit right after the question word is the number asked, whatever the topic words before it: "ngân sách
     # địa phương hỗ trợ bao nhiêu %" wants a share, not money ("bao nhiêu điểm, đạt mấy % KH": the first asked).
     direct = [
-        (m.start(), rank, name) for rank, name in enumerate(order) if (m := _asked_directly(name).find(text))
+        (m.start(), rank, name)
+        for rank, name in enumerate(order)
+        if name != "count" and (m := _asked_directly(name).find(text))  # counts: asked_count, already
     ]
     if direct:
         return min(direct + asked_count)[2]
