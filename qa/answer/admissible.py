@@ -17,6 +17,7 @@ from __future__ import annotations
 from qa.answer.candidates import FigureCandidate
 from qa.answer.counted import counts_asked_thing
 from qa.answer.understand import Question
+from qa.answer.understand.intent import asks_change
 from qa.extract.qualifiers import is_change_reference, periods_in
 from qa.models import Figure
 from qa.vn.gazetteer import load_gazetteer
@@ -25,8 +26,7 @@ from qa.vn.lexicon import lexicon
 
 def names_a_part(f: Figure) -> bool:
     """Whether a figure is narrowed to a place within its province (a qualifier or its label names one)."""
-    gaz = load_gazetteer()
-    return any(gaz.implied_places(text) for text in (*f.qualifiers, f.indicator))
+    return bool(places_of(f))
 
 
 def of_part_of_the_year(f: Figure) -> bool:
@@ -49,10 +49,9 @@ def admissible(q: Question, cands: list[FigureCandidate]) -> list[int]:
         and (not q.asks_part or names_a_part(c.figure))
         and not (q.whole_year and of_part_of_the_year(c.figure))
     ]
-    asks_change = bool(lexicon().question_cues.find("change_asked", q.cue_text))
     changes = [i for i in kept if is_change(cands[i].figure)]
     levels = [i for i in kept if i not in changes]
-    kept = (changes or kept) if asks_change else (levels or kept)
+    kept = (changes or kept) if asks_change(q) else (levels or kept)
     named = set(load_gazetteer().implied_places(q.text))
     if named:
         # "huyện Tây Hòa có bao nhiêu ca": the district's own count of the thing asked, when it is a candidate (a

@@ -15,7 +15,7 @@ import numpy as np
 from qa.answer.candidates import INDICATOR_LOOKUP_SCORE, FigureCandidate
 from qa.answer.evidence import Evidence, evidence_words
 from qa.answer.understand import Question
-from qa.answer.understand.intent import times_asked
+from qa.answer.understand.intent import asks_change, times_asked
 from qa.extract.indicators import IndicatorMatch
 from qa.extract.qualifiers import is_change_reference, value_at
 from qa.models import Chunk, Figure
@@ -90,7 +90,7 @@ def question_view(q: Question, evidence: Evidence, indicators: list[IndicatorMat
         indicators[0] if indicators else None,
         years,
         tuple(part for part in _PARTS if f" {part} " in _words(scope)),
-        bool(lexicon().question_cues.find("change_asked", q.cue_text)),
+        asks_change(q),
         scope,
     )
 

@@ -327,7 +327,8 @@ def map_figures(figures: list[Figure], scope: DocumentScope | None = None, lines
     """Give each figure its catalog indicator (id, confidence) and its qualifiers, in place.
 
     ``scope``: what the whole document is about (qualifiers.document_scope: its title, a news report's lead);
-    its periods narrow the values that are not levels, its other qualifier words every value. ``lines``: the
+    its periods narrow the values that are not levels, its other qualifier words every value, and the districts its
+    title names (not those of the lead) every value too. ``lines``: the
     document's lines (``ParsedDocument.lines``), for the scope a paragraph opens with; without them, the first
     figure's sentence of each line stands for its opening.
 

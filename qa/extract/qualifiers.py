@@ -288,13 +288,6 @@ def part_named_before(f: Figure) -> list[str]:
 
 # Words a part's name has at least (one word before a value is a verb or glue: "có", "là", "chiếm").
 MIN_PART_NAME_WORDS = 2
-# "(trong đó, ngân sách địa phương hỗ trợ ": an opener, then the words naming the part, right before its value
-_OPENER_THEN_NAME = re.compile(
-    r"(?:^|[\s,(;])(?:"
-    + r"|".join(w for w in _RULES.breakdown_openers if w.isalpha() or " " in w)
-    + r")\s*[,:]?\s+(?P<name>[^\W\d_][^\d,;:()]{2,60}?)\s*[:]?\s*$",
-    re.I,
-)
 
 
 def _named_after(f: Figure, at: int, end: str) -> list[str]:
@@ -308,6 +301,10 @@ def _named_after(f: Figure, at: int, end: str) -> list[str]:
 _WORD_OPENERS = "|".join(w for w in _RULES.breakdown_openers if w.isalpha() or " " in w)
 # "…, trong đó có ", "(trong đó: ", "… bao gồm ": the opener right before a value
 _OPENER_THEN_VALUE = re.compile(r"(?:^|[\s,(;])(?:" + _WORD_OPENERS + r")(?:\s+(?:có|là))?\s*:?\s*$", re.I)
+# "(trong đó, ngân sách địa phương hỗ trợ ": an opener, then the words naming the part, right before its value
+_OPENER_THEN_NAME = re.compile(
+    r"(?:^|[\s,(;])(?:" + _WORD_OPENERS + r")\s*[,:]?\s+(?P<name>[^\W\d_][^\d,;:()]{2,60}?)\s*[:]?\s*$", re.I
+)
 
 
 # a total right before the parenthesis: "550 chứng chỉ hành nghề ("

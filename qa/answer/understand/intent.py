@@ -47,6 +47,11 @@ def read_years(text: str) -> tuple[list[int], tuple[int, int] | None]:
     return list(dict.fromkeys(years)), (ranges[0] if ranges and ranges[0][0] < ranges[0][1] else None)
 
 
+def asks_change(q: Question) -> bool:
+    """ "tăng bao nhiêu % so với cùng kỳ": the question asks how much something changed, which a change answers."""
+    return bool(lexicon().question_cues.find("change_asked", q.cue_text))
+
+
 def without_reference_years(text: str, years: list[int]) -> list[int]:
     """The years asked, without the year of a change's reference ("tăng bao nhiêu % so với cùng kỳ 2022"):
     "cùng kỳ" is the same period a year earlier, so when no other year is asked the year after it is."""
