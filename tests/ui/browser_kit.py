@@ -146,6 +146,16 @@ def click_text(driver: Any, text: str, css: str = "button") -> None:
     element.click()
 
 
+def shown(driver: Any, css: str, what: str) -> Any:
+    """The first element matching css once it can take input (an expander opens with an animation: the input exists,
+    hidden, before it is interactable)."""
+
+    def found(d: Any) -> Any:
+        return next((e for e in d.find_elements("css selector", css) if e.is_displayed() and e.is_enabled()), None)
+
+    return wait(driver, found, what)
+
+
 def no_english(driver: Any) -> list[tuple[str, str, list[str]]]:
     items = driver.execute_script(SCAN_JS)
     return [

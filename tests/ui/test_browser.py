@@ -25,6 +25,7 @@ from browser_kit import (
     missing,
     no_english,
     shot,
+    shown,
     wait,
 )
 from relay import Relay
@@ -90,7 +91,7 @@ def ask(driver: Any, question: str, *, expect: str = "Đã hiểu câu hỏi") -
     from selenium.webdriver.common.keys import Keys
 
     before = len(answers(driver))
-    box = driver.find_element("css selector", "textarea[data-testid='stChatInputTextArea']")
+    box = shown(driver, "textarea[data-testid='stChatInputTextArea']", "chat box")
     box.send_keys(question)
     box.send_keys(Keys.ENTER)
 
@@ -149,7 +150,7 @@ def test_filter_conflict_is_said(servers, open_browser):
     driver = open_browser()
     page_ready(driver, servers.ui)
     ask(driver, BAC_GIANG)
-    select = driver.find_element("css selector", ".st-key-filter_province input")
+    select = shown(driver, ".st-key-filter_province input", "province filter")
     select.click()
     select.send_keys("Hậu Giang")
     select.send_keys(Keys.ENTER)
@@ -194,7 +195,7 @@ def test_stop_and_retry_after_failed_turns_keep_the_right_context(servers, open_
         servers.relay.mode = "stall"  # the API hangs: the official stops waiting
         from selenium.webdriver.common.keys import Keys
 
-        box = driver.find_element("css selector", "textarea[data-testid='stChatInputTextArea']")
+        box = shown(driver, "textarea[data-testid='stChatInputTextArea']", "chat box")
         box.send_keys("Còn Hà Nam thì sao?")
         box.send_keys(Keys.ENTER)
         wait(driver, lambda d: "Đang tìm trong tài liệu" in body(d), "waiting timer")
@@ -202,7 +203,7 @@ def test_stop_and_retry_after_failed_turns_keep_the_right_context(servers, open_
         click_text(driver, "Dừng")
         wait(driver, lambda d: "Đã dừng theo yêu cầu" in body(d), "stopped turn")
         servers.relay.mode = "drop"  # then the API is down: the follow-up fails
-        box = driver.find_element("css selector", "textarea[data-testid='stChatInputTextArea']")
+        box = shown(driver, "textarea[data-testid='stChatInputTextArea']", "chat box")
         box.send_keys("Còn năm 2023 thì sao?")
         box.send_keys(Keys.ENTER)
         wait(driver, lambda d: any(m in body(d) for m in ("Mất kết nối", "Không kết nối")), "failed turn")
@@ -353,7 +354,7 @@ def test_no_english_on_any_page_and_the_key_is_checked(servers, open_browser):
     click_text(driver, "Khoá API (quản trị)", "[data-testid='stSidebar'] summary")
     from selenium.webdriver.common.keys import Keys
 
-    key_box = driver.find_element("css selector", "[data-testid='stSidebar'] input[type='password']")
+    key_box = shown(driver, "[data-testid='stSidebar'] input[type='password']", "key box")
     key_box.send_keys("khoa-sai", Keys.ENTER)
     wait(driver, lambda d: "Khoá chưa được chấp nhận" in body(d), "wrong key refused")
     key_box.send_keys(Keys.CONTROL, "a")
