@@ -151,7 +151,9 @@ def shown(driver: Any, css: str, what: str) -> Any:
     hidden, before it is interactable)."""
 
     def found(d: Any) -> Any:
-        return next((e for e in d.find_elements("css selector", css) if e.is_displayed() and e.is_enabled()), None)
+        return next(
+            (e for e in d.find_elements("css selector", css) if e.is_displayed() and e.is_enabled()), None
+        )
 
     return wait(driver, found, what)
 
