@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
@@ -72,6 +73,7 @@ class NumbersInText:
     difference_before: tuple[str, ...]  # words, as written
     zero_before: tuple[str, ...]  # words, as written: "không có" (vụ ngộ độc) is the value 0
     change_before: tuple[str, ...]  # words, as written: "tăng" 188 ca is a change
+    approximately: tuple[str, ...]  # between a change word and its number: "giảm khoảng 50 ca" is a change
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,6 +89,10 @@ class QuestionCues:
     def find(self, name: str, text: str, start: int = 0) -> re.Match[str] | None:
         """The first phrase of one cue list in ``text`` as typed (the match is over its folded form)."""
         return _cue_phrases(self.phrases[name]).find(text, start)
+
+    def finditer(self, name: str, text: str) -> Iterator[re.Match[str]]:
+        """Every phrase of one cue list in ``text``, left to right."""
+        return _cue_phrases(self.phrases[name]).finditer(text)
 
     def find_unit(self, name: str, text: str) -> re.Match[str] | None:
         return _cue_phrases(self.units[name]).find(text)
@@ -287,6 +293,7 @@ def lexicon() -> Lexicon:
             difference_before=_tuple(numbers["difference_before"]),
             zero_before=_tuple(numbers["zero_before"]),
             change_before=_tuple(numbers["change_before"]),
+            approximately=_tuple(numbers["approximately"]),
         ),
         units=Units(
             _tuple(units["strong"]),
