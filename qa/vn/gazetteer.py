@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import re
+import unicodedata
 from collections import Counter
 from dataclasses import dataclass
 from datetime import date
@@ -50,7 +51,20 @@ def _alternation(names: list[str]) -> re.Pattern[str]:
 
 def _same_or_unaccented(written: list[str], spelling: list[str]) -> bool:
     """Each written syllable is the spelling's own or carries no accent at all ("Yen Dũng" for "Yên Dũng")."""
-    return all(w == p or w == fold(w) for w, p in zip(written, spelling, strict=True))
+    return all(_same_syllable(w, p) or w == fold(w) for w, p in zip(written, spelling, strict=True))
+
+
+_TONES = "\u0300\u0301\u0303\u0309\u0323"  # huyền, sắc, ngã, hỏi, nặng as combining marks
+
+
+def _same_syllable(written: str, spelling: str) -> bool:
+    """One syllable, wherever its tone mark sits: the old placement "hoá" is "hóa" (but "diễn" is not "điện")."""
+    if written == spelling:
+        return True
+    a, b = unicodedata.normalize("NFD", written), unicodedata.normalize("NFD", spelling)
+    tone_a, tone_b = [c for c in a if c in _TONES], [c for c in b if c in _TONES]
+    bare_a, bare_b = "".join(c for c in a if c not in _TONES), "".join(c for c in b if c not in _TONES)
+    return tone_a == tone_b and bare_a == bare_b
 
 
 class Gazetteer:
@@ -63,6 +77,9 @@ class Gazetteer:
         self.provinces = tuple(self.former)  # the 63 former units, as documents before the merger name them
         names = list(self.current) + list(self.former)
         self._by_fold = {fold(n): n for n in names} | {fold(a): n for a, n in aliases.items()}
+        self._name_spellings: dict[str, set[str]] = {}  # folded name or alias -> its spellings, lower case
+        for spelling in [*names, *aliases]:
+            self._name_spellings.setdefault(fold(spelling), set()).add(spelling.lower())
         owners: dict[str, set[str]] = {}
         self._spellings: dict[str, set[str]] = {}  # folded place -> its accented spellings, lower case
         for unit in former:
@@ -78,15 +95,30 @@ class Gazetteer:
     # ------------------------------------------------------------------ mentions
 
     def province_mentions(self, text: str) -> Counter[str]:
-        """Provincial units named in the text (former or current names, accent-insensitive), with counts."""
-        return Counter(self._by_fold[m] for m in self._province_re.findall(fold(text)))
+        """Provincial units named in the text (former or current names), with counts; accent-insensitive where
+        it is written without accents, while a name written with accents must carry the unit's own: "diễn
+        biến" (how an epidemic evolves, in most reports of one) is not Điện Biên."""
+        folded = fold(text)
+        if len(folded) != len(text):  # folding keeps the length of NFC Vietnamese; otherwise match folded
+            return Counter(self._by_fold[m] for m in self._province_re.findall(folded))
+        return Counter(name for _, _, name in self._province_matches(text, folded))
 
     def province_spans(self, text: str) -> list[tuple[int, int, str]]:
         """(start, end, unit) of each provincial unit named in NFC text ("LÀO CAI" -> "Lào Cai")."""
         folded = fold(text)
         if len(folded) != len(text):  # folding keeps the length of NFC Vietnamese; anything else: no spans
             return []
-        return [(m.start(), m.end(), self._by_fold[m.group(1)]) for m in self._province_re.finditer(folded)]
+        return self._province_matches(text, folded)
+
+    def _province_matches(self, text: str, folded: str) -> list[tuple[int, int, str]]:
+        lower = text.lower()
+        out = []
+        for m in self._province_re.finditer(folded):
+            written = lower[m.start(1) : m.end(1)].split()
+            spellings = self._name_spellings.get(m.group(1), ())
+            if any(_same_or_unaccented(written, s.split()) for s in spellings):
+                out.append((m.start(), m.end(), self._by_fold[m.group(1)]))
+        return out
 
     def implied_provinces(self, text: str) -> Counter[str]:
         """Former provinces implied by the district or city names in the text."""

@@ -57,3 +57,18 @@ def test_a_place_written_with_accents_must_carry_its_own() -> None:
     assert list(gaz.implied_places("TTYT huyện Yên Dũng")) == ["yen dung"]
     assert list(gaz.implied_places("ttyt yen dung")) == ["yen dung"]  # typed without accents
     assert list(gaz.implied_places("TTYT Yen Dũng")) == ["yen dung"]  # an accent left out is not another word
+
+
+def test_a_province_written_with_accents_must_carry_its_own() -> None:
+    """ "diễn biến phức tạp" (how an epidemic evolves, in nearly every report of one) folds to "dien bien": it named
+    Điện Biên the province of a Long An report. Written with accents, a name must carry the unit's own, wherever the
+    tone mark sits ("THANH HOÁ", "Khánh Hoà"); written without any, it is read as typed."""
+    gaz = load_gazetteer()
+    assert gaz.province_mentions("tình hình dịch bệnh diễn biến phức tạp tại tỉnh Long An") == Counter(
+        {"Long An": 1}
+    )
+    assert gaz.province_spans("dịch diễn biến phức tạp") == []
+    assert gaz.province_mentions("tỉnh Điện Biên, tinh dien bien") == Counter({"Điện Biên": 2})
+    assert gaz.province_mentions("THANH HOÁ, Khánh Hoà, Hoà Bình") == Counter(
+        {"Thanh Hóa": 1, "Khánh Hòa": 1, "Hòa Bình": 1}
+    )
