@@ -205,7 +205,14 @@ def read_line(line: str, indexed: frozenset[str] = frozenset()) -> list[ReadNumb
 
 # Where a clause ends: a district named before it is not the place of the values after it.
 _CLAUSE_END = re.compile(r";|\.\s")
-_CHANGE_BEFORE = re.compile(r"(?:^|[\s(,;])(?:" + "|".join(_WORDS.change_before) + r")\s*$", re.I)
+_CHANGE_BEFORE = re.compile(
+    r"(?:^|[\s(,;])(?:"
+    + "|".join(_WORDS.change_before)
+    + r")(?:\s+(?:"
+    + "|".join(_WORDS.approximately)
+    + r"))?\s*$",
+    re.I,
+)
 _CHANGE_THEN_REFERENCE = re.compile(
     r"(?:^|[\s(,;])(?:"
     + "|".join(_WORDS.change_before)

@@ -165,3 +165,12 @@ def test_a_change_and_a_district_qualify_a_read_number_as_they_qualify_an_extrac
         r for r in read_line("Tỷ lệ này tăng so với giai đoạn trước (0,4%/năm).") if r.value_text == "0,4"
     ]
     assert later.qualifiers == ("so voi",)
+
+
+def test_an_approximate_change_is_still_a_change() -> None:
+    line = (
+        "So với cùng kỳ, số ca sốt xuất huyết giảm khoảng 50 ca, tay chân miệng tăng trên 600 ca, đạt 740 ca."
+    )
+    read = {r.value_text: r.qualifiers for r in read_line(line)}
+    assert read["50"] == (UNNAMED_REFERENCE,) and read["600"] == (UNNAMED_REFERENCE,)
+    assert read["740"] == ()

@@ -417,3 +417,27 @@ def test_news_prose_years_kinds_and_shares_named_after_their_value():
     # a plan in parentheses after the result it was missed by: the result's indicator, the plan's kind
     plan = by_value["95"]
     assert plan.kind == "plan" and plan.indicator.startswith("Tỷ lệ tiêm chủng đầy đủ cho trẻ dưới 1 tuổi")
+
+
+# An undated news report (made up, of the shape of a city's dengue news): what it reports, compared with last year.
+UNDATED_NEWS = """Thành phố: trên 1.300 ca mắc bệnh sốt xuất huyết và tay chân miệng
+
+Ngày 13/10, Sở Y tế thành phố cho biết 9 tháng đầu năm 2011, toàn thành phố có 1.335 ca mắc.
+
+So với cùng kỳ năm 2010, bệnh sốt xuất huyết giảm khoảng 50 ca, bệnh tay chân miệng tăng trên 600 ca.
+
+Đến thời điểm này không có ca tử vong; trong khi năm 2010 có 2 ca tử vong.
+
+Còn đối với bệnh tay chân miệng, tính từ đầu năm đến ngày 10/10 có 740 ca mắc bệnh.
+
+Theo kế hoạch, đến năm 2015 phấn đấu giảm 20% số ca mắc.
+"""
+
+
+def test_an_undated_report_stands_in_the_latest_year_it_reports():
+    """Its own year is not the earliest it names (2010, what it compares with) nor one it aims at (2015)."""
+    by_value = {f.value_text: f for f in prose_figures_of(UNDATED_NEWS).values()}
+    assert by_value["740"].year == 2011 and by_value["1.300"].year == 2011
+    assert by_value["2"].year == 2010  # a value of the year it names
+    # "giảm khoảng 50 ca", "tăng trên 600 ca": amounts of change, however approximate, are no figures
+    assert "50" not in by_value and "600" not in by_value

@@ -284,6 +284,11 @@ giai đoạn 2025 – 2030.\n\nKế hoạch đặt mục tiêu 90% người cao 
     assert meta.years == [2024, 2025, 2030]
 
 
+def test_a_date_line_may_give_the_seconds(tmp_path):
+    page = NEWS_PAGE.replace("09/03/2023 10:15", "09/03/2023 10:15:48")
+    assert parse(tmp_path, page).meta.date == "2023-03-09"
+
+
 def test_an_undated_reports_baseline_is_not_the_year_it_reports(tmp_path):
     undated = "Tính đến ngày 4/8, toàn tỉnh ghi nhận 1.520 trường hợp mắc sốt xuất huyết, tăng 3,2 lần so với năm 2020.\n"
     assert parse(tmp_path, undated, "sxh.txt").meta.years == [2021]  # the year after the baseline

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from qa.models import Block, ParsedDocument
+from qa.vn.lexicon import lexicon
 from qa.vn.text import collapse_ws, fold
 from qa.vn.years import YEAR
 
@@ -15,10 +16,25 @@ MAX_QUOTE = 300
 
 
 def base_year(doc: ParsedDocument) -> int | None:
-    """The document's own year: its date, else the earliest year it is about."""
+    """The document's own year: its date, else the earliest year it is about; but an undated news report tells
+    the present and compares it with the past ("9 tháng đầu năm 2011 … so với cùng kỳ năm 2010", "trong khi
+    năm 2010 có 2 ca tử vong"): its own year is the latest it names that it does not name as a time to reach
+    ("đến năm 2025"). Reads the whole text: once per document."""
     if doc.meta.date and re.match(r"\d{4}", doc.meta.date):
         return int(doc.meta.date[:4])
-    return min(doc.meta.years) if doc.meta.years else None
+    if not doc.meta.years:
+        return None
+    if doc.meta.kind in (None, lexicon().news_kind) and not any(b.kind == "heading" for b in doc.blocks):
+        text = "\n".join(doc.lines)
+        ahead = {int(m.group(1)) for m in _TIME_TO_REACH.finditer(text)}
+        reported = [y for y in doc.meta.years if y not in ahead]
+        if reported:
+            return max(reported)
+    return min(doc.meta.years)
+
+
+# A year named as a time to reach: "đến năm 2025", "vào năm 2030", "tầm nhìn đến năm 2045".
+_TIME_TO_REACH = re.compile(rf"(?<!\w)(?:đến|vào|tầm nhìn)(?:\s+hết)?\s+năm\s+({YEAR})(?!\d)", re.I)
 
 
 def horizon(doc: ParsedDocument, block: Block) -> int | None:

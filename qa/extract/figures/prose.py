@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from qa.extract.figures.context import MAX_QUOTE, base_year, clip_quote, horizon
+from qa.extract.figures.context import MAX_QUOTE, clip_quote, horizon
 from qa.extract.figures.tables import INDICATOR_START
 from qa.extract.figures.targets import (
     PER_POP_VALUE,
@@ -88,7 +88,13 @@ _NAME_BEFORE = re.compile(
     re.I,
 )
 _COMPARISON = re.compile(r"(?:^|[^\w])(?:cùng kỳ|so với)(?!\w)", re.I)
-_CHANGE_BEFORE = re.compile(r"(?:^|[^\w])(?:tăng|giảm)(?:\s+thêm|\s+so(?:\s+với)?\s+cùng\s+kỳ)?\s*$", re.I)
+_CHANGE_BEFORE = re.compile(
+    r"(?:^|[^\w])(?:tăng|giảm)(?:\s+thêm|\s+so(?:\s+với)?\s+cùng\s+kỳ)?"
+    + r"(?:\s+(?:"
+    + "|".join(lexicon().numbers_in_text.approximately)
+    + r"))?\s*$",  # "giảm khoảng 50 ca"
+    re.I,
+)
 # Flattened table debris in prose: "- Lao phổi M(+) mới 1.060 128.6% 0.8%" has no header to map columns.
 _TABLE_DEBRIS = re.compile(r"^\D{0,90}?(?:(?:^|\s)[-+]?\d[\d.,]*\s?%?){2,}\s*$")
 
@@ -505,13 +511,12 @@ def _prose_candidates(text: str) -> list[_Candidate]:
     return out
 
 
-def prose_figures(doc: ParsedDocument, block: Block) -> list[Figure]:
+def prose_figures(doc: ParsedDocument, block: Block, base: int | None) -> list[Figure]:
+    """``base``: the document's own year (``context.base_year``)."""
     text = block.text
     if _TABLE_DEBRIS.match(text):
         return []
-    ctx = _Context(
-        doc, block, base_year(doc), horizon(doc, block), _section_kind(doc, block), _section_year(block)
-    )
+    ctx = _Context(doc, block, base, horizon(doc, block), _section_kind(doc, block), _section_year(block))
     found: list[_Found] = []
     for cand in _prose_candidates(text):
         fig = _prose_figure(ctx, cand, found)

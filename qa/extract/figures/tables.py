@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 
-from qa.extract.figures.context import MAX_QUOTE, base_year, horizon
+from qa.extract.figures.context import MAX_QUOTE, horizon
 from qa.extract.figures.units import CMP, GENERIC_UNITS, label_noun, normalize_unit, per_part
 from qa.models import Block, Figure, FigureKind, ParsedDocument
 from qa.vn.lexicon import lexicon
@@ -33,9 +33,10 @@ _CELL_RE = re.compile(
 
 
 def column_kind_year(
-    column: str, header: list[str], doc: ParsedDocument, block: Block
+    column: str, header: list[str], doc: ParsedDocument, block: Block, base: int | None
 ) -> tuple[FigureKind, int] | None:
-    """What a value column holds: ('plan', 2023) for 'KH 2023', ('target', 2030) for 'Năm 2030' of a strategy."""
+    """What a value column holds: ('plan', 2023) for 'KH 2023', ('target', 2030) for 'Năm 2030' of a strategy.
+    ``base``: the document's own year (``context.base_year``)."""
     col = collapse_ws(fold(column))
     for pattern, kind in _COLUMN_KINDS:
         m = pattern.match(col)
@@ -45,7 +46,6 @@ def column_kind_year(
     if not m:
         return None
     year = int(m.group(1))
-    base = base_year(doc)
     if base is not None and year < base:
         # A year before the document's own is reported, not planned ("2015 … 2020" in a 2022 page).
         return "actual", year
@@ -66,8 +66,9 @@ def _row_unit(block: Block) -> str:
     return f"{noun}{per}" if noun else per
 
 
+# "Số liệu thống kê … cho thấy" (the statistics show) is no "Số …" indicator: what it shows is named after it.
 INDICATOR_START = re.compile(
-    r"^(?:tong so|tong|so|ty le|ti le|ty suat|ti suat|ty so|ti so|binh quan|tuoi tho|muc|chi so|chi"
+    r"^(?:tong so|tong|so(?! lieu\b)|ty le|ti le|ty suat|ti suat|ty so|ti so|binh quan|tuoi tho|muc|chi so|chi"
     r"|cong suat|dan so|toc do)\b"
 )
 
@@ -94,7 +95,7 @@ def _cell_line(doc: ParsedDocument, block: Block, cell: str) -> int:
     return block.end_line
 
 
-def table_figures(doc: ParsedDocument, block: Block) -> list[Figure]:
+def table_figures(doc: ParsedDocument, block: Block, base: int | None) -> list[Figure]:
     row = block.row
     if row is None or not row.values or not row.label.strip():
         return []
@@ -103,7 +104,7 @@ def table_figures(doc: ParsedDocument, block: Block) -> list[Figure]:
     quote = collapse_ws(block.text)[:MAX_QUOTE]
     figures: list[Figure] = []
     for column, cell in row.values:
-        mapped = column_kind_year(column, row.header, doc, block)
+        mapped = column_kind_year(column, row.header, doc, block, base)
         m = _CELL_RE.match(cell)
         if not mapped or not m:
             continue  # "Đạt mục tiêu", "Loại trừ sốt rét", or a column without kind/year

@@ -34,9 +34,9 @@ _PLACE_DATE = re.compile(
     rf"(?P<place>[^\W\d_][^\d,;:|]{{1,40}}?)\s*,\s*ngày\s+(?P<d>\d{{1,2}})?\s*tháng\s+(?P<m>\d{{1,2}})?\s*năm\s+(?P<y>{YEAR})",
     re.I,
 )
-# A news page's date line: "14/02/2022", "Thứ Hai, 14/02/2022 08:30".
+# A news page's date line: "14/02/2022", "Thứ Hai, 14/02/2022 08:30", "12/08/2019 07:45:48".
 _NEWS_DATE = re.compile(
-    rf"^(?:[^\d]{{0,20}},\s*)?(\d{{1,2}})[/-](\d{{1,2}})[/-]({YEAR})(?:\s*[-|,]?\s*\d{{1,2}}[:h]\d{{2}})?\s*$"
+    rf"^(?:[^\d]{{0,20}},\s*)?(\d{{1,2}})[/-](\d{{1,2}})[/-]({YEAR})(?:\s*[-|,]?\s*\d{{1,2}}[:h]\d{{2}}(?::\d{{2}})?)?\s*$"
 )
 # A saved page's date stamp, then whatever the line goes on with (often the headline): "date 2023-05 Đồng Nai: …",
 # "Ngày đăng: 14/02/2022".
