@@ -42,9 +42,32 @@ def counts_asked_thing(asked: tuple[str, ...], f: Figure) -> bool | None:
     wanted = counter_at_start(asked)
     if wanted is None:
         return None
-    words = figure_counter_words(f)
+    return _counts(wanted, figure_counter_words(f))
+
+
+def _counts(wanted: tuple[tuple[str, ...], frozenset[str]], words: tuple[str, ...]) -> bool | None:
     phrase, groups = wanted
     if any(words[i : i + len(phrase)] == phrase for i in range(len(words))):
         return True  # "1,4 triệu lượt người" counts the "người" asked, whatever it opens with
     own = counter_at_start(words)
     return None if own is None else bool(own[1] & groups)
+
+
+def sentence_counts_asked_thing(
+    asked: tuple[str, ...], sentence: str, numbers: list[tuple[int, str]]
+) -> bool:
+    """Whether a sentence gives a number of the thing the question counts ("140 ổ dịch nhỏ", "số ổ dịch là 12")
+    among ``numbers`` (where each stands, its unit): False only when every number counts another kind of thing
+    or nothing ("1.335 ca mắc" for "bao nhiêu ổ dịch"), so a counter the lexicon lacks never refuses."""
+    wanted = counter_at_start(asked)
+    if wanted is None:
+        return True
+    for start, unit in numbers:
+        before = _words(sentence[:start])[-WORDS_AFTER:]
+        phrase = wanted[0]
+        if any(before[i : i + len(phrase)] == phrase for i in range(len(before))):
+            return True  # "số ổ dịch phát hiện là 12"
+        after = _words(unit) if unit else _words(re.sub(r"^\S+", "", sentence[start:]))[:WORDS_AFTER]
+        if _counts(wanted, after) is not False:
+            return True
+    return False

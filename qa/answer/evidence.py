@@ -43,6 +43,24 @@ def evidence_words(text: str) -> tuple[frozenset[str], frozenset[str]]:
     return frozenset(words), frozenset(synonym_words(text))
 
 
+# The cues of a question that asks for a document's identity ("số hiệu là gì, ký ngày nào"): they name what is
+# asked, not what the document is about, and the registry's subject of a document never holds them.
+_IDENTITY_CUES = ("regulation_phrases", "document_number")
+
+
+def _asked_about_a_document(q: Question) -> set[str]:
+    """The folded words of the identity cues of a regulation question."""
+    if q.qtype != "regulation":
+        return set()
+    cues = lexicon().question_cues
+    return {
+        fold(canonical_syllable(w))
+        for name in _IDENTITY_CUES
+        for m in cues.finditer(name, q.cue_text)
+        for w in _words(m.group(0))
+    }
+
+
 class Evidence:
     def __init__(self, idf: dict[str, float]) -> None:
         self.idf = idf
@@ -74,6 +92,7 @@ class Evidence:
         # A figure's label never names the document it sits in: "Dân số … theo KH phòng chống HIV/AIDS" asks the
         # population. A passage or a regulation may be about the document itself: its words stay.
         naming = _document_naming(words, q.document_phrases) if q.qtype in _FIGURE_SHAPES else set()
+        asked_by = _asked_about_a_document(q)
         for i, raw in enumerate(words):
             w = canonical_syllable(raw)
             folded = fold(w)
@@ -81,7 +100,7 @@ class Evidence:
             stop = w in stops.question if accented else folded in stops.question_folded
             # "bác" (sĩ) is not the "Bắc" of Bắc Giang: compare accented words accented.
             place = w in drop if accented else folded in drop_folded
-            if stop or place or i in naming or (folded.isdigit() and len(folded) == 4):
+            if stop or place or i in naming or folded in asked_by or (folded.isdigit() and len(folded) == 4):
                 continue
             terms[w] = self.idf.get(
                 w, self.idf.get(folded, UNKNOWN_WORD_IDF) if not accented else UNKNOWN_WORD_IDF

@@ -17,6 +17,7 @@ import numpy as np
 from qa.answer import compose
 from qa.answer.admissible import admissible
 from qa.answer.candidates import INDICATOR_LOOKUP_SCORE, FigureCandidate, figure_candidates
+from qa.answer.counted import sentence_counts_asked_thing
 from qa.answer.evidence import Evidence
 from qa.answer.features import (
     FIGURE_DECISION_COLUMNS,
@@ -38,7 +39,7 @@ from qa.answer.passages import (
     sentence_candidates,
     states_a_number,
 )
-from qa.answer.reader import read_numbers
+from qa.answer.reader import read_line, read_numbers, read_zeros
 from qa.answer.respell import respell_by_evidence
 from qa.answer.types import Answer, AnswerType, Citation, FigureAnswer, RegulationAnswer, Understood
 from qa.answer.understand import Question, Reader
@@ -283,10 +284,12 @@ class Answerer:
             return None
         else:
             # The number may sit in a sentence no figure was extracted from: the fallback models, fitted on the
-            # sentences of generated figure questions, decide whether a sentence answers it.
-            answer = self._passage_answer(
-                turn, hits, self._score_sentences(turn, view, hits, fallback=True)
-            ) or self._abstain(turn, hits, self._nearest(turn, view, scored), None)
+            # sentences of generated figure questions, decide whether a sentence answers it; one whose numbers
+            # all count other things ("1.335 ca mắc" for "bao nhiêu ổ dịch") does not.
+            found = self._passage_answer(turn, hits, self._score_sentences(turn, view, hits, fallback=True))
+            if found is not None and not _counts_the_thing_asked(turn.q, found):
+                found = None
+            answer = found or self._abstain(turn, hits, self._nearest(turn, view, scored), None)
         turn.timings["answer"] = (time.perf_counter() - t0) * 1000
         return answer
 
@@ -533,16 +536,20 @@ class Answerer:
         if q.numbers:
             wanted = set(q.numbers)
             exact = [m for m in pool if number_key(m.number) in wanted]
-            asked = _asked_kind(q.folded)
+            asked = _kind_asked(q)
             if asked and exact and all(fold(m.kind or "") != fold(asked) for m in exact):
                 # "kế hoạch số mấy để thực hiện Nghị quyết 20-NQ/TW": another document of the asked kind,
-                # cited next to the given one; best when its own subject names the given number.
+                # cited next to the given one or whose own subject names it ("Công văn góp ý … CTHĐ số
+                # 33-CTr/TU … số hiệu là gì"); best when its subject names the given number.
                 near = [
                     m
                     for m in pool
                     if fold(m.kind or "") == fold(asked)
                     and number_key(m.number) not in wanted
-                    and any(m.doc_id == e.doc_id and abs(m.line - e.line) <= 2 for e in exact)
+                    and (
+                        any(m.doc_id == e.doc_id and abs(m.line - e.line) <= 2 for e in exact)
+                        or any(n in number_key(m.subject or "") for n in wanted)
+                    )
                 ]
                 if near:
 
@@ -557,13 +564,19 @@ class Answerer:
                 return max(exact, key=lambda m: len(m.subject or "") + len(m.issuer or "")), 1.0
             return None, 0.0
         hit_rank = {h.chunk.chunk_id: k for k, h in enumerate(hits)}
+        asked = _kind_asked(q)
+        if asked and any(fold(m.kind or "") == fold(asked) for m in pool):
+            # "KH loại trừ sốt rét … số hiệu là gì" wants a Kế hoạch's number, not the Quyết định it cites
+            pool = [m for m in pool if fold(m.kind or "") == fold(asked)]
         mentions, rows = [], []
         for m in pool:
             cid = self._chunk_of(m)
             if cid is None or cid not in hit_rank:
                 continue
             hit = hits[hit_rank[cid]]
-            text = f"{m.kind or ''} {m.subject or ''} {m.quote}"
+            text = (
+                f"{m.kind or ''} {m.subject or ''} {m.issuer or ''} {m.quote}"  # "… của UBND tỉnh X số mấy"
+            )
             mentions.append(m)
             rows.append(passage_features(view, self.evidence, text, hit, hit_rank[cid]))
         if not mentions:
@@ -901,6 +914,15 @@ def _asks_document_number(q: Question) -> bool:
     return bool(lexicon().question_cues.find("document_number", q.cue_text))
 
 
+def _counts_the_thing_asked(q: Question, answer: Answer) -> bool:
+    """Whether the sentences an answer uses give a number of what the question counts (when it counts one)."""
+    used = [c.quote for c in answer.citations if c.used]
+    return not used or any(
+        sentence_counts_asked_thing(q.counted, s, [(n.start, n.unit) for n in read_line(s) + read_zeros(s)])
+        for s in used
+    )
+
+
 def _quotes_a_number(answer: Answer) -> bool:
     """Whether a sentence the answer uses holds a số hiệu ("54/KH-UBND")."""
     return any(NUMBER_RE.search(c.quote) for c in answer.citations if c.used)
@@ -911,6 +933,20 @@ def _asked_kind(folded: str) -> str | None:
 
     kinds = dict(lexicon().document_kind_words(lexicon().asked_kinds))
     m = re.search(r"\b(" + "|".join(kinds) + r") (so may|so bao nhieu|nao)\b", folded)
+    return kinds[m.group(1)] if m else None
+
+
+def _kind_asked(q: Question) -> str | None:
+    """The kind of document whose number is asked: "quyết định nào", "kế hoạch số mấy"; or, when the question asks
+    a số hiệu, the kind it names first ("KH loại trừ sốt rét … số hiệu là gì", "Công văn góp ý … số hiệu")."""
+    return _asked_kind(q.folded) or (_named_kind(q.folded) if _asks_document_number(q) else None)
+
+
+def _named_kind(folded: str) -> str | None:
+    """The first kind of document a question names, in words or by its code ("KH loại trừ sốt rét …")."""
+    kinds = dict(lexicon().document_kind_words(lexicon().asked_kinds))
+    kinds |= lexicon().document_kind_codes(lexicon().asked_kinds)
+    m = re.search(r"\b(" + "|".join(sorted(kinds, key=len, reverse=True)) + r")\b", folded)
     return kinds[m.group(1)] if m else None
 
 

@@ -91,6 +91,15 @@ def test_regulation_by_subject_and_by_number(answerer):
     assert "cải tạo, sửa chữa cơ sở vật chất" in r["answer"]
 
 
+def test_the_number_of_a_document_named_by_its_kind_and_subject(answerer):
+    # the Công văn whose subject names CTHĐ 33-CTr/TU, not the CTHĐ itself
+    r = ask(
+        answerer,
+        "Công văn góp ý dự thảo báo cáo sơ kết CTHĐ 33-CTr/TU của Sở Y tế Kiên Giang có số hiệu là gì?",
+    )
+    assert not r["abstained"] and r["regulations"][0]["number"] == "2345/SYT-KHTC"
+
+
 def test_cited_by_several_provinces(answerer):
     r = ask(answerer, "Nghị định 60/2021/NĐ-CP được viện dẫn trong kế hoạch của những tỉnh nào?")
     assert "Bắc Giang" in r["answer"] and "Kiên Giang" in r["answer"]

@@ -64,3 +64,20 @@ def test_whether_a_figure_counts_the_kind_of_thing_asked(
     asked: tuple[str, ...], value_text: str, unit: str, agrees: bool | None
 ) -> None:
     assert counts_asked_thing(asked, figure(value_text, unit)) is agrees
+
+
+def test_a_sentence_that_counts_other_things_only_does_not_give_the_count_asked() -> None:
+    from qa.answer.counted import sentence_counts_asked_thing
+    from qa.answer.reader import read_line, read_zeros
+
+    def gives(asked: tuple[str, ...], sentence: str) -> bool:
+        numbers = [(n.start, n.unit) for n in read_line(sentence) + read_zeros(sentence)]
+        return sentence_counts_asked_thing(asked, sentence, numbers)
+
+    cases = "9 tháng đầu năm 2011, toàn thành phố có 1.335 ca mắc bệnh sốt xuất huyết."
+    assert not gives(("o", "dich"), cases)
+    assert gives(("ca",), cases)
+    assert gives(("o", "dich"), "Toàn tỉnh ghi nhận 140 ổ dịch nhỏ tại 61 xã.")
+    assert gives(("o", "dich"), "Số ổ dịch được phát hiện và xử lý là 12.")  # named before its number
+    assert gives(("o", "dich"), "Trong kỳ không phát hiện ổ dịch nào.")  # none, said in words
+    assert gives(("hop", "dong"), cases)  # "bao nhiêu hợp đồng": a counter of no group refuses nothing

@@ -12,3 +12,24 @@ def test_a_sign_after_a_word_tells_categories_apart() -> None:
     terms = {"lao": 1.0, "phoi": 1.0, "m": 0.5, "m+": 8.0, "moi": 1.0}
     assert Evidence.coverage(terms, "Lao phổi M(+) mới") == 1.0
     assert Evidence.coverage(terms, "Lao phổi M(-)") < 0.3
+
+
+def test_the_words_of_the_questions_frame_are_no_key_words() -> None:
+    """What a question asks by ("số hiệu là gì, ký ngày nào") and the words that point at its source ("bài … nói",
+    "… cho rằng") are not what the answer must hold; the shorthands of official writing ("gđ", "VN") are spelled
+    out."""
+    from qa.answer.understand import Reader
+
+    reader = Reader({"Lâm Đồng": "Lâm Đồng", "Hà Tĩnh": "Hà Tĩnh"}, set())
+    evidence = Evidence({})
+    asked = evidence.key_terms(
+        reader.read("KH loại trừ sốt rét tỉnh Lâm Đồng gđ 2024-2030 số hiệu là gì, ký ngày nào?")
+    )
+    assert {"loại", "trừ", "sốt", "rét", "giai", "đoạn"} <= set(asked)
+    assert not {"hiệu", "kí", "ký", "ngày"} & set(asked)
+    asked = evidence.key_terms(reader.read("chien luoc dan so VN den 2030 ban hanh bang quyet dinh nao?"))
+    assert "việt" in asked
+    asked = evidence.key_terms(reader.read("Bài về dân số Hà Tĩnh nói Pháp lệnh Dân số cho phép điều gì?"))
+    assert not {"bài", "nói"} & set(asked) and {"pháp", "lệnh", "phép"} <= set(asked)
+    asked = evidence.key_terms(reader.read("Vì sao UBND tỉnh cho rằng dịch HIV/AIDS vẫn có thể bùng phát?"))
+    assert "rằng" not in asked and {"bùng", "phát"} <= set(asked)
