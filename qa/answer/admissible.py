@@ -7,7 +7,9 @@
 - "cả năm 2022": a value of part of the year ("9 tháng") is no answer.
 - A question naming no district: a district's value is no answer when a value of the whole province is a
   candidate. A question naming a district and the thing it counts ("huyện Tây Hòa có bao nhiêu ca"): a value of
-  another place or of the whole province is no answer when the district's count of that thing is a candidate.
+  another place or of the whole province is no answer when the district's count of that thing is a candidate. A
+  question naming a district and counting nothing ("tỷ lệ … của huyện Tháp Mười"): the district's own values are
+  offered first (``of_the_named_place``); the caller keeps them when it is sure of one.
 - "tăng bao nhiêu ca so với cùng kỳ": a level is no answer when a change is a candidate; a question that asks no
   change is not answered by a change ("tăng 12 ổ dịch") when a level is a candidate.
 """
@@ -20,6 +22,7 @@ from qa.answer.understand import Question
 from qa.answer.understand.intent import asks_change
 from qa.extract.qualifiers import is_change_reference, periods_in
 from qa.models import Figure
+from qa.vn.counters import counter_at_start
 from qa.vn.gazetteer import load_gazetteer
 from qa.vn.lexicon import lexicon
 
@@ -65,6 +68,17 @@ def admissible(q: Question, cands: list[FigureCandidate]) -> list[int]:
     # among the candidates (a qualified value is never shown as the province-wide one).
     whole = [i for i in kept if not names_a_part(cands[i].figure)]
     return whole or kept
+
+
+def of_the_named_place(q: Question, cands: list[FigureCandidate], kept: list[int]) -> list[int]:
+    """Of the ``kept`` candidates, the values of the district or town a question names when it counts nothing
+    ("tỷ lệ … của huyện Tháp Mười"; a question that counts a thing is narrowed by ``admissible``); none when it
+    names none. Only offered: a city named for its province ("Nha Trang" for Khánh Hòa) may have no value of the
+    thing asked, only stray ones of other things."""
+    if counter_at_start(q.counted) is not None:
+        return []
+    named = set(load_gazetteer().implied_places(q.text))
+    return [i for i in kept if named & places_of(cands[i].figure)] if named else []
 
 
 def is_change(f: Figure) -> bool:

@@ -43,9 +43,10 @@ def evidence_words(text: str) -> tuple[frozenset[str], frozenset[str]]:
     return frozenset(words), frozenset(synonym_words(text))
 
 
-# The cues of a question that asks for a document's identity ("số hiệu là gì, ký ngày nào"): they name what is
-# asked, not what the document is about, and the registry's subject of a document never holds them.
-_IDENTITY_CUES = ("regulation_phrases", "document_number")
+# The cues of a question that asks for a document's number or date ("số hiệu là gì, ký ngày nào"): they name
+# what is asked, not what the document is about. Not "căn cứ quyết định nào": its kind and "căn cứ" are in the
+# citing line (measured: dev d088 lost its citation when the regulation phrases were dropped too).
+_IDENTITY_CUES = ("document_number", "document_date")
 
 
 def _asked_about_a_document(q: Question) -> set[str]:

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from qa.answer import compose
-from qa.answer.admissible import admissible
+from qa.answer.admissible import admissible, of_the_named_place
 from qa.answer.candidates import INDICATOR_LOOKUP_SCORE, FigureCandidate, figure_candidates
 from qa.answer.counted import sentence_counts_asked_thing
 from qa.answer.evidence import Evidence
@@ -41,6 +41,7 @@ from qa.answer.passages import (
 )
 from qa.answer.reader import read_line, read_numbers, read_zeros
 from qa.answer.respell import respell_by_evidence
+from qa.answer.rounded import exact_behind
 from qa.answer.types import Answer, AnswerType, Citation, FigureAnswer, RegulationAnswer, Understood
 from qa.answer.understand import Question, Reader
 from qa.extract.indicators import IndicatorCatalog, IndicatorMatch, load_catalog
@@ -254,6 +255,26 @@ class Answerer:
         if not keep:
             return [], 0.0
         probabilities = self.models.figure.probability(x)
+        scored, decided = self._decide_figures(turn, view, cands, x, probabilities, keep)
+        named = of_the_named_place(turn.q, cands, keep)
+        if named and named != keep:
+            # "tỷ lệ … của huyện Tháp Mười": the district's own value when the decision is sure of it; else the
+            # answer stands as if the district had no value
+            narrowed = self._decide_figures(turn, view, cands, x, probabilities, named)
+            if narrowed[1] >= self.models.figure_decide.threshold:
+                return narrowed
+        return scored, decided
+
+    def _decide_figures(
+        self,
+        turn: Turn,
+        view: QuestionView,
+        cands: list[FigureCandidate],
+        x: np.ndarray,
+        probabilities: np.ndarray,
+        keep: list[int],
+    ) -> tuple[list[ScoredFigure], float]:
+        """The ``keep`` candidates ranked, and the decision model's probability that the best answers."""
         # What the question's form rules out changes the answer only when it rules out the model's choice; it
         # never makes the model surer of the choice it would have made anyway (the decision was fitted on
         # candidate sets nothing was ruled out of).
@@ -279,7 +300,9 @@ class Answerer:
         view, indicators = self.view(turn)
         scored, decided = self._score_figures(turn, hits, view, indicators)
         if scored and decided >= self.models.figure_decide.threshold:
-            answer = self._figure_answer(turn, scored[0], decided, hits)
+            # "hơn 2.400 ca" in a headline, "2.429 ca" in the text: the exact value answers
+            best = exact_behind(0, [s.figure for s in scored])
+            answer = self._figure_answer(turn, scored[best], decided, hits)
         elif not fallback:
             return None
         else:
@@ -313,7 +336,9 @@ class Answerer:
             view, indicators = self.view(part)
             scored, decided = self._score_figures(part, hits, view, indicators)
             if scored and decided >= self.models.figure_decide.threshold:
-                text += " " + self._add_figure(answer, scored[0].figure, hits)
+                text += " " + self._add_figure(
+                    answer, scored[exact_behind(0, [s.figure for s in scored])].figure, hits
+                )
             else:
                 text += f" Không tìm thấy số liệu cho “{part.q.text}”."
         answer.answer = text + notes
@@ -943,11 +968,11 @@ def _kind_asked(q: Question) -> str | None:
 
 
 def _named_kind(folded: str) -> str | None:
-    """The first kind of document a question names, in words or by its code ("KH loại trừ sốt rét …")."""
-    kinds = dict(lexicon().document_kind_words(lexicon().asked_kinds))
-    kinds |= lexicon().document_kind_codes(lexicon().asked_kinds)
+    """The kind of document a question names first, in words or by its code ("KH loại trừ sốt rét …"), when
+    it is a kind whose number is asked ("Chương trình hành động … thực hiện các nghị quyết …" names none)."""
+    kinds = dict(lexicon().document_kind_words()) | lexicon().document_kind_codes()
     m = re.search(r"\b(" + "|".join(sorted(kinds, key=len, reverse=True)) + r")\b", folded)
-    return kinds[m.group(1)] if m else None
+    return kinds[m.group(1)] if m and kinds[m.group(1)] in lexicon().asked_kinds else None
 
 
 def _first_sentence(text: str) -> str:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from qa.answer.admissible import admissible, names_a_part
+from qa.answer.admissible import admissible, names_a_part, of_the_named_place
 from qa.answer.candidates import FigureCandidate
 from qa.answer.understand import Reader
 from qa.models import Figure
@@ -105,3 +105,28 @@ def test_a_week_count_and_the_first_two_months_are_part_of_a_year_an_age_is_not(
     age = replace(weeks, quote="Tỷ lệ trẻ 2 tháng tuổi được tiêm vắc xin 5 trong 1 đạt 95%.")
     assert of_part_of_the_year(weeks) and of_part_of_the_year(months) and not of_part_of_the_year(age)
     assert _values("Cả năm 2019 Tây Ninh có bao nhiêu ca sốt xuất huyết?", [weeks, months]) == []
+
+
+def test_a_question_naming_a_district_and_counting_nothing_is_offered_the_district_s_own_values() -> None:
+    rate = replace(
+        PROVINCE, indicator="tỷ lệ tham gia BHYT", value=96.11, value_text="96,11", unit="%", qualifiers=[]
+    )
+    district = replace(
+        rate,
+        indicator="huyện Tân Biên",
+        value=98.43,
+        value_text="98,43",
+        unit="",
+        quote="các địa bàn có tỷ lệ tham gia cao nhất là: huyện Tân Biên (98,43); huyện Gò Dầu (96,91).",
+        qualifiers=["tan bien"],
+    )
+    cands = [FigureCandidate(f, 0, 0, None) for f in (rate, district)]
+
+    def offered(question: str) -> list[int]:
+        q = Reader(KNOWN, set()).read(question)
+        return of_the_named_place(q, cands, admissible(q, cands))
+
+    assert offered("ty le tham gia BHYT cua huyen Tan Bien nam 2019?") == [1]
+    assert offered("Tỷ lệ tham gia BHYT của huyện Bến Cầu năm 2019?") == []  # none of its own
+    assert offered("Tỷ lệ tham gia BHYT của Tây Ninh năm 2019?") == []  # no district named
+    assert offered("Huyện Tân Biên có bao nhiêu ca sốt xuất huyết?") == []  # a count: admissible's rule

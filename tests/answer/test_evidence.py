@@ -27,6 +27,9 @@ def test_the_words_of_the_questions_frame_are_no_key_words() -> None:
     )
     assert {"loại", "trừ", "sốt", "rét", "giai", "đoạn"} <= set(asked)
     assert not {"hiệu", "kí", "ký", "ngày"} & set(asked)
+    # the kind asked is in the citing line ("Căn cứ Quyết định số …"): its words stay key words
+    asked = evidence.key_terms(reader.read("KH của Lâm Đồng căn cứ quyết định nào về loại trừ sốt rét?"))
+    assert {"quyết", "định", "căn", "cứ"} <= set(asked)
     asked = evidence.key_terms(reader.read("chien luoc dan so VN den 2030 ban hanh bang quyet dinh nao?"))
     assert "việt" in asked
     asked = evidence.key_terms(reader.read("Bài về dân số Hà Tĩnh nói Pháp lệnh Dân số cho phép điều gì?"))
