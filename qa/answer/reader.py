@@ -209,6 +209,8 @@ _CHANGE_BEFORE = re.compile(
     r"(?:^|[\s(,;])(?:"
     + "|".join(_WORDS.change_before)
     + r")(?:\s+(?:"
+    + "|".join(_WORDS.change_degree)
+    + r")\s*,?)?(?:\s+(?:"
     + "|".join(_WORDS.approximately)
     + r"))?\s*$",
     re.I,

@@ -74,6 +74,7 @@ class NumbersInText:
     zero_before: tuple[str, ...]  # words, as written: "không có" (vụ ngộ độc) is the value 0
     change_before: tuple[str, ...]  # words, as written: "tăng" 188 ca is a change
     approximately: tuple[str, ...]  # between a change word and its number: "giảm khoảng 50 ca" is a change
+    change_degree: tuple[str, ...]  # between a change word and its number: "tăng rất cao, trên 600 ca"
 
 
 @dataclass(frozen=True, slots=True)
@@ -294,6 +295,7 @@ def lexicon() -> Lexicon:
             zero_before=_tuple(numbers["zero_before"]),
             change_before=_tuple(numbers["change_before"]),
             approximately=_tuple(numbers["approximately"]),
+            change_degree=_tuple(numbers["change_degree"]),
         ),
         units=Units(
             _tuple(units["strong"]),

@@ -174,3 +174,10 @@ def test_an_approximate_change_is_still_a_change() -> None:
     read = {r.value_text: r.qualifiers for r in read_line(line)}
     assert read["50"] == (UNNAMED_REFERENCE,) and read["600"] == (UNNAMED_REFERENCE,)
     assert read["740"] == ()
+
+
+def test_a_change_said_with_its_degree_is_still_a_change() -> None:
+    line = "Bệnh sởi giảm mạnh, hơn 30 ca; bệnh thủy đậu tăng rất cao, trên 200 ca; số ca tăng cao nhất là 90 ca."
+    read = {r.value_text: r.qualifiers for r in read_line(line)}
+    assert read["30"] == (UNNAMED_REFERENCE,) and read["200"] == (UNNAMED_REFERENCE,)
+    assert read["90"] == ()  # "tăng cao nhất là": a level

@@ -424,7 +424,7 @@ UNDATED_NEWS = """Thành phố: trên 1.300 ca mắc bệnh sốt xuất huyết
 
 Ngày 13/10, Sở Y tế thành phố cho biết 9 tháng đầu năm 2011, toàn thành phố có 1.335 ca mắc.
 
-So với cùng kỳ năm 2010, bệnh sốt xuất huyết giảm khoảng 50 ca, bệnh tay chân miệng tăng trên 600 ca.
+So với cùng kỳ năm 2010, bệnh sốt xuất huyết giảm khoảng 50 ca, bệnh tay chân miệng tăng rất cao, trên 600 ca.
 
 Đến thời điểm này không có ca tử vong; trong khi năm 2010 có 2 ca tử vong.
 
@@ -439,5 +439,5 @@ def test_an_undated_report_stands_in_the_latest_year_it_reports():
     by_value = {f.value_text: f for f in prose_figures_of(UNDATED_NEWS).values()}
     assert by_value["740"].year == 2011 and by_value["1.300"].year == 2011
     assert by_value["2"].year == 2010  # a value of the year it names
-    # "giảm khoảng 50 ca", "tăng trên 600 ca": amounts of change, however approximate, are no figures
+    # "giảm khoảng 50 ca", "tăng rất cao, trên 600 ca": amounts of change, however approximate, are no figures
     assert "50" not in by_value and "600" not in by_value
