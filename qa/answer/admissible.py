@@ -4,7 +4,8 @@
   some candidate counts the thing asked.
 - "huyện nào có số mắc cao nhất": a value of the whole province is no answer; one narrowed to a district, a
   town or another place of the province is.
-- "cả năm 2022": a value of part of the year ("9 tháng") is no answer.
+- "cả năm 2022": a value of part of the year ("9 tháng") is no answer; "toàn dân": a value of one group of the
+  population ("học sinh, sinh viên") is no answer, even when nothing else is left.
 - A question naming no district: a district's value is no answer when a value of the whole province is a
   candidate. A question naming a district and the thing it counts ("huyện Tây Hòa có bao nhiêu ca"): a value of
   another place or of the whole province is no answer when the district's count of that thing is a candidate. A
@@ -16,6 +17,8 @@
 
 from __future__ import annotations
 
+import re
+
 from qa.answer.candidates import FigureCandidate
 from qa.answer.counted import counts_asked_thing
 from qa.answer.understand import Question
@@ -25,6 +28,7 @@ from qa.models import Figure
 from qa.vn.counters import counter_at_start
 from qa.vn.gazetteer import load_gazetteer
 from qa.vn.lexicon import lexicon
+from qa.vn.text import fold
 
 
 def names_a_part(f: Figure) -> bool:
@@ -39,6 +43,14 @@ def of_part_of_the_year(f: Figure) -> bool:
     return any(p in q for q in f.qualifiers for p in periods) or bool(periods_in(f.quote))
 
 
+def of_a_group(q: Question, f: Figure) -> bool:
+    """Whether a figure's label names groups of the population the question names none of ("học sinh, sinh viên
+    tham gia BHYT" for "tỷ lệ bao phủ BHYT toàn dân", not for "tỷ lệ học sinh tham gia BHYT toàn dân")."""
+    asked = fold(q.cue_text)
+    groups = [fold(m.group(0)) for m in lexicon().question_cues.finditer("population_group", f.indicator)]
+    return bool(groups) and not any(re.search(rf"(?<!\w){re.escape(g)}(?!\w)", asked) for g in groups)
+
+
 def admissible(q: Question, cands: list[FigureCandidate]) -> list[int]:
     """The positions of the candidates the question's form leaves."""
     counts = [counts_asked_thing(q.counted, c.figure) for c in cands]
@@ -51,6 +63,7 @@ def admissible(q: Question, cands: list[FigureCandidate]) -> list[int]:
         if not (checked and counts[i] is False)
         and (not q.asks_part or names_a_part(c.figure))
         and not (q.whole_year and of_part_of_the_year(c.figure))
+        and not (q.whole_population and of_a_group(q, c.figure))
     ]
     changes = [i for i in kept if is_change(cands[i].figure)]
     levels = [i for i in kept if i not in changes]

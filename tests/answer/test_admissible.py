@@ -130,3 +130,22 @@ def test_a_question_naming_a_district_and_counting_nothing_is_offered_the_distri
     assert offered("Tỷ lệ tham gia BHYT của huyện Bến Cầu năm 2019?") == []  # none of its own
     assert offered("Tỷ lệ tham gia BHYT của Tây Ninh năm 2019?") == []  # no district named
     assert offered("Huyện Tân Biên có bao nhiêu ca sốt xuất huyết?") == []  # a count: admissible's rule
+
+
+def test_a_value_of_one_group_does_not_answer_a_question_about_the_whole_population() -> None:
+    students = replace(
+        PROVINCE,
+        indicator="học sinh, sinh viên tham gia BHYT năm học 2018-2019",
+        value=96.11,
+        value_text="96,11",
+        unit="%",
+        qualifiers=[],
+    )
+    everyone = replace(students, indicator="tỷ lệ bao phủ BHYT", value=91.2, value_text="91,2")
+    assert _values("Tỷ lệ bao phủ BHYT toàn dân của Tây Ninh năm 2019?", [students]) == []
+    assert _values("Tỷ lệ bao phủ BHYT toàn dân của Tây Ninh năm 2019?", [students, everyone]) == [91.2]
+    # the group asked, or no whole asked: the group's value answers
+    assert _values("ty le hoc sinh tham gia BHYT toan dan Tay Ninh 2019", [students]) == [96.11]
+    assert _values("Tỷ lệ tham gia BHYT của Tây Ninh năm 2019?", [students]) == [96.11]
+    children = replace(students, indicator="trẻ em dưới 6 tuổi có thẻ BHYT")
+    assert _values("Tỷ lệ bao phủ BHYT toàn dân trên địa bàn Tây Ninh năm 2019?", [children]) == []  # "trên"
