@@ -300,9 +300,7 @@ class Answerer:
         view, indicators = self.view(turn)
         scored, decided = self._score_figures(turn, hits, view, indicators)
         if scored and decided >= self.models.figure_decide.threshold:
-            # "hơn 2.400 ca" in a headline, "2.429 ca" in the text: the exact value answers
-            best = exact_behind(0, [s.figure for s in scored])
-            answer = self._figure_answer(turn, scored[best], decided, hits)
+            answer = self._figure_answer(turn, _answering(scored), decided, hits)
         elif not fallback:
             return None
         else:
@@ -336,9 +334,7 @@ class Answerer:
             view, indicators = self.view(part)
             scored, decided = self._score_figures(part, hits, view, indicators)
             if scored and decided >= self.models.figure_decide.threshold:
-                text += " " + self._add_figure(
-                    answer, scored[exact_behind(0, [s.figure for s in scored])].figure, hits
-                )
+                text += " " + self._add_figure(answer, _answering(scored).figure, hits)
             else:
                 text += f" Không tìm thấy số liệu cho “{part.q.text}”."
         answer.answer = text + notes
@@ -937,6 +933,12 @@ def _one_per(pool: list[Figure], key: object) -> list[Figure]:
 def _asks_document_number(q: Question) -> bool:
     """ "… có số hiệu là gì?", "Kế hoạch số mấy?": the question wants a document's số hiệu."""
     return bool(lexicon().question_cues.find("document_number", q.cue_text))
+
+
+def _answering(scored: list[ScoredFigure]) -> ScoredFigure:
+    """The candidate that answers: the best, or the exact value behind its rounded bound ("hơn 2.400 ca" in a
+    headline, "2.429 ca" in the text)."""
+    return scored[exact_behind(0, [s.figure for s in scored])]
 
 
 def _counts_the_thing_asked(q: Question, answer: Answer) -> bool:
