@@ -47,7 +47,7 @@ def of_a_group(q: Question, f: Figure) -> bool:
     """Whether a figure's label names groups of the population the question names none of ("học sinh, sinh viên
     tham gia BHYT" for "tỷ lệ bao phủ BHYT toàn dân", not for "tỷ lệ học sinh tham gia BHYT toàn dân")."""
     asked = fold(q.cue_text)
-    groups = [fold(m.group(0)) for m in lexicon().question_cues.finditer("population_group", f.indicator)]
+    groups = lexicon().population.groups_in(f.indicator)
     return bool(groups) and not any(re.search(rf"(?<!\w){re.escape(g)}(?!\w)", asked) for g in groups)
 
 

@@ -105,6 +105,21 @@ def _cue_phrases(phrases: tuple[str, ...]) -> CuePhrases:
 
 
 @dataclass(frozen=True, slots=True)
+class Population:
+    """The whole of a population ("toàn dân") and the groups of it a value may be of ("học sinh", "trẻ em")."""
+
+    whole: tuple[str, ...]  # as written
+    groups: tuple[str, ...]  # as written
+
+    def names_whole(self, text: str) -> bool:
+        return _cue_phrases(self.whole).find(text) is not None
+
+    def groups_in(self, text: str) -> list[str]:
+        """The groups named in ``text``, folded ("sinh vien")."""
+        return [fold(m.group(0)) for m in _cue_phrases(self.groups).finditer(text)]
+
+
+@dataclass(frozen=True, slots=True)
 class Issuer:
     name: str  # "Sở Y tế"
     words: tuple[str, ...]  # folded: "so y te"
@@ -181,6 +196,7 @@ class Lexicon:
     qualifier_display: MappingProxyType[str, str]  # folded phrase -> as an answer writes it
     qualifier_rules: QualifierRules
     question_cues: QuestionCues
+    population: Population
     onsets: tuple[str, ...]  # folded, longest first
     rhymes: frozenset[str]  # folded
 
@@ -321,6 +337,7 @@ def lexicon() -> Lexicon:
             breakdown_openers=_tuple(data["qualifiers"]["breakdown_openers"]),
         ),
         question_cues=_question_cues(data["question_cues"]),
+        population=Population(_tuple(data["population"]["whole"]), _tuple(data["population"]["groups"])),
         onsets=tuple(sorted(data["syllables"]["onsets"], key=len, reverse=True)),
         rhymes=frozenset(data["syllables"]["rhymes"]),
     )

@@ -310,7 +310,7 @@ def read_intent(q: Question, titles: list[frozenset[str]] | None = None) -> None
     elif cues.find("ranking_low", q.cue_text):
         q.ranking = "low"
     q.asks_part = bool(cues.find("which_part", q.cue_text))
-    q.whole_population = bool(cues.find("whole_population", q.cue_text))
+    q.whole_population = lexicon().population.names_whole(q.cue_text)
     # "6 tháng đầu 2023 đã vượt kế hoạch cả năm chưa": a question that names part of the year asks that part;
     # its "cả năm" is the plan's
     q.whole_year = bool(cues.find("whole_year", q.cue_text)) and not (q.half_year or periods_in(q.cue_text))
