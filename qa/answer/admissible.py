@@ -11,6 +11,8 @@
   another place or of the whole province is no answer when the district's count of that thing is a candidate. A
   question naming a district and counting nothing ("tỷ lệ … của huyện Tháp Mười"): the district's own values are
   offered first (``of_the_named_place``); the caller keeps them when it is sure of one.
+- "giảm xuống dưới bao nhiêu", "ít nhất bao nhiêu %": a value without that bound is no answer when one with it is a
+  candidate.
 - "tăng bao nhiêu ca so với cùng kỳ": a level is no answer when a change is a candidate; a question that asks no
   change is not answered by a change ("tăng 12 ổ dịch") when a level is a candidate.
 """
@@ -65,6 +67,10 @@ def admissible(q: Question, cands: list[FigureCandidate]) -> list[int]:
         and not (q.whole_year and of_part_of_the_year(c.figure))
         and not (q.whole_population and of_a_group(q, c.figure))
     ]
+    if q.bound:
+        # "giảm xuống dưới bao nhiêu": a value stated with that bound ("xuống dưới 120/100.000"), when one is a
+        # candidate
+        kept = [i for i in kept if cands[i].figure.comparator in q.bound] or kept
     changes = [i for i in kept if is_change(cands[i].figure)]
     levels = [i for i in kept if i not in changes]
     kept = (changes or kept) if asks_change(q) else (levels or kept)

@@ -149,3 +149,26 @@ def test_a_value_of_one_group_does_not_answer_a_question_about_the_whole_populat
     assert _values("Tỷ lệ tham gia BHYT của Tây Ninh năm 2019?", [students]) == [96.11]
     children = replace(students, indicator="trẻ em dưới 6 tuổi có thẻ BHYT")
     assert _values("Tỷ lệ bao phủ BHYT toàn dân trên địa bàn Tây Ninh năm 2019?", [children]) == []  # "trên"
+
+
+def test_a_bound_asked_is_answered_by_a_value_stated_with_that_bound() -> None:
+    incidence = replace(
+        PROVINCE,
+        indicator="số người mắc bệnh lao trong cộng đồng",
+        value=120.0,
+        value_text="120",
+        unit="người/100.000 dân",
+        comparator="<",
+        kind="plan",
+        qualifiers=[],
+    )
+    deaths = replace(
+        incidence, indicator="số người chết do lao", value=15.0, value_text="15", comparator=None
+    )
+    asked = "Đến năm 2016 Tây Ninh giảm số người mắc lao xuống dưới bao nhiêu?"
+    assert _values(asked, [deaths, incidence]) == [120.0]
+    assert _values(asked, [deaths]) == [15.0]  # none stated with the bound: nothing is ruled out
+    assert _values("Số người mắc lao năm 2016 của Tây Ninh là bao nhiêu?", [deaths, incidence]) == [
+        15.0,
+        120.0,
+    ]

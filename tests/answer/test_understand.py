@@ -254,3 +254,18 @@ def test_the_sides_of_a_comparison() -> None:
 )
 def test_a_question_for_a_document_number(question: str, asks: bool) -> None:
     assert bool(lexicon().question_cues.find("document_number", question)) is asks
+
+
+@pytest.mark.parametrize(
+    "question,bound",
+    [
+        ("Đến năm 2016 giảm số người mắc lao xuống dưới bao nhiêu?", {"<", "≤"}),
+        ("tỷ lệ tiêm chủng đầy đủ phải đạt ít nhất bao nhiêu %", {">", "≥"}),
+        ("ty le ho ngheo khong qua bao nhieu", {"<", "≤"}),
+        ("Tỷ lệ năm 2023 cao hơn năm 2022 bao nhiêu?", set()),  # a difference
+        ("cao hơn bao nhiêu %", set()),
+        ("bao nhiêu bác sĩ trên 10.000 dân", set()),  # "trên" after the count: per
+    ],
+)
+def test_the_bound_a_question_asks(reader: Reader, question: str, bound: set[str]) -> None:
+    assert reader.read(question).bound == bound

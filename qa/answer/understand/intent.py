@@ -7,6 +7,7 @@ from functools import lru_cache
 
 from qa.answer.understand.question import Question, QuestionType, UnitIntent
 from qa.answer.understand.several import asked_quantities
+from qa.extract.figures.units import WORD_CMP
 from qa.extract.qualifiers import periods_in
 from qa.vn.counters import counter_at_start
 from qa.vn.cue_match import CuePhrases
@@ -134,6 +135,30 @@ def unit_intent(text: str) -> UnitIntent | None:
     # "số BN lao phổi M(+) mới …": a question that opens by naming a count, and asks no rate or share
     # ("Số giường bệnh trên 10.000 dân" is a rate), wants a count.
     return "count" if _starts_with_count(text) else None
+
+
+# A comparator word right before the counting word asks a bound ("xuống dưới bao nhiêu", "ít nhất mấy %"); not
+# "hơn": "cao hơn bao nhiêu" asks a difference.
+_BOUND_DIRECTIONS = (frozenset({"<", "≤"}), frozenset({">", "≥"}))
+
+
+@lru_cache(maxsize=1)
+def _bound_phrases() -> dict[str, CuePhrases]:
+    counting = lexicon().question_cues.phrases["counting"]
+    words = {w: sign for w, sign in WORD_CMP.items() if w != "hơn"}
+    return {
+        sign: CuePhrases(tuple(f"{w} {c}" for w, s in words.items() if s == sign for c in counting))
+        for sign in set(words.values())
+    }
+
+
+def bound_asked(text: str) -> frozenset[str]:
+    """The comparators of the bound a question asks: {"<", "≤"} for "giảm xuống dưới bao nhiêu"; none for "bao
+    nhiêu" alone."""
+    for sign, phrases in _bound_phrases().items():
+        if phrases.find(text):
+            return next(d for d in _BOUND_DIRECTIONS if sign in d)
+    return frozenset()
 
 
 @lru_cache(maxsize=8)
@@ -311,6 +336,7 @@ def read_intent(q: Question, titles: list[frozenset[str]] | None = None) -> None
         q.ranking = "low"
     q.asks_part = bool(cues.find("which_part", q.cue_text))
     q.whole_population = lexicon().population.names_whole(q.cue_text)
+    q.bound = bound_asked(q.cue_text)
     # "6 tháng đầu 2023 đã vượt kế hoạch cả năm chưa": a question that names part of the year asks that part;
     # its "cả năm" is the plan's
     q.whole_year = bool(cues.find("whole_year", q.cue_text)) and not (q.half_year or periods_in(q.cue_text))

@@ -39,9 +39,10 @@ class Question:
     quantities: list[str] = field(default_factory=list)
     whole_year: bool = False  # "cả năm 2022": a value of part of the year (9 tháng) does not answer
     asks_part: bool = False  # "huyện nào có số mắc cao nhất": a value of one part of the province answers
-    whole_population: bool = (
-        False  # "tỷ lệ bao phủ BHYT toàn dân": a value of one group of it does not answer
-    )
+    # "tỷ lệ bao phủ BHYT toàn dân": a value of one group of it does not answer
+    whole_population: bool = False
+    # "giảm xuống dưới bao nhiêu", "ít nhất bao nhiêu": the comparators of the bound asked ({"<", "≤"}), else none
+    bound: frozenset[str] = frozenset()
     unit_intent: UnitIntent | None = None
     # folded: the thing a count asked is of ("bao nhiêu cán bộ" → ("can", "bo"))
     counted: tuple[str, ...] = ()
