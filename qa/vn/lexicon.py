@@ -141,6 +141,7 @@ class DocumentYears:
     report_cue: str
     baseline_cue: str  # regular-expression fragment
     status_cues: tuple[str, ...]  # regular-expression fragments
+    reach_cues: tuple[str, ...]  # as written: "đến năm" (2025)
     promulgation_verbs: tuple[str, ...]
     promulgation_ends: tuple[str, ...]
 
@@ -265,6 +266,7 @@ def lexicon() -> Lexicon:
             report_cue=years["report_cue"],
             baseline_cue=years["baseline_cue"],
             status_cues=_tuple(years["status_cues"]),
+            reach_cues=_tuple(years["reach_cues"]),
             promulgation_verbs=_tuple(years["promulgation_verbs"]),
             promulgation_ends=_tuple(years["promulgation_ends"]),
         ),

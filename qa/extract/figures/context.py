@@ -33,8 +33,13 @@ def base_year(doc: ParsedDocument) -> int | None:
     return min(doc.meta.years)
 
 
-# A year named as a time to reach: "đến năm 2025", "vào năm 2030", "tầm nhìn đến năm 2045".
-_TIME_TO_REACH = re.compile(rf"(?<!\w)(?:đến|vào|tầm nhìn)(?:\s+hết)?\s+năm\s+({YEAR})(?!\d)", re.I)
+# A year named as a time to reach: "đến năm 2025", "vào năm 2030", "tầm nhìn đến năm 2045" (lexicon reach_cues).
+_TIME_TO_REACH = re.compile(
+    r"(?<!\w)(?:"
+    + "|".join(re.escape(c).replace(r"\ ", r"\s+") for c in lexicon().document_years.reach_cues)
+    + rf")\s+({YEAR})(?!\d)",
+    re.IGNORECASE,
+)
 
 
 def horizon(doc: ParsedDocument, block: Block) -> int | None:
