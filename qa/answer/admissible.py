@@ -74,7 +74,7 @@ def admissible(q: Question, cands: list[FigureCandidate]) -> list[int]:
     changes = [i for i in kept if is_change(cands[i].figure)]
     levels = [i for i in kept if i not in changes]
     kept = (changes or kept) if asks_change(q) else (levels or kept)
-    named = set(load_gazetteer().implied_places(q.text))
+    named = named_places(q)
     if named:
         # "huyện Tây Hòa có bao nhiêu ca": the district's own count of the thing asked, when it is a candidate (a
         # value of the district that counts something else, "Gò Quao hạng 3" for "bao nhiêu bác sĩ", rules out
@@ -96,8 +96,13 @@ def of_the_named_place(q: Question, cands: list[FigureCandidate], kept: list[int
     thing asked, only stray ones of other things."""
     if counter_at_start(q.counted) is not None:
         return []
-    named = set(load_gazetteer().implied_places(q.text))
+    named = named_places(q)
     return [i for i in kept if named & places_of(cands[i].figure)] if named else []
+
+
+def named_places(q: Question) -> set[str]:
+    """The districts and towns a question names ("huyện Tây Hòa")."""
+    return set(load_gazetteer().implied_places(q.text))
 
 
 def is_change(f: Figure) -> bool:

@@ -45,9 +45,13 @@ def counts_asked_thing(asked: tuple[str, ...], f: Figure) -> bool | None:
     return _counts(wanted, figure_counter_words(f))
 
 
+def _holds(words: tuple[str, ...], phrase: tuple[str, ...]) -> bool:
+    return any(words[i : i + len(phrase)] == phrase for i in range(len(words)))
+
+
 def _counts(wanted: tuple[tuple[str, ...], frozenset[str]], words: tuple[str, ...]) -> bool | None:
     phrase, groups = wanted
-    if any(words[i : i + len(phrase)] == phrase for i in range(len(words))):
+    if _holds(words, phrase):
         return True  # "1,4 triệu lượt người" counts the "người" asked, whatever it opens with
     own = counter_at_start(words)
     return None if own is None else bool(own[1] & groups)
@@ -63,9 +67,7 @@ def sentence_counts_asked_thing(
     if wanted is None:
         return True
     for start, unit in numbers:
-        before = _words(sentence[:start])[-WORDS_AFTER:]
-        phrase = wanted[0]
-        if any(before[i : i + len(phrase)] == phrase for i in range(len(before))):
+        if _holds(_words(sentence[:start])[-WORDS_AFTER:], wanted[0]):
             return True  # "số ổ dịch phát hiện là 12"
         after = _words(unit) if unit else _words(re.sub(r"^\S+", "", sentence[start:]))[:WORDS_AFTER]
         if _counts(wanted, after) is not False:

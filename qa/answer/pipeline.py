@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 import time
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 import numpy as np
 
@@ -255,20 +256,21 @@ class Answerer:
         if not keep:
             return [], 0.0
         probabilities = self.models.figure.probability(x)
-        scored, decided = self._decide_figures(turn, view, cands, x, probabilities, keep)
+        context = self.question_context(turn, view)
+        scored, decided = self._decide_figures(view, context, cands, x, probabilities, keep)
         named = of_the_named_place(turn.q, cands, keep)
         if named and named != keep:
             # "tỷ lệ … của huyện Tháp Mười": the district's own value when the decision is sure of it; else the
             # answer stands as if the district had no value
-            narrowed = self._decide_figures(turn, view, cands, x, probabilities, named)
+            narrowed = self._decide_figures(view, context, cands, x, probabilities, named)
             if narrowed[1] >= self.models.figure_decide.threshold:
                 return narrowed
         return scored, decided
 
     def _decide_figures(
         self,
-        turn: Turn,
         view: QuestionView,
+        context: np.ndarray,
         cands: list[FigureCandidate],
         x: np.ndarray,
         probabilities: np.ndarray,
@@ -286,7 +288,7 @@ class Answerer:
             x,
             FIGURE_FEATURES,
             FIGURE_DECISION_COLUMNS,
-            self.question_context(turn, view),
+            context,
             rivalry(view, cands),
         )
         decided = self.models.figure_decide.answer_probability(row, probabilities)
@@ -972,9 +974,16 @@ def _kind_asked(q: Question) -> str | None:
 def _named_kind(folded: str) -> str | None:
     """The kind of document a question names first, in words or by its code ("KH loại trừ sốt rét …"), when
     it is a kind whose number is asked ("Chương trình hành động … thực hiện các nghị quyết …" names none)."""
-    kinds = dict(lexicon().document_kind_words()) | lexicon().document_kind_codes()
-    m = re.search(r"\b(" + "|".join(sorted(kinds, key=len, reverse=True)) + r")\b", folded)
+    kinds, pattern = _kind_names()
+    m = pattern.search(folded)
     return kinds[m.group(1)] if m and kinds[m.group(1)] in lexicon().asked_kinds else None
+
+
+@lru_cache(maxsize=1)
+def _kind_names() -> tuple[dict[str, str], re.Pattern[str]]:
+    """Every kind of document by its folded words and codes, and their alternation, longest first."""
+    kinds = dict(lexicon().document_kind_words()) | lexicon().document_kind_codes()
+    return kinds, re.compile(r"\b(" + "|".join(sorted(kinds, key=len, reverse=True)) + r")\b")
 
 
 def _first_sentence(text: str) -> str:

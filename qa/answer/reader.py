@@ -208,11 +208,9 @@ _CLAUSE_END = re.compile(r";|\.\s")
 _CHANGE_BEFORE = re.compile(
     r"(?:^|[\s(,;])(?:"
     + "|".join(_WORDS.change_before)
-    + r")(?:\s+(?:"
-    + "|".join(_WORDS.change_degree)
-    + r")\s*,?)?(?:\s+(?:"
-    + "|".join(_WORDS.approximately)
-    + r"))?\s*$",
+    + r")"
+    + _WORDS.between_change_and_number()
+    + r"\s*$",
     re.I,
 )
 _CHANGE_THEN_REFERENCE = re.compile(

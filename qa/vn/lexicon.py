@@ -76,6 +76,12 @@ class NumbersInText:
     approximately: tuple[str, ...]  # between a change word and its number: "giảm khoảng 50 ca" is a change
     change_degree: tuple[str, ...]  # between a change word and its number: "tăng rất cao, trên 600 ca"
 
+    def between_change_and_number(self) -> str:
+        """A regular-expression fragment of what may stand between a change word and its number and keep it a
+        change: a degree, a comma, an approximately word ("tăng rất cao, trên 600 ca", "giảm khoảng 50 ca")."""
+        degree, about = "|".join(self.change_degree), "|".join(self.approximately)
+        return rf"(?:\s+(?:{degree})\s*,?)?(?:\s+(?:{about}))?"
+
 
 @dataclass(frozen=True, slots=True)
 class QuestionCues:

@@ -90,11 +90,8 @@ _NAME_BEFORE = re.compile(
 _COMPARISON = re.compile(r"(?:^|[^\w])(?:cùng kỳ|so với)(?!\w)", re.I)
 _CHANGE_BEFORE = re.compile(
     r"(?:^|[^\w])(?:tăng|giảm)(?:\s+thêm|\s+so(?:\s+với)?\s+cùng\s+kỳ)?"
-    + r"(?:\s+(?:"
-    + "|".join(lexicon().numbers_in_text.change_degree)
-    + r")\s*,?)?(?:\s+(?:"
-    + "|".join(lexicon().numbers_in_text.approximately)
-    + r"))?\s*$",  # "giảm khoảng 50 ca", "tăng rất cao, trên 600 ca"
+    + lexicon().numbers_in_text.between_change_and_number()  # "giảm khoảng 50 ca", "tăng rất cao, trên 600 ca"
+    + r"\s*$",
     re.I,
 )
 # Flattened table debris in prose: "- Lao phổi M(+) mới 1.060 128.6% 0.8%" has no header to map columns.
