@@ -94,6 +94,7 @@ class Evidence:
         # population. A passage or a regulation may be about the document itself: its words stay.
         naming = _document_naming(words, q.document_phrases) if q.qtype in _FIGURE_SHAPES else set()
         asked_by = _asked_about_a_document(q)
+        spelled_out = {fold(a).lower() for a in q.expansions}
         for i, raw in enumerate(words):
             w = canonical_syllable(raw)
             folded = fold(w)
@@ -102,6 +103,10 @@ class Evidence:
             # "bác" (sĩ) is not the "Bắc" of Bắc Giang: compare accented words accented.
             place = w in drop if accented else folded in drop_folded
             if stop or place or i in naming or folded in asked_by or (folded.isdigit() and len(folded) == 4):
+                continue
+            if folded in spelled_out and w not in self.idf and folded not in self.idf:
+                # "sxh" that no document writes is said by its phrase ("sốt xuất huyết"), whose words are terms
+                # too: as an unknown word it would weigh UNKNOWN_WORD_IDF and no text could ever cover it.
                 continue
             terms[w] = self.idf.get(
                 w, self.idf.get(folded, UNKNOWN_WORD_IDF) if not accented else UNKNOWN_WORD_IDF

@@ -36,3 +36,18 @@ def test_the_words_of_the_questions_frame_are_no_key_words() -> None:
     assert not {"bài", "nói"} & set(asked) and {"pháp", "lệnh", "phép"} <= set(asked)
     asked = evidence.key_terms(reader.read("Vì sao UBND tỉnh cho rằng dịch HIV/AIDS vẫn có thể bùng phát?"))
     assert "rằng" not in asked and {"bùng", "phát"} <= set(asked)
+
+
+def test_a_shorthand_no_document_writes_is_weighed_by_its_phrase_alone() -> None:
+    """ "sxh" spelled out as "sốt xuất huyết": when no document writes "sxh" it is no unknown key word of its own
+    (it weighed the most and no text could cover it); when documents write it, a label may say it and it stays."""
+    from qa.answer.understand import Reader
+
+    reader = Reader({"Đắk Lắk": "Đắk Lắk"}, set())
+    q = reader.read("dak lak co bao nhieu o dich sxh nho")
+    assert q.expansions == {"sxh": "sốt xuất huyết"}
+    asked = Evidence({"sốt": 3.2, "xuất": 2.3, "huyết": 3.2, "dịch": 1.1}).key_terms(q)
+    assert "sxh" not in asked and {"sốt", "xuất", "huyết"} <= set(asked)
+    assert Evidence.coverage(asked, "140 ổ dịch nhỏ, 2.646 trường hợp mắc sốt xuất huyết") == 1.0
+    written = Evidence({"sxh": 4.0, "sốt": 3.2, "xuất": 2.3, "huyết": 3.2}).key_terms(q)
+    assert written["sxh"] == 4.0
