@@ -163,6 +163,13 @@ class ProseTargets:
     change_verbs: tuple[str, ...]
     change_reference: str
     target_time: tuple[str, ...]
+    # "giảm từ 1.025 ca năm 2011 xuống còn 06 ca năm 2022": the words before a trend's first and later values
+    trend_from: tuple[str, ...]
+    trend_to: tuple[str, ...]
+    trend_again: tuple[str, ...]  # "… năm 2015 và đến năm 2020 giảm còn 0,81%": the trend goes on
+    # "Từ … năm 1998 đến nay lũy tích có 1.580 ca": a count from a year until now stands now
+    since: tuple[str, ...]
+    until_now: tuple[str, ...]
 
 
 @dataclass(frozen=True, slots=True)
@@ -299,6 +306,11 @@ def lexicon() -> Lexicon:
             change_verbs=_tuple(figure["prose_targets"]["change_verbs"]),
             change_reference=figure["prose_targets"]["change_reference"],
             target_time=_tuple(figure["prose_targets"]["target_time"]),
+            trend_from=_tuple(figure["prose_targets"]["trend_from"]),
+            trend_to=_tuple(figure["prose_targets"]["trend_to"]),
+            trend_again=_tuple(figure["prose_targets"]["trend_again"]),
+            since=_tuple(figure["prose_targets"]["since"]),
+            until_now=_tuple(figure["prose_targets"]["until_now"]),
         ),
         stop_words=StopWords(
             question=frozenset(stops["question"]),

@@ -33,8 +33,18 @@ def canonical_syllable(syllable: str) -> str:
     return syllable
 
 
+# An apostrophe inside a name of an ethnic group or a place ("H’mông", "M'nông", "Ea H'leo") joins one word, which
+# users type without it ("Hmong").
+_INNER_APOSTROPHE = re.compile(r"(?<=[^\W\d_])['’‘](?=[^\W\d_])")
+
+
+def joined_names(text: str) -> str:
+    """The text with the apostrophes inside names taken out: "H’mông" → "Hmông"."""
+    return _INNER_APOSTROPHE.sub("", text)
+
+
 def syllables(text: str) -> list[str]:
-    return [canonical_syllable(w) for w in _WORD_RE.findall(nfc(strip_tags(text)).lower())]
+    return [canonical_syllable(w) for w in _WORD_RE.findall(joined_names(nfc(strip_tags(text))).lower())]
 
 
 @lru_cache(maxsize=1)

@@ -441,3 +441,49 @@ def test_an_undated_report_stands_in_the_latest_year_it_reports():
     assert by_value["2"].year == 2010  # a value of the year it names
     # "giảm khoảng 50 ca", "tăng rất cao, trên 600 ca": amounts of change, however approximate, are no figures
     assert "50" not in by_value and "600" not in by_value
+
+
+# Trends written from one value to another (made up, of the shape of a provincial malaria and nutrition report).
+TRENDS = """Báo cáo tình hình sốt rét và dinh dưỡng
+date 2024-01-02
+
+Số bệnh nhân sốt rét giảm hàng năm, từ 980 ca năm 2012 xuống còn 07 ca năm 2023 (giảm 99%).
+Tỷ lệ ký sinh trùng sốt rét giảm từ 0,48/1000 dân SRLH xuống còn 0,015/1000 dân SRLH năm 2023.
+Tỷ suất sinh thô giảm từ 16,1‰ năm 2011 xuống 14,9‰ năm 2015 và đến năm 2020 giảm còn 13,0‰; tỷ lệ B là 5%.
+Mục tiêu: giảm tỷ lệ suy dinh dưỡng thấp còi từ 30,5% xuống 25% vào năm 2030.
+"""
+
+
+def test_a_trend_s_later_value_is_of_what_its_first_is_and_keeps_its_own_year():
+    by_value = {f.value_text: f for f in prose_figures_of(TRENDS).values()}
+    assert by_value["07"].indicator == by_value["980"].indicator == "Số bệnh nhân sốt rét giảm hàng năm"
+    assert (by_value["980"].year, by_value["07"].year) == (2012, 2023)
+    parasites = by_value["0,015"]
+    assert parasites.indicator == by_value["0,48"].indicator and parasites.year == 2023
+    assert by_value["0,48"].year is None  # the 2023 after the later value is not the first one's
+    # a trend goes on ("… và đến năm 2020 giảm còn 13,0‰"), and ends where another indicator is named
+    births = [by_value[v] for v in ("16,1", "14,9", "13,0")]
+    assert {f.indicator for f in births} == {"Tỷ suất sinh thô giảm"}
+    assert [f.year for f in births] == [2011, 2015, 2020] and by_value["5"].indicator == "tỷ lệ B"
+    # in an objective, where a trend starts from was reached: the baseline, not the target
+    assert by_value["30,5"].kind == "actual" and (by_value["25"].kind, by_value["25"].year) == (
+        "target",
+        2030,
+    )
+
+
+def test_the_last_item_of_a_list_of_counts_is_named_by_its_own_words():
+    """ "…, 12 xã SRLH vừa và 9 xã SRLH nặng": the words before "và" are the previous item's."""
+    text = "Kế hoạch\n\nNăm 2019, tỉnh có 40 xã sốt rét lưu hành nhẹ, 12 xã SRLH vừa và 9 xã SRLH nặng."
+    by_value = {f.value_text: f for f in prose_figures_of(text).values()}
+    assert by_value["9"].indicator == "xã SRLH nặng" and by_value["12"].indicator == "xã SRLH vừa"
+
+
+def test_a_count_since_a_year_until_now_stands_at_the_text_s_time():
+    """ "Từ … năm 1998 đến nay lũy tích có 1.580 ca": counted since 1998, as of the section's date."""
+    text = (
+        "Kế hoạch\n\n1. Tình hình dịch (tính đến 31/10/2016)\n\nTừ sau ca nhiễm HIV đầu tiên năm 1998 đến nay lũy tích"
+        " toàn tỉnh có 1.480 ca nhiễm HIV, số nhiễm HIV còn sống 702 người."
+    )
+    by_value = {f.value_text: f for f in prose_figures_of(text).values()}
+    assert by_value["1.480"].year == 2016 and by_value["702"].year == 2016

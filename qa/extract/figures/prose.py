@@ -17,10 +17,12 @@ from qa.extract.figures.tables import INDICATOR_START
 from qa.extract.figures.targets import (
     PER_POP_VALUE,
     change_against,
+    continues_trend,
     in_objectives,
     objective_kind,
     own_year_after,
     per_population_numerators,
+    starts_trend,
     strip_change_verb,
     without_objective_words,
     year_after,
@@ -197,7 +199,7 @@ class _Left:
     last: str  # the part right before the number (after the last ':' or ',')
 
 
-def _left_phrase(text: str, lo: int, hi: int) -> _Left:
+def _left_phrase(text: str, lo: int, hi: int, after_quantity: bool = False) -> _Left:
     """Words before a number that name it.
 
     Parts are cut at ':' and ','; parts are taken from the last one back until they have some content,
@@ -217,6 +219,8 @@ def _left_phrase(text: str, lo: int, hi: int) -> _Left:
             r"\s*\d[\d.,]*\s+[^,]*\svà\s*", parts[-1]
         )  # "…, 148 Phòng chẩn trị YHCT và 65 Cơ sở …"
         or (len(parts) > 1 and re.search(r"\svà\s*$", parts[-1]) is not None)  # "…, Bệnh viện Lao và 6 xã"
+        # "38 xã SRLH nhẹ, 16 xã SRLH vừa và 10 xã SRLH nặng": the last item, after the previous one's words
+        or (after_quantity and len(parts) == 1 and re.search(r"(?:^|\s)và\s*$", parts[0]) is not None)
     ):
         return _Left("", True, False, empty, "")
     kept: list[str] = []
@@ -360,8 +364,16 @@ def _year_in(text: str) -> int | None:
             continue
         if m.group(0).startswith("/") and _DOC_NUMBER_RE.search(text[max(0, m.start() - 60) : m.start()]):
             continue  # the date of a cited document
+        if _SINCE.search(text, max(0, m.start() - 60), m.start()) and _UNTIL_NOW.match(text, m.end()):
+            continue  # "Từ sau ca nhiễm HIV đầu tiên năm 1998 đến nay lũy tích …": counted since 1998, standing now
         year = int(m.group(1))
     return year
+
+
+_SINCE = re.compile(r"(?<!\w)(?:" + "|".join(lexicon().prose_targets.since) + r")(?!\w)", re.I)
+_UNTIL_NOW = re.compile(
+    r"[^\d.;]{0,25}?(?<!\w)(?:" + "|".join(lexicon().prose_targets.until_now) + r")(?!\w)", re.I
+)
 
 
 # The parenthesis right after a value that dates it: "1.141.154 người (theo số liệu tổng điều tra dân số
@@ -404,6 +416,7 @@ class _Found:
     figure: Figure
     clause: int  # clause start, to link "(KH 9,3)" to "9,32"
     root: str  # the indicator before any "(…)" qualifier, for the figures that refer back to this one
+    in_trend: bool = False  # "từ 1,21% năm 2011 xuống 1,08% …": a value a trend starts from or goes to
 
 
 @dataclass(slots=True)
@@ -547,15 +560,23 @@ def _previous_clause_name(text: str, sent_start: int, clause: int) -> str:
 
 
 def _name(
-    ctx: _Context, cand: _Candidate, prev: _Found | None, left: _Left, where: tuple[int, int, bool]
+    ctx: _Context,
+    cand: _Candidate,
+    prev: _Found | None,
+    left: _Left,
+    where: tuple[int, int, bool],
+    continues: bool = False,
 ) -> tuple[str, bool, bool]:
-    """(indicator, inherited from prev, phrase looks like an indicator) for a prose number."""
+    """(indicator, inherited from prev, phrase looks like an indicator) for a prose number; ``continues``: it is
+    where a trend that ``prev`` is in went."""
     text = ctx.block.text
     sent_start, clause, in_parens = where
     clean = _clean_phrase(left.phrase)
     tail = _tail_words(text, cand.end, digits=bool(cand.sym)) if cand.strong else ""
     own_noun = bool(cand.word and not cand.weak and cand.word.lower() not in MONEY)
     paren = clause - 1
+    if continues and prev is not None:
+        return prev.root, True, True  # "giảm từ 1.025 ca năm 2011 xuống còn 06 ca năm 2022"
     if prev is None and cand.sym and left.cue_only and clause > sent_start and text[clause - 1] == ";":
         clause_words = _drop_parens(text[clause : cand.m.start()])
         if _content_words(clause_words) == 0:  # "…được 150/250 lượt; đạt 60% KH năm"
@@ -577,7 +598,11 @@ def _name(
     if cand.sym and (left.empty or (not clean and prev is None)):
         # "; 100% cơ sở khám, chữa bệnh triển khai …", "Ít nhất 90% người nhiễm HIV được điều trị ARV"
         return _tail_words(text, cand.end, r"[;()]|\.(?!\d)", 12, digits=True, loose=True), False, False
-    referring = left.cue_only or (_content_words(left.last) <= 1 and not (own_noun and tail))
+    # "…, đã có 1.342 ca tử vong": a count with its own noun and words is named by them, not by the figure before
+    own_words = own_noun and bool(tail) and not in_parens
+    referring = (left.cue_only and not own_words) or (
+        _content_words(left.last) <= 1 and not (own_noun and tail)
+    )
     if prev is not None and (referring or (in_parens and not _looks_like_indicator(clean))):
         # "(KH 9,3)", ", đạt 103,8% kế hoạch", "(19 cuộc thường xuyên, …)": about the previous figure
         own = _clean_phrase(left.last) if left.cue_only else clean
@@ -661,6 +686,13 @@ def _prose_kind_year(
     # The sentence's own time ("6 tháng đầu năm 2023", or after the value: "… vào năm 2030"), else the
     # paragraph's ("… năm 2022 theo hướng dẫn của Bộ Y tế: … . Các Bệnh viện … 3,03 điểm"), else the
     # section's, else the document's.
+    if starts_trend(text, start, end):
+        # "giảm từ 0,57/1000 dân xuống còn 0,020/1000 dân năm 2022": 2022 is the later value's year
+        # (what a trend starts from was reached: in a plan's objectives it is the baseline, not a target)
+        year_of_start = own_year_after(text, end) or _year_in(_drop_parens(text[sent_start:start]))
+        kind = kind or ctx.section_kind
+        objective = in_objectives(text[sent_start:start], ctx.block.section)
+        return ("actual" if objective or kind in ("plan", "target") else kind), year_of_start
     year = (
         own_year_after(text, end)
         or _year_in(_drop_parens(text[sent_start:start]))
@@ -741,14 +773,19 @@ def _prose_figure(ctx: _Context, cand: _Candidate, found: list[_Found]) -> _Foun
     change = change_against(before, text, cand.end) if cand.sym == "%" else None
     if (change is None and _CHANGE_BEFORE.search(before)) or _COMPARISON.search(near):
         return None  # "tăng 36 ca so với cùng kỳ", "(cùng kỳ năm 2022: 0)": an amount of change, a comparison
-    left = _left_phrase(text, max(clause, cand.cut), start)
+    left = _left_phrase(text, max(clause, cand.cut), start, after_quantity=cand.cut > clause)
     prev = _previous(found, clause, in_parens, sent_start, start)
     if prev is None and _YEAR_ONLY.match(text, clause, start):
         # "TFR …, năm 2010 là 2,06 con; năm 2015 là 2,25 con": a clause that says only its year continues the
         # sentence's list of one indicator over the years.
         earlier = [f for f in found if sent_start <= f.start and f.end <= start]
         prev = earlier[-1] if earlier else None
-    indicator, inherited, named = _name(ctx, cand, prev, left, (sent_start, clause, in_parens))
+    continues = (
+        prev is not None
+        and not in_parens
+        and continues_trend(text, (prev.start, prev.end), start, prev.in_trend)
+    )
+    indicator, inherited, named = _name(ctx, cand, prev, left, (sent_start, clause, in_parens), continues)
     indicator = _objective_name(indicator, inherited, change, prev if in_parens or inherited else None)
     value = parse_vn_number(m.group("num"))
     if value is None or not _is_figure(
@@ -783,4 +820,5 @@ def _prose_figure(ctx: _Context, cand: _Candidate, found: list[_Found]) -> _Foun
         else f"{doc.doc_id}:{ctx.block.start_line}:{start}",
     )
     root = prev.root if prev is not None and linked else indicator
-    return _Found(start=start, end=cand.end, figure=figure, clause=clause, root=root)
+    in_trend = continues or starts_trend(text, start, cand.end)
+    return _Found(start=start, end=cand.end, figure=figure, clause=clause, root=root, in_trend=in_trend)

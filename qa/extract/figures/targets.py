@@ -135,3 +135,46 @@ def objective_kind(
     if horizon is not None or (year is not None and base is not None and year >= base + _PLAN_HORIZON):
         return "target"
     return "plan" if kind in (None, "actual", "plan") else kind
+
+
+_TREND_FROM = re.compile(r"(?<!\w)(?:" + "|".join(_WORDS.trend_from) + r")\s*$", re.I)
+_TREND_TO = re.compile(
+    r"[^\d,;:()]{0,40}?(?<!\w)(?:"
+    + "|".join(_WORDS.trend_to)
+    + r")(?:\s+(?:"
+    + "|".join(_WORDS.after_towards)
+    + r"))?\s*",
+    re.I,
+)
+_A_YEAR = re.compile(rf"(?<!\d){YEAR}(?!\d)")
+
+
+def continues_trend(text: str, first: tuple[int, int], start: int, first_in_trend: bool = False) -> bool:
+    """Whether the number at ``start`` is where a trend that began at the value ``first`` (its start and end) went:
+    "giảm từ 1.025 ca năm 2011 xuống còn 06 ca năm 2022" (06 is a number of the cases 1.025 was), "từ 0,57/1000
+    dân SRLH xuống còn 0,020". Only the first value's own words and year may stand between them. A value that is
+    itself in a trend (``first_in_trend``) leads on with only years and trend words between: "… xuống 1,08% năm
+    2015 và đến năm 2020 giảm còn 0,81%"."""
+    between = _A_YEAR.sub(" ", text[first[1] : start])
+    if _TREND_FROM.search(text, 0, first[0]) and _TREND_TO.fullmatch(between):
+        return True
+    return first_in_trend and _TREND_AGAIN.fullmatch(between) is not None
+
+
+_TREND_AGAIN = re.compile(
+    r"\s*(?:(?:" + "|".join(_WORDS.trend_again) + r")\s+)*(?:" + "|".join(_WORDS.trend_to) + r")"
+    r"(?:\s+(?:" + "|".join(_WORDS.after_towards) + r"))?\s*",
+    re.I,
+)
+
+
+_TREND_NEXT = re.compile(_TREND_TO.pattern + r"[<>≤≥]?\s*\d", re.I)
+
+
+def starts_trend(text: str, start: int, end: int) -> bool:
+    """Whether the value at ``start``-``end`` is where a trend began ("giảm từ 0,57/1000 dân SRLH xuống còn 0,020
+    … năm 2022"): a year after the next value is that value's, not this one's."""
+    return (
+        bool(_TREND_FROM.search(text, 0, start))
+        and _TREND_NEXT.match(_A_YEAR.sub(" ", text[end : end + 60])) is not None
+    )
