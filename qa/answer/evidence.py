@@ -17,7 +17,7 @@ import numpy as np
 from qa.answer.understand import Question
 from qa.vn.lexicon import lexicon
 from qa.vn.text import fold, nfc
-from qa.vn.tokens import canonical_syllable, synonym_words
+from qa.vn.tokens import canonical_syllable, joined_names, synonym_words
 
 _WORD = re.compile(r"\d+(?:[.,]\d+)*|[^\W\d_]+")  # "10.000" stays one number
 # A sign after a word tells categories apart: "Lao phổi M(+)" and "M(-)", "HIV (+)".
@@ -29,6 +29,7 @@ UNKNOWN_WORD_IDF = 8.0
 
 def _words(text: str) -> list[str]:
     """The words of a lower-case text, and each signed one with its sign as well ("m(+)" → "m", "m+")."""
+    text = joined_names(text)  # "H’mông" is typed "Hmong"
     return _WORD.findall(text) + [f"{word}{sign}" for word, sign in _SIGNED.findall(text)]
 
 
@@ -62,6 +63,24 @@ def _asked_about_a_document(q: Question) -> set[str]:
     }
 
 
+def _without_merger_notes(text: str, spelled_out: set[str]) -> str:
+    """The text without what it says of a province's place since the merger ("Sóc Trăng (nay thuộc TP (thành
+    phố) Cần Thơ)"): "nay thuộc", "TP" and its spelling-out are about the place named, not words the answer must
+    hold (the names themselves are dropped as places). ``spelled_out``: the phrases abbreviations were spelled
+    out as, in parentheses after them."""
+    kept, at = [], 0
+    for m in lexicon().question_cues.finditer("merger_note", text):
+        if m.start() < at:
+            continue
+        end = m.end()
+        after = re.match(r"\s*\(([^()]*)\)", text[end:])
+        if after and after.group(1) in spelled_out:
+            end += after.end()
+        kept.append(text[at : m.start()])
+        at = end
+    return " ".join([*kept, text[at:]])
+
+
 class Evidence:
     def __init__(self, idf: dict[str, float]) -> None:
         self.idf = idf
@@ -89,6 +108,7 @@ class Evidence:
         text = (
             _HALF_YEAR.sub(" ", q.expanded) if q.half_year else q.expanded
         )  # the "6" of "6 tháng" says when
+        text = _without_merger_notes(text, set(q.expansions.values()))
         words = _words(nfc(text).lower())
         # A figure's label never names the document it sits in: "Dân số … theo KH phòng chống HIV/AIDS" asks the
         # population. A passage or a regulation may be about the document itself: its words stay.

@@ -69,7 +69,12 @@ def _same_syllable(written: str, spelling: str) -> bool:
 
 class Gazetteer:
     def __init__(
-        self, current: list[CurrentUnit], former: list[FormerUnit], aliases: dict[str, str], effective: date
+        self,
+        current: list[CurrentUnit],
+        former: list[FormerUnit],
+        aliases: dict[str, str],
+        effective: date,
+        below_province: tuple[str, ...] = (),
     ) -> None:
         self.current = {u.name: u for u in current}
         self.former = {u.name: u for u in former}
@@ -89,8 +94,20 @@ class Gazetteer:
                 self._spellings.setdefault(fold(place), set()).add(place.lower())
         # Places shared by several provinces (Châu Thành) and places named like a province imply nothing.
         self.places = {p: next(iter(o)) for p, o in owners.items() if len(o) == 1 and p not in self._by_fold}
+        # Places folded like a province ("Quang Bình" of Hà Giang, "quảng bình"): named only when written with
+        # their own accents or after a district's unit word ("huyện Quang Bình")
+        self._like_province = {
+            p: next(iter(o)) for p, o in owners.items() if len(o) == 1 and p in self._by_fold
+        }
         self._province_re = _alternation(list(self._by_fold))
         self._place_re = _alternation(list(self.places))
+        self._like_province_re = _alternation(list(self._like_province)) if self._like_province else None
+        # "huyện Quang Bình": a name after a district's unit word is the district's
+        self._after_unit_word = (
+            re.compile(r"(?<!\w)(?:" + "|".join(map(re.escape, below_province)) + r")\s+$")
+            if below_province
+            else None
+        )
 
     # ------------------------------------------------------------------ mentions
 
@@ -114,6 +131,8 @@ class Gazetteer:
         lower = text.lower()
         out = []
         for m in self._province_re.finditer(folded):
+            if self._after_unit_word and self._after_unit_word.search(lower, 0, m.start(1)):
+                continue  # "huyện Quang Bình" (of Hà Giang) is no mention of Quảng Bình
             written = lower[m.start(1) : m.end(1)].split()
             spellings = self._name_spellings.get(m.group(1), ())
             if any(_same_or_unaccented(written, s.split()) for s in spellings):
@@ -122,7 +141,7 @@ class Gazetteer:
 
     def implied_provinces(self, text: str) -> Counter[str]:
         """Former provinces implied by the district or city names in the text."""
-        return Counter(self.places[m] for m in self._places_in(text))
+        return Counter(self.places.get(m) or self._like_province[m] for m in self._places_in(text))
 
     def implied_places(self, text: str) -> Counter[str]:
         """The district and town names themselves (folded) that imply a province."""
@@ -139,12 +158,22 @@ class Gazetteer:
         if len(folded) != len(text):  # folding keeps the length of NFC Vietnamese; otherwise match folded
             return self._place_re.findall(folded)
         lower = text.lower()
-        out = []
+        found = []
         for m in self._place_re.finditer(folded):
             written = lower[m.start(1) : m.end(1)].split()
             if any(_same_or_unaccented(written, p.split()) for p in self._spellings.get(m.group(1), ())):
-                out.append(m.group(1))
-        return out
+                found.append((m.start(1), m.group(1)))
+        for m in self._like_province_re.finditer(folded) if self._like_province_re else ():
+            written_place = lower[m.start(1) : m.end(1)]
+            own = written_place in self._spellings[
+                m.group(1)
+            ] and written_place not in self._name_spellings.get(m.group(1), ())
+            after_unit = self._after_unit_word is not None and self._after_unit_word.search(
+                lower, 0, m.start(1)
+            )
+            if own or after_unit:
+                found.append((m.start(1), m.group(1)))
+        return [place for _, place in sorted(found)]
 
     def canonical(self, name: str) -> str | None:
         """The unit's own spelling for a name or alias ("thanh hoa" -> "Thanh Hóa"), or None."""
@@ -189,4 +218,6 @@ def load_gazetteer() -> Gazetteer:
         for f in data["former"]
     ]
     aliases = {a: u["name"] for u in data["former"] + data["current"] for a in u.get("aliases", [])}
-    return Gazetteer(current, former, aliases, date.fromisoformat(data["effective"]))
+    return Gazetteer(
+        current, former, aliases, date.fromisoformat(data["effective"]), tuple(data.get("below_province", []))
+    )

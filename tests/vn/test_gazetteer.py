@@ -72,3 +72,14 @@ def test_a_province_written_with_accents_must_carry_its_own() -> None:
     assert gaz.province_mentions("THANH HOÁ, Khánh Hoà, Hoà Bình") == Counter(
         {"Thanh Hóa": 1, "Khánh Hòa": 1, "Hòa Bình": 1}
     )
+
+
+def test_a_district_named_like_a_province_is_the_district() -> None:
+    """Hà Giang's district Quang Bình folds like the province Quảng Bình: after a district's unit word, or written
+    with its own accents, it is the district (and implies Hà Giang); written as the province is, the province."""
+    gaz = load_gazetteer()
+    assert gaz.province_mentions("Huyện Quang Bình chiếm 6,1% người nhiễm HIV") == Counter()
+    assert gaz.implied_provinces("Huyện Quang Bình chiếm 6,1%") == Counter({"Hà Giang": 1})
+    assert gaz.implied_provinces("Vị Xuyên (13,8%), Quang Bình (6,1%)") == Counter({"Hà Giang": 2})
+    assert gaz.province_mentions("tỉnh Quảng Bình có 38 xã") == Counter({"Quảng Bình": 1})
+    assert gaz.implied_provinces("tỉnh Quảng Bình có 38 xã") == Counter()

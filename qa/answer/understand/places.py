@@ -58,6 +58,8 @@ def fix_province_typos(text: str, gaz: Gazetteer, vocabulary: set[str]) -> tuple
         slip = any(not lexicon().is_syllable(fold(w)) for w in unknown) or (
             bool(unknown) and a.group(0)[0].isupper() and b.group(0)[0].isupper()
         )
+        # "HG năm 2016": initials typed in capitals are a shorthand, not a slip of a name ("Hà Nam")
+        slip = slip and not any(len(w) > 1 and w.isupper() for w in (a.group(0), b.group(0)))
         if slip and key not in names and len(key) >= MIN_FUZZY_NAME and text[a.end() : b.start()] == " ":
             close = [n for f, n in names.items() if len(f.split()) == 2 and OSA.distance(key, f) == 1]
             if len(close) == 1:

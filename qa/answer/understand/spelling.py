@@ -103,8 +103,13 @@ def expand_abbreviations(
             return token
         if len(key) < 2 or (not token.isupper() and key in vocabulary) or token in (keep or ()):
             return token
+        # a word with accents is no shorthand written without them: "tế" is not "TE" (trẻ em), "thả" not "THA"
+        plain = fold(token).lower() == token.lower()
         phrase = (
-            fixed.get(token.lower()) or fixed.get(key) or learned.expand(token) or catalog_acronyms().get(key)
+            fixed.get(token.lower())
+            or (fixed.get(key) if plain else None)
+            or learned.expand(token)
+            or catalog_acronyms().get(key)
         )
         if not phrase or fold(phrase) == key:
             return token
