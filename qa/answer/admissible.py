@@ -11,6 +11,9 @@
   another place or of the whole province is no answer when the district's count of that thing is a candidate. A
   question naming a district and counting nothing ("tỷ lệ … của huyện Tháp Mười"): the district's own values are
   offered first (``of_the_named_place``); the caller keeps them when it is sure of one.
+- "số học sinh … là bao nhiêu người": the values that count the thing asked are offered first
+  (``of_the_counted_thing``), kept when the caller is sure of one.
+- "… năm 2022": a value of no known year is no answer when one of the year asked is a candidate.
 - "giảm xuống dưới bao nhiêu", "ít nhất bao nhiêu %": a value without that bound is no answer when one with it is a
   candidate.
 - "tăng bao nhiêu ca so với cùng kỳ": a level is no answer when a change is a candidate; a question that asks no
@@ -67,6 +70,10 @@ def admissible(q: Question, cands: list[FigureCandidate]) -> list[int]:
         and not (q.whole_year and of_part_of_the_year(c.figure))
         and not (q.whole_population and of_a_group(q, c.figure))
     ]
+    if q.years and any(cands[i].figure.year in q.years for i in kept):
+        # "… năm 2022": a value whose year is not known ("giảm từ 0,57/1000 dân xuống còn 0,020 … năm 2022": where
+        # the trend started) does not answer when a value of the year asked is a candidate
+        kept = [i for i in kept if cands[i].figure.year is not None]
     if q.bound:
         # "giảm xuống dưới bao nhiêu": a value stated with that bound ("xuống dưới 120/100.000"), when one is a
         # candidate
@@ -98,6 +105,16 @@ def of_the_named_place(q: Question, cands: list[FigureCandidate], kept: list[int
         return []
     named = named_places(q)
     return [i for i in kept if named & places_of(cands[i].figure)] if named else []
+
+
+def of_the_counted_thing(q: Question, cands: list[FigureCandidate], kept: list[int]) -> list[int]:
+    """Of the ``kept`` candidates, those that count the thing a question counts ("số học sinh … là bao nhiêu
+    người": "277.120 học sinh"), when a question asks a number of a counter; none otherwise. Only offered: a share
+    names no counter, so ``admissible`` leaves it ("96,11%" of the same sentence), and a question may say "người"
+    of a share it wants."""
+    if q.unit_intent != "count" or q.plan_check or counter_at_start(q.counted) is None:
+        return []  # a plan check ("bao nhiêu người …, đạt bao nhiêu % và có vượt kế hoạch không") leads with the share
+    return [i for i in kept if counts_asked_thing(q.counted, cands[i].figure) is True]
 
 
 def named_places(q: Question) -> set[str]:

@@ -62,7 +62,8 @@ def _sibling_text(s: Figure, f: Figure) -> str:
     if narrower:
         when = f"{when} ({', '.join(narrower)})"
     if s.indicator == f.indicator or (s.kind, s.year) != (f.kind, f.year):
-        return f"{collapse_ws(when)}: {value_text(s)}"
+        # a value of no known kind or year: where a trend started ("giảm từ 0,57 xuống còn 0,020 năm 2022")
+        return f"{collapse_ws(when) or 'trước đó'}: {value_text(s)}"
     shared = len(os.path.commonprefix([s.indicator, f.indicator]))
     added = s.indicator[shared:].strip(" ,.:;()-") if shared >= _SHARED_LABEL_CHARS else s.indicator
     unsaid = [n for n in narrower if fold(n).lower() not in fold(added).lower()]
@@ -133,6 +134,11 @@ def _when(f: Figure) -> str:
     return f" ({said})" if said else ""
 
 
+# From this ratio on, a comparison also says how many times one side is the other ("gấp 201,7 lần"): below it, the
+# difference says it ("cao hơn 2,9 bác sĩ/10.000 dân" rather than "gấp 1,3 lần").
+TIMES_WORTH_SAYING = 1.5
+
+
 def compare_sentence(a: Figure, b: Figure) -> str:
     def side(f: Figure, n: int) -> str:
         return f"{f.province or f.source}: {value_text(f)}{_when(f)} [{n}]"
@@ -144,10 +150,13 @@ def compare_sentence(a: Figure, b: Figure) -> str:
         return text + " Hai giá trị bằng nhau."
     hi, lo = (a, b) if a.value > b.value else (b, a)
     diff = format_vn_number(abs(a.value - b.value))
-    return (
-        text
-        + f" {hi.province or hi.source} ({hi.year}) cao hơn {lo.province or lo.source} ({lo.year}) {diff}."
-    )
+    # a difference of two shares is in percentage points; of two counts or rates, in their unit
+    unit = "điểm phần trăm" if hi.unit == "%" else hi.unit
+    said = f" {hi.province or hi.source} ({hi.year}) cao hơn {lo.province or lo.source} ({lo.year}) {diff}"
+    said += f" {unit}" if unit else ""
+    if lo.value > 0 and hi.value / lo.value >= TIMES_WORTH_SAYING:
+        said += f", gấp {format_vn_number(round(hi.value / lo.value, 1))} lần"  # "… thấp hơn bao nhiêu lần"
+    return text + said + "."
 
 
 def ranking_sentence(name: str, rows: list[tuple[Figure, int]], high: bool | None) -> str:

@@ -16,7 +16,7 @@ from functools import lru_cache
 import numpy as np
 
 from qa.answer import compose
-from qa.answer.admissible import admissible, of_the_named_place
+from qa.answer.admissible import admissible, of_the_counted_thing, of_the_named_place
 from qa.answer.candidates import INDICATOR_LOOKUP_SCORE, FigureCandidate, figure_candidates
 from qa.answer.counted import sentence_counts_asked_thing
 from qa.answer.evidence import Evidence
@@ -43,8 +43,10 @@ from qa.answer.passages import (
 from qa.answer.reader import read_line, read_numbers, read_zeros
 from qa.answer.respell import respell_by_evidence
 from qa.answer.rounded import exact_behind
+from qa.answer.shorthands import read_shorthands
 from qa.answer.types import Answer, AnswerType, Citation, FigureAnswer, RegulationAnswer, Understood
 from qa.answer.understand import Question, Reader
+from qa.answer.understand.intent import times_asked
 from qa.extract.indicators import IndicatorCatalog, IndicatorMatch, load_catalog
 from qa.extract.qualifiers import periods_in, value_at
 from qa.ingest.chunking import row_header
@@ -130,7 +132,7 @@ class Answerer:
         if q.unknown_provinces and not q.provinces and not turn.filters.province:
             names = ", ".join(load_gazetteer().full_name(p) for p in q.unknown_provinces)
             answer = self._abstain(turn, [], [], f"Kho tài liệu hiện không có văn bản của {names}", names)
-        elif q.qtype == "regulation" or (q.numbers and q.qtype == "compare"):
+        elif q.qtype == "regulation" or _asks_who_cites(q):
             answer = self._regulation(turn)
         elif q.qtype == "compare":
             answer = self._compare(turn)
@@ -221,6 +223,7 @@ class Answerer:
         )
         if query is None:
             respell_by_evidence(turn.q, hits)
+            read_shorthands(turn.q, hits)
         turn.timings["retrieve"] = turn.timings.get("retrieve", 0.0) + (time.perf_counter() - t0) * 1000
         return hits
 
@@ -263,6 +266,20 @@ class Answerer:
             # "tỷ lệ … của huyện Tháp Mười": the district's own value when the decision is sure of it; else the
             # answer stands as if the district had no value
             narrowed = self._decide_figures(view, context, cands, x, probabilities, named)
+            if narrowed[1] >= self.models.figure_decide.threshold:
+                return narrowed
+        counting = of_the_counted_thing(turn.q, cands, keep)
+        chosen = scored[0].candidate if scored else None
+        if (
+            counting
+            and decided >= self.models.figure_decide.threshold
+            and all(chosen is not cands[i] for i in counting)
+        ):
+            # "số học sinh … là bao nhiêu người": when the model answers with a number that counts nothing (their
+            # share), the number of students instead, if the decision is sure of it. Only an answer is changed: a
+            # refusal stands (narrowed sets make the decision surer than it was fitted to be: measured, the offer
+            # alone answered two unanswerable questions)
+            narrowed = self._decide_figures(view, context, cands, x, probabilities, counting)
             if narrowed[1] >= self.models.figure_decide.threshold:
                 return narrowed
         return scored, decided
@@ -513,7 +530,7 @@ class Answerer:
 
     def _regulation(self, turn: Turn) -> Answer:
         q = turn.q
-        if q.numbers and q.qtype == "compare":
+        if _asks_who_cites(q):
             return self._cited_by(turn)
         hits = self.search(turn)
         t0 = time.perf_counter()
@@ -910,11 +927,17 @@ def _narrowed(q: Question, provinces: list[str] | None, year: int | None) -> Que
     for y in q.years:
         if year is not None and y != year:
             text = text.replace(str(y), " ")
+    # Each side is a level at its time: "tăng bao nhiêu điểm % so với năm 2014" asks the change between the sides,
+    # which no change of one side ("tăng thêm 11 xã") answers.
+    cue_text = q.cue_text
+    for m in lexicon().question_cues.finditer("change_asked", q.cue_text):
+        cue_text = cue_text[: m.start()] + " " * (m.end() - m.start()) + cue_text[m.end() :]
     return replace(
         q,
         provinces=list(provinces or q.provinces),
         years=[year] if year else [],
         expanded=text,
+        cue_text=cue_text,
         qtype="figure",
     )
 
@@ -935,6 +958,13 @@ def _one_per(pool: list[Figure], key: object) -> list[Figure]:
 def _asks_document_number(q: Question) -> bool:
     """ "… có số hiệu là gì?", "Kế hoạch số mấy?": the question wants a document's số hiệu."""
     return bool(lexicon().question_cues.find("document_number", q.cue_text))
+
+
+def _asks_who_cites(q: Question) -> bool:
+    """A comparison naming a document's số hiệu asks which documents cite it ("tỉnh nào thực hiện QĐ 2348"), unless
+    it compares two times: "Theo KH 02/KH-UBND, tỷ lệ mắc năm 2022 thấp hơn năm 2011 bao nhiêu lần" compares
+    figures of the plan it names."""
+    return bool(q.numbers) and q.qtype == "compare" and len(times_asked(q)) < 2
 
 
 def _answering(scored: list[ScoredFigure]) -> ScoredFigure:

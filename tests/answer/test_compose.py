@@ -33,7 +33,14 @@ def figure(
 def test_units_spelt_two_ways_are_one_quantity() -> None:
     a, b = figure(9.3, "bác sĩ/10.000 dân", "Hậu Giang"), figure(12.2, "bác sỹ/10.000 dân", "Bắc Giang")
     assert same_quantity(a, b)
-    assert "Bắc Giang (2023) cao hơn Hậu Giang (2023) 2,9" in compare_sentence(a, b)
+    assert "Bắc Giang (2023) cao hơn Hậu Giang (2023) 2,9 bác sỹ/10.000 dân." in compare_sentence(a, b)
+
+
+def test_a_difference_of_shares_is_in_points_and_a_large_ratio_is_said() -> None:
+    before, after = figure(42.7, "%", "Hà Giang"), figure(48.3, "%", "Hà Giang")
+    assert compare_sentence(after, before).endswith("cao hơn Hà Giang (2023) 5,6 điểm phần trăm.")
+    then, now = figure(1.21, "/1000 dân", "Quảng Bình"), figure(0.006, "/1000 dân", "Quảng Bình")
+    assert compare_sentence(now, then).endswith("1,2 /1000 dân, gấp 201,7 lần.")
 
 
 def test_one_indicator_in_two_unit_words_is_one_quantity() -> None:

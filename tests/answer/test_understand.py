@@ -65,6 +65,11 @@ def test_districts_initials_and_typos_name_provinces(reader: Reader) -> None:
     # Ordinary words one edit away from a province name are not it: "và nâng" / "Đà Nẵng", "ca mắc" / "Cà Mau".
     q = reader.read("chiến lược bảo vệ, chăm sóc và nâng cao sức khỏe; số ca mắc mới sốt rét")
     assert q.provinces == [] and q.unknown_provinces == []
+    # initials typed in capitals are no slip of a name: "HG năm" is not "Hà Nam"
+    q = reader.read("ty le nhiem HIV cua HG nam 2016")
+    assert q.corrections == {} and q.provinces == [
+        "Hậu Giang"
+    ]  # the one province with documents and initials HG
 
 
 def test_tool_style_questions() -> None:
@@ -269,3 +274,25 @@ def test_a_question_for_a_document_number(question: str, asks: bool) -> None:
 )
 def test_the_bound_a_question_asks(reader: Reader, question: str, bound: set[str]) -> None:
     assert reader.read(question).bound == bound
+
+
+def test_each_side_of_a_comparison_over_time_asks_a_level() -> None:
+    """ "… năm 2016 so với năm 2014 tăng bao nhiêu điểm %": each side is the rate of its year; no change of one side
+    ("năm 2016 tăng thêm 11 xã") answers it. A comparison naming its plan's số hiệu compares figures of the plan,
+    it does not ask which documents cite it."""
+    from qa.answer.pipeline import _asks_who_cites, _narrowed, comparison_sides
+    from qa.answer.understand.intent import asks_change
+
+    reader = Reader({"Hà Giang": "Tuyên Quang"}, set())
+    q = reader.read(
+        "Tỷ lệ phát hiện HIV mới ở nữ tại Hà Giang năm 2016 so với năm 2014 tăng bao nhiêu điểm %?"
+    )
+    assert q.qtype == "compare" and asks_change(q)
+    sides = [_narrowed(q, provinces, year) for provinces, year in comparison_sides(q, {"Hà Giang"})]
+    assert sorted(s.years[0] for s in sides) == [2014, 2016] and not any(asks_change(s) for s in sides)
+    assert not _asks_who_cites(
+        reader.read("Theo KH 02/KH-UBND, tỷ lệ mắc năm 2022 thấp hơn năm 2011 bao nhiêu lần?")
+    )
+    assert _asks_who_cites(
+        reader.read("Nghị định 60/2021/NĐ-CP được viện dẫn trong kế hoạch của những tỉnh nào?")
+    )
