@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from qa.answer.candidates import FigureCandidate
 from qa.answer.layout_lines import logical_lines
 from qa.extract.figures.prose import compared_against
+from qa.extract.figures.targets import opens_span_until_now
 from qa.extract.figures.units import POP, UNIT_RE, WORD_CMP, normalize_unit
 from qa.extract.indicators import value_places
 from qa.extract.qualifiers import reference_words
@@ -270,8 +271,12 @@ def read_numbers(hits: list[Hit], engine: Engine, hidden: Figure | None = None) 
         for read in logical_lines(chunk.text):
             line = read.text
             # The line's years, but not what its values are compared against ("so với cùng kỳ năm 2022").
+            # nor the year a span until now opens ("Từ … năm 1998 đến nay lũy tích …")
             stated = [
-                int(m.group(1)) for m in YEAR_RE.finditer(line) if not compared_against(line[: m.start()])
+                int(m.group(1))
+                for m in YEAR_RE.finditer(line)
+                if not compared_against(line[: m.start()])
+                and not opens_span_until_now(line, m.start(), m.end())
             ]
             years = stated or [int(y) for y in YEAR_RE.findall(chunk.section)]
             if not years and len(hit.doc.years) == 1:

@@ -20,6 +20,7 @@ from qa.extract.figures.targets import (
     continues_trend,
     in_objectives,
     objective_kind,
+    opens_span_until_now,
     own_year_after,
     per_population_numerators,
     starts_trend,
@@ -364,16 +365,10 @@ def _year_in(text: str) -> int | None:
             continue
         if m.group(0).startswith("/") and _DOC_NUMBER_RE.search(text[max(0, m.start() - 60) : m.start()]):
             continue  # the date of a cited document
-        if _SINCE.search(text, max(0, m.start() - 60), m.start()) and _UNTIL_NOW.match(text, m.end()):
+        if opens_span_until_now(text, m.start(), m.end()):
             continue  # "Từ sau ca nhiễm HIV đầu tiên năm 1998 đến nay lũy tích …": counted since 1998, standing now
         year = int(m.group(1))
     return year
-
-
-_SINCE = re.compile(r"(?<!\w)(?:" + "|".join(lexicon().prose_targets.since) + r")(?!\w)", re.I)
-_UNTIL_NOW = re.compile(
-    r"[^\d.;]{0,25}?(?<!\w)(?:" + "|".join(lexicon().prose_targets.until_now) + r")(?!\w)", re.I
-)
 
 
 # The parenthesis right after a value that dates it: "1.141.154 người (theo số liệu tổng điều tra dân số

@@ -178,3 +178,13 @@ def starts_trend(text: str, start: int, end: int) -> bool:
         bool(_TREND_FROM.search(text, 0, start))
         and _TREND_NEXT.match(_A_YEAR.sub(" ", text[end : end + 60])) is not None
     )
+
+
+_SINCE = re.compile(r"(?<!\w)(?:" + "|".join(_WORDS.since) + r")(?!\w)", re.I)
+_UNTIL_NOW = re.compile(r"[^\d.;]{0,25}?(?<!\w)(?:" + "|".join(_WORDS.until_now) + r")(?!\w)", re.I)
+
+
+def opens_span_until_now(text: str, start: int, end: int) -> bool:
+    """Whether the year at ``start``-``end`` opens a span that runs until now ("Từ sau ca nhiễm HIV đầu tiên năm
+    1998 đến nay lũy tích có 1.580 ca"): what is counted over it stands at the text's time, not in that year."""
+    return bool(_SINCE.search(text, max(0, start - 60), start)) and _UNTIL_NOW.match(text, end) is not None
