@@ -16,7 +16,6 @@ import numpy as np
 
 from qa.answer.understand import Question
 from qa.vn.lexicon import lexicon
-from qa.vn.so_hieu import NUMBER_ANY_CASE_RE
 from qa.vn.text import fold, nfc
 from qa.vn.tokens import canonical_syllable, joined_names, synonym_words
 
@@ -110,9 +109,6 @@ class Evidence:
             _HALF_YEAR.sub(" ", q.expanded) if q.half_year else q.expanded
         )  # the "6" of "6 tháng" says when
         text = _without_merger_notes(text, set(q.expansions.values()))
-        if q.qtype in _FIGURE_SHAPES:
-            # "… theo KH 315/KH-UBND": the số hiệu says which document, as its title words do (below)
-            text = NUMBER_ANY_CASE_RE.sub(" ", text)
         words = _words(nfc(text).lower())
         # A figure's label never names the document it sits in: "Dân số … theo KH phòng chống HIV/AIDS" asks the
         # population. A passage or a regulation may be about the document itself: its words stay.

@@ -75,13 +75,3 @@ def test_what_a_question_says_of_a_province_s_place_since_the_merger_is_no_key_w
         reader.read("Tỉnh Gia Lai cũ (trước sáp nhập với Bình Định) có bao nhiêu trẻ dưới 2 tuổi?")
     )
     assert not {"cũ", "sáp", "nhập", "trước"} & set(asked) and {"trẻ", "dưới", "tuổi"} <= set(asked)
-
-
-def test_the_number_of_the_document_a_figure_is_asked_from_is_no_key_word() -> None:
-    """"… chiếm bao nhiêu % … theo KH 315/KH-UBND": "315" and "UBND" say which document, not what is asked; a
-    regulation question keeps them."""
-    from qa.answer.understand import Reader
-
-    reader = Reader({"Hà Giang": "Tuyên Quang"}, set())
-    asked = Evidence({}).key_terms(reader.read("Hà Giang có bao nhiêu người nhiễm HIV theo KH 315/KH-UBND?"))
-    assert not {"315", "ubnd"} & set(asked) and {"người", "nhiễm", "hiv"} <= set(asked)
