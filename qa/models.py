@@ -38,6 +38,8 @@ class TableRow:
     unit: str  # unit column as written ("Bác sỹ", "%", "%o"); "" when absent
     values: list[tuple[str, str]]  # (value column name, cell as written) for each value column
     group: str = ""  # group row above ("Chỉ tiêu đầu vào") or parent row label for "- ..." sub-rows
+    # the words right above a table whose columns name no kind or year ("Cấu trúc dân số … cuối năm 2019"): its time
+    caption: str = ""
 
 
 @dataclass(slots=True)

@@ -1,4 +1,5 @@
-"""Indicator tables in four shapes: tab-separated, pipe markdown, flattened PDF rows, and year grids.
+"""Indicator tables in five shapes: tab-separated, pipe markdown, flattened PDF rows, year grids, and web tables
+flattened one cell per line.
 
 Every recognised row gets the table header attached, so a row alone still says
 which column is "KH 2023" and which is "TH 2023".
@@ -105,6 +106,8 @@ def find_tables(lines: list[str]) -> list[ParsedTable]:
             table = _parse_flat(lines, i)
         elif _grid_columns(line):
             table = _parse_grid(lines, i)
+        elif _is_cell_separator(lines, i + 1) and line.strip() and not _is_cell_separator(lines, i):
+            table = _parse_cells(lines, i)
         if table and table.rows:
             tables.append(table)
             i = table.end_line  # end_line is 1-based, so this is the next index
@@ -384,3 +387,83 @@ def _parse_grid(lines: list[str], start: int) -> ParsedTable | None:
         table.end_line = i + 1
         i += 1
     return table if any(r.row.values for r in table.rows) else None
+
+
+# ---------------------------------------------------------------- web tables, one cell per line
+
+# A web page's table as stored pages flatten it: each cell on its own line(s), a line holding only "|" between cells,
+# rows one after another with nothing to mark where one ends ("Nhóm tuổi | Tổng Dân số | Nam | Nữ | Tổng | 908.241 |
+# 454.477 | 453.764 | <15 tuổi | 196.120 | …"). The row width is read from the values: each row is a label and the
+# same number of values, which the header names.
+_MAX_CELL_LINES = 3  # a cell's text wraps over this many lines at most
+_MIN_CELL_ROWS = 2  # rows of label and values, so a width is seen twice
+CAPTION_LINES = (
+    2  # the lines above a table that may say what and when it is ("Cấu trúc dân số tỉnh / … cuối năm 2019")
+)
+
+
+def _is_cell_separator(lines: list[str], i: int) -> bool:
+    return 0 <= i < len(lines) and lines[i].strip() == "|"
+
+
+def _cells(lines: list[str], start: int) -> list[tuple[str, int, int]]:
+    """(text, first line, last line) of each cell from ``start``: runs of lines between "|" lines, until a run that
+    no "|" line follows."""
+    cells: list[tuple[str, int, int]] = []
+    i = start
+    while i < len(lines):
+        j = i
+        while j < len(lines) and not _is_cell_separator(lines, j) and j - i < _MAX_CELL_LINES:
+            j += 1
+        text = collapse_ws(" ".join(lines[i:j]))
+        if not text:
+            break
+        cells.append((text, i + 1, j))
+        if not _is_cell_separator(lines, j):
+            break  # the last cell: nothing follows it
+        i = j + 1
+    return cells
+
+
+def _is_value_cell(text: str) -> bool:
+    return bool(_VALUE_TOKEN.match(text.replace(" ", "")))
+
+
+def _parse_cells(lines: list[str], start: int) -> ParsedTable | None:
+    cells = _cells(lines, start)
+    values = [_is_value_cell(t) for t, _, _ in cells]
+    if True not in values:
+        return None
+    first = values.index(True)
+    runs: list[int] = []  # lengths of the runs of values, each after one label
+    k = first
+    while k < len(cells):
+        n = 0
+        while k + n < len(cells) and values[k + n]:
+            n += 1
+        if n == 0:
+            k += 1
+            continue
+        runs.append(n)
+        k += n
+    width = max(set(runs), key=runs.count)
+    if runs.count(width) < _MIN_CELL_ROWS or first < width + 2:
+        return None  # no header naming the label column and each value column
+    header = [t for t, _, _ in cells[first - width - 2 : first - 1]]
+    caption = collapse_ws(
+        " ".join(x for x in lines[max(0, start - CAPTION_LINES) : start] if x.strip() != "|")
+    )
+    roles = _Roles(tt=None, label=0, unit=None, values=list(range(1, width + 1)))
+    table = ParsedTable(cells[first - width - 2][1], cells[first - 2][2], header, " | ".join(header))
+    state: dict[str, str] = {}
+    at = first - 1
+    while at + width < len(cells) and not values[at] and all(values[at + 1 : at + width + 1]):
+        row_cells = [t for t, _, _ in cells[at : at + width + 1]]
+        row = _row_from_cells(row_cells, header, roles, state)
+        row.caption = caption
+        table.rows.append(RowSpan(row, cells[at][1], cells[at + width][2], " | ".join(row_cells)))
+        at += width + 1
+    if len(table.rows) < _MIN_CELL_ROWS:
+        return None
+    table.end_line = table.rows[-1].end_line
+    return table

@@ -172,3 +172,34 @@ def test_a_label_ending_in_a_colon_takes_the_value_on_the_next_line():
     ]
     # a numbered item after a colon stays an item of its own
     assert not any("cụ thể: 1." in b.text for b in blocks)
+
+
+def test_a_web_table_flattened_one_cell_per_line():
+    """A stored web page's table: each cell on its line, "|" between cells, rows one after another. Rows are a label
+    and as many values as the header names; the letterhead above it (cells too, no values) is no table; the
+    caption dates a table whose columns name no year (made up, of the shape of a provincial plan's population
+    table)."""
+    from qa.extract.figures import extract_figures
+    from qa.ingest.pipeline import parse_loaded
+    from qa.models import LoadedText
+
+    cells = ["Nhóm tuổi", "Tổng dân số", "Nam", "Nữ", "Tổng", "801.200", "400.100", "401.100"]
+    cells += ["15 – 49 tuổi", "452.300", "226.000", "226.300", "Ghi chú: số liệu thống kê"]
+    letterhead = ["ỦY BAN NHÂN DÂN", "TỈNH X", "-------", "|", "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "|"]
+    lines = letterhead + ["Số: 12/KH-UBND", "|", "Tỉnh X, ngày 2 tháng 3 năm 2021", "", "KẾ HOẠCH"]
+    lines += ["2. Dân số: cấu trúc dân số tỉnh", "X cuối năm 2020"]
+    for cell in cells:
+        lines += [cell, "|"]
+    lines[-1] = ""
+    doc = parse_loaded(LoadedText(lines, [None] * len(lines), "txt"), "kh.txt", "sha")
+    rows = [b for b in doc.blocks if b.kind == "table_row"]
+    assert [b.text for b in rows] == [
+        "Tổng | 801.200 | 400.100 | 401.100",
+        "15 – 49 tuổi | 452.300 | 226.000 | 226.300",
+    ]
+    assert rows[0].row is not None and rows[0].row.header == ["Nhóm tuổi", "Tổng dân số", "Nam", "Nữ"]
+    assert doc.meta.number == "12/KH-UBND"
+    by_value = {f.value_text: f for f in extract_figures(doc)}
+    total = by_value["452.300"]
+    assert (total.indicator, total.year, total.kind) == ("15 – 49 tuổi: Tổng dân số", 2020, "actual")
+    assert by_value["226.000"].indicator == "15 – 49 tuổi: Nam"  # a row broken down by sex

@@ -9,7 +9,7 @@ import re
 
 from qa.extract.figures.context import MAX_QUOTE, horizon
 from qa.extract.figures.units import CMP, GENERIC_UNITS, label_noun, normalize_unit, per_part
-from qa.models import Block, Figure, FigureKind, ParsedDocument
+from qa.models import Block, Figure, FigureKind, ParsedDocument, TableRow
 from qa.vn.lexicon import lexicon
 from qa.vn.numbers import parse_vn_number
 from qa.vn.text import collapse_ws, fold
@@ -95,6 +95,15 @@ def _cell_line(doc: ParsedDocument, block: Block, cell: str) -> int:
     return block.end_line
 
 
+def _caption_time(row: TableRow, base: int | None) -> tuple[FigureKind, int] | None:
+    """('actual', 2019) for a caption that names one year not after the text's own ("… cuối năm 2019")."""
+    years = {int(y) for y in re.findall(rf"\b({YEAR})\b", row.caption)}
+    if len(years) != 1:
+        return None
+    year = years.pop()
+    return ("actual", year) if base is None or year <= base else None
+
+
 def table_figures(doc: ParsedDocument, block: Block, base: int | None) -> list[Figure]:
     row = block.row
     if row is None or not row.values or not row.label.strip():
@@ -103,8 +112,14 @@ def table_figures(doc: ParsedDocument, block: Block, base: int | None) -> list[F
     unit = _row_unit(block)
     quote = collapse_ws(block.text)[:MAX_QUOTE]
     figures: list[Figure] = []
+    # A table whose columns name no kind or year ("Nhóm tuổi | Tổng Dân số | Nam | Nữ") stands at the time its
+    # caption names ("Cấu trúc dân số tỉnh Bạc Liêu cuối năm 2019"), a result when that is not after the text's own
+    # year; each value is named by its row and column.
+    by_caption = _caption_time(row, base) if row.caption else None
+    if by_caption is not None and any(column_kind_year(c, row.header, doc, block, base) for c in row.header):
+        by_caption = None
     for column, cell in row.values:
-        mapped = column_kind_year(column, row.header, doc, block, base)
+        mapped = by_caption or column_kind_year(column, row.header, doc, block, base)
         m = _CELL_RE.match(cell)
         if not mapped or not m:
             continue  # "Đạt mục tiêu", "Loại trừ sốt rét", or a column without kind/year
@@ -116,7 +131,7 @@ def table_figures(doc: ParsedDocument, block: Block, base: int | None) -> list[F
         kind, year = mapped
         figures.append(
             Figure(
-                indicator=indicator,
+                indicator=f"{indicator}: {column}" if by_caption else indicator,
                 value=value,
                 value_text=value_text,
                 unit=normalize_unit(sym) if sym else unit,
