@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from itertools import groupby
 
 from qa.models import TableRow
 from qa.vn.lexicon import lexicon
@@ -397,9 +398,8 @@ def _parse_grid(lines: list[str], start: int) -> ParsedTable | None:
 # same number of values, which the header names.
 _MAX_CELL_LINES = 3  # a cell's text wraps over this many lines at most
 _MIN_CELL_ROWS = 2  # rows of label and values, so a width is seen twice
-CAPTION_LINES = (
-    2  # the lines above a table that may say what and when it is ("Cấu trúc dân số tỉnh / … cuối năm 2019")
-)
+# the lines above a table that may say what and when it is ("Cấu trúc dân số tỉnh / … cuối năm 2019")
+CAPTION_LINES = 2
 
 
 def _is_cell_separator(lines: list[str], i: int) -> bool:
@@ -435,17 +435,7 @@ def _parse_cells(lines: list[str], start: int) -> ParsedTable | None:
     if True not in values:
         return None
     first = values.index(True)
-    runs: list[int] = []  # lengths of the runs of values, each after one label
-    k = first
-    while k < len(cells):
-        n = 0
-        while k + n < len(cells) and values[k + n]:
-            n += 1
-        if n == 0:
-            k += 1
-            continue
-        runs.append(n)
-        k += n
+    runs = [len(list(run)) for is_value, run in groupby(values[first:]) if is_value]  # each after one label
     width = max(set(runs), key=runs.count)
     if runs.count(width) < _MIN_CELL_ROWS or first < width + 2:
         return None  # no header naming the label column and each value column

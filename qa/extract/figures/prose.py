@@ -663,7 +663,12 @@ def _prose_unit(cand: _Candidate, indicator: str, before: str, inherited: bool, 
 
 
 def _prose_kind_year(
-    ctx: _Context, span: tuple[int, int], where: tuple[int, int], in_parens: bool, prev: _Found | None
+    ctx: _Context,
+    span: tuple[int, int],
+    where: tuple[int, int],
+    in_parens: bool,
+    prev: _Found | None,
+    starts: bool = False,
 ) -> tuple[FigureKind | None, int | None]:
     """Kind from the nearest cue (else the enclosing figure, else the section), year from the sentence
     (else the section, else the document); a strategy plan's goals are targets of its horizon, and a value
@@ -681,7 +686,7 @@ def _prose_kind_year(
     # The sentence's own time ("6 tháng đầu năm 2023", or after the value: "… vào năm 2030"), else the
     # paragraph's ("… năm 2022 theo hướng dẫn của Bộ Y tế: … . Các Bệnh viện … 3,03 điểm"), else the
     # section's, else the document's.
-    if starts_trend(text, start, end):
+    if starts:  # the value a trend starts from
         # "giảm từ 0,57/1000 dân xuống còn 0,020/1000 dân năm 2022": 2022 is the later value's year
         # (what a trend starts from was reached: in a plan's objectives it is the baseline, not a target)
         year_of_start = own_year_after(text, end) or _year_in(_drop_parens(text[sent_start:start]))
@@ -789,7 +794,8 @@ def _prose_figure(ctx: _Context, cand: _Candidate, found: list[_Found]) -> _Foun
         return None
     if cand.sym and not _clean_enough(indicator):  # "dành ít nhất 30% ngân sách y tế cho …"
         indicator = collapse_ws(f"{indicator} {_tail_words(text, cand.end, limit=12, digits=True)}")
-    kind, year = _prose_kind_year(ctx, (start, cand.end), (sent_start, clause), in_parens, prev)
+    starts = starts_trend(text, start, cand.end)
+    kind, year = _prose_kind_year(ctx, (start, cand.end), (sent_start, clause), in_parens, prev, starts)
     if change is not None and kind != "estimate":
         kind = "actual"  # a change against an earlier value is a result, whatever "% KH" came before it
     doc = ctx.doc
@@ -815,5 +821,5 @@ def _prose_figure(ctx: _Context, cand: _Candidate, found: list[_Found]) -> _Foun
         else f"{doc.doc_id}:{ctx.block.start_line}:{start}",
     )
     root = prev.root if prev is not None and linked else indicator
-    in_trend = continues or starts_trend(text, start, cand.end)
+    in_trend = continues or starts
     return _Found(start=start, end=cand.end, figure=figure, clause=clause, root=root, in_trend=in_trend)

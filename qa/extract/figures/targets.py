@@ -22,20 +22,22 @@ from qa.vn.lexicon import lexicon
 from qa.vn.years import YEAR
 
 _WORDS = lexicon().prose_targets
+
+
+def _any(words: tuple[str, ...]) -> str:
+    """One group of the lexicon's word fragments: "(?:xuống|lên|còn)"."""
+    return "(?:" + "|".join(words) + ")"
+
+
+# What may follow a word on the way to a value before it: "xuống dưới tỷ lệ 15/100.000"
+_AFTER_TOWARDS = rf"(?:\s+{_any(_WORDS.after_towards)})"
 # "20/100.000 dân", "120/100.000 người dân", "0,1/1.000 dân": the numerator is the value.
 PER_POP_VALUE = re.compile(
     rf"(?<![\w.,/])(?P<num>\d+(?:,\d+)?)(?P<per>\s*/\s*(?:\d{{1,3}}(?:\.\d{{3}})+|\d+)\s*{POP})\b", re.I
 )
-_LEAD_VERB = re.compile(r"^\s*(?:" + "|".join(_WORDS.target_verbs) + r")(?!\w)\s*", re.I)
+_LEAD_VERB = re.compile(rf"^\s*{_any(_WORDS.target_verbs)}(?!\w)\s*", re.I)
 # "… trở lên" ("and above") ends a name, it is not on its way to a value.
-_TRAIL_TOWARDS = re.compile(
-    r"(?<!trở)\s+(?:"
-    + "|".join(_WORDS.towards)
-    + r")(?:\s+(?:"
-    + "|".join(_WORDS.after_towards)
-    + r"))*\s*$",
-    re.I,
-)
+_TRAIL_TOWARDS = re.compile(rf"(?<!trở)\s+{_any(_WORDS.towards)}{_AFTER_TOWARDS}*\s*$", re.I)
 _CHANGE_VERB = re.compile(r"(?<!\w)(?P<verb>" + "|".join(_WORDS.change_verbs) + r")(?:\s+thêm)?\s*$", re.I)
 _CHANGE_REF = re.compile(r"\s*(?P<ref>" + _WORDS.change_reference + r")(?!\w)", re.I)
 _TIME_AFTER = re.compile(
@@ -137,15 +139,8 @@ def objective_kind(
     return "plan" if kind in (None, "actual", "plan") else kind
 
 
-_TREND_FROM = re.compile(r"(?<!\w)(?:" + "|".join(_WORDS.trend_from) + r")\s*$", re.I)
-_TREND_TO = re.compile(
-    r"[^\d,;:()]{0,40}?(?<!\w)(?:"
-    + "|".join(_WORDS.trend_to)
-    + r")(?:\s+(?:"
-    + "|".join(_WORDS.after_towards)
-    + r"))?\s*",
-    re.I,
-)
+_TREND_FROM = re.compile(rf"(?<!\w){_any(_WORDS.trend_from)}\s*$", re.I)
+_TREND_TO = re.compile(rf"[^\d,;:()]{{0,40}}?(?<!\w){_any(_WORDS.trend_to)}{_AFTER_TOWARDS}?\s*", re.I)
 _A_YEAR = re.compile(rf"(?<!\d){YEAR}(?!\d)")
 
 
@@ -162,9 +157,7 @@ def continues_trend(text: str, first: tuple[int, int], start: int, first_in_tren
 
 
 _TREND_AGAIN = re.compile(
-    r"\s*(?:(?:" + "|".join(_WORDS.trend_again) + r")\s+)*(?:" + "|".join(_WORDS.trend_to) + r")"
-    r"(?:\s+(?:" + "|".join(_WORDS.after_towards) + r"))?\s*",
-    re.I,
+    rf"\s*(?:{_any(_WORDS.trend_again)}\s+)*{_any(_WORDS.trend_to)}{_AFTER_TOWARDS}?\s*", re.I
 )
 
 
@@ -180,8 +173,8 @@ def starts_trend(text: str, start: int, end: int) -> bool:
     )
 
 
-_SINCE = re.compile(r"(?<!\w)(?:" + "|".join(_WORDS.since) + r")(?!\w)", re.I)
-_UNTIL_NOW = re.compile(r"[^\d.;]{0,25}?(?<!\w)(?:" + "|".join(_WORDS.until_now) + r")(?!\w)", re.I)
+_SINCE = re.compile(rf"(?<!\w){_any(_WORDS.since)}(?!\w)", re.I)
+_UNTIL_NOW = re.compile(rf"[^\d.;]{{0,25}}?(?<!\w){_any(_WORDS.until_now)}(?!\w)", re.I)
 
 
 def opens_span_until_now(text: str, start: int, end: int) -> bool:
