@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from qa.answer.admissible import admissible, names_a_part, of_the_named_place
+from qa.answer.admissible import admissible, names_a_part, of_the_counted_thing, of_the_named_place
 from qa.answer.candidates import FigureCandidate
 from qa.answer.understand import Reader
 from qa.models import Figure
@@ -172,3 +172,31 @@ def test_a_bound_asked_is_answered_by_a_value_stated_with_that_bound() -> None:
         15.0,
         120.0,
     ]
+
+
+def test_a_value_of_no_known_year_does_not_answer_a_year_asked_beside_one_of_that_year() -> None:
+    """ "giảm từ 0,57/1000 dân xuống còn 0,020/1000 dân năm 2022": where the trend started has no year."""
+    started = replace(PROVINCE, value=0.57, value_text="0,57", unit="/1000 dân", year=None, qualifiers=[])
+    reached = replace(started, value=0.02, value_text="0,020", year=2022)
+    assert _values("ty le ky sinh trung sot ret Tay Ninh nam 2022", [started, reached]) == [0.02]
+    assert _values("ty le ky sinh trung sot ret Tay Ninh nam 2022", [started]) == [0.57]  # nothing else
+    assert _values("ty le ky sinh trung sot ret Tay Ninh", [started, reached]) == [
+        0.57,
+        0.02,
+    ]  # no year asked
+
+
+def test_a_count_asked_is_offered_the_values_that_count_its_thing() -> None:
+    """ "số học sinh … là bao nhiêu người": "277.120 học sinh", not the share "96,11%" of the same sentence; not
+    for a plan check, which leads with its share."""
+    share = replace(PROVINCE, indicator="học sinh tham gia BHYT", value=96.11, unit="%", qualifiers=[])
+    count = replace(share, value=277120.0, value_text="277.120", unit="học sinh")
+    cands = [FigureCandidate(f, 0, 0, None) for f in (share, count)]
+
+    def offered(question: str) -> list[int]:
+        q = Reader(KNOWN, set()).read(question)
+        return of_the_counted_thing(q, cands, admissible(q, cands))
+
+    assert offered("Tây Ninh số học sinh tham gia BHYT năm 2019 là bao nhiêu người?") == [1]
+    assert offered("Tỷ lệ học sinh tham gia BHYT của Tây Ninh năm 2019?") == []  # no count asked
+    assert offered("Tây Ninh có bao nhiêu người tham gia BHYT, đạt bao nhiêu % kế hoạch?") == []
