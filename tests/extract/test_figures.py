@@ -487,3 +487,11 @@ def test_a_count_since_a_year_until_now_stands_at_the_text_s_time():
     )
     by_value = {f.value_text: f for f in prose_figures_of(text).values()}
     assert by_value["1.480"].year == 2016 and by_value["702"].year == 2016
+
+
+def test_a_shorthand_defined_in_passing_does_not_end_a_count_s_words():
+    """ "38 xã vùng sốt rét lưu hành (SRLH) nhẹ": the words after the defined shorthand still name the count."""
+    text = "Kế hoạch\n\nNăm 2019, tỉnh có 38 xã vùng sốt rét lưu hành (SRLH) nhẹ, 16 xã SRLH vừa và 10 xã SRLH nặng."
+    by_value = {f.value_text: f for f in prose_figures_of(text).values()}
+    assert by_value["38"].indicator.endswith("xã vùng sốt rét lưu hành nhẹ")
+    assert by_value["10"].indicator == "xã SRLH nặng"

@@ -280,6 +280,9 @@ _TAIL_STOP = re.compile(
 )
 
 
+_SHORTHAND_DEFINED = re.compile(r"\s*\((?:viết tắt là\s+)?[A-ZĐ][A-ZĐ0-9]{1,9}\)")
+
+
 def _tail_words(
     text: str,
     pos: int,
@@ -294,6 +297,8 @@ def _tail_words(
     that opens with its figure ("100% sản phụ sanh tại cơ sở y tế").
     """
     rest = re.sub(r"^\s*\([^()]*\)", "", text[pos:])  # "72% (54/75) TYT có BS định biên"
+    # A shorthand defined in passing does not end the words: "38 xã vùng sốt rét lưu hành (SRLH) nhẹ"
+    rest = _SHORTHAND_DEFINED.sub("", rest)
     m = re.match(rf"(?:(?!{stops}).)*", rest)
     tail = m.group(0) if m else ""
     if loose:
