@@ -33,13 +33,24 @@ def _words(text: str) -> list[str]:
     return _WORD.findall(text) + [f"{word}{sign}" for word, sign in _SIGNED.findall(text)]
 
 
+Defined = tuple[
+    tuple[str, str], ...
+]  # the abbreviations the documents define: ("srlh", "sốt rét lưu hành"), …
+
+
 @lru_cache(maxsize=65536)
-def evidence_words(text: str) -> tuple[frozenset[str], frozenset[str]]:
-    """(the text's syllables, accented and folded, with spelled-out abbreviations; its synonym-group words)."""
+def evidence_words(text: str, defined: Defined = ()) -> tuple[frozenset[str], frozenset[str]]:
+    """(the text's syllables, accented and folded, with spelled-out abbreviations; its synonym-group words).
+
+    ``defined``: the abbreviations the indexed documents define ("… sốt rét lưu hành (SRLH)"), spelled out like
+    the lexicon's: a table row "xã SRLH nặng" covers "xã sốt rét lưu hành nặng"."""
     abbreviations = lexicon().abbreviations
     words = {canonical_syllable(w) for w in _words(nfc(text).lower())}
     for abbreviation in words & set(abbreviations):  # "TP" in the text covers "thành phố" in the question
         words.update(abbreviations[abbreviation].split())
+    for abbreviation, phrase in defined:
+        if abbreviation in words:
+            words.update(canonical_syllable(w) for w in phrase.lower().split())
     words |= {fold(w) for w in words}
     return frozenset(words), frozenset(synonym_words(text))
 
@@ -82,18 +93,21 @@ def _without_merger_notes(text: str, spelled_out: set[str]) -> str:
 
 
 class Evidence:
-    def __init__(self, idf: dict[str, float]) -> None:
+    def __init__(self, idf: dict[str, float], defined: dict[str, str] | None = None) -> None:
         self.idf = idf
+        self.defined: Defined = tuple(sorted((defined or {}).items()))
 
     @classmethod
-    def from_bm25(cls, vocab: dict[str, int], indptr: np.ndarray, n_docs: int) -> Evidence:
+    def from_bm25(
+        cls, vocab: dict[str, int], indptr: np.ndarray, n_docs: int, defined: dict[str, str] | None = None
+    ) -> Evidence:
         n = max(1, n_docs)
         idf = {}
         for token, tid in vocab.items():
             if tid + 1 < len(indptr):
                 df = int(indptr[tid + 1] - indptr[tid])
                 idf[token] = math.log(1 + (n - df + 0.5) / (df + 0.5))
-        return cls(idf)
+        return cls(idf, defined)
 
     @property
     def vocabulary(self) -> set[str]:
@@ -133,12 +147,11 @@ class Evidence:
             )
         return terms
 
-    @staticmethod
-    def coverage(terms: dict[str, float], *texts: str) -> float:
+    def coverage(self, terms: dict[str, float], *texts: str) -> float:
         """IDF-weighted share of the terms present in the texts (read apart, so each text's words are cached)."""
         if not terms:
             return 0.0
-        parts = [evidence_words(text) for text in texts]
+        parts = [evidence_words(text, self.defined) for text in texts]
         total = sum(terms.values())
         found = sum(w for t, w in terms.items() if any(t in words or fold(t) in syn for words, syn in parts))
         return found / total
@@ -152,16 +165,21 @@ class Evidence:
         words = [t for t in terms if not t.isdigit()]
         return max(words, key=lambda t: terms[t]) if words else None
 
-    @staticmethod
-    def extra_words(label: str, question_words: frozenset[str]) -> int:
-        """Content words of an indicator label the question does not say ("… công lập" for "giường bệnh")."""
+    def extra_words(self, label: str, question_words: frozenset[str]) -> int:
+        """Content words of an indicator label the question does not say ("… công lập" for "giường bệnh"); an
+        abbreviation the documents define is said when the question says its phrase ("SRLH": "sốt rét lưu hành")."""
         core = re.sub(r"\([^)]*\)", " ", label)  # parentheses only qualify the indicator
         words = {canonical_syllable(w) for w in _WORD.findall(nfc(core).lower())}
         stops = lexicon().stop_words.question
+        spelled = dict(self.defined)
         return sum(
             1
             for w in words
             if w not in question_words
+            and not (
+                w in spelled
+                and all(fold(canonical_syllable(p)) in question_words for p in spelled[w].lower().split())
+            )
             and fold(w) not in question_words
             and w not in stops
             and not w[0].isdigit()

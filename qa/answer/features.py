@@ -62,6 +62,7 @@ class QuestionView:
     """What every candidate of one question is compared with, computed once."""
 
     q: Question
+    evidence: Evidence  # how a text covers the question's words
     terms: dict[str, float]
     words: frozenset[str]
     rarest: str | None
@@ -84,6 +85,7 @@ def question_view(q: Question, evidence: Evidence, indicators: list[IndicatorMat
         years |= {q.year_range[1]}
     return QuestionView(
         q,
+        evidence,
         terms,
         evidence_words(q.expanded)[0],
         evidence.rarest(terms),
@@ -177,8 +179,8 @@ def figure_features(v: QuestionView, c: FigureCandidate, chunk: Chunk | None) ->
     f, q = c.figure, v.q
     label = f"{f.indicator} {f.unit}"
     context = (label, f.quote, f.section, chunk.text if chunk else "")
-    context_cov = Evidence.coverage(v.terms, *context)
-    rarest = 1.0 if v.rarest is None or Evidence.coverage({v.rarest: 1.0}, *context) > 0 else 0.0
+    context_cov = v.evidence.coverage(v.terms, *context)
+    rarest = 1.0 if v.rarest is None or v.evidence.coverage({v.rarest: 1.0}, *context) > 0 else 0.0
     same = other = 0.0
     # A change is compared by the indicator it changes when the question asks a change.
     indicator_id = f.indicator_id or (c.change_of if v.asks_change else None)
@@ -203,10 +205,10 @@ def figure_features(v: QuestionView, c: FigureCandidate, chunk: Chunk | None) ->
 
     return np.array(
         [
-            Evidence.coverage(v.terms, label),
+            v.evidence.coverage(v.terms, label),
             context_cov,
             rarest,
-            min(1.0, Evidence.extra_words(f.indicator, v.words) / 5),
+            min(1.0, v.evidence.extra_words(f.indicator, v.words) / 5),
             same,
             other,
             v.indicator.score if v.indicator else 0.0,

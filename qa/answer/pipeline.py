@@ -103,7 +103,9 @@ class Answerer:
     def __init__(self, engine: Engine, models: DecisionModels | None = None) -> None:
         self.engine = engine
         lex = engine.lexical
-        self.evidence = Evidence.from_bm25(lex.vocab, lex.retriever.scores["indptr"], len(lex.ids))
+        self.evidence = Evidence.from_bm25(
+            lex.vocab, lex.retriever.scores["indptr"], len(lex.ids), engine.abbreviations.defined
+        )
         self.reader = Reader(
             engine.provinces_with_documents(),
             self.evidence.vocabulary,
@@ -595,7 +597,7 @@ class Answerer:
 
                     def fits(m: RegulationMention) -> float:
                         names_given = any(n in number_key(m.subject or "") for n in wanted)
-                        return float(names_given) + Evidence.coverage(
+                        return float(names_given) + self.evidence.coverage(
                             view.terms, f"{m.subject or ''} {m.quote} {m.issuer or ''}"
                         )
 

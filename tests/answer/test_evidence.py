@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from qa.answer.evidence import Evidence, evidence_words
+from qa.vn.tokens import canonical_syllable
 
 
 def test_a_sign_after_a_word_tells_categories_apart() -> None:
@@ -10,8 +11,8 @@ def test_a_sign_after_a_word_tells_categories_apart() -> None:
     assert {"m", "m+"} <= asked and "m-" not in asked
     assert {"hiv", "hiv+"} <= evidence_words("Số người HIV (+) phát hiện mới")[0]
     terms = {"lao": 1.0, "phoi": 1.0, "m": 0.5, "m+": 8.0, "moi": 1.0}
-    assert Evidence.coverage(terms, "Lao phổi M(+) mới") == 1.0
-    assert Evidence.coverage(terms, "Lao phổi M(-)") < 0.3
+    assert Evidence({}).coverage(terms, "Lao phổi M(+) mới") == 1.0
+    assert Evidence({}).coverage(terms, "Lao phổi M(-)") < 0.3
 
 
 def test_the_words_of_the_questions_frame_are_no_key_words() -> None:
@@ -48,7 +49,7 @@ def test_a_shorthand_no_document_writes_is_weighed_by_its_phrase_alone() -> None
     assert q.expansions == {"sxh": "sốt xuất huyết"}
     asked = Evidence({"sốt": 3.2, "xuất": 2.3, "huyết": 3.2, "dịch": 1.1}).key_terms(q)
     assert "sxh" not in asked and {"sốt", "xuất", "huyết"} <= set(asked)
-    assert Evidence.coverage(asked, "140 ổ dịch nhỏ, 2.646 trường hợp mắc sốt xuất huyết") == 1.0
+    assert Evidence({}).coverage(asked, "140 ổ dịch nhỏ, 2.646 trường hợp mắc sốt xuất huyết") == 1.0
     written = Evidence({"sxh": 4.0, "sốt": 3.2, "xuất": 2.3, "huyết": 3.2}).key_terms(q)
     assert written["sxh"] == 4.0
 
@@ -75,3 +76,20 @@ def test_what_a_question_says_of_a_province_s_place_since_the_merger_is_no_key_w
         reader.read("Tỉnh Gia Lai cũ (trước sáp nhập với Bình Định) có bao nhiêu trẻ dưới 2 tuổi?")
     )
     assert not {"cũ", "sáp", "nhập", "trước"} & set(asked) and {"trẻ", "dưới", "tuổi"} <= set(asked)
+
+
+def test_an_abbreviation_the_documents_define_covers_its_phrase() -> None:
+    """A document that writes "… ký sinh trùng sốt rét (KSTSR)" and then "Tỷ lệ KSTSR/1000 dân" labels its rows
+    with the shorthand it defined (no lexicon entry); a question that spells the phrase out is covered by them,
+    and the shorthand is no word the question leaves unsaid."""
+    terms = {
+        canonical_syllable(w): weight
+        for w, weight in (("lệ", 1.0), ("ký", 2.0), ("sinh", 1.0), ("trùng", 2.0), ("sốt", 2.0), ("rét", 2.0))
+    }
+    plain, learned = Evidence({}), Evidence({}, {"kstsr": "ký sinh trùng sốt rét"})
+    assert plain.coverage(terms, "Tỷ lệ KSTSR/1000 dân") == 1.0 / 10.0
+    assert learned.coverage(terms, "Tỷ lệ KSTSR/1000 dân") == 1.0
+    asked = evidence_words("tỷ lệ ký sinh trùng sốt rét")[0]
+    assert plain.extra_words("Tỷ lệ KSTSR", asked) == 1
+    assert learned.extra_words("Tỷ lệ KSTSR", asked) == 0
+    assert learned.extra_words("Tỷ lệ KSTSR", evidence_words("tỷ lệ sốt rét")[0]) == 1
