@@ -103,3 +103,24 @@ def test_passage_questions_name_a_few_words_and_refuse_two_ways(engine: Engine) 
     assert sum(shares) / len(shares) < 0.6
     why = Counter(g.operators[-1] for g in passages if not g.answerable)
     assert why["absent_word"] > 0 and why["other_province_topic"] > 0
+
+
+def test_a_question_without_a_year_asks_the_newest_value_and_a_swapped_year_is_always_said(
+    engine: Engine,
+) -> None:
+    """A question naming no year means the newest value of its label in its document; an unanswerable twin whose
+    year was swapped for one the documents lack always says it (without it, the question would be answerable)."""
+    generated = list(Generator(engine, seed=1).figure_questions())
+    yearless = [g for g in generated if "no_year" in g.operators and g.answerable]
+    assert len(yearless) > 10
+    for g in yearless:
+        assert g.figure is not None
+        said = f"{g.figure.indicator} {' '.join(g.figure.qualifiers)}"  # "tính đến 30/6/2023" may say it
+        assert str(g.figure.year) in said or str(g.figure.year) not in g.question
+        assert not re.search(r"(?i)\bnăm\s+[,;:?]", g.question)  # no year left out of "Năm …, …"
+        same_label = [
+            f.year for f in engine.figures if (f.doc_id, f.indicator) == (g.figure.doc_id, g.figure.indicator)
+        ]
+        assert g.figure.year == max(y for y in same_label if y is not None)
+    swapped = [g for g in generated if "absent_year" in g.operators]
+    assert swapped and all(re.search(r"\b(?:19|20)\d\d\b", g.question) for g in swapped)
