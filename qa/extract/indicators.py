@@ -281,6 +281,18 @@ def value_places(label: str, before: str) -> list[str]:
     return earlier[-1:]
 
 
+def other_provinces(label: str, own: str | None) -> list[str]:
+    """The provinces a label names that are not the figure's own, nor merged with it since (folded): "dân số
+    xếp trên tỉnh Bắc Kạn (316,5 nghìn người)" in a page about Cao Bằng is Bắc Kạn's population."""
+    gazetteer = load_gazetteer()
+    unit = gazetteer.current_of(own) if own else None
+    return [
+        " ".join(fold(name).lower().split())
+        for name in gazetteer.province_mentions(label)
+        if name != own and (unit is None or gazetteer.current_of(name) != unit)
+    ]
+
+
 _MONEY_UNITS = frozenset(" ".join(fold(u).split()) for u in lexicon().units.money)
 
 
@@ -374,6 +386,7 @@ def map_figures(figures: list[Figure], scope: DocumentScope | None = None, lines
             f.indicator_score = round(match.score, 3) if match else 0.0
             said = top.indicator.says(top.variant) if top else ""
         found = catalog.qualifiers(f"{text} {before}", top, places=False) + value_places(text, before)
+        found += [p for p in other_provinces(f.indicator, f.province) if p not in found]
         found += [q for q in listed_part(f) + parenthesised_part(f) if q not in found]
         found += [q for q in part_in_sentence(f) + part_named_before(f) if q not in found]
         if top is not None and part_of is None and not found and top.variant in top.indicator.parts:
