@@ -109,6 +109,13 @@ def find_tables(lines: list[str]) -> list[ParsedTable]:
             table = _parse_grid(lines, i)
         elif _is_cell_separator(lines, i + 1) and line.strip() and not _is_cell_separator(lines, i):
             table = _parse_cells(lines, i)
+        elif (
+            line.strip()
+            and i + 2 < len(lines)
+            and not lines[i + 1].strip()
+            and _opens_paragraph_table(lines, i)
+        ):
+            table = _parse_cells(lines, i, paragraphs=True)
         if table and table.rows:
             tables.append(table)
             i = table.end_line  # end_line is 1-based, so this is the next index
@@ -268,11 +275,31 @@ def _split_values(text: str, n: int) -> tuple[str, list[str]] | None:
     return " ".join(tokens), values
 
 
+# A unit in parentheses closing a row label: "Số dân (người)", "Tỷ suất sinh thô (‰)", "Tổng tỷ suất sinh (Số
+# con/phụ nữ)" (statistical tables). Not a parenthesis that narrows the row ("(nam)", "(trẻ dưới 1 tuổi)").
+_PAREN_UNIT = re.compile(
+    r"\(\s*((?:số\s+)?[^()\d/]{1,20}/\s*[^()]{1,20}|%o?|‰|người|nghìn người|ca|lượt|con|giường|bác sĩ|bác sỹ"
+    r"|triệu đồng|tỷ đồng|nghìn đồng|đồng|xã|cơ sở|trạm|tuổi)\s*\)\s*$",
+    re.I,
+)
+
+
+def paren_unit(label: str) -> tuple[str, str]:
+    """(label, unit) of a label closed by its unit in parentheses ("Số dân (người)"), else (label, "")."""
+    paren = _PAREN_UNIT.search(label)
+    if paren is None or re.search(r"\d", label[: paren.start()]):
+        return (
+            label,
+            "",
+        )  # "… trên 100.000 dân (người)": the noun of a rate, which the figure's unit completes
+    return label[: paren.start()].strip(), paren.group(1)
+
+
 def _split_unit(label: str) -> tuple[str, str]:
     folded = fold(label)
     m = _FLAT_UNITS.search(folded)
     if not m:
-        return label, ""
+        return paren_unit(label)
     # Folding keeps length for Vietnamese letters, so the offsets apply to the original.
     cut = m.start(1)
     return label[:cut].strip(), label[cut:].strip()
@@ -365,6 +392,30 @@ def _grid_columns(line: str) -> list[str]:
     return columns
 
 
+_BREAKDOWNS = frozenset(lexicon().qualifiers)
+_NOT_ENGLISH = re.compile(
+    r"[^\W\d_a-zA-Z]"
+)  # a letter English does not write (a sign such as ‰ is no letter)
+# "Thành thị - Urban", "Nông thôn - Rural": a yearbook's row label with its English translation after a dash
+_TRANSLATED = re.compile(r"^(?P<own>.*[^\W\d_a-zA-Z].*?)\s+[-–]\s+(?P<english>[A-Za-z][A-Za-z ,()/'.-]*)$")
+
+
+def _is_breakdown(label: str) -> bool:
+    """A row naming only a part ("Thành thị", "Nông thôn", "Nam", "Nữ"): a breakdown of the row above, whose
+    indentation the flattened grid lost."""
+    return fold(label).lower() in _BREAKDOWNS or label in lexicon().qualifier_rules.sex
+
+
+def _is_translation(label: str, above: str) -> bool:
+    """An English line under a Vietnamese one (a statistical yearbook's bilingual rows)."""
+    return not _NOT_ENGLISH.search(label) and bool(_NOT_ENGLISH.search(above))
+
+
+def _without_translation(label: str) -> str:
+    m = _TRANSLATED.match(label)
+    return m.group("own") if m else label
+
+
 def _parse_grid(lines: list[str], start: int) -> ParsedTable | None:
     columns = _grid_columns(lines[start])
     header = ["TT", "Chỉ tiêu", "ĐVT", *columns]
@@ -377,13 +428,29 @@ def _parse_grid(lines: list[str], start: int) -> ParsedTable | None:
             break  # a blank line, a sentence or a capitalised heading ends the grid
         split = _split_values(s, len(columns))
         if split is not None and split[0] and not _VALUE_TOKEN.match(split[0].split()[-1]):
-            label, unit = _split_unit(split[0])
+            label, unit = _split_unit(_without_translation(split[0]))
             values = list(zip(columns, split[1], strict=True))
+            tt = "-" if _is_breakdown(label) and table.rows else ""
+            if tt and not unit:
+                unit = next(
+                    (r.row.unit for r in reversed(table.rows) if r.row.tt != "-" and r.row.values), ""
+                )
+            above = table.rows[-1] if table.rows else None
+            if above is not None and not above.row.values and _is_translation(split[0], above.row.label):
+                # A statistical yearbook names each row twice, its values on the English line: "Tổng tỷ suất
+                # sinh (Số con/phụ nữ)" over "Total fertility rate (Children per woman) 2,74 2,70 …"
+                table.rows.pop()
+                label, unit = _split_unit(above.row.label)
+                row = _finish_row("", label, unit, values, header, state)
+                table.rows.append(RowSpan(row, above.start_line, i + 1, f"{above.text} {s}"))
+                table.end_line = i + 1
+                i += 1
+                continue
         else:
             # Fewer values than columns: which cells are blank is not written ("Số người chết … 31 79" under
             # five years), so the row keeps its text and gives no values rather than guessed ones.
-            label, unit, values = s, "", []
-        row = _finish_row("", label, unit, values, header, state)
+            label, unit, values, tt = s, "", [], ""
+        row = _finish_row(tt, label, unit, values, header, state)
         table.rows.append(RowSpan(row, i + 1, i + 1, s))
         table.end_line = i + 1
         i += 1
@@ -429,9 +496,59 @@ def _is_value_cell(text: str) -> bool:
     return bool(_VALUE_TOKEN.match(text.replace(" ", "")))
 
 
-def _parse_cells(lines: list[str], start: int) -> ParsedTable | None:
-    cells = _cells(lines, start)
+# A column named by its year alone ("2005", "Năm 2019"), or qualified after it ("2020 (sơ bộ)").
+_YEAR_CELL = re.compile(rf"^(?:năm\s+)?{YEAR}(?:\s*\([^()]*\))?$", re.I)
+# A cell that only qualifies the one before it: "2020 | (sơ bộ)", "(ước)".
+_QUALIFYING_CELL = re.compile(r"^\([^()]{1,20}\)$")
+# One cell per paragraph (a page's table stored with a blank line between cells): a cell is short, a longer
+# paragraph is the prose after the table.
+MAX_PARAGRAPH_CELL_WORDS = 10
+
+
+def _header_years(cells: list[tuple[str, int, int]]) -> list[tuple[str, int, int]]:
+    """The cells with each qualifying cell joined to the column name before it ("2020", "(sơ bộ)" ->
+    "2020 (sơ bộ)"), as far as the header's years go."""
+    out: list[tuple[str, int, int]] = []
+    for text, first, last in cells:
+        if out and _QUALIFYING_CELL.match(text) and _YEAR_CELL.match(out[-1][0]):
+            out[-1] = (f"{out[-1][0]} {text}", out[-1][1], last)
+        else:
+            out.append((text, first, last))
+    return out
+
+
+def _paragraph_cells(lines: list[str], start: int) -> list[tuple[str, int, int]]:
+    """(text, line, line) of each cell of a table stored one cell per paragraph, from ``start``."""
+    cells: list[tuple[str, int, int]] = []
+    i = start
+    while i < len(lines):
+        text = collapse_ws(lines[i])
+        if not text or len(text.split()) > MAX_PARAGRAPH_CELL_WORDS or _SENTENCE_MARK.search(text):
+            break
+        cells.append((text, i + 1, i + 1))
+        j = i + 1
+        while j < len(lines) and not lines[j].strip():
+            j += 1
+        if j == i + 1:
+            break  # no blank line after it: not a cell of such a table
+        i = j
+    return cells
+
+
+def _opens_paragraph_table(lines: list[str], i: int) -> bool:
+    """A short paragraph followed by at least two paragraphs naming years: "Năm", "2005", "2009", …"""
+    cells = _paragraph_cells(lines, i)
+    return len(cells) > 3 and all(_YEAR_CELL.match(t) for t, _, _ in cells[1:3])
+
+
+def _parse_cells(lines: list[str], start: int, paragraphs: bool = False) -> ParsedTable | None:
+    cells = _header_years(_paragraph_cells(lines, start) if paragraphs else _cells(lines, start))
     values = [_is_value_cell(t) for t, _, _ in cells]
+    # Years naming the columns are no values: those before the first value that is not a year.
+    for k, (text, _, _) in enumerate(cells):
+        if values[k] and not _YEAR_CELL.match(text):
+            break
+        values[k] = False
     if True not in values:
         return None
     first = values.index(True)
@@ -450,6 +567,8 @@ def _parse_cells(lines: list[str], start: int) -> ParsedTable | None:
     while at + width < len(cells) and not values[at] and all(values[at + 1 : at + width + 1]):
         row_cells = [t for t, _, _ in cells[at : at + width + 1]]
         row = _row_from_cells(row_cells, header, roles, state)
+        if not row.unit:
+            row.label, row.unit = paren_unit(row.label)
         row.caption = caption
         table.rows.append(RowSpan(row, cells[at][1], cells[at + width][2], " | ".join(row_cells)))
         at += width + 1

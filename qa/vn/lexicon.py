@@ -192,6 +192,7 @@ class Lexicon:
     type_line_kinds: frozenset[str]
     metadata_code_kinds: frozenset[str]
     asked_kinds: frozenset[str]
+    reporting_kinds: frozenset[str]  # kinds that report what happened: their prose values are results
     news_kind: str
     news_date_labels: tuple[str, ...]  # as written, matched without case
     letterhead: Letterhead
@@ -262,6 +263,7 @@ def lexicon() -> Lexicon:
         type_line_kinds=frozenset(kinds["type_line_kinds"]),
         metadata_code_kinds=frozenset(kinds["metadata_code_kinds"]),
         asked_kinds=frozenset(kinds["asked_kinds"]),
+        reporting_kinds=frozenset(kinds["reporting_kinds"]),
         news_kind=kinds["news_kind"],
         news_date_labels=_tuple(kinds["news_date_labels"]),
         letterhead=Letterhead(

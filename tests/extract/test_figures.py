@@ -495,3 +495,128 @@ def test_a_shorthand_defined_in_passing_does_not_end_a_count_s_words():
     by_value = {f.value_text: f for f in prose_figures_of(text).values()}
     assert by_value["38"].indicator.endswith("xã vùng sốt rét lưu hành nhẹ")
     assert by_value["10"].indicator == "xã SRLH nặng"
+
+
+# ---------------------------------------------------------------- statistical tables of reports and pages
+
+
+def table_figures_of(text: str):
+    """Every figure of a document made of ``text``, mapped to the catalog as the index maps it."""
+    from qa.extract.indicators import map_figures
+    from qa.extract.qualifiers import document_scope
+    from qa.ingest.pipeline import parse_loaded
+    from qa.models import LoadedText
+
+    lines = text.split("\n")
+    doc = parse_loaded(LoadedText(lines, [None] * len(lines), "txt"), "nien-giam.txt", "sha")
+    figures = extract_figures(doc)
+    map_figures(figures, document_scope(doc), doc.lines)
+    return {(f.indicator, f.year): f for f in figures}
+
+
+YEARBOOK = """Niên giám thống kê tỉnh Thái Bình năm 2022
+Tỷ suất sinh thô, tỷ suất chết thô và tổng tỷ suất sinh
+Crude birth rate, crude death rate and total fertility rate
+2018 2019 2020 2021 2022
+Tỷ suất sinh thô (‰)
+Crude birth rate (‰) 16,1 15,8 15,2 14,9 14,7
+Thành thị - Urban 14,0 13,9 13,1 12,8 12,5
+Nông thôn - Rural 16,9 16,5 16,0 15,7 15,5
+Tỷ suất chết thô (‰)
+Crude death rate (‰) 6,8 6,9 7,0 7,4 7,1
+Tổng tỷ suất sinh (Số con/phụ nữ)
+Total fertility rate (Children per woman) 2,21 2,18 2,15 2,10 2,08"""
+
+
+def test_a_yearbook_table_reads_its_vietnamese_rows_its_units_and_its_own_year_as_a_result():
+    """A statistical yearbook names each row in Vietnamese, then in English on the line holding the values; its
+    unit closes the label in parentheses; "Thành thị - Urban" is a part of the row above; and the column of the
+    yearbook's own year holds results, not a plan."""
+    by = table_figures_of(YEARBOOK)
+    births = by[("Tỷ suất sinh thô", 2022)]
+    assert (births.value, births.unit, births.kind, births.indicator_id) == (
+        14.7,
+        "‰",
+        "actual",
+        "crude_birth_rate",
+    )
+    deaths = by[("Tỷ suất chết thô", 2021)]
+    assert (deaths.value, deaths.indicator_id) == (7.4, "crude_death_rate")
+    fertility = by[("Tổng tỷ suất sinh", 2019)]
+    assert (fertility.value, fertility.unit, fertility.indicator_id) == (
+        2.18,
+        "con/phụ nữ",
+        "total_fertility_rate",
+    )
+    urban = by[("Tỷ suất sinh thô: Thành thị", 2020)]
+    assert urban.value == 13.1 and urban.qualifiers == ["thanh thi"]
+    assert not any("Crude" in indicator or "Urban" in indicator for indicator, _ in by)
+
+
+PAGE_TABLE = """Dân số tỉnh Thái Bình
+
+1. Dân số
+
+Bảng 1. Dân số và sự gia tăng dân số giai đoạn 2010-2020
+
+Năm
+
+2010
+
+2015
+
+2020
+
+(sơ bộ)
+
+Số dân (người)
+
+601.200
+
+612.450
+
+630.118
+
+Tỷ suất sinh thô (‰)
+
+17,2
+
+16,0
+
+15,1
+
+(Nguồn: Cục Thống kê tỉnh Thái Bình, Niên giám thống kê các năm 2010, 2015, 2020)
+
+Trong 10 năm, dân số Thái Bình tăng 28.918 người."""
+
+
+def test_a_page_table_stored_one_cell_per_paragraph_is_read_with_its_years():
+    """A web page's table stored with a blank line between cells; its columns are years ("2020", "(sơ bộ)" a note
+    on the last), so the years are the header, not values; an undated page reports, so every year is a result."""
+    by = table_figures_of(PAGE_TABLE)
+    population = [by[("Số dân", y)] for y in (2010, 2015, 2020)]
+    assert [(f.value, f.unit, f.kind) for f in population] == [
+        (601200, "người", "actual"),
+        (612450, "người", "actual"),
+        (630118, "người", "actual"),
+    ]
+    assert population[0].indicator_id == "average_population"
+    assert by[("Tỷ suất sinh thô", 2020)].value == 15.1
+
+
+def test_a_province_s_name_ending_in_a_cue_word_stays_whole():
+    """ "dân số Cao Bằng là 533.086 người": "Bằng" ends the name, it is not the cue "bằng"."""
+    text = "Đặc điểm dân số\n\nNăm 2020, dân số Cao Bằng là 533.086 người, đứng thứ 13 trong khu vực."
+    by_value = {f.value_text: f for f in prose_figures_of(text).values()}
+    assert by_value["533.086"].indicator == "dân số Cao Bằng"
+
+
+def test_a_value_of_another_province_named_in_its_label_is_that_province_s():
+    """ "dân số xếp trên tỉnh Bắc Kạn (316,5 nghìn người)" in a page about Cao Bằng is Bắc Kạn's population: it
+    is narrowed to Bắc Kạn, so it never stands as Cao Bằng's; the page's own province narrows nothing."""
+    text = (
+        "Đặc điểm dân số tỉnh Cao Bằng\n\nNăm 2020, dân số Cao Bằng là 533.086 người, dân số xếp trên tỉnh Bắc Kạn"
+        " (316,5 nghìn người)."
+    )
+    by_value = {f.value_text: f for f in table_figures_of(text).values()}
+    assert "bac kan" in by_value["316,5"].qualifiers and by_value["533.086"].qualifiers == []

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from qa.models import Block, ParsedDocument
+from qa.models import Block, FigureKind, ParsedDocument
 from qa.vn.lexicon import lexicon
 from qa.vn.text import collapse_ws, fold
 from qa.vn.years import YEAR
@@ -13,6 +13,19 @@ from qa.vn.years import YEAR
 
 
 MAX_QUOTE = 300
+
+_SECTION_ACTUAL = re.compile("|".join(lexicon().figure_kinds["actual"].section_cues), re.I)
+_SECTION_PLAN = re.compile("|".join(lexicon().figure_kinds["plan"].section_cues), re.I)
+
+
+def section_kind(block: Block) -> FigureKind | None:
+    """What the nearest section title naming one says its values are: "Kết quả …" results, "Mục tiêu …" plans."""
+    for title in reversed(block.section):
+        if _SECTION_ACTUAL.search(title):
+            return "actual"
+        if _SECTION_PLAN.search(title):
+            return "plan"
+    return None
 
 
 def base_year(doc: ParsedDocument) -> int | None:

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from qa.extract.figures.context import MAX_QUOTE, clip_quote, horizon
+from qa.extract.figures.context import MAX_QUOTE, clip_quote, horizon, section_kind
 from qa.extract.figures.tables import INDICATOR_START
 from qa.extract.figures.targets import (
     PER_POP_VALUE,
@@ -183,8 +183,18 @@ def _clean_phrase(phrase: str, keep_trailing: bool = False) -> str:
         prev = p
         p = _LEAD_JUNK.sub("", _BULLET.sub("", p), count=1).strip(" ,;:-–*")
     if not keep_trailing:
-        p = _TRAIL_CUE.sub("", p).strip(" ,;:-–*")
+        m = _TRAIL_CUE.search(p)
+        if m:
+            head, cut = p[: m.start()], p[m.start() :].split()
+            if cut and head.split() and _is_name_part(head.split()[-1], cut[0]):
+                head = f"{head} {cut[0]}"  # "dân số Cao Bằng là": "Bằng" ends a name, it is no cue
+            p = head.strip(" ,;:-–*")
     return p
+
+
+def _is_name_part(before: str, word: str) -> bool:
+    """A capitalised word after a capitalised one ("Cao Bằng"), neither an abbreviation ("BHYT KH")."""
+    return all(w.isalpha() and w[0].isupper() and w[1:].islower() for w in (before, word))
 
 
 _IS_VALUE = re.compile(r"^\s*[<>≤≥]?\s*\d")
@@ -316,8 +326,6 @@ _KIND_CUES: list[tuple[re.Pattern[str], FigureKind]] = [
     (re.compile(r"\b(?:" + "|".join(lexicon().figure_kinds[kind].text_cues) + r")\b", re.I), kind)
     for kind in ("plan", "estimate", "target", "actual")
 ]
-_SECTION_ACTUAL = re.compile("|".join(lexicon().figure_kinds["actual"].section_cues), re.I)
-_SECTION_PLAN = re.compile("|".join(lexicon().figure_kinds["plan"].section_cues), re.I)
 
 
 def _kind_window(text: str, clause: int, start: int) -> str:
@@ -344,12 +352,7 @@ def _cue_kind(left: str) -> FigureKind | None:
 
 
 def _section_kind(doc: ParsedDocument, block: Block) -> FigureKind | None:
-    for title in reversed(block.section):
-        if _SECTION_ACTUAL.search(title):
-            return "actual"
-        if _SECTION_PLAN.search(title):
-            return "plan"
-    return "actual" if doc.meta.kind in {"Báo cáo", "Công văn"} else None
+    return section_kind(block) or ("actual" if doc.meta.kind in lexicon().reporting_kinds else None)
 
 
 _YEAR_IN_TEXT = re.compile(rf"(?:năm\s+|/)({_YEAR})\b(?!\s*[-–]\s*{_YEAR})", re.I)

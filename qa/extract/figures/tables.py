@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 
-from qa.extract.figures.context import MAX_QUOTE, horizon
+from qa.extract.figures.context import MAX_QUOTE, horizon, section_kind
 from qa.extract.figures.units import CMP, GENERIC_UNITS, label_noun, normalize_unit, per_part
 from qa.models import Block, Figure, FigureKind, ParsedDocument, TableRow
 from qa.vn.lexicon import lexicon
@@ -26,7 +26,10 @@ _COLUMN_KINDS: list[tuple[re.Pattern[str], FigureKind]] = [
     )
     for kind in ("estimate", "actual", "plan", "target")
 ]
-_YEAR_COLUMN = re.compile(rf"^(?:nam\s+)?({YEAR})$")
+_REPORTS = lexicon().reporting_kinds | {lexicon().news_kind}
+# "2020", "năm 2020", "2020 (sơ bộ)" (folded): a column named by its year, perhaps with a note on its values
+_YEAR_COLUMN = re.compile(rf"^(?:nam\s+)?({YEAR})(?:\s*\(([^()]*)\))?$")
+_ESTIMATE_NOTE = re.compile(r"\b(?:uoc|du kien)\b")
 _CELL_RE = re.compile(
     r"^\s*(?P<cmp><=|>=|≤|≥|<|>)?\s*(?P<num>\d[\d.,]*\d|\d)(?:\s*[-–]\s*(?P<num2>\d[\d.,]*))?\s*(?P<sym>%o|‰|%)?"
 )
@@ -49,6 +52,11 @@ def column_kind_year(
     if base is not None and year < base:
         # A year before the document's own is reported, not planned ("2015 … 2020" in a 2022 page).
         return "actual", year
+    dated = bool(doc.meta.date and re.match(r"\d{4}", doc.meta.date))
+    if doc.meta.kind in _REPORTS and (year == base or not dated) and section_kind(block) != "plan":
+        # A report, a news page or a yearbook gives results: its own year's ("2019 … 2023" of a 2023 yearbook),
+        # and when undated, every year its table names ("2005 2009 2015 2019 2020 (sơ bộ)")
+        return ("estimate" if m.group(2) and _ESTIMATE_NOTE.search(m.group(2)) else "actual"), year
     # A bare year column is a plan, unless the table looks past the coming year (a strategy's targets).
     header_years = [int(y) for h in header for y in re.findall(rf"\b({YEAR})\b", fold(h))]
     far = base is not None and max(header_years, default=year) >= base + 2
