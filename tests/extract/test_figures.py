@@ -620,3 +620,15 @@ def test_a_value_of_another_province_named_in_its_label_is_that_province_s():
     )
     by_value = {f.value_text: f for f in table_figures_of(text).values()}
     assert "bac kan" in by_value["316,5"].qualifiers and by_value["533.086"].qualifiers == []
+
+
+def test_a_trend_starts_at_the_earliest_time_its_sentence_names_or_at_none():
+    """ "năm 1960: …; năm 2016 giảm còn …; tỷ lệ … giảm từ 30% giảm còn 12,3%": the start is 1960's, the end
+    2016's; with one year before it ("Năm 2022, số ca giảm từ 120 xuống còn 80 ca") the start's time is unwritten."""
+    text = (
+        "Dân số\n\nNăm 1960, tỷ suất sinh là 45,6‰; năm 2016 giảm còn 17,4‰; tỷ lệ sinh con thứ ba trở lên từ 30%"
+        " giảm còn 12,3%.\n\nNăm 2022, số ca sốt xuất huyết giảm từ 120 ca xuống còn 80 ca."
+    )
+    by_value = {f.value_text: f for f in prose_figures_of(text).values()}
+    assert (by_value["30"].year, by_value["12,3"].year) == (1960, 2016)
+    assert (by_value["120"].year, by_value["80"].year) == (None, 2022)

@@ -367,7 +367,14 @@ def compared_against(before: str) -> bool:
 
 def _year_in(text: str) -> int | None:
     """The last year of a time expression in text, ignoring comparison years ('so với cùng kỳ năm 2022')."""
-    year = None
+    years = _years_in(text)
+    return years[-1] if years else None
+
+
+def _years_in(text: str) -> list[int]:
+    """The years of the time expressions of a text, in order (not comparisons, cited documents' dates or the start
+    of a span until now)."""
+    years = []
     for m in _YEAR_IN_TEXT.finditer(text):
         if compared_against(text[: m.start()]):
             continue
@@ -375,8 +382,8 @@ def _year_in(text: str) -> int | None:
             continue  # the date of a cited document
         if opens_span_until_now(text, m.start(), m.end()):
             continue  # "Từ sau ca nhiễm HIV đầu tiên năm 1998 đến nay lũy tích …": counted since 1998, standing now
-        year = int(m.group(1))
-    return year
+        years.append(int(m.group(1)))
+    return years
 
 
 # The parenthesis right after a value that dates it: "1.141.154 người (theo số liệu tổng điều tra dân số
@@ -697,7 +704,11 @@ def _prose_kind_year(
     if starts:  # the value a trend starts from
         # "giảm từ 0,57/1000 dân xuống còn 0,020/1000 dân năm 2022": 2022 is the later value's year
         # (what a trend starts from was reached: in a plan's objectives it is the baseline, not a target)
-        year_of_start = own_year_after(text, end) or _year_in(_drop_parens(text[sent_start:start]))
+        # Without a year of its own, a start is of the earliest time its sentence names before it ("năm 1960: …;
+        # năm 2016 giảm còn …; … giảm từ 3,41% xuống còn 1,18%"); a single year there is where the trend went
+        # ("Năm 2022, số ca giảm từ 120 xuống còn 80 ca"), so the start's own time is not written.
+        before = sorted(set(_years_in(_drop_parens(text[sent_start:start]))))
+        year_of_start = own_year_after(text, end) or (before[0] if len(before) >= 2 else None)
         kind = kind or ctx.section_kind
         objective = in_objectives(text[sent_start:start], ctx.block.section)
         return ("actual" if objective or kind in ("plan", "target") else kind), year_of_start
