@@ -101,6 +101,10 @@ def test_years_and_ranges() -> None:
         # the year a change is measured from, named alone: no year is asked
         ("Số ca SXH tăng bao nhiêu lần so với năm 2021?", []),
         ("Năm 2023 số ca tăng hay giảm so với năm 2022?", [2023, 2022]),  # both sides of a comparison
+        # the year of the source a question cites dates the document, when another year is asked
+        ("Theo niên giám thống kê năm 2023, tỷ số giới tính năm 2021 là bao nhiêu?", [2021]),
+        ("Tỷ lệ sinh con thứ 3 năm 2019 theo báo cáo năm 2020 là bao nhiêu?", [2019]),
+        ("Theo báo cáo năm 2023, số ca mắc là bao nhiêu?", [2023]),
     ],
 )
 def test_a_change_s_reference_year_is_not_the_year_asked(

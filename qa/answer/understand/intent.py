@@ -65,7 +65,20 @@ def without_reference_years(text: str, years: list[int]) -> list[int]:
     # year is asked (the change is to some later time); beside another year ("năm 2023 tăng hay giảm so với
     # năm 2022") both are the sides of a comparison.
     changes = _years_after(text, "change_reference") if cues.find("change_asked", text) else []
-    return [] if asked and set(asked) <= set(changes) else asked
+    if asked and set(asked) <= set(changes):
+        return []
+    # "Theo niên giám thống kê NĐ năm 2023, tỷ số … năm 2021": the source's year dates the document
+    of_source = _years_in_cited_sources(text)
+    return [y for y in asked if y not in of_source] if set(asked) - of_source else asked
+
+
+def _years_in_cited_sources(text: str) -> set[int]:
+    """The years inside each phrase naming the document a question asks from, up to the next comma."""
+    found: set[int] = set()
+    for m in lexicon().question_cues.finditer("cited_source", text):
+        clause = re.match(r"[^,;?]*", text[m.end() :])
+        found |= {int(y) for y in re.findall(rf"(?<!\d)({YEAR})(?!\d)", clause.group(0) if clause else "")}
+    return found
 
 
 def _years_after(text: str, cue: str) -> list[int]:
