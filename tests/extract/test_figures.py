@@ -600,7 +600,6 @@ def test_a_page_table_stored_one_cell_per_paragraph_is_read_with_its_years():
         (612450, "người", "actual"),
         (630118, "người", "actual"),
     ]
-    assert population[0].indicator_id == "average_population"
     assert by[("Tỷ suất sinh thô", 2020)].value == 15.1
 
 
