@@ -13,6 +13,7 @@
   offered first (``of_the_named_place``); the caller keeps them when it is sure of one.
 - "số học sinh … là bao nhiêu người": the values that count the thing asked are offered first
   (``of_the_counted_thing``), kept when the caller is sure of one.
+- "đã giảm còn bao nhiêu %": the value a trend started from is no answer when where it went is a candidate.
 - "… năm 2022": a value of no known year is no answer when one of the year asked is a candidate.
 - "giảm xuống dưới bao nhiêu", "ít nhất bao nhiêu %": a value without that bound is no answer when one with it is a
   candidate.
@@ -28,12 +29,19 @@ from qa.answer.candidates import FigureCandidate
 from qa.answer.counted import counts_asked_thing
 from qa.answer.understand import Question
 from qa.answer.understand.intent import asks_change
-from qa.extract.qualifiers import is_change_reference, periods_in
+from qa.extract.figures.targets import starts_trend
+from qa.extract.qualifiers import is_change_reference, periods_in, value_at
 from qa.models import Figure
 from qa.vn.counters import counter_at_start
 from qa.vn.gazetteer import load_gazetteer
 from qa.vn.lexicon import lexicon
 from qa.vn.text import fold
+
+
+def starts_a_trend(f: Figure) -> bool:
+    """Whether a figure is where a trend its quote tells began ("… từ 30% giảm còn 12,3%": 30)."""
+    at = value_at(f)
+    return at >= 0 and starts_trend(f.quote, at, at + len(f.value_text))
 
 
 def names_a_part(f: Figure) -> bool:
@@ -74,6 +82,9 @@ def admissible(q: Question, cands: list[FigureCandidate]) -> list[int]:
         # "… năm 2022": a value whose year is not known ("giảm từ 0,57/1000 dân xuống còn 0,020 … năm 2022": where
         # the trend started) does not answer when a value of the year asked is a candidate
         kept = [i for i in kept if cands[i].figure.year is not None]
+    if lexicon().question_cues.find("trend_end", q.cue_text):
+        # "đã giảm còn bao nhiêu %": where a trend went, not the value it started from ("từ 30% giảm còn 12,3%")
+        kept = [i for i in kept if not starts_a_trend(cands[i].figure)] or kept
     if q.bound:
         # "giảm xuống dưới bao nhiêu": a value stated with that bound ("xuống dưới 120/100.000"), when one is a
         # candidate

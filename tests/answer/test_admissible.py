@@ -200,3 +200,24 @@ def test_a_count_asked_is_offered_the_values_that_count_its_thing() -> None:
     assert offered("Tây Ninh số học sinh tham gia BHYT năm 2019 là bao nhiêu người?") == [1]
     assert offered("Tỷ lệ học sinh tham gia BHYT của Tây Ninh năm 2019?") == []  # no count asked
     assert offered("Tây Ninh có bao nhiêu người tham gia BHYT, đạt bao nhiêu % kế hoạch?") == []
+
+
+def test_where_a_trend_went_is_asked_not_where_it_started() -> None:
+    """ "đã giảm còn bao nhiêu %": in "tỷ lệ sinh con thứ ba trở lên từ 30% giảm còn 12,3%" the 30 is where the
+    trend started; a question that does not ask where it went keeps both."""
+    quote = "tỷ lệ sinh con thứ ba trở lên từ 30% giảm còn 12,3%."
+    start = replace(
+        PROVINCE,
+        indicator="tỷ lệ sinh con thứ ba trở lên",
+        value=30.0,
+        value_text="30",
+        unit="%",
+        quote=quote,
+        qualifiers=[],
+        year=1960,
+    )
+    end = replace(start, value=12.3, value_text="12,3", year=2016)
+    cands = [FigureCandidate(start, 0, 0, None), FigureCandidate(end, 0, 0, None)]
+    reader = Reader(KNOWN, set())
+    assert admissible(reader.read("Tỷ lệ sinh con thứ 3 trở lên đã giảm còn bao nhiêu %?"), cands) == [1]
+    assert admissible(reader.read("Tỷ lệ sinh con thứ 3 trở lên là bao nhiêu %?"), cands) == [0, 1]
