@@ -140,8 +140,13 @@ TIMES_WORTH_SAYING = 1.5
 
 
 def compare_sentence(a: Figure, b: Figure) -> str:
+    def name(f: Figure) -> str:
+        # two indicators of one place ("tỷ suất sinh thô và tỷ suất tử thô") are named by their labels
+        one_place = a.province == b.province and fold(a.indicator) != fold(b.indicator)
+        return f.indicator if one_place else (f.province or f.source)
+
     def side(f: Figure, n: int) -> str:
-        return f"{f.province or f.source}: {value_text(f)}{_when(f)} [{n}]"
+        return f"{name(f)}: {value_text(f)}{_when(f)} [{n}]"
 
     text = f"{side(a, 1)}; {side(b, 2)}."
     if not same_quantity(a, b):
@@ -152,7 +157,7 @@ def compare_sentence(a: Figure, b: Figure) -> str:
     diff = format_vn_number(abs(a.value - b.value))
     # a difference of two shares is in percentage points; of two counts or rates, in their unit
     unit = "điểm phần trăm" if hi.unit == "%" else hi.unit
-    said = f" {hi.province or hi.source} ({hi.year}) cao hơn {lo.province or lo.source} ({lo.year}) {diff}"
+    said = f" {name(hi)} ({hi.year}) cao hơn {name(lo)} ({lo.year}) {diff}"
     said += f" {unit}" if unit else ""
     if lo.value > 0 and hi.value / lo.value >= TIMES_WORTH_SAYING:
         said += f", gấp {format_vn_number(round(hi.value / lo.value, 1))} lần"  # "… thấp hơn bao nhiêu lần"
@@ -203,8 +208,11 @@ def vn_date(iso: str) -> str:
     return "/".join(reversed(parts)) if len(parts) == 3 else iso
 
 
-def missing_side_sentence(provinces: list[str] | None, year: int | None) -> str:
-    """What a comparison could not find: "Không tìm thấy số liệu năm 2012 để so sánh."."""
+def missing_side_sentence(provinces: list[str] | None, year: int | None, indicator: str | None = None) -> str:
+    """What a comparison could not find: "Không tìm thấy số liệu năm 2012 để so sánh.", or of one of two indicators
+    compared: "Không tìm thấy số liệu về Số ca mắc tay chân miệng để so sánh."."""
+    if indicator:
+        return f"Không tìm thấy số liệu về {indicator} để so sánh."
     where = f" của {', '.join(provinces)}" if provinces else ""
     when = f" năm {year}" if year else ""
     return f"Không tìm thấy số liệu{when}{where} để so sánh."

@@ -32,6 +32,7 @@ from qa.answer.features import (
     rivalry,
     unit_class,
 )
+from qa.answer.indicator_sides import indicator_sides
 from qa.answer.model import DecisionModels, load_models
 from qa.answer.passages import (
     PASSAGE_FEATURES,
@@ -139,6 +140,13 @@ class Answerer:
             answer = self._regulation(turn)
         elif q.qtype == "compare":
             answer = self._compare(turn)
+        elif (
+            q.qtype == "figure"
+            and lexicon().question_cues.find("compare", q.cue_text)
+            and (two := indicator_sides(q.expanded, self.catalog, frozenset(q.expansions))) is not None
+        ):
+            # "tỷ suất sinh thô và tỷ suất tử thô … chênh nhau bao nhiêu": two indicators of one place and time
+            answer = self._compare(turn, [self._side_question(turn, text) for text in two])
         elif q.qtype in ("ranking", "trend"):
             answer = self._across(turn)
         elif q.qtype == "figure" and len(q.quantities) > 1:
@@ -661,24 +669,47 @@ class Answerer:
 
     # ------------------------------------------------------------------ comparisons and tables
 
-    def _compare(self, turn: Turn) -> Answer:
+    def _side_question(self, turn: Turn, text: str) -> tuple[Question, list[str] | None, int | None]:
+        """One indicator's side of a question comparing two: its own words, the whole question's places."""
+        side = self.reader.read(text)
+        side.provinces = list(turn.q.provinces)
+        side.qtype = "figure"
+        return side, sorted(turn.provinces) if turn.provinces else None, None
+
+    def _compare(
+        self, turn: Turn, side_questions: list[tuple[Question, list[str] | None, int | None]] | None = None
+    ) -> Answer:
+        """Two sides (places, times, or ``side_questions``: two indicators), each answered as a figure question,
+        and how they compare."""
         q = turn.q
-        sides = comparison_sides(q, turn.provinces)
-        if len(sides) < 2:
+        # Two indicators compared: each side must be answered by a value of its own indicator, found for sure
+        # (one side never vouches for the other: they are two quantities, even when counted in one unit).
+        by_indicator = side_questions is not None
+        if side_questions is None:
+            side_questions = [(_narrowed(q, p, y), p, y) for p, y in comparison_sides(q, turn.provinces)]
+        if len(side_questions) < 2:
             return self._figure(turn) or self._abstain(turn, [], [], None)
+        sides = [(p, y) for _, p, y in side_questions]
         t0 = time.perf_counter()
         found: list[tuple[ScoredFigure | None, bool, list[Hit]]] = []
         side_turns: list[Turn] = []
-        for provinces, year in sides:
-            side_q = _narrowed(q, provinces, year)
+        side_indicators: list[str | None] = []  # the indicator each side names, by its catalog name
+        for side_q, provinces, year in side_questions:
             side = Turn(side_q, turn.filters, turn.top_k, turn.timings, set(provinces) if provinces else None)
             side_turns.append(side)
             hits = self.search(side, provinces=provinces)
             indicators = self._indicators(side_q)
+            side_indicators.append(indicators[0].indicator.name if indicators else None)
             view = question_view(side_q, self.evidence, indicators)
             ranked, decided = self._score_figures(side, hits, view, indicators)
             scored = [s for s in ranked if year is None or s.figure.year == year]
             top = scored[0] if scored and scored[0] is ranked[0] else None
+            if (
+                by_indicator
+                and top is not None
+                and (not indicators or top.figure.indicator_id != indicators[0].indicator.id)
+            ):
+                top = None
             found.append((top, decided >= self.models.figure_decide.threshold, hits))
         parts: list[tuple[ScoredFigure | None, list[Hit]]] = []
         for i, (top, sure, hits) in enumerate(found):
@@ -686,7 +717,8 @@ class Answerer:
             # One side found for sure vouches for the other's best candidate when both are one quantity (the same
             # catalog indicator, or the same stated unit): the pair is one question, not two.
             vouched = (
-                other_sure
+                not by_indicator
+                and other_sure
                 and other is not None
                 and top is not None
                 and _one_quantity(other.figure, top.figure)
@@ -705,7 +737,10 @@ class Answerer:
                 missing = sides[1 - k]
                 notes = self._with_notes(side_turns[k], "")
                 text = answer.answer.removesuffix(notes) if notes else answer.answer
-                answer.answer = f"{text} {compose.missing_side_sentence(missing[0], missing[1])}{notes}"
+                named = side_indicators[1 - k] if by_indicator else None
+                answer.answer = (
+                    f"{text} {compose.missing_side_sentence(missing[0], missing[1], named)}{notes}"
+                )
                 turn.timings["answer"] = (time.perf_counter() - t0) * 1000
                 return answer
             merged = _interleave([h for _, h in parts])

@@ -121,6 +121,16 @@ def test_one_sure_side_vouches_for_the_same_quantity_on_the_other(answerer):
     assert sorted(f["value"] for f in r["figures"][:2]) == [63, 1302]
 
 
+def test_two_indicators_of_one_place_are_compared_side_by_side(answerer):
+    """Each side is answered by a value of its own indicator (two units: said, not subtracted)."""
+    r = ask(
+        answerer,
+        "Năm 2024 Bắc Giang số bác sĩ trên 10.000 dân và số giường bệnh trên 10.000 dân chênh nhau bao nhiêu?",
+    )
+    assert not r["abstained"] and [f["value"] for f in r["figures"][:2]] == [12.5, 33.8]
+    assert r["answer"].startswith("Số bác sỹ/10.000 dân: 12,5") and "không so sánh trực tiếp" in r["answer"]
+
+
 def test_follow_up_reuses_indicator(answerer):
     history = [
         {
