@@ -44,7 +44,6 @@ from qa.answer.passages import (
 from qa.answer.reader import read_line, read_numbers, read_zeros
 from qa.answer.respell import respell_by_evidence
 from qa.answer.rounded import exact_behind
-from qa.answer.same_answer import prefer_the_year_asked
 from qa.answer.shorthands import read_shorthands
 from qa.answer.types import Answer, AnswerType, Citation, FigureAnswer, RegulationAnswer, Understood
 from qa.answer.understand import Question, Reader
@@ -269,7 +268,7 @@ class Answerer:
         keep = admissible(turn.q, cands)
         if not keep:
             return [], 0.0
-        probabilities = prefer_the_year_asked(self.models.figure.probability(x), cands, view.years)
+        probabilities = self.models.figure.probability(x)
         context = self.question_context(turn, view)
         scored, decided = self._decide_figures(view, context, cands, x, probabilities, keep)
         named = of_the_named_place(turn.q, cands, keep)
