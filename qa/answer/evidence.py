@@ -33,9 +33,8 @@ def _words(text: str) -> list[str]:
     return _WORD.findall(text) + [f"{word}{sign}" for word, sign in _SIGNED.findall(text)]
 
 
-Defined = tuple[
-    tuple[str, str], ...
-]  # the abbreviations the documents define: ("srlh", "sốt rét lưu hành"), …
+# The abbreviations the documents define: ("srlh", "sốt rét lưu hành"), …
+Defined = tuple[tuple[str, str], ...]
 
 
 @lru_cache(maxsize=65536)

@@ -288,10 +288,8 @@ def paren_unit(label: str) -> tuple[str, str]:
     """(label, unit) of a label closed by its unit in parentheses ("Số dân (người)"), else (label, "")."""
     paren = _PAREN_UNIT.search(label)
     if paren is None or re.search(r"\d", label[: paren.start()]):
-        return (
-            label,
-            "",
-        )  # "… trên 100.000 dân (người)": the noun of a rate, which the figure's unit completes
+        # "… trên 100.000 dân (người)": the noun of a rate, which the figure's unit completes
+        return label, ""
     return label[: paren.start()].strip(), paren.group(1)
 
 
@@ -393,9 +391,8 @@ def _grid_columns(line: str) -> list[str]:
 
 
 _BREAKDOWNS = frozenset(lexicon().qualifiers)
-_NOT_ENGLISH = re.compile(
-    r"[^\W\d_a-zA-Z]"
-)  # a letter English does not write (a sign such as ‰ is no letter)
+# a letter English does not write (a sign such as ‰ is no letter)
+_NOT_ENGLISH = re.compile(r"[^\W\d_a-zA-Z]")
 # "Thành thị - Urban", "Nông thôn - Rural": a yearbook's row label with its English translation after a dash
 _TRANSLATED = re.compile(r"^(?P<own>.*[^\W\d_a-zA-Z].*?)\s+[-–]\s+(?P<english>[A-Za-z][A-Za-z ,()/'.-]*)$")
 
@@ -503,6 +500,9 @@ _QUALIFYING_CELL = re.compile(r"^\([^()]{1,20}\)$")
 # One cell per paragraph (a page's table stored with a blank line between cells): a cell is short, a longer
 # paragraph is the prose after the table.
 MAX_PARAGRAPH_CELL_WORDS = 10
+# Cells read for one such table at most (50 rows of 10 columns): every short paragraph opening years is tried, so the
+# reading is bounded, not the rest of the document each time.
+MAX_PARAGRAPH_CELLS = 500
 
 
 def _header_years(cells: list[tuple[str, int, int]]) -> list[tuple[str, int, int]]:
@@ -517,11 +517,12 @@ def _header_years(cells: list[tuple[str, int, int]]) -> list[tuple[str, int, int
     return out
 
 
-def _paragraph_cells(lines: list[str], start: int) -> list[tuple[str, int, int]]:
-    """(text, line, line) of each cell of a table stored one cell per paragraph, from ``start``."""
+def _paragraph_cells(lines: list[str], start: int, limit: int | None = None) -> list[tuple[str, int, int]]:
+    """(text, line, line) of each cell of a table stored one cell per paragraph, from ``start`` (at most
+    ``limit``)."""
     cells: list[tuple[str, int, int]] = []
     i = start
-    while i < len(lines):
+    while i < len(lines) and (limit is None or len(cells) < limit):
         text = collapse_ws(lines[i])
         if not text or len(text.split()) > MAX_PARAGRAPH_CELL_WORDS or _SENTENCE_MARK.search(text):
             break
@@ -537,12 +538,14 @@ def _paragraph_cells(lines: list[str], start: int) -> list[tuple[str, int, int]]
 
 def _opens_paragraph_table(lines: list[str], i: int) -> bool:
     """A short paragraph followed by at least two paragraphs naming years: "Năm", "2005", "2009", …"""
-    cells = _paragraph_cells(lines, i)
+    cells = _paragraph_cells(lines, i, limit=4)  # every short paragraph is asked: look no further than needed
     return len(cells) > 3 and all(_YEAR_CELL.match(t) for t, _, _ in cells[1:3])
 
 
 def _parse_cells(lines: list[str], start: int, paragraphs: bool = False) -> ParsedTable | None:
-    cells = _header_years(_paragraph_cells(lines, start) if paragraphs else _cells(lines, start))
+    cells = _header_years(
+        _paragraph_cells(lines, start, MAX_PARAGRAPH_CELLS) if paragraphs else _cells(lines, start)
+    )
     values = [_is_value_cell(t) for t, _, _ in cells]
     # Years naming the columns are no values: those before the first value that is not a year.
     for k, (text, _, _) in enumerate(cells):
