@@ -631,3 +631,18 @@ def test_a_trend_starts_at_the_earliest_time_its_sentence_names_or_at_none():
     by_value = {f.value_text: f for f in prose_figures_of(text).values()}
     assert (by_value["30"].year, by_value["12,3"].year) == (1960, 2016)
     assert (by_value["120"].year, by_value["80"].year) == (None, 2022)
+
+
+def test_a_label_ends_before_the_time_its_values_are_of():
+    """ "Tổng tỷ suất sinh của Thái Bình có xu hướng tăng năm 2010 là 2,06 con; năm 2015 là 2,25 con; …": how the
+    series went and its first year are no part of what it is (each value keeps its own year); the year of a
+    period ("6 tháng đầu năm 2020") and a time to reach ("đến năm 2030") stay."""
+    text = (
+        "Dân số\n\nTổng tỷ suất sinh của Thái Bình có xu hướng tăng năm 2010 là 2,06 con; năm 2015 là 2,25 con; năm"
+        " 2019 là 2,39 con/phụ nữ. Số trẻ sinh ra 6 tháng đầu năm 2020 là 5.159 trẻ."
+    )
+    by = table_figures_of(text)
+    series = [by.get(("Tổng tỷ suất sinh của Thái Bình", y)) for y in (2010, 2015, 2019)]
+    assert [f.value for f in series if f] == [2.06, 2.25, 2.39]
+    assert {f.indicator_id for f in series if f} == {"total_fertility_rate"}
+    assert by[("Số trẻ sinh ra 6 tháng đầu năm 2020", 2020)].value == 5159

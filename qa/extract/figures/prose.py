@@ -192,6 +192,21 @@ def _clean_phrase(phrase: str, keep_trailing: bool = False) -> str:
     return p
 
 
+# What a label says last of when and how its value came, not what it is a value of: "Tổng tỷ suất sinh của Vĩnh
+# Phúc có xu hướng tăng năm 2010 | là 2,06 con; năm 2015 là 2,25 con; …" (each value keeps its own year). Not a time
+# to reach ("giai đoạn đến năm 2030"), which names the indicator.
+_TIME_SAID = re.compile(
+    rf"(?:\s+(?:có\s+)?xu hướng\s+(?:tăng|giảm)(?:\s+nhẹ)?)?"
+    rf"(?:\s+(?<!đến )(?<!đầu )(?<!cuối )(?:(?:trong|vào)\s+)?năm\s+{YEAR})?\s*$",
+    re.I,
+)
+
+
+def _without_time_said(label: str) -> str:
+    kept = _TIME_SAID.sub("", label).rstrip(" ,;:")
+    return kept if _content_words(kept) >= 2 else label
+
+
 def _is_name_part(before: str, word: str) -> bool:
     """A capitalised word after a capitalised one ("Cao Bằng"), neither an abbreviation ("BHYT KH")."""
     return all(w.isalpha() and w[0].isupper() and w[1:].islower() for w in (before, word))
@@ -806,6 +821,7 @@ def _prose_figure(ctx: _Context, cand: _Candidate, found: list[_Found]) -> _Foun
     )
     indicator, inherited, named = _name(ctx, cand, prev, left, (sent_start, clause, in_parens), continues)
     indicator = _objective_name(indicator, inherited, change, prev if in_parens or inherited else None)
+    indicator = _without_time_said(indicator)
     value = parse_vn_number(m.group("num"))
     if value is None or not _is_figure(
         cand, before, text[cand.end : cand.end + 12], inherited, named, indicator, left
