@@ -374,3 +374,21 @@ def test_places_of_a_news_lead_do_not_narrow_the_province_total_and_each_listed_
     assert news["310"].qualifiers == ["dien chau"]
     assert news["295"].qualifiers == ["cua lo"]
     assert news["120"].qualifiers == ["quynh luu"]
+
+
+@pytest.mark.parametrize(
+    "question,not_read_as",
+    [
+        # a short name is found across a question: "số … sinh", "số … dân" name nothing here
+        ("ca mau: so phu nu trong do tuoi sinh de 15-49 nam 2020?", "births"),
+        (
+            "KG có đặt chỉ tiêu số ca HIV mới phát hiện trên 100.000 dân cho năm 2025 không?",
+            "average_population",
+        ),
+    ],
+)
+def test_no_short_name_is_read_across_a_question(question: str, not_read_as: str) -> None:
+    from qa.extract.indicators import load_catalog
+
+    top = load_catalog().match(question, limit=1, whole_text=False)
+    assert not top or top[0].indicator.id != not_read_as or top[0].score < 0.6
