@@ -94,7 +94,10 @@ def _without_merger_notes(text: str, spelled_out: set[str]) -> str:
 class Evidence:
     def __init__(self, idf: dict[str, float], defined: dict[str, str] | None = None) -> None:
         self.idf = idf
-        self.defined: Defined = tuple(sorted((defined or {}).items()))
+        self.defined: Defined = tuple(
+            sorted((defined or {}).items())
+        )  # hashable: evidence_words is cached by it
+        self._spelled = dict(self.defined)
 
     @classmethod
     def from_bm25(
@@ -170,14 +173,15 @@ class Evidence:
         core = re.sub(r"\([^)]*\)", " ", label)  # parentheses only qualify the indicator
         words = {canonical_syllable(w) for w in _WORD.findall(nfc(core).lower())}
         stops = lexicon().stop_words.question
-        spelled = dict(self.defined)
         return sum(
             1
             for w in words
             if w not in question_words
             and not (
-                w in spelled
-                and all(fold(canonical_syllable(p)) in question_words for p in spelled[w].lower().split())
+                w in self._spelled
+                and all(
+                    fold(canonical_syllable(p)) in question_words for p in self._spelled[w].lower().split()
+                )
             )
             and fold(w) not in question_words
             and w not in stops

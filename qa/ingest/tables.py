@@ -391,10 +391,12 @@ def _grid_columns(line: str) -> list[str]:
 
 
 _BREAKDOWNS = frozenset(lexicon().qualifiers)
-# a letter English does not write (a sign such as ‰ is no letter)
-_NOT_ENGLISH = re.compile(r"[^\W\d_a-zA-Z]")
+_NOT_ENGLISH_LETTER = r"[^\W\d_a-zA-Z]"  # a letter English does not write (a sign such as ‰ is no letter)
+_NOT_ENGLISH = re.compile(_NOT_ENGLISH_LETTER)
 # "Thành thị - Urban", "Nông thôn - Rural": a yearbook's row label with its English translation after a dash
-_TRANSLATED = re.compile(r"^(?P<own>.*[^\W\d_a-zA-Z].*?)\s+[-–]\s+(?P<english>[A-Za-z][A-Za-z ,()/'.-]*)$")
+_TRANSLATED = re.compile(
+    rf"^(?P<own>.*{_NOT_ENGLISH_LETTER}.*?)\s+[-–]\s+(?P<english>[A-Za-z][A-Za-z ,()/'.-]*)$"
+)
 
 
 def _is_breakdown(label: str) -> bool:
@@ -425,13 +427,7 @@ def _parse_grid(lines: list[str], start: int) -> ParsedTable | None:
             break  # a blank line, a sentence or a capitalised heading ends the grid
         split = _split_values(s, len(columns))
         if split is not None and split[0] and not _VALUE_TOKEN.match(split[0].split()[-1]):
-            label, unit = _split_unit(_without_translation(split[0]))
             values = list(zip(columns, split[1], strict=True))
-            tt = "-" if _is_breakdown(label) and table.rows else ""
-            if tt and not unit:
-                unit = next(
-                    (r.row.unit for r in reversed(table.rows) if r.row.tt != "-" and r.row.values), ""
-                )
             above = table.rows[-1] if table.rows else None
             if above is not None and not above.row.values and _is_translation(split[0], above.row.label):
                 # A statistical yearbook names each row twice, its values on the English line: "Tổng tỷ suất
@@ -443,6 +439,12 @@ def _parse_grid(lines: list[str], start: int) -> ParsedTable | None:
                 table.end_line = i + 1
                 i += 1
                 continue
+            label, unit = _split_unit(_without_translation(split[0]))
+            tt = "-" if _is_breakdown(label) and table.rows else ""
+            if tt and not unit:
+                unit = next(
+                    (r.row.unit for r in reversed(table.rows) if r.row.tt != "-" and r.row.values), ""
+                )
         else:
             # Fewer values than columns: which cells are blank is not written ("Số người chết … 31 79" under
             # five years), so the row keeps its text and gives no values rather than guessed ones.

@@ -28,13 +28,19 @@ def section_kind(block: Block) -> FigureKind | None:
     return None
 
 
+def dated_year(doc: ParsedDocument) -> int | None:
+    """The year of the document's own date ("2023-12-25"), or None when it carries none."""
+    return int(doc.meta.date[:4]) if doc.meta.date and re.match(r"\d{4}", doc.meta.date) else None
+
+
 def base_year(doc: ParsedDocument) -> int | None:
     """The document's own year: its date, else the earliest year it is about; but an undated news report tells
     the present and compares it with the past ("9 tháng đầu năm 2011 … so với cùng kỳ năm 2010", "trong khi
     năm 2010 có 2 ca tử vong"): its own year is the latest it names that it does not name as a time to reach
     ("đến năm 2025"). Reads the whole text: once per document."""
-    if doc.meta.date and re.match(r"\d{4}", doc.meta.date):
-        return int(doc.meta.date[:4])
+    dated = dated_year(doc)
+    if dated is not None:
+        return dated
     if not doc.meta.years:
         return None
     if doc.meta.kind in (None, lexicon().news_kind) and not any(b.kind == "heading" for b in doc.blocks):

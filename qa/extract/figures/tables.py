@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 
-from qa.extract.figures.context import MAX_QUOTE, horizon, section_kind
+from qa.extract.figures.context import MAX_QUOTE, dated_year, horizon, section_kind
 from qa.extract.figures.units import CMP, GENERIC_UNITS, label_noun, normalize_unit, per_part
 from qa.models import Block, Figure, FigureKind, ParsedDocument, TableRow
 from qa.vn.lexicon import lexicon
@@ -52,8 +52,8 @@ def column_kind_year(
     if base is not None and year < base:
         # A year before the document's own is reported, not planned ("2015 … 2020" in a 2022 page).
         return "actual", year
-    dated = bool(doc.meta.date and re.match(r"\d{4}", doc.meta.date))
-    if doc.meta.kind in _REPORTS and (year == base or not dated) and section_kind(block) != "plan":
+    undated = dated_year(doc) is None
+    if doc.meta.kind in _REPORTS and (year == base or undated) and section_kind(block) != "plan":
         # A report, a news page or a yearbook gives results: its own year's ("2019 … 2023" of a 2023 yearbook),
         # and when undated, every year its table names ("2005 2009 2015 2019 2020 (sơ bộ)")
         return ("estimate" if m.group(2) and _ESTIMATE_NOTE.search(m.group(2)) else "actual"), year
