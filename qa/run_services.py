@@ -49,6 +49,15 @@ def free_port(host: str = HOST) -> int:
         return int(sock.getsockname()[1])
 
 
+# `milvus-lite server` closes its database when Ctrl-C raises KeyboardInterrupt. A child inherits an ignored
+# SIGINT (pytest-xdist workers ignore it, so do daemons started with nohup-like wrappers), and Python then never
+# raises it: every stop waited 15 s and ended in SIGKILL. The child sets Python's own handler back first.
+_MILVUS_LITE_WITH_CTRL_C = (
+    "import signal, sys; signal.signal(signal.SIGINT, signal.default_int_handler); "
+    "from milvus_lite.cmdline import main; sys.exit(main(sys.argv[1:]))"
+)
+
+
 class MilvusLiteServer:
     """`milvus-lite server` in its own process: one database several API processes share over gRPC."""
 
@@ -62,8 +71,8 @@ class MilvusLiteServer:
         self.process = subprocess.Popen(
             [
                 sys.executable,
-                "-m",
-                "milvus_lite",
+                "-c",
+                _MILVUS_LITE_WITH_CTRL_C,
                 "server",
                 "--data-dir",
                 str(self.data_dir),
