@@ -497,6 +497,15 @@ def test_a_shorthand_defined_in_passing_does_not_end_a_count_s_words():
     assert by_value["10"].indicator == "xã SRLH nặng"
 
 
+def test_what_a_figure_was_compared_with_does_not_name_the_next_one():
+    """ "…, tăng 35% so với cùng kỳ, trong đó 3 ca tử vong": the deaths are named by their own words; "so với" folds
+    to the "so" of "số …" but opens no indicator."""
+    text = "Báo cáo\n\nNăm 2022, toàn tỉnh ghi nhận 1.240 ca sốt xuất huyết, tăng 35% so với cùng kỳ, trong đó 3 ca tử vong."
+    by_value = {f.value_text: f for f in prose_figures_of(text).values()}
+    assert by_value["3"].indicator == "ca tử vong"
+    assert by_value["35"].indicator.endswith("(tăng so với cùng kỳ)")
+
+
 # ---------------------------------------------------------------- statistical tables of reports and pages
 
 

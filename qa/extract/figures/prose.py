@@ -213,6 +213,7 @@ def _is_name_part(before: str, word: str) -> bool:
 
 
 _IS_VALUE = re.compile(r"^\s*[<>≤≥]?\s*\d")
+_COMPARISON_PART = re.compile(r"^\s*(?:so với|so cùng kỳ)(?!\w)", re.I)
 _MIN_CONTENT = 3  # syllables: "bồi dưỡng" is one word of two
 
 
@@ -252,6 +253,8 @@ def _left_phrase(text: str, lo: int, hi: int, after_quantity: bool = False) -> _
     kept: list[str] = []
     for i in range(len(parts) - 1, -1, -1):
         part = parts[i]
+        if i < len(parts) - 1 and _COMPARISON_PART.match(part):
+            continue  # "…, tăng 35% so với cùng kỳ, trong đó 3 ca tử vong": what the figure before was measured against
         if i < len(parts) - 1 and _IS_VALUE.match(part):
             part = re.sub(rf"^\s*[<>≤≥]?\s*\d[\d.,/]*\s*(?:{UNIT_ALT})?(?![^\W\d_])", "", part, flags=re.I)
             if not part.strip():

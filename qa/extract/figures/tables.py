@@ -74,9 +74,11 @@ def _row_unit(block: Block) -> str:
     return f"{noun}{per}" if noun else per
 
 
-# "Số liệu thống kê … cho thấy" (the statistics show) is no "Số …" indicator: what it shows is named after it.
+# "Số liệu thống kê … cho thấy" (the statistics show) is no "Số …" indicator: what it shows is named after it;
+# neither is a comparison, folded to the same "so" ("…, tăng 35% so với cùng kỳ, trong đó 3 ca tử vong": the
+# deaths are named by their own words, not by "so với cùng kỳ").
 INDICATOR_START = re.compile(
-    r"^(?:tong so|tong|so(?! lieu\b)|ty le|ti le|ty suat|ti suat|ty so|ti so|binh quan|tuoi tho|muc|chi so|chi"
+    r"^(?:tong so|tong|so(?! lieu\b| voi\b| sanh\b| cung ky\b)|ty le|ti le|ty suat|ti suat|ty so|ti so|binh quan|tuoi tho|muc|chi so|chi"
     r"|cong suat|dan so|toc do)\b"
 )
 
