@@ -170,8 +170,8 @@ def unit_class(unit: str) -> str:
         return "percent"
     if "dong" in u:
         return "money"
-    if "/" in u and any(ch.isdigit() for ch in u):
-        return "rate"
+    if ("/" in u and any(ch.isdigit() for ch in u)) or "‰" in u:
+        return "rate"  # per so many people; "‰" is per thousand (a birth or death rate), no count
     return "count" if u else ""
 
 

@@ -26,6 +26,7 @@ from importlib import resources
 from qa.extract.qualifiers import (
     DocumentScope,
     age_groups,
+    aimed_change,
     change_reference,
     clause_after,
     cumulative_spans,
@@ -398,6 +399,7 @@ def map_figures(figures: list[Figure], scope: DocumentScope | None = None, lines
         found += [q for q in catalog.qualifiers(clause_after(f), top) if q not in found]
         found += age_groups(f"{f.indicator} {before}", said) if top or part_of else []
         found += sex_breakdown(f.indicator) + change_reference(f)  # a change stands apart from the values
+        found += [q for q in aimed_change(f, said) if q not in found]
         if part_of is not None:
             if not found:
                 found.append(" ".join(re.findall(r"\w+", fold(f.indicator))))

@@ -368,3 +368,15 @@ _NAMED_BREAKDOWN = re.compile(r"^[\s\-–•*+]*(?:\d{1,2}(?=\w))?(?:" + _WORD_O
 def is_breakdown(f: Figure) -> bool:
     """A sentence giving the parts of the figure before it: 'Trong đó: Tuyến tỉnh …', '+ Động kinh: …'."""
     return bool(_BREAKDOWN.match(f.quote))
+
+
+_AIMED = re.compile(r"\((?P<verb>" + "|".join(lexicon().prose_targets.change_verbs) + r")\)$", re.I)
+
+
+def aimed_change(f: Figure, said: str) -> list[str]:
+    """A change an objective sets ("trường hợp sinh con thứ 3 trở lên (giảm)": 1,5%, figures/prose.py) is no level
+    of the indicator it changes: its verb qualifies it (a question asking the level does not ask it), unless the
+    indicator is itself a change ("giảm tỷ lệ sinh")."""
+    m = _AIMED.search(f.indicator)
+    verb = fold(m.group("verb")).lower() if m else ""
+    return [verb] if verb and verb not in fold(said).lower().split() else []

@@ -57,6 +57,8 @@ class Units:
     weak: tuple[str, ...]
     money: frozenset[str]
     generic_columns: frozenset[str]  # folded
+    # a symbol written out in words after a number ("13,53 phần nghìn" is "13,53‰"): words -> symbol
+    spelled_symbols: MappingProxyType[str, str]
     # what a count counts: group name -> its words, folded and lower-case ("ổ dịch" -> "o dich")
     counters: MappingProxyType[str, tuple[str, ...]]
 
@@ -340,6 +342,7 @@ def lexicon() -> Lexicon:
             _tuple(units["weak"]),
             frozenset(units["money"]),
             frozenset(units["generic_columns"]),
+            MappingProxyType(dict(units["spelled_symbols"])),
             MappingProxyType(
                 {name: tuple(fold(w).lower() for w in words) for name, words in units["counters"].items()}
             ),

@@ -506,10 +506,50 @@ def test_what_a_figure_was_compared_with_does_not_name_the_next_one():
     assert by_value["35"].indicator.endswith("(tăng so với cùng kỳ)")
 
 
+def test_news_prose_spells_its_units_and_compares_with_hon():
+    """A unit written out ("phần nghìn" is ‰), a sex ratio counted in boys per 100 girls, and a year after "cao hơn"
+    that is what the value is compared with, not its own time."""
+    text = (
+        "Tin\n\nTính đến cuối năm 2019, dân số toàn tỉnh là 1.210.500 người. Tỷ suất sinh thô là 14,2 phần nghìn, "
+        "tăng cao hơn năm 2018 khoảng 0,6 phần nghìn; tỷ số giới tính khi sinh 111,2 bé trai/100 bé gái."
+    )
+    by_value = {f.value_text: f for f in mapped_figures_of(text).values()}
+    assert (by_value["14,2"].unit, by_value["14,2"].year) == ("‰", 2019)
+    assert by_value["14,2"].indicator_id == "crude_birth_rate"
+    assert (by_value["111,2"].unit, by_value["111,2"].indicator_id) == (
+        "bé trai/100 bé gái",
+        "sex_ratio_at_birth",
+    )
+
+
+def test_a_change_an_objective_sets_is_named_by_what_it_changes_and_qualified_by_how():
+    """ "mục tiêu giảm 1,5% trường hợp sinh con thứ 3 trở lên": a figure (an objective's change, not a change whose
+    reference was left out), named by the words after it, its verb a qualifier unless its indicator is a change."""
+    text = (
+        "Tin\n\nNăm 2020, Chi cục đề ra mục tiêu giảm 0,3 phần nghìn mức sinh, giảm 2,5% trường hợp sinh con thứ 3"
+        " trở lên.\n\nNăm 2019, số ca mắc giảm 12 ca."
+    )
+    by_value = {f.value_text: f for f in mapped_figures_of(text).values()}
+    rate, third = by_value["0,3"], by_value["2,5"]
+    assert (rate.indicator, rate.unit, rate.indicator_id, rate.qualifiers) == (
+        "mức sinh (giảm)",
+        "‰",
+        "birth_rate_reduction",
+        [],
+    )
+    assert (third.indicator, third.indicator_id, third.qualifiers) == (
+        "trường hợp sinh con thứ 3 trở lên (giảm)",
+        "third_child_rate",
+        ["giam"],
+    )
+    assert third.kind in ("plan", "target") and third.year == 2020
+    assert "12" not in by_value  # outside an objective, a change without its reference stays no figure
+
+
 # ---------------------------------------------------------------- statistical tables of reports and pages
 
 
-def table_figures_of(text: str):
+def mapped_figures_of(text: str):
     """Every figure of a document made of ``text``, mapped to the catalog as the index maps it."""
     from qa.extract.indicators import map_figures
     from qa.extract.qualifiers import document_scope
@@ -541,7 +581,7 @@ def test_a_yearbook_table_reads_its_vietnamese_rows_its_units_and_its_own_year_a
     """A statistical yearbook names each row in Vietnamese, then in English on the line holding the values; its
     unit closes the label in parentheses; "Thành thị - Urban" is a part of the row above; and the column of the
     yearbook's own year holds results, not a plan."""
-    by = table_figures_of(YEARBOOK)
+    by = mapped_figures_of(YEARBOOK)
     births = by[("Tỷ suất sinh thô", 2022)]
     assert (births.value, births.unit, births.kind, births.indicator_id) == (
         14.7,
@@ -602,7 +642,7 @@ Trong 10 năm, dân số Thái Bình tăng 28.918 người."""
 def test_a_page_table_stored_one_cell_per_paragraph_is_read_with_its_years():
     """A web page's table stored with a blank line between cells; its columns are years ("2020", "(sơ bộ)" a note
     on the last), so the years are the header, not values; an undated page reports, so every year is a result."""
-    by = table_figures_of(PAGE_TABLE)
+    by = mapped_figures_of(PAGE_TABLE)
     population = [by[("Số dân", y)] for y in (2010, 2015, 2020)]
     assert [(f.value, f.unit, f.kind) for f in population] == [
         (601200, "người", "actual"),
@@ -626,7 +666,7 @@ def test_a_value_of_another_province_named_in_its_label_is_that_province_s():
         "Đặc điểm dân số tỉnh Cao Bằng\n\nNăm 2020, dân số Cao Bằng là 533.086 người, dân số xếp trên tỉnh Bắc Kạn"
         " (316,5 nghìn người)."
     )
-    by_value = {f.value_text: f for f in table_figures_of(text).values()}
+    by_value = {f.value_text: f for f in mapped_figures_of(text).values()}
     assert "bac kan" in by_value["316,5"].qualifiers and by_value["533.086"].qualifiers == []
 
 
@@ -650,7 +690,7 @@ def test_a_label_ends_before_the_time_its_values_are_of():
         "Dân số\n\nTổng tỷ suất sinh của Thái Bình có xu hướng tăng năm 2010 là 2,06 con; năm 2015 là 2,25 con; năm"
         " 2019 là 2,39 con/phụ nữ. Số trẻ sinh ra 6 tháng đầu năm 2020 là 5.159 trẻ."
     )
-    by = table_figures_of(text)
+    by = mapped_figures_of(text)
     series = [by.get(("Tổng tỷ suất sinh của Thái Bình", y)) for y in (2010, 2015, 2019)]
     assert [f.value for f in series if f] == [2.06, 2.25, 2.39]
     assert {f.indicator_id for f in series if f} == {"total_fertility_rate"}

@@ -16,6 +16,7 @@ from qa.extract.figures.context import MAX_QUOTE, clip_quote, horizon, section_k
 from qa.extract.figures.tables import INDICATOR_START
 from qa.extract.figures.targets import (
     PER_POP_VALUE,
+    aimed_change,
     change_against,
     continues_trend,
     in_objectives,
@@ -374,7 +375,8 @@ def _section_kind(doc: ParsedDocument, block: Block) -> FigureKind | None:
 
 
 _YEAR_IN_TEXT = re.compile(rf"(?:năm\s+|/)({_YEAR})\b(?!\s*[-–]\s*{_YEAR})", re.I)
-_COMPARISON_BEFORE = re.compile(r"(?:so với|so cùng kỳ|cùng kỳ|từ|giai đoạn)[^,;]{0,20}$", re.I)
+# "hơn": "tăng cao hơn năm 2011 khoảng 1,43 phần nghìn", "thấp hơn năm trước" compare too.
+_COMPARISON_BEFORE = re.compile(r"(?:so với|so cùng kỳ|cùng kỳ|từ|giai đoạn|(?<!\w)hơn)[^,;]{0,20}$", re.I)
 
 
 def compared_against(before: str) -> bool:
@@ -462,7 +464,7 @@ class _Candidate:
 
     @property
     def sym(self) -> str:
-        return (self.unit.group("sym") or "") if self.unit else ""
+        return normalize_unit(self.unit.group("sym") or "") if self.unit else ""
 
     @property
     def weak(self) -> bool:
@@ -799,6 +801,21 @@ def _comparator(cand: _Candidate, before: str) -> str | None:
 _YEAR_ONLY = re.compile(rf"\s*(?:-\s*)?(?:năm|đến năm|tới năm)\s+{_YEAR}\s*(?:là|:|đạt|có|còn)?\s*$", re.I)
 
 
+def _aimed_change(ctx: _Context, cand: _Candidate, before: str, sent_start: int) -> str | None:
+    """The name of a change an objective sets, by its verb and the words after the value: "Năm 2013, Chi cục đề ra
+    mục tiêu giảm 0,25 phần nghìn mức sinh, giảm 1,5% trường hợp sinh con thứ 3 trở lên" -> "mức sinh (giảm)",
+    "trường hợp sinh con thứ 3 trở lên (giảm)", as a change is named by what it changes and, in parentheses, how.
+    Elsewhere a change without its reference is no figure."""
+    text = ctx.block.text
+    if not in_objectives(text[sent_start : cand.m.start()], ctx.block.section):
+        return None
+    verb = aimed_change(before, text, cand.end)
+    if verb is None:
+        return None
+    tail = _tail_words(text, cand.end, limit=12)
+    return f"{tail} ({verb})" if _content_words(tail) >= 1 else None
+
+
 def _prose_figure(ctx: _Context, cand: _Candidate, found: list[_Found]) -> _Found | None:
     text = ctx.block.text
     m = cand.m
@@ -808,7 +825,8 @@ def _prose_figure(ctx: _Context, cand: _Candidate, found: list[_Found]) -> _Foun
     before = text[max(clause, start - 40) : start]
     near = re.split(r",(?!\d)|\b[Tt]rong đó\b", _drop_parens(text[max(clause, cand.cut) : start]))[-1]
     change = change_against(before, text, cand.end) if cand.sym == "%" else None
-    if (change is None and _CHANGE_BEFORE.search(before)) or _COMPARISON.search(near):
+    aimed = _aimed_change(ctx, cand, before, sent_start) if change is None else None
+    if (change is None and aimed is None and _CHANGE_BEFORE.search(before)) or _COMPARISON.search(near):
         return None  # "tăng 36 ca so với cùng kỳ", "(cùng kỳ năm 2022: 0)": an amount of change, a comparison
     left = _left_phrase(text, max(clause, cand.cut), start, after_quantity=cand.cut > clause)
     prev = _previous(found, clause, in_parens, sent_start, start)
@@ -822,7 +840,10 @@ def _prose_figure(ctx: _Context, cand: _Candidate, found: list[_Found]) -> _Foun
         and not in_parens
         and continues_trend(text, (prev.start, prev.end), start, prev.in_trend)
     )
-    indicator, inherited, named = _name(ctx, cand, prev, left, (sent_start, clause, in_parens), continues)
+    if aimed is not None:
+        indicator, inherited, named = aimed, False, True
+    else:
+        indicator, inherited, named = _name(ctx, cand, prev, left, (sent_start, clause, in_parens), continues)
     indicator = _objective_name(indicator, inherited, change, prev if in_parens or inherited else None)
     indicator = _without_time_said(indicator)
     value = parse_vn_number(m.group("num"))

@@ -46,7 +46,7 @@ _TIME_AFTER = re.compile(
 _TARGET_SENTENCE = re.compile(
     r"(?<!\w)(?:" + "|".join(lexicon().figure_kinds["target"].text_cues) + r")", re.I
 )
-_COMPARED = re.compile(_WORDS.change_reference.split("(")[0] + "|cùng kỳ|từ năm", re.I)
+_COMPARED = re.compile(_WORDS.change_reference.split("(")[0] + r"|cùng kỳ|từ năm|(?<!\w)hơn năm", re.I)
 _PLAN_HORIZON = 2  # an objective for the year after the document's own is that year's plan (as in tables)
 
 
@@ -71,6 +71,15 @@ def change_against(before: str, text: str, end: int) -> str | None:
     if verb is None or ref is None:
         return None
     return f"{verb.group('verb').lower()} {ref.group('ref')}"
+
+
+def aimed_change(before: str, text: str, end: int) -> str | None:
+    """'giảm' for '… mục tiêu giảm 1,5% trường hợp sinh con thứ 3 trở lên': a change right after its verb with
+    nothing it is measured against, which an objective sets (the caller checks the sentence is one)."""
+    verb = _CHANGE_VERB.search(before)
+    if verb is None or _CHANGE_REF.match(text, end):
+        return None
+    return verb.group("verb").lower()
 
 
 _CHANGE_QUALIFIER = re.compile(

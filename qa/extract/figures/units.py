@@ -46,8 +46,11 @@ _MULTIPLIED = (
     + "|".join(re.escape(u) for u in sorted(set(STRONG_UNITS) - MONEY, key=len, reverse=True))
     + r")"
 )
+SPELLED_SYMBOLS = lexicon().units.spelled_symbols
 UNIT_RE = re.compile(
-    r"\s?(?:(?P<sym>%o(?![^\W\d_])|%0(?!\d|[.,]\d)|‰|%)|(?P<word>"
+    r"\s?(?:(?P<sym>%o(?![^\W\d_])|%0(?!\d|[.,]\d)|‰|%|"
+    + "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in sorted(SPELLED_SYMBOLS, key=len, reverse=True))
+    + r"(?![^\W\d_]))|(?P<word>"
     + _MULTIPLIED
     + "|"
     + "|".join(re.escape(u) for u in sorted(STRONG_UNITS + WEAK_UNITS, key=len, reverse=True))
@@ -82,6 +85,8 @@ def normalize_unit(unit: str) -> str:
         return ""
     if u in {"%o", "%0", "‰"}:
         return "‰"
+    if u.lower() in SPELLED_SYMBOLS:
+        return SPELLED_SYMBOLS[u.lower()]
     u = re.sub(r"^[Ss]ố\s+", "", u)  # "Số bé trai/100 bé gái" -> "bé trai/100 bé gái"
     if len(u) > 1 and u[0].isupper() and not u[1].isupper():
         u = u[0].lower() + u[1:]  # "Bác sỹ" -> "bác sỹ", but "BM/100.000 ..." stays
