@@ -19,6 +19,7 @@ from qa.answer.understand.intent import asks_change, times_asked
 from qa.extract.indicators import IndicatorMatch
 from qa.extract.qualifiers import is_change_reference, value_at
 from qa.models import Chunk, Figure
+from qa.vn.gazetteer import load_gazetteer
 from qa.vn.lexicon import lexicon
 from qa.vn.text import fold
 
@@ -108,7 +109,10 @@ def asked_scope(q: Question) -> str:
     scope = q.folded.lower()
     two_sides = len(q.named) >= 2 or len(times_asked(q)) >= 2
     if q.qtype == "compare" or two_sides or len(q.cue_text) != len(scope):
-        return scope  # a comparison asks both its sides (and so does each side read alone, named as typed)
+        return load_gazetteer().spelled_seats(
+            scope
+        )  # a comparison asks both its sides (and so does each side
+        # read alone, named as typed)
     cues = lexicon().question_cues
     at = 0
     while (m := cues.find("compare", q.cue_text, at)) is not None:
@@ -120,7 +124,7 @@ def asked_scope(q: Question) -> str:
             end = word.end()
         scope = scope[: m.start()] + " " * (end - m.start()) + scope[end:]
         at = end
-    return scope
+    return load_gazetteer().spelled_seats(scope)  # "tp lai chau" asks what "thanh pho lai chau" narrows to
 
 
 _PLAN_SHARE = re.compile(r"%\s*(?:kh|ke hoach)\b|\bso voi (?:kh|ke hoach)\b")

@@ -268,18 +268,27 @@ class IndicatorCatalog:
 
 
 def _place_names(text: str) -> list[str]:
-    """Districts and towns named in the text (folded), each implying one former province."""
-    return list(load_gazetteer().implied_places(text))
+    """Districts, towns and cities named in the text (folded), once each: shared names too ("châu thành"), and a
+    province's own city ("thanh pho lai chau")."""
+    return list(dict.fromkeys(load_gazetteer().districts_in(text)))
 
 
-def value_places(label: str, before: str) -> list[str]:
-    """The district a value is of: the ones its label names, else the last one named before it in its clause.
-    In "huyện Tây Hòa 77 ca, thành phố Tuy Hòa 57 ca" the 57 is Tuy Hòa's, not Tây Hòa's too."""
+def value_places(label: str, before: str, paragraph: str = "") -> list[str]:
+    """The district a value is of: the ones its label names, else the last one named before it in its clause,
+    else the one its paragraph opens with ("5. Huyện Tân Uyên: 17 ca trong đó: 04 ca …; 13 ca …"). In "huyện
+    Tây Hòa 77 ca, thành phố Tuy Hòa 57 ca" the 57 is Tuy Hòa's, not Tây Hòa's too."""
     named = _place_names(label)
     if named:
         return named
-    earlier = load_gazetteer().places_in_order(before)
-    return earlier[-1:]
+    earlier = load_gazetteer().districts_in(before)
+    if earlier:
+        return earlier[-1:]
+    opening = _ITEM_OPENING.match(paragraph)
+    return load_gazetteer().districts_in(opening.group(1))[-1:] if opening else []
+
+
+# A paragraph that opens with what it is about, a list number before it: "5. Huyện Tân Uyên: 17 ca …".
+_ITEM_OPENING = re.compile(r"^\s*(?:\d{1,2}[.)]\s*)?([^:.;]{1,60}):")
 
 
 def other_provinces(label: str, own: str | None) -> list[str]:
@@ -360,6 +369,7 @@ def map_figures(figures: list[Figure], scope: DocumentScope | None = None, lines
     whole: Figure | None = None  # the last figure mapped by its own words: the whole its parts belong to
     announced: Figure | None = None  # the last figure that announced its parts ("…, trong đó:")
     paragraph: tuple[int, list[str]] = (-1, [])  # a line and the scope its opening phrase gives its sentences
+    opening = ""  # that line
     # the last value whose sentence opened with a cumulative span, and that span: it holds for the next
     # sentences of the section until one states a time of its own (qualifiers.span_carries)
     carried: tuple[Figure, list[str]] | None = None
@@ -386,7 +396,9 @@ def map_figures(figures: list[Figure], scope: DocumentScope | None = None, lines
             f.indicator_id = top.indicator.id if top else None
             f.indicator_score = round(match.score, 3) if match else 0.0
             said = top.indicator.says(top.variant) if top else ""
-        found = catalog.qualifiers(f"{text} {before}", top, places=False) + value_places(text, before)
+        found = catalog.qualifiers(f"{text} {before}", top, places=False) + value_places(
+            text, before, opening
+        )
         found += [p for p in other_provinces(f.indicator, f.province) if p not in found]
         found += [q for q in listed_part(f) + parenthesised_part(f) if q not in found]
         found += [q for q in part_in_sentence(f) + part_named_before(f) if q not in found]

@@ -54,6 +54,18 @@ def _same_or_unaccented(written: list[str], spelling: list[str]) -> bool:
     return all(_same_syllable(w, p) or w == fold(w) for w, p in zip(written, spelling, strict=True))
 
 
+# The words before a province's own city or town, folded, and what they name.
+_SEAT_UNITS = {
+    "thanh pho": "thanh pho",
+    "tp.": "thanh pho",
+    "tp": "thanh pho",
+    "thi xa": "thi xa",
+    "tx.": "thi xa",
+    "tx": "thi xa",
+}
+
+_SEAT_SHORTHAND = re.compile(r"(?<!\w)(tp\.?|tx\.?)\s*(?=\w)")
+
 _TONES = "\u0300\u0301\u0303\u0309\u0323"  # huyền, sắc, ngã, hỏi, nặng as combining marks
 
 
@@ -102,6 +114,21 @@ class Gazetteer:
         self._province_re = _alternation(list(self._by_fold))
         self._place_re = _alternation(list(self.places))
         self._like_province_re = _alternation(list(self._like_province)) if self._like_province else None
+        # Every district of two syllables or more, shared ones too ("Châu Thành", "Tân Uyên" of Lai Châu and of Bình
+        # Dương): naming one narrows a value to it, whichever province it lies in (implying a province needs a
+        # name only one province has: ``places``).
+        self._district_re = _alternation([p for p in owners if p not in self._by_fold])
+        # A province's own city or town, named like it: "Thành phố Lai Châu: 127 ca", "TP. Hà Giang", "thị xã …"; not
+        # a city that is a province itself ("thành phố Cần Thơ", "TP Hồ Chí Minh").
+        cities = {u.name for u in current if u.type != "tỉnh"} | {u.name for u in former if u.type != "tỉnh"}
+        provinces_with_seats = [name for name, unit in self._by_fold.items() if unit not in cities]
+        self._seat_re = re.compile(
+            r"(?<!\w)("
+            + "|".join(map(re.escape, _SEAT_UNITS))
+            + r")\s*("
+            + "|".join(map(re.escape, sorted(provinces_with_seats, key=len, reverse=True)))
+            + r")(?!\w)"
+        )
         # "huyện Quang Bình": a name after a district's unit word is the district's
         self._after_unit_word = (
             re.compile(r"(?<!\w)(?:" + "|".join(map(re.escape, below_province)) + r")\s+$")
@@ -147,19 +174,35 @@ class Gazetteer:
         """The district and town names themselves (folded) that imply a province."""
         return Counter(self._places_in(text))
 
-    def places_in_order(self, text: str) -> list[str]:
-        """The district and town names (folded) in the order the text names them."""
-        return self._places_in(text)
+    def districts_in(self, text: str) -> list[str]:
+        """Every district, town or city below a province the text names (folded), in its order: shared names
+        ("châu thành") and a province's own city ("Thành phố Lai Châu" -> "thanh pho lai chau") too."""
+        found = self._place_spans(text, self._district_re)
+        found += [
+            (m.start(), f"{_SEAT_UNITS[m.group(1)]} {m.group(2)}") for m in self._seat_re.finditer(fold(text))
+        ]
+        return [place for _, place in sorted(found)]
+
+    @staticmethod
+    def spelled_seats(folded: str) -> str:
+        """A folded text with the shorthand of a city or town spelled out as ``districts_in`` names it: "tp lai chau"
+        -> "thanh pho lai chau"."""
+        return _SEAT_SHORTHAND.sub(lambda m: _SEAT_UNITS[m.group(1)] + " ", folded)
 
     def _places_in(self, text: str) -> list[str]:
-        """Place names in the text, accent-insensitive where it is written without accents; a name written with
-        accents must carry the place's own ("bình quân 1" is not "Quận 1", "Yên Dũng" is "yen dung")."""
+        """Names of places that imply one province, in the text's order."""
+        return [place for _, place in self._place_spans(text, self._place_re)]
+
+    def _place_spans(self, text: str, names: re.Pattern[str]) -> list[tuple[int, str]]:
+        """(start, folded name) of the places ``names`` matches and of those named like a province, in order;
+        accent-insensitive where the text is written without accents; a name written with accents must carry the
+        place's own ("bình quân 1" is not "Quận 1", "Yên Dũng" is "yen dung")."""
         folded = fold(text)
         if len(folded) != len(text):  # folding keeps the length of NFC Vietnamese; otherwise match folded
-            return self._place_re.findall(folded)
+            return [(m.start(1), m.group(1)) for m in names.finditer(folded)]
         lower = text.lower()
         found = []
-        for m in self._place_re.finditer(folded):
+        for m in names.finditer(folded):
             written = lower[m.start(1) : m.end(1)].split()
             if any(_same_or_unaccented(written, p.split()) for p in self._spellings.get(m.group(1), ())):
                 found.append((m.start(1), m.group(1)))
@@ -173,7 +216,7 @@ class Gazetteer:
             )
             if own or after_unit:
                 found.append((m.start(1), m.group(1)))
-        return [place for _, place in sorted(found)]
+        return sorted(found)
 
     def canonical(self, name: str) -> str | None:
         """The unit's own spelling for a name or alias ("thanh hoa" -> "Thanh Hóa"), or None."""

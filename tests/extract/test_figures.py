@@ -546,6 +546,34 @@ def test_a_change_an_objective_sets_is_named_by_what_it_changes_and_qualified_by
     assert "12" not in by_value  # outside an objective, a change without its reference stays no figure
 
 
+def test_a_yearbook_s_prose_per_ten_thousand_and_a_year_it_only_equals():
+    """ "bình quân 1 vạn dân" is per 10,000 people; "…, bằng với năm 2017" compares, the value is of 2018."""
+    text = (
+        "Niên giám\n\nSố giường bệnh do Nhà nước quản lý tại thời điểm 31/12/2018 là 2.590 giường, bằng với năm 2017,"
+        " trong đó có 1.760 giường trong các bệnh viện. Số giường bệnh bình quân 1 vạn dân năm 2018 là 34,2 giường"
+        " bệnh."
+    )
+    by_value = {f.value_text: f for f in mapped_figures_of(text).values()}
+    assert by_value["2.590"].year == 2018 and by_value["1.760"].indicator == "giường trong các bệnh viện"
+    assert by_value["34,2"].unit == "giường bệnh/10.000 dân"
+    assert by_value["34,2"].indicator_id == "hospital_beds_per_10k"
+
+
+def test_a_numbered_item_opening_with_a_district_narrows_all_its_values():
+    """ "5. Huyện Tân Uyên: 17 ca trong đó: 04 ca …; 13 ca …": each value is Tân Uyên's (a district two provinces
+    share), and "Thành phố Lai Châu" is a place below the province."""
+    text = (
+        "Tin\n\nCác huyện, thành phố ghi nhận ca bệnh: Tân Uyên: 17 ca; Thành phố Lai Châu: 127 ca.\n\n"
+        "5. Huyện Tân Uyên: 17 ca trong đó: 04 ca là F1 đã được quản lý từ trước; 13 ca ngoài cộng đồng tiếp xúc"
+        " nhiều người, nguy cơ lây nhiễm cộng đồng cao."
+    )
+    figures = list(mapped_figures_of(text).values())
+    assert {f.value_text: f.qualifiers for f in figures if f.value_text in ("13", "127")} == {
+        "13": ["tan uyen"],
+        "127": ["thanh pho lai chau"],
+    }
+
+
 # ---------------------------------------------------------------- statistical tables of reports and pages
 
 

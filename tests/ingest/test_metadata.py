@@ -284,6 +284,16 @@ giai đoạn 2025 – 2030.\n\nKế hoạch đặt mục tiêu 90% người cao 
     assert meta.years == [2024, 2025, 2030]
 
 
+def test_a_page_that_nothing_else_dates_is_dated_by_its_figures(tmp_path):
+    """A news page cut from its site, no headline or date left, under a subheading of its own: the years its
+    figures are reported in date it (the subheading makes it look sectioned, whose prose years do not count)."""
+    page = (
+        "-\n(BLC) - Trong tuần (từ ngày 30/4/2022 đến ngày 06/5/2022) toàn tỉnh ghi nhận 245 trường hợp năm 2022"
+        " dương tính với SARS-CoV-2.\nTHÔNG TIN TRƯỜNG HỢP BỆNH\n1. Huyện Tam Đường: 11 ca.\n"
+    )
+    assert parse(tmp_path, page, "tuan.txt").meta.years == [2022]
+
+
 def test_a_date_line_may_give_the_seconds(tmp_path):
     page = NEWS_PAGE.replace("09/03/2023 10:15", "09/03/2023 10:15:48")
     assert parse(tmp_path, page).meta.date == "2023-03-09"

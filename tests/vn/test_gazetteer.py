@@ -83,3 +83,20 @@ def test_a_district_named_like_a_province_is_the_district() -> None:
     assert gaz.implied_provinces("Vị Xuyên (13,8%), Quang Bình (6,1%)") == Counter({"Hà Giang": 2})
     assert gaz.province_mentions("tỉnh Quảng Bình có 38 xã") == Counter({"Quảng Bình": 1})
     assert gaz.implied_provinces("tỉnh Quảng Bình có 38 xã") == Counter()
+
+
+def test_every_district_narrows_a_value_even_one_no_province_owns_alone() -> None:
+    """A district two provinces share ("Tân Uyên": Lai Châu and Bình Dương; "Châu Thành") implies no province, yet
+    names where a value is; so does a province's own city ("Thành phố Lai Châu", "TP. Hà Giang"), but not a city
+    that is a province itself ("thành phố Cần Thơ")."""
+    gaz = load_gazetteer()
+    assert gaz.implied_places("Tân Uyên: 17 ca") == Counter()
+    assert gaz.districts_in("Tân Uyên: 17 ca; Mường Tè: 27 ca") == ["tan uyen", "muong te"]
+    assert gaz.districts_in("huyện Châu Thành 5 ca") == ["chau thanh"]
+    assert gaz.districts_in("Thành phố Lai Châu: 127 ca, TP. Hà Giang 40 ca") == [
+        "thanh pho lai chau",
+        "thanh pho ha giang",
+    ]
+    assert gaz.districts_in("thành phố Cần Thơ có 595 ca, TP Hồ Chí Minh 20 ca") == []
+    assert gaz.districts_in("bình quân 1 vạn dân") == []
+    assert gaz.spelled_seats("so ca cua tp lai chau") == "so ca cua thanh pho lai chau"

@@ -214,7 +214,7 @@ def _is_name_part(before: str, word: str) -> bool:
 
 
 _IS_VALUE = re.compile(r"^\s*[<>≤≥]?\s*\d")
-_COMPARISON_PART = re.compile(r"^\s*(?:so với|so cùng kỳ)(?!\w)", re.I)
+_COMPARISON_PART = re.compile(r"^\s*(?:so với|so cùng kỳ|bằng với|(?:cao|thấp|nhiều|ít) hơn)(?!\w)", re.I)
 _MIN_CONTENT = 3  # syllables: "bồi dưỡng" is one word of two
 
 
@@ -375,8 +375,10 @@ def _section_kind(doc: ParsedDocument, block: Block) -> FigureKind | None:
 
 
 _YEAR_IN_TEXT = re.compile(rf"(?:năm\s+|/)({_YEAR})\b(?!\s*[-–]\s*{_YEAR})", re.I)
-# "hơn": "tăng cao hơn năm 2011 khoảng 1,43 phần nghìn", "thấp hơn năm trước" compare too.
-_COMPARISON_BEFORE = re.compile(r"(?:so với|so cùng kỳ|cùng kỳ|từ|giai đoạn|(?<!\w)hơn)[^,;]{0,20}$", re.I)
+# "hơn", "bằng với": "tăng cao hơn năm 2011 khoảng 1,43 phần nghìn", "… 2.590 giường, bằng với năm 2017" compare too.
+_COMPARISON_BEFORE = re.compile(
+    r"(?:so với|so cùng kỳ|cùng kỳ|từ|giai đoạn|(?<!\w)hơn|bằng với)[^,;]{0,20}$", re.I
+)
 
 
 def compared_against(before: str) -> bool:

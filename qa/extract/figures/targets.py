@@ -46,7 +46,9 @@ _TIME_AFTER = re.compile(
 _TARGET_SENTENCE = re.compile(
     r"(?<!\w)(?:" + "|".join(lexicon().figure_kinds["target"].text_cues) + r")", re.I
 )
-_COMPARED = re.compile(_WORDS.change_reference.split("(")[0] + r"|cùng kỳ|từ năm|(?<!\w)hơn năm", re.I)
+_COMPARED = re.compile(
+    _WORDS.change_reference.split("(")[0] + r"|cùng kỳ|từ năm|(?<!\w)hơn năm|bằng với năm", re.I
+)
 _PLAN_HORIZON = 2  # an objective for the year after the document's own is that year's plan (as in tables)
 
 

@@ -26,7 +26,8 @@ WORD_CMP = {
 POP = r"(?:người dân|dân|trẻ đẻ sống|trẻ sinh sống|trẻ sơ sinh sống|sơ sinh sống|bé gái)"
 PER_POP_RE = re.compile(
     rf"(?:/\s*|\btrên\s+|\bmỗi\s+)(?P<n>\d{{1,3}}(?:\.\d{{3}})+|\d+)\s*(?P<pop>{POP})\b"
-    r"|(?P<vd>/\s*VD\b|/\s*vạn dân\b|\btrên\s+vạn dân\b)",
+    # "/vạn dân", "trên 1 vạn dân", "bình quân 1 vạn dân" (a yearbook's "Số bác sĩ bình quân 1 vạn dân")
+    r"|(?P<vd>/\s*VD\b|(?:/\s*|\b(?:trên|mỗi|bình quân)\s+)(?:1\s+)?vạn dân\b)",
     re.I,
 )
 _PER_PERSON_RE = re.compile(r"/\s*người\s*/\s*năm", re.I)

@@ -73,6 +73,9 @@ def document_years(
     # Targets lie ahead of the document: a past year in its objectives is a baseline ("so với năm 2015").
     base = min([int(date[:4])] if date else sorted(named)[:1] or [_MIN_YEAR])
     has_sections = any(b.kind == "heading" for b in blocks)
+    reported: set[int] = (
+        set()
+    )  # the years of the sentences with figures, counted when nothing else dates the text
     for b in blocks:
         if b.kind == "heading":
             years.update(years_in(_without_citations(b.text)))
@@ -85,17 +88,29 @@ def document_years(
             for sentence in _SENTENCE.findall(text):
                 if _in_targets(b) or not has_sections and _TARGET_SENTENCE.search(sentence):
                     years.update(y for y in _target_years(sentence) if y >= base)
-                if not has_sections and _FIGURE.search(_without_years(sentence)):
-                    if date:
-                        years.update(years_in(_without_comparisons(sentence)))
-                    else:  # undated, a change's baseline is not the year reported: the next one is
-                        years.update(years_in(_without_baselines(_without_comparisons(sentence))))
-                        years.update(int(y) + 1 for y in _BASELINE_CUE.findall(sentence))
+                if _FIGURE.search(_without_years(sentence)):
+                    found = _reported_years(sentence, date)
+                    reported.update(found)
+                    if not has_sections:
+                        years.update(found)
     for line in lines:  # title lines typed in capitals that the structure did not make headings
         if len(line.strip()) <= _MAX_TITLE_LINE and is_capitalised(line):
             years.update(years_in(_without_citations(line)))
     years.update(int(y) + 1 for y in _REPORT_CUE.findall(_without_citations("\n".join(lines))))
+    if not any(_MIN_YEAR <= y <= _MAX_YEAR for y in years):
+        # No title, heading, date or objective dates it (a news page cut from its site, under a subheading of
+        # its own): the years its figures are reported in do.
+        years = reported
     return sorted(y for y in years if _MIN_YEAR <= y <= _MAX_YEAR)
+
+
+def _reported_years(sentence: str, date: str | None) -> set[int]:
+    """The years a sentence with figures reports (not what its changes compare with); undated, a change's baseline
+    is not the year reported: the next one is."""
+    if date:
+        return set(years_in(_without_comparisons(sentence)))
+    found = set(years_in(_without_baselines(_without_comparisons(sentence))))
+    return found | {int(y) + 1 for y in _BASELINE_CUE.findall(sentence)}
 
 
 def _in_targets(block: Block) -> bool:
