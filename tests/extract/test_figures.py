@@ -574,6 +574,18 @@ def test_a_numbered_item_opening_with_a_district_narrows_all_its_values():
     }
 
 
+def test_a_name_its_shorthand_follows_is_whole():
+    """ "…, với tổng tỷ suất sinh (TFR) năm 2019 là 2,53 con": the defined shorthand closes the name; the words of
+    the clause before it ("nhóm 33 tỉnh có mức sinh cao") are not part of it."""
+    text = (
+        "Kế hoạch\n\nTỉnh vẫn nằm trong nhóm 33 tỉnh, thành phố có mức sinh cao, với tổng tỷ suất sinh (TFR) năm 2019"
+        " là 2,53 con."
+    )
+    by_value = {f.value_text: f for f in mapped_figures_of(text).values()}
+    assert by_value["2,53"].indicator == "tổng tỷ suất sinh"
+    assert by_value["2,53"].indicator_id == "total_fertility_rate"
+
+
 # ---------------------------------------------------------------- statistical tables of reports and pages
 
 

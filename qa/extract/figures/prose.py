@@ -163,7 +163,7 @@ def _content_words(text: str) -> int:
 
 _BULLET = re.compile(r"^\s*[-+*•–]\s*")
 _LEAD_JUNK = re.compile(
-    r"^\s*(?:trong đó|cụ thể|bao gồm|gồm|là|có|được|ngoài ra|đồng thời|riêng|trong năm(?:\s+\d{4})?|"
+    r"^\s*(?:trong đó|cụ thể|bao gồm|gồm|là|có|được|với|ngoài ra|đồng thời|riêng|trong năm(?:\s+\d{4})?|"
     r"năm \d{4}|(?:trong\s+)?\d+\s+tháng(?:\s+đầu)?\s+năm(?:\s+\d{4})?|tính (?:từ|đến)[^,:]*|đến nay|"
     r"hiện nay|hiện tại|theo dự kiến[^,]*|kết quả(?: thực hiện)?(?: cho thấy)?|theo kế hoạch|"
     r"(?:đến|vào) năm \d{4}|toàn (?:tỉnh|thành phố|quốc)|cả nước)(?!\w)\s*[,:]?\s*",
@@ -227,6 +227,12 @@ class _Left:
     last: str  # the part right before the number (after the last ':' or ',')
 
 
+# Where a shorthand was defined right after a name ("tổng tỷ suất sinh (TFR)"), marked before parentheses are
+# dropped: a name whose shorthand follows is whole.
+_DEFINED = "\x00"
+_SHORTHAND_DEFINED = re.compile(r"\s*\((?:viết tắt là\s+)?[A-ZĐ][A-ZĐ0-9]{1,9}\)")
+
+
 def _left_phrase(text: str, lo: int, hi: int, after_quantity: bool = False) -> _Left:
     """Words before a number that name it.
 
@@ -234,11 +240,12 @@ def _left_phrase(text: str, lo: int, hi: int, after_quantity: bool = False) -> _
     and parts that are values ("Khám sức khỏe tiền hôn nhân: 2.490/3.415, đạt tỷ lệ 72,92%") are
     passed over to their label.
     """
-    seg = _drop_parens(text[lo:hi])
+    seg = _drop_parens(_SHORTHAND_DEFINED.sub(_DEFINED, text[lo:hi]))
     seg = seg[seg.rfind(")") + 1 :]  # the clause started inside a parenthesis that closed since
     empty = re.search(r"[^\W\d_]", seg) is None
     pieces = re.split(r"(:|,(?!\d)|\b[Tt]rong đó\b)", seg)
-    parts, seps = pieces[0::2], pieces[1::2]
+    marked, seps = pieces[0::2], pieces[1::2]
+    parts = [p.replace(_DEFINED, " ") for p in marked]
     joiner = r"\s*(?:và|cùng|với)?\s*"
     if (
         (len(parts) > 1 and seps[-1] == "," and re.fullmatch(joiner, parts[-1]))
@@ -253,6 +260,7 @@ def _left_phrase(text: str, lo: int, hi: int, after_quantity: bool = False) -> _
         return _Left("", True, False, empty, "")
     kept: list[str] = []
     for i in range(len(parts) - 1, -1, -1):
+        defines_shorthand = _DEFINED in marked[i]
         part = parts[i]
         if i < len(parts) - 1 and _COMPARISON_PART.match(part):
             continue  # "…, tăng 35% so với cùng kỳ, trong đó 3 ca tử vong": what the figure before was measured against
@@ -261,7 +269,8 @@ def _left_phrase(text: str, lo: int, hi: int, after_quantity: bool = False) -> _
             if not part.strip():
                 continue  # "…: 2.490/3.415, đạt tỷ lệ 72,92%": look further back for the label
         kept.insert(0, part)
-        if _content_words(" ".join(kept)) >= _MIN_CONTENT:
+        if _content_words(" ".join(kept)) >= _MIN_CONTENT or defines_shorthand:
+            # "…, với tổng tỷ suất sinh (TFR) năm 2019 là 2,53 con": a name its shorthand follows is whole
             break
     phrase = ", ".join(p.strip() for p in kept if p.strip())
     last = parts[-1]
@@ -307,9 +316,6 @@ _TAIL_STOP = re.compile(
     rf"|\s\d[\d.,]*\s*(?:%|{UNIT_ALT})(?![^\W\d_])",
     re.I,
 )
-
-
-_SHORTHAND_DEFINED = re.compile(r"\s*\((?:viết tắt là\s+)?[A-ZĐ][A-ZĐ0-9]{1,9}\)")
 
 
 def _tail_words(
