@@ -319,9 +319,7 @@ class Answerer:
             rivalry(view, cands),
         )
         decided = self.models.figure_decide.answer_probability(row, probabilities)
-        scored = [ScoredFigure(cands[i], float(probabilities[i])) for i in keep]
-        scored.sort(key=lambda s: -s.probability)
-        return scored, decided
+        return best_first([ScoredFigure(cands[i], float(probabilities[i])) for i in keep]), decided
 
     def _figure(self, turn: Turn, fallback: bool = True) -> Answer | None:
         hits = self.search(turn)
@@ -337,7 +335,9 @@ class Answerer:
             # sentences of generated figure questions, decide whether a sentence answers it; one whose numbers
             # all count other things ("1.335 ca mắc" for "bao nhiêu ổ dịch") does not.
             found = self._passage_answer(turn, hits, self._score_sentences(turn, view, hits, fallback=True))
-            if found is not None and not _counts_the_thing_asked(turn.q, found):
+            if found is not None and not (
+                _counts_the_thing_asked(turn.q, found) and _gives_the_kind_of_number_asked(turn.q, found)
+            ):
                 found = None
             answer = found or self._abstain(turn, hits, self._nearest(turn, view, scored), None)
         turn.timings["answer"] = (time.perf_counter() - t0) * 1000
@@ -1004,6 +1004,12 @@ def _asks_who_cites(q: Question) -> bool:
     return bool(q.numbers) and q.qtype == "compare" and len(times_asked(q)) < 2
 
 
+def best_first(scored: list[ScoredFigure]) -> list[ScoredFigure]:
+    """Most probable first; of candidates the model cannot tell apart (one label in the same words, and no year
+    asked to tell them apart: "tỷ lệ TYT có bác sĩ tăng từ 46,2% lên 100%"), the newest, which stands for now."""
+    return sorted(scored, key=lambda s: (-s.probability, -(s.figure.year or 0)))
+
+
 def _answering(scored: list[ScoredFigure]) -> ScoredFigure:
     """The candidate that answers: the best, or the exact value behind its rounded bound ("hơn 2.400 ca" in a
     headline, "2.429 ca" in the text)."""
@@ -1016,6 +1022,22 @@ def _counts_the_thing_asked(q: Question, answer: Answer) -> bool:
     return not used or any(
         sentence_counts_asked_thing(q.counted, s, [(n.start, n.unit) for n in read_line(s) + read_zeros(s)])
         for s in used
+    )
+
+
+def _gives_the_kind_of_number_asked(q: Question, answer: Answer) -> bool:
+    """Whether the sentences an answer uses hold a number of the kind the question asks ("bao nhiêu %": a share),
+    when it asks one: a passage quoting a decision's title ("Nghị quyết 36/2015/NQ-HĐND hỗ trợ đóng bảo hiểm y tế")
+    does not say what share it pays."""
+    used = [c.quote for c in answer.citations if c.used]
+    if not used or q.unit_intent is None:
+        return True
+    return any(
+        unit_class(n.unit) in (q.unit_intent, "")
+        if q.unit_intent == "count"
+        else unit_class(n.unit) == q.unit_intent
+        for s in used
+        for n in read_line(s) + read_zeros(s)
     )
 
 

@@ -378,3 +378,17 @@ def test_a_date_scope_is_asked_with_or_without_ngay() -> None:
     column = FIGURE_FEATURES.index("qualified_unasked")
     assert figure_features(view, FigureCandidate(until, 0, 0, None), None)[column] == 0.0
     assert figure_features(view, FigureCandidate(district, 0, 0, None), None)[column] == 1.0
+
+
+def test_of_candidates_the_model_cannot_tell_apart_the_newest_comes_first() -> None:
+    """ "tăng từ 46,2% lên 100%": one label, the same features, no year asked; the later value stands for now,
+    and a start of no known year is the oldest. A more probable candidate still comes first, whatever its year."""
+    from qa.answer.pipeline import ScoredFigure, best_first
+
+    start = figure(value=46.2, value_text="46,2", year=None)
+    now = replace(start, value=100.0, value_text="100", year=2018)
+    older = replace(start, value=80.0, value_text="80", year=2016)
+    scored = [ScoredFigure(FigureCandidate(f, 0, 0, None), 0.9) for f in (start, older, now)]
+    assert [s.figure.value_text for s in best_first(scored)] == ["100", "80", "46,2"]
+    surer = ScoredFigure(FigureCandidate(start, 0, 0, None), 0.95)
+    assert best_first([*scored, surer])[0] is surer

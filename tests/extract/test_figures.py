@@ -476,7 +476,8 @@ def test_the_last_item_of_a_list_of_counts_is_named_by_its_own_words():
     """ "…, 12 xã SRLH vừa và 9 xã SRLH nặng": the words before "và" are the previous item's."""
     text = "Kế hoạch\n\nNăm 2019, tỉnh có 40 xã sốt rét lưu hành nhẹ, 12 xã SRLH vừa và 9 xã SRLH nặng."
     by_value = {f.value_text: f for f in prose_figures_of(text).values()}
-    assert by_value["9"].indicator == "xã SRLH nặng" and by_value["12"].indicator == "xã SRLH vừa"
+    # each with the lead the list shares ("tỉnh có")
+    assert by_value["9"].indicator == "tỉnh có xã SRLH nặng" and by_value["12"].indicator == "tỉnh có xã SRLH vừa"
 
 
 def test_a_count_since_a_year_until_now_stands_at_the_text_s_time():
@@ -494,7 +495,7 @@ def test_a_shorthand_defined_in_passing_does_not_end_a_count_s_words():
     text = "Kế hoạch\n\nNăm 2019, tỉnh có 38 xã vùng sốt rét lưu hành (SRLH) nhẹ, 16 xã SRLH vừa và 10 xã SRLH nặng."
     by_value = {f.value_text: f for f in prose_figures_of(text).values()}
     assert by_value["38"].indicator.endswith("xã vùng sốt rét lưu hành nhẹ")
-    assert by_value["10"].indicator == "xã SRLH nặng"
+    assert by_value["10"].indicator == "tỉnh có xã SRLH nặng"
 
 
 def test_what_a_figure_was_compared_with_does_not_name_the_next_one():
@@ -584,6 +585,27 @@ def test_a_name_its_shorthand_follows_is_whole():
     by_value = {f.value_text: f for f in mapped_figures_of(text).values()}
     assert by_value["2,53"].indicator == "tổng tỷ suất sinh"
     assert by_value["2,53"].indicator_id == "total_fertility_rate"
+
+
+def test_where_a_trend_started_without_a_figure_is_no_part_of_the_label():
+    """ "Số bác sĩ/vạn dân tăng từ 4,1 lên 7,3": 4,1 (no unit) is no figure, and 7,3 is of doctors per 10,000."""
+    text = "Báo cáo\n\nNăm 2018, số bác sĩ/vạn dân tăng từ 4,1 lên 7,3; tỷ lệ xã có bác sĩ tăng từ 46,2% lên 100%."
+    by_value = {f.value_text: f for f in mapped_figures_of(text).values()}
+    assert by_value["7,3"].indicator == "số bác sĩ/vạn dân"
+    assert by_value["7,3"].indicator_id == "doctors_per_10k"
+
+
+def test_a_list_of_counts_shares_its_lead():
+    """ "Trong năm 2018, Công Gô đã ghi nhận 422 trường hợp mắc, 242 trường hợp tử vong": the deaths are what Công
+    Gô recorded too; a lead with a number in it is no shared lead."""
+    text = (
+        "Báo cáo\n\nTrong năm 2018, Công Gô đã ghi nhận 422 trường hợp mắc, 242 trường hợp tử vong.\n\n"
+        "Từ ngày 01/01/2023 đến nay, tỉnh đã ghi nhận 20 ca mắc, 2 ca tử vong.\n\nHuyện A có 3 xã, 15 ca mắc, 1 ca tử vong."
+    )
+    by_value = {f.value_text: f for f in mapped_figures_of(text).values()}
+    assert by_value["242"].indicator == "Công Gô đã ghi nhận trường hợp tử vong"
+    assert by_value["2"].indicator == "tỉnh đã ghi nhận ca tử vong"
+    assert by_value["1"].indicator == "ca tử vong"
 
 
 # ---------------------------------------------------------------- statistical tables of reports and pages

@@ -204,8 +204,16 @@ _TIME_SAID = re.compile(
 
 
 def _without_time_said(label: str) -> str:
-    kept = _TIME_SAID.sub("", label).rstrip(" ,;:")
+    kept = _TREND_START_SAID.sub("", _TIME_SAID.sub("", label)).rstrip(" ,;:")
     return kept if _content_words(kept) >= 2 else label
+
+
+# Where a trend started, when no figure was read there (a bare number): "Số bác sĩ/vạn dân tăng từ 4,1 | lên 7,3"
+# is the number of doctors per 10,000 people.
+_TREND_START_SAID = re.compile(
+    rf"\s+(?:tăng|giảm)\s+từ\s+[<>≤≥]?\s*\d[\d.,]*(?:\s*(?:%|‰|{UNIT_ALT}))?(?:\s+(?:lên|xuống)(?:\s+còn)?)?\s*$",
+    re.I,
+)
 
 
 def _is_name_part(before: str, word: str) -> bool:
@@ -597,6 +605,22 @@ def _previous_clause_name(text: str, sent_start: int, clause: int) -> str:
     return _clean_phrase(_left_phrase(seg, 0, len(seg)).phrase)
 
 
+def _lead_of(prev: _Found | None, sent_start: int) -> str:
+    """The words the previous count of the sentence was named after, before its own noun: the lead a list of counts
+    shares ("Công Gô đã ghi nhận 422 trường hợp mắc, 242 trường hợp tử vong": "Công Gô đã ghi nhận")."""
+    if prev is None or prev.start < sent_start or prev.figure.column or not prev.figure.unit:
+        return ""
+    at = fold(prev.root).find(f" {fold(prev.figure.unit)} ")
+    lead = prev.root[:at].strip() if at > 0 else ""
+    return lead if _LEAD_OF_COUNTS.fullmatch(lead) else ""
+
+
+# A lead shared by a list of counts: a few words, no number or clause break, ending with the verb that counts.
+_LEAD_OF_COUNTS = re.compile(
+    r"[^\d,;:()]{1,60}?(?<!\w)(?:được|có|cho|phạt|xử lý|tiếp nhận|phát hiện|ghi nhận|thu|điều trị)", re.I
+)
+
+
 def _name(
     ctx: _Context,
     cand: _Candidate,
@@ -632,7 +656,8 @@ def _name(
     if left.list_item or (left.empty and own_noun):  # "…, 521.049 người từ 18 tuổi trở đã tiêm đủ 2 mũi"
         if cand.sym:
             return tail, False, False  # "…, 72% (54/75) TYT có BS định biên"
-        return (collapse_ws(f"{cand.word} {tail}") if own_noun else ""), False, False
+        own = collapse_ws(f"{cand.word} {tail}") if own_noun else ""
+        return (collapse_ws(f"{_lead_of(prev, sent_start)} {own}") if own else ""), False, False
     if cand.sym and (left.empty or (not clean and prev is None)):
         # "; 100% cơ sở khám, chữa bệnh triển khai …", "Ít nhất 90% người nhiễm HIV được điều trị ARV"
         return _tail_words(text, cand.end, r"[;()]|\.(?!\d)", 12, digits=True, loose=True), False, False
