@@ -15,6 +15,7 @@ from functools import lru_cache
 import numpy as np
 
 from qa.answer.understand import Question
+from qa.vn.gazetteer import load_gazetteer
 from qa.vn.lexicon import lexicon
 from qa.vn.text import fold, nfc
 from qa.vn.tokens import canonical_syllable, joined_names, synonym_words
@@ -91,6 +92,15 @@ def _without_merger_notes(text: str, spelled_out: set[str]) -> str:
     return " ".join([*kept, text[at:]])
 
 
+def _without_province_names(text: str) -> str:
+    """The text with the provinces it names blanked out, as written ("Đăk Nông", an alias whose "đăk" is no
+    syllable of "Đắk Nông"): a place says where, not what is asked."""
+    text = nfc(text)
+    for start, end, _ in load_gazetteer().province_spans(text):
+        text = text[:start] + " " * (end - start) + text[end:]
+    return text
+
+
 class Evidence:
     def __init__(self, idf: dict[str, float], defined: dict[str, str] | None = None) -> None:
         self.idf = idf
@@ -124,7 +134,7 @@ class Evidence:
         text = (
             _HALF_YEAR.sub(" ", q.expanded) if q.half_year else q.expanded
         )  # the "6" of "6 tháng" says when
-        text = _without_merger_notes(text, set(q.expansions.values()))
+        text = _without_province_names(_without_merger_notes(text, set(q.expansions.values())))
         words = _words(nfc(text).lower())
         # A figure's label never names the document it sits in: "Dân số … theo KH phòng chống HIV/AIDS" asks the
         # population. A passage or a regulation may be about the document itself: its words stay.

@@ -93,3 +93,15 @@ def test_an_abbreviation_the_documents_define_covers_its_phrase() -> None:
     assert plain.extra_words("Tỷ lệ KSTSR", asked) == 1
     assert learned.extra_words("Tỷ lệ KSTSR", asked) == 0
     assert learned.extra_words("Tỷ lệ KSTSR", evidence_words("tỷ lệ sốt rét")[0]) == 1
+
+
+def test_a_province_written_as_an_alias_is_no_key_word() -> None:
+    """ "Đăk Nông" (an alias of Đắk Nông) says where: "đăk" is no syllable of the name's own spelling, and as an
+    unknown word it would weigh most of all; "bác" (sĩ) next to Bắc Giang stays a key word."""
+    from qa.answer.understand import Reader
+
+    reader = Reader({"Đắk Nông": "Lâm Đồng", "Bắc Giang": "Bắc Ninh"}, set())
+    asked = Evidence({}).key_terms(reader.read("Sau 15 năm thành lập tỉnh Đăk Nông, hệ thống y tế ra sao?"))
+    assert not {"đăk", "nông"} & set(asked) and {"hệ", "thống"} <= set(asked)
+    asked = Evidence({}).key_terms(reader.read("Số bác sĩ của Bắc Giang năm 2023?"))
+    assert "bác" in asked and "bắc" not in asked

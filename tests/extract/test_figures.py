@@ -477,7 +477,10 @@ def test_the_last_item_of_a_list_of_counts_is_named_by_its_own_words():
     text = "Kế hoạch\n\nNăm 2019, tỉnh có 40 xã sốt rét lưu hành nhẹ, 12 xã SRLH vừa và 9 xã SRLH nặng."
     by_value = {f.value_text: f for f in prose_figures_of(text).values()}
     # each with the lead the list shares ("tỉnh có")
-    assert by_value["9"].indicator == "tỉnh có xã SRLH nặng" and by_value["12"].indicator == "tỉnh có xã SRLH vừa"
+    assert (
+        by_value["9"].indicator == "tỉnh có xã SRLH nặng"
+        and by_value["12"].indicator == "tỉnh có xã SRLH vừa"
+    )
 
 
 def test_a_count_since_a_year_until_now_stands_at_the_text_s_time():
