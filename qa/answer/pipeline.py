@@ -41,7 +41,7 @@ from qa.answer.passages import (
     sentence_candidates,
     states_a_number,
 )
-from qa.answer.reader import read_line, read_numbers, read_zeros
+from qa.answer.reader import gives_a_number_of_kind, read_line, read_numbers, read_zeros
 from qa.answer.respell import respell_by_evidence
 from qa.answer.rounded import exact_behind
 from qa.answer.shorthands import read_shorthands
@@ -1026,18 +1026,9 @@ def _counts_the_thing_asked(q: Question, answer: Answer) -> bool:
 
 
 def _gives_the_kind_of_number_asked(q: Question, answer: Answer) -> bool:
-    """Whether the sentences an answer uses hold a number of the kind the question asks ("bao nhiêu %": a share),
-    when it asks one: a passage quoting a decision's title ("Nghị quyết 36/2015/NQ-HĐND hỗ trợ đóng bảo hiểm y tế")
-    does not say what share it pays."""
-    used = [c.quote for c in answer.citations if c.used]
-    if not used or q.unit_intent is None:
-        return True
-    return any(
-        unit_class(n.unit) in (q.unit_intent, "")
-        if q.unit_intent == "count"
-        else unit_class(n.unit) == q.unit_intent
-        for s in used
-        for n in read_line(s) + read_zeros(s)
+    """Whether the sentences an answer uses hold a number of the kind the question asks, when it asks one."""
+    return q.unit_intent is None or gives_a_number_of_kind(
+        q.unit_intent, [c.quote for c in answer.citations if c.used]
     )
 
 

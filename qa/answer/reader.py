@@ -14,6 +14,7 @@ import re
 from dataclasses import dataclass
 
 from qa.answer.candidates import FigureCandidate
+from qa.answer.features import unit_class
 from qa.answer.layout_lines import logical_lines
 from qa.extract.figures.prose import compared_against
 from qa.extract.figures.targets import opens_span_until_now
@@ -312,3 +313,17 @@ def read_numbers(hits: list[Hit], engine: Engine, hidden: Figure | None = None) 
                     )
                 )
     return out
+
+
+def gives_a_number_of_kind(kind: str, sentences: list[str]) -> bool:
+    """Whether the sentences hold a quantity of the kind a question asks ("percent", "money", "rate", "count";
+    ``understand.intent.unit_intent``): a passage quoting a decision's title ("Nghị quyết 36/2015/NQ-HĐND hỗ trợ
+    đóng bảo hiểm y tế …") does not say what share it pays. A count may be a bare number. No sentence: nothing to
+    judge."""
+    if not sentences:
+        return True
+    return any(
+        unit_class(n.unit) in (kind, "") if kind == "count" else unit_class(n.unit) == kind
+        for s in sentences
+        for n in read_line(s) + read_zeros(s)
+    )

@@ -181,3 +181,18 @@ def test_a_change_said_with_its_degree_is_still_a_change() -> None:
     read = {r.value_text: r.qualifiers for r in read_line(line)}
     assert read["30"] == (UNNAMED_REFERENCE,) and read["200"] == (UNNAMED_REFERENCE,)
     assert read["90"] == ()  # "tăng cao nhất là": a level
+
+
+def test_a_sentence_gives_a_number_of_the_kind_asked_or_not() -> None:
+    """A decision's title quoted for "bao nhiêu %" holds no share (its số hiệu and year are no quantities)."""
+    from qa.answer.reader import gives_a_number_of_kind
+
+    title = (
+        "Nghị quyết 36/2015/NQ-HĐND hỗ trợ đóng bảo hiểm y tế cho người thuộc hộ gia đình cận nghèo năm 2016"
+    )
+    share = "Ngân sách tỉnh hỗ trợ 30% mức đóng bảo hiểm y tế cho người thuộc hộ cận nghèo."
+    assert not gives_a_number_of_kind("percent", [title])
+    assert gives_a_number_of_kind("percent", [title, share])
+    assert not gives_a_number_of_kind("money", [share])
+    assert gives_a_number_of_kind("count", ["Toàn tỉnh có 148 xã đạt chuẩn."])
+    assert gives_a_number_of_kind("percent", [])
