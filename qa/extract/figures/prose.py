@@ -389,9 +389,10 @@ def _section_kind(doc: ParsedDocument, block: Block) -> FigureKind | None:
 
 
 _YEAR_IN_TEXT = re.compile(rf"(?:năm\s+|/)({_YEAR})\b(?!\s*[-–]\s*{_YEAR})", re.I)
-# "hơn", "bằng với": "tăng cao hơn năm 2011 khoảng 1,43 phần nghìn", "… 2.590 giường, bằng với năm 2017" compare too.
+# "bằng với", and "hơn" right before the year: "… 2.590 giường, bằng với năm 2017", "tăng cao hơn năm 2011 khoảng
+# 1,43 phần nghìn" compare too (not "đạt hơn 100%. Năm 2019, …").
 _COMPARISON_BEFORE = re.compile(
-    r"(?:so với|so cùng kỳ|cùng kỳ|từ|giai đoạn|(?<!\w)hơn|bằng với)[^,;]{0,20}$", re.I
+    r"(?:(?:so với|so cùng kỳ|cùng kỳ|từ|giai đoạn|bằng với)[^,;]{0,20}|(?<!\w)hơn\s*)$", re.I
 )
 
 
