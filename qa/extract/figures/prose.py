@@ -480,6 +480,13 @@ class _Candidate:
         return CANONICAL_UNIT.get(word.lower(), word)
 
     @property
+    def noun(self) -> str:
+        """What the number counts, per so many people when its unit says so: "đạt 29,1 giường bệnh/10.000 dân"
+        names beds per 10,000 people, more than the unit word alone."""
+        per = self.unit.group("per") if self.unit else None
+        return self.word + normalize_per(per) if self.word and per else self.word
+
+    @property
     def sym(self) -> str:
         return normalize_unit(self.unit.group("sym") or "") if self.unit else ""
 
@@ -657,7 +664,7 @@ def _name(
     if left.list_item or (left.empty and own_noun):  # "…, 521.049 người từ 18 tuổi trở đã tiêm đủ 2 mũi"
         if cand.sym:
             return tail, False, False  # "…, 72% (54/75) TYT có BS định biên"
-        own = collapse_ws(f"{cand.word} {tail}") if own_noun else ""
+        own = collapse_ws(f"{cand.noun} {tail}") if own_noun else ""
         return (collapse_ws(f"{_lead_of(prev, sent_start)} {own}") if own else ""), False, False
     if cand.sym and (left.empty or (not clean and prev is None)):
         # "; 100% cơ sở khám, chữa bệnh triển khai …", "Ít nhất 90% người nhiễm HIV được điều trị ARV"
@@ -680,12 +687,12 @@ def _name(
         own_noun and (tail or verb_before) and not _looks_like_indicator(clean)
     ):  # "kết quả thu được 332 đơn vị máu"
         return (
-            collapse_ws(f"{_clean_phrase(left.phrase, keep_trailing=True)} {cand.word} {tail}"),
+            collapse_ws(f"{_clean_phrase(left.phrase, keep_trailing=True)} {cand.noun} {tail}"),
             False,
             False,
         )
     if not clean and own_noun:
-        return collapse_ws(f"{cand.word} {tail}"), False, False
+        return collapse_ws(f"{cand.noun} {tail}"), False, False
     return clean, False, _looks_like_indicator(clean)
 
 
