@@ -18,7 +18,7 @@ from qa.answer.features import unit_class
 from qa.answer.layout_lines import logical_lines
 from qa.extract.figures.prose import compared_against
 from qa.extract.figures.targets import opens_span_until_now
-from qa.extract.figures.units import POP, UNIT_RE, WORD_CMP, normalize_unit
+from qa.extract.figures.units import POP, UNIT_ALT, UNIT_RE, WORD_CMP, normalize_unit
 from qa.extract.indicators import value_places
 from qa.extract.qualifiers import reference_words
 from qa.models import Figure
@@ -185,6 +185,8 @@ def read_line(line: str, indexed: frozenset[str] = frozenset()) -> list[ReadNumb
             _DENOMINATOR_BEFORE.search(before) and _POPULATION_AFTER.match(line, m.end())
         ):
             continue
+        if _BARE_IN_PARENTHESIS_AFTER_COUNT.search(before) and not UNIT_RE.match(line, m.end()):
+            continue  # "245 trường hợp (từ 73.083 đến 73.327)": the case numbers of the count, no quantity
         words = _label_words(before)
         after = _COUNTED.match(line, m.end())
         counted = " ".join(after.group(1).split()[:COUNTED_WORDS]) if after else ""
@@ -205,6 +207,11 @@ def read_line(line: str, indexed: frozenset[str] = frozenset()) -> list[ReadNumb
     return out
 
 
+# A parenthesis opened right after a count with its unit, holding no word of its own yet but "từ"/"đến" or other
+# bare numbers: what it numbers ("245 trường hợp (từ 73.083 đến 73.327)"), not further quantities.
+_BARE_IN_PARENTHESIS_AFTER_COUNT = re.compile(
+    rf"\d\s*(?:{UNIT_ALT})\s*\((?:\s*(?:từ|đến|[\d.,]+|[-–])\s*)*$", re.I
+)
 # Where a clause ends: a district named before it is not the place of the values after it.
 _CLAUSE_END = re.compile(r";|\.\s")
 _CHANGE_BEFORE = re.compile(

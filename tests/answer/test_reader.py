@@ -196,3 +196,16 @@ def test_a_sentence_gives_a_number_of_the_kind_asked_or_not() -> None:
     assert not gives_a_number_of_kind("money", [share])
     assert gives_a_number_of_kind("count", ["Toàn tỉnh có 148 xã đạt chuẩn."])
     assert gives_a_number_of_kind("percent", [])
+
+
+def test_the_case_numbers_in_parentheses_after_a_count_are_no_quantities() -> None:
+    """ "245 trường hợp (từ 73.083 đến 73.327)": the patients' numbers; "(19 cuộc …)" with units stays read."""
+    from qa.answer.reader import read_line
+
+    line = "Trong tuần ghi nhận 245 trường hợp (từ 73.083 đến 73.327) năm 2022 dương tính với SARS-CoV-2."
+    assert [n.value_text for n in read_line(line)] == ["245"]
+    assert [n.value_text for n in read_line("Tổ chức 23 cuộc (19 cuộc thường xuyên, 4 cuộc đột xuất).")] == [
+        "23",
+        "19",
+        "4",
+    ]
