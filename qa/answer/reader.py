@@ -58,7 +58,7 @@ _DENOMINATOR_BEFORE = re.compile(
     r"(?:" + "|".join(["/", *(rf"\b{w}" for w in _WORDS.denominator_before)]) + r")\s*$", re.I
 )
 # ... and only when a population follows the number: "dân số có trên 746.024 nhân khẩu" is more than 746.024.
-_POPULATION_AFTER = re.compile(rf"\s*{POP}\b", re.I)
+_POPULATION_AFTER = re.compile(rf"\s*(?:{POP}|vạn dân)\b", re.I)  # "bình quân 1 vạn dân": per 10,000 people
 _WORD_COMPARATOR = re.compile(r"(?:^|\s)(" + "|".join(WORD_CMP) + r")\s*$", re.I)
 
 

@@ -209,3 +209,11 @@ def test_the_case_numbers_in_parentheses_after_a_count_are_no_quantities() -> No
         "19",
         "4",
     ]
+
+
+def test_the_one_of_per_ten_thousand_people_is_no_quantity() -> None:
+    """ "Số bác sĩ bình quân 1 vạn dân là 6,7": the 1 says per how many people; "bình quân 5 triệu đồng" is a value."""
+    from qa.answer.reader import read_line
+
+    assert [n.value_text for n in read_line("Số bác sĩ bình quân 1 vạn dân là 6,7%.")] == ["6,7"]
+    assert [n.value_text for n in read_line("Thu nhập bình quân 5 triệu đồng.")] == ["5"]
