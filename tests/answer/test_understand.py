@@ -105,6 +105,12 @@ def test_years_and_ranges() -> None:
         ("Theo niên giám thống kê năm 2023, tỷ số giới tính năm 2021 là bao nhiêu?", [2021]),
         ("Tỷ lệ sinh con thứ 3 năm 2019 theo báo cáo năm 2020 là bao nhiêu?", [2019]),
         ("Theo báo cáo năm 2023, số ca mắc là bao nhiêu?", [2023]),
+        # counted since a year: up to now (or to the time of the document cited), no year of its own
+        ("Từ năm 2012 toàn cầu đã có bao nhiêu ca, theo đánh giá trong KH phòng chống dịch 2019?", []),
+        ("tu nam 2019 den nay co bao nhieu ca", []),
+        ("Từ đầu năm 2023 có bao nhiêu ca?", [2023]),
+        ("Từ năm 2021 đến năm 2025 tỉnh đạt bao nhiêu?", [2021, 2025]),
+        ("Tỷ lệ năm 2018 trong KH năm 2019 là bao nhiêu?", [2018]),
     ],
 )
 def test_a_change_s_reference_year_is_not_the_year_asked(

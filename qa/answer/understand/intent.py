@@ -67,9 +67,27 @@ def without_reference_years(text: str, years: list[int]) -> list[int]:
     changes = _years_after(text, "change_reference") if cues.find("change_asked", text) else []
     if asked and set(asked) <= set(changes):
         return []
+    # "Từ năm 2012 toàn cầu đã có bao nhiêu ca …": counted since 2012, up to the document's time
+    since = _years_counted_from(text)
+    asked = [y for y in asked if y not in since]
     # "Theo niên giám thống kê NĐ năm 2023, tỷ số … năm 2021": the source's year dates the document
     of_source = _years_in_cited_sources(text)
+    if since and set(asked) <= of_source:
+        return []  # counted since a year up to the time of the document cited: no year of its own
     return [y for y in asked if y not in of_source] if set(asked) - of_source else asked
+
+
+def _years_counted_from(text: str) -> set[int]:
+    """The years a question counts from ("từ năm 2012", lexicon ``since_year``), unless it says to when ("từ năm
+    2021 đến năm 2025" asks the span)."""
+    found: set[int] = set()
+    for m in lexicon().question_cues.finditer("since_year", text):
+        after = re.match(rf"\s*({YEAR})(?!\d)(?P<rest>[^,;?]*)", text[m.end() :])
+        if after and not re.search(
+            rf"(?<!\w)(?:đến|tới|den|toi)\s+(?:năm\s+|nam\s+)?{YEAR}", after.group("rest"), re.I
+        ):
+            found.add(int(after.group(1)))
+    return found
 
 
 def _years_in_cited_sources(text: str) -> set[int]:
