@@ -613,6 +613,22 @@ def test_a_list_of_counts_shares_its_lead():
     assert by_value["1"].indicator == "ca tử vong"
 
 
+def test_a_count_per_ten_thousand_people_written_with_a_percent_sign_keeps_its_rate():
+    """ "số giường bệnh trên 10.000 dân đạt 29,3%": the name says beds per 10,000 people, the sign is a slip; a share
+    named as one ("tỷ lệ … trên 10.000 dân") and a change of the count stay percentages."""
+    text = (
+        "Tin\n\nNăm 2018, số giường bệnh trên 10.000 dân đạt 29,3% (tăng 0,4% so với kế hoạch); Số bác sĩ bình quân 1"
+        " vạn dân là 6,7%."
+    )
+    by_value = {f.value_text: f for f in mapped_figures_of(text).values()}
+    assert (by_value["29,3"].unit, by_value["29,3"].indicator_id) == (
+        "giường bệnh/10.000 dân",
+        "hospital_beds_per_10k",
+    )
+    assert (by_value["6,7"].unit, by_value["6,7"].indicator_id) == ("bác sĩ/10.000 dân", "doctors_per_10k")
+    assert by_value["0,4"].unit == "%"
+
+
 # ---------------------------------------------------------------- statistical tables of reports and pages
 
 

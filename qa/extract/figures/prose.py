@@ -717,6 +717,10 @@ def _is_figure(
 
 
 def _prose_unit(cand: _Candidate, indicator: str, before: str, inherited: bool, prev: _Found | None) -> str:
+    if cand.sym == "%" and not inherited and per_part(indicator) and not _SHARE_NAME.match(indicator):
+        # "Số bác sĩ bình quân 1 vạn dân là 6,7%", "số giường bệnh trên 10.000 dân đạt 29,3%": a count per so many
+        # people is no share; the sign is a slip of the writer's, the name says the unit
+        return _unit_from_indicator(indicator)
     if cand.sym:
         return normalize_unit(cand.sym)
     if cand.per is not None:  # "dưới 20/100.000 dân"; "số người mắc … 120/100.000" -> "người/100.000 dân"
@@ -736,6 +740,10 @@ def _prose_unit(cand: _Candidate, indicator: str, before: str, inherited: bool, 
     ):
         return prev.figure.unit  # "(KH 9,3)" is in the unit of "9,32"; "(thạc sĩ: 54)" is not a percentage
     return _unit_from_indicator(indicator)
+
+
+# A name of a share ("tỷ lệ …", "tỉ lệ …"): a percentage of its population is what it is.
+_SHARE_NAME = re.compile(r"^\s*(?:tỷ|tỉ)\s+lệ\b", re.I)
 
 
 def _prose_kind_year(
