@@ -518,7 +518,7 @@ def test_news_prose_spells_its_units_and_compares_with_hon():
         "tăng cao hơn năm 2018 khoảng 0,6 phần nghìn; tỷ số giới tính khi sinh 111,2 bé trai/100 bé gái. Công suất"
         " sử dụng giường bệnh đạt hơn 100%. Năm 2020, phấn đấu đạt 29,1 giường bệnh/10.000 dân."
     )
-    by_value = {f.value_text: f for f in mapped_figures_of(text).values()}
+    by_value = mapped_by_value(text)
     assert (by_value["14,2"].unit, by_value["14,2"].year) == ("‰", 2019)
     assert by_value["14,2"].indicator_id == "crude_birth_rate"
     assert (by_value["111,2"].unit, by_value["111,2"].indicator_id) == (
@@ -535,7 +535,7 @@ def test_a_change_an_objective_sets_is_named_by_what_it_changes_and_qualified_by
         "Tin\n\nNăm 2020, Chi cục đề ra mục tiêu giảm 0,3 phần nghìn mức sinh, giảm 2,5% trường hợp sinh con thứ 3"
         " trở lên.\n\nNăm 2019, số ca mắc giảm 12 ca."
     )
-    by_value = {f.value_text: f for f in mapped_figures_of(text).values()}
+    by_value = mapped_by_value(text)
     rate, third = by_value["0,3"], by_value["2,5"]
     assert (rate.indicator, rate.unit, rate.indicator_id, rate.qualifiers) == (
         "mức sinh (giảm)",
@@ -559,7 +559,7 @@ def test_a_yearbook_s_prose_per_ten_thousand_and_a_year_it_only_equals():
         " trong đó có 1.760 giường trong các bệnh viện. Số giường bệnh bình quân 1 vạn dân năm 2018 là 34,2 giường"
         " bệnh."
     )
-    by_value = {f.value_text: f for f in mapped_figures_of(text).values()}
+    by_value = mapped_by_value(text)
     assert by_value["2.590"].year == 2018 and by_value["1.760"].indicator == "giường trong các bệnh viện"
     assert by_value["34,2"].unit == "giường bệnh/10.000 dân"
     assert by_value["34,2"].indicator_id == "hospital_beds_per_10k"
@@ -587,7 +587,7 @@ def test_a_name_its_shorthand_follows_is_whole():
         "Kế hoạch\n\nTỉnh vẫn nằm trong nhóm 33 tỉnh, thành phố có mức sinh cao, với tổng tỷ suất sinh (TFR) năm 2019"
         " là 2,53 con."
     )
-    by_value = {f.value_text: f for f in mapped_figures_of(text).values()}
+    by_value = mapped_by_value(text)
     assert by_value["2,53"].indicator == "tổng tỷ suất sinh"
     assert by_value["2,53"].indicator_id == "total_fertility_rate"
 
@@ -595,7 +595,7 @@ def test_a_name_its_shorthand_follows_is_whole():
 def test_where_a_trend_started_without_a_figure_is_no_part_of_the_label():
     """ "Số bác sĩ/vạn dân tăng từ 4,1 lên 7,3": 4,1 (no unit) is no figure, and 7,3 is of doctors per 10,000."""
     text = "Báo cáo\n\nNăm 2018, số bác sĩ/vạn dân tăng từ 4,1 lên 7,3; tỷ lệ xã có bác sĩ tăng từ 46,2% lên 100%."
-    by_value = {f.value_text: f for f in mapped_figures_of(text).values()}
+    by_value = mapped_by_value(text)
     assert by_value["7,3"].indicator == "số bác sĩ/vạn dân"
     assert by_value["7,3"].indicator_id == "doctors_per_10k"
 
@@ -607,7 +607,7 @@ def test_a_list_of_counts_shares_its_lead():
         "Báo cáo\n\nTrong năm 2018, Công Gô đã ghi nhận 422 trường hợp mắc, 242 trường hợp tử vong.\n\n"
         "Từ ngày 01/01/2023 đến nay, tỉnh đã ghi nhận 20 ca mắc, 2 ca tử vong.\n\nHuyện A có 3 xã, 15 ca mắc, 1 ca tử vong."
     )
-    by_value = {f.value_text: f for f in mapped_figures_of(text).values()}
+    by_value = mapped_by_value(text)
     assert by_value["242"].indicator == "Công Gô đã ghi nhận trường hợp tử vong"
     assert by_value["2"].indicator == "tỉnh đã ghi nhận ca tử vong"
     assert by_value["1"].indicator == "ca tử vong"
@@ -620,7 +620,7 @@ def test_a_count_per_ten_thousand_people_written_with_a_percent_sign_keeps_its_r
         "Tin\n\nNăm 2018, số giường bệnh trên 10.000 dân đạt 29,3% (tăng 0,4% so với kế hoạch); Số bác sĩ bình quân 1"
         " vạn dân là 6,7%."
     )
-    by_value = {f.value_text: f for f in mapped_figures_of(text).values()}
+    by_value = mapped_by_value(text)
     assert (by_value["29,3"].unit, by_value["29,3"].indicator_id) == (
         "giường bệnh/10.000 dân",
         "hospital_beds_per_10k",
@@ -644,6 +644,11 @@ def mapped_figures_of(text: str):
     figures = extract_figures(doc)
     map_figures(figures, document_scope(doc), doc.lines)
     return {(f.indicator, f.year): f for f in figures}
+
+
+def mapped_by_value(text: str):
+    """The mapped figures of a document made of ``text``, by value as written (each value once in the text)."""
+    return {f.value_text: f for f in mapped_figures_of(text).values()}
 
 
 YEARBOOK = """Niên giám thống kê tỉnh Thái Bình năm 2022
@@ -749,7 +754,7 @@ def test_a_value_of_another_province_named_in_its_label_is_that_province_s():
         "Đặc điểm dân số tỉnh Cao Bằng\n\nNăm 2020, dân số Cao Bằng là 533.086 người, dân số xếp trên tỉnh Bắc Kạn"
         " (316,5 nghìn người)."
     )
-    by_value = {f.value_text: f for f in mapped_figures_of(text).values()}
+    by_value = mapped_by_value(text)
     assert "bac kan" in by_value["316,5"].qualifiers and by_value["533.086"].qualifiers == []
 
 
