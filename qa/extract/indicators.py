@@ -242,7 +242,14 @@ class IndicatorCatalog:
         if ind.measure == "percent":
             return UNIT_CONFIRM_BONUS if percent else -UNIT_CONFLICT_PENALTY if per or money or count else 0.0
         if ind.measure == "per_mille":
-            return UNIT_CONFIRM_BONUS if "‰" in unit else -UNIT_CONFLICT_PENALTY if percent or money else 0.0
+            # "Số trẻ dưới 5 tuổi là 170.749 trẻ" counts children, it is no mortality rate
+            return (
+                UNIT_CONFIRM_BONUS
+                if "‰" in unit
+                else -UNIT_CONFLICT_PENALTY
+                if percent or money or count
+                else 0.0
+            )
         if ind.denominator:
             denominator = fold(ind.denominator).replace(".", "")
             if per and denominator.split()[0] in u.replace(".", ""):

@@ -629,10 +629,20 @@ def test_a_count_per_ten_thousand_people_written_with_a_percent_sign_keeps_its_r
     assert by_value["0,4"].unit == "%"
 
 
+def test_a_bare_part_named_after_trong_do_counts_what_its_whole_counts():
+    """ "Số trẻ dưới 5 tuổi là 170.749 trẻ, trong đó trẻ dưới 2 tuổi là 61.788 chiếm hơn 36%": 61.788 children, 36% of
+    them; a count of children is no mortality rate."""
+    text = "Kế hoạch\n\nNăm 2018, số trẻ dưới 5 tuổi là 170.749 trẻ, trong đó trẻ dưới 2 tuổi là 61.788 chiếm hơn 36%."
+    by_value = mapped_by_value(text)
+    assert (by_value["61.788"].unit, by_value["61.788"].indicator) == ("trẻ", "trẻ dưới 2 tuổi")
+    assert by_value["36"].indicator == "trẻ dưới 2 tuổi"
+    assert by_value["170.749"].indicator_id is None
+
+
 # ---------------------------------------------------------------- statistical tables of reports and pages
 
 
-def mapped_figures_of(text: str):
+def mapped_figures(text: str) -> list:
     """Every figure of a document made of ``text``, mapped to the catalog as the index maps it."""
     from qa.extract.indicators import map_figures
     from qa.extract.qualifiers import document_scope
@@ -643,12 +653,17 @@ def mapped_figures_of(text: str):
     doc = parse_loaded(LoadedText(lines, [None] * len(lines), "txt"), "nien-giam.txt", "sha")
     figures = extract_figures(doc)
     map_figures(figures, document_scope(doc), doc.lines)
-    return {(f.indicator, f.year): f for f in figures}
+    return figures
+
+
+def mapped_figures_of(text: str):
+    """The mapped figures of a document made of ``text``, by label and year."""
+    return {(f.indicator, f.year): f for f in mapped_figures(text)}
 
 
 def mapped_by_value(text: str):
     """The mapped figures of a document made of ``text``, by value as written (each value once in the text)."""
-    return {f.value_text: f for f in mapped_figures_of(text).values()}
+    return {f.value_text: f for f in mapped_figures(text)}
 
 
 YEARBOOK = """Niên giám thống kê tỉnh Thái Bình năm 2022

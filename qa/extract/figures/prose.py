@@ -40,6 +40,7 @@ from qa.extract.figures.units import (
     UNIT_RE,
     WEAK_UNITS,
     WORD_CMP,
+    is_count_unit,
     label_noun,
     normalize_per,
     normalize_unit,
@@ -865,6 +866,22 @@ def _aimed_change(ctx: _Context, cand: _Candidate, before: str, sent_start: int)
     return f"{tail} ({verb})" if _content_words(tail) >= 1 else None
 
 
+def _count_it_breaks_down(text: str, prev: _Found | None, cand: _Candidate, sent_start: int) -> _Found | None:
+    """The count of its sentence a bare number is a part of, named after "trong đó" and a cue: "Số trẻ dưới 5 tuổi
+    là 170.749 trẻ, trong đó trẻ dưới 2 tuổi là 61.788 chiếm hơn 36%" (61.788 children)."""
+    if cand.unit is not None or cand.per is not None or prev is None or prev.start < sent_start:
+        return None
+    unit = prev.figure.unit
+    if not is_count_unit(unit) or prev.figure.column:
+        return None
+    between = text[prev.end : cand.m.start()]
+    return prev if _PART_THEN_CUE.search(between) else None
+
+
+# "…, trong đó trẻ dưới 2 tuổi là ": a part of the count before, named, then its value.
+_PART_THEN_CUE = re.compile(r"\btrong đó\b[^;:()]{3,60}?\s(?:là|có|gồm|chiếm)\s*$", re.I)
+
+
 def _prose_figure(ctx: _Context, cand: _Candidate, found: list[_Found]) -> _Found | None:
     text = ctx.block.text
     m = cand.m
@@ -896,8 +913,10 @@ def _prose_figure(ctx: _Context, cand: _Candidate, found: list[_Found]) -> _Foun
     indicator = _objective_name(indicator, inherited, change, prev if in_parens or inherited else None)
     indicator = _without_time_said(indicator)
     value = parse_vn_number(m.group("num"))
-    if value is None or not _is_figure(
-        cand, before, text[cand.end : cand.end + 12], inherited, named, indicator, left
+    part_of = _count_it_breaks_down(text, prev, cand, sent_start)
+    if value is None or not (
+        part_of is not None
+        or _is_figure(cand, before, text[cand.end : cand.end + 12], inherited, named, indicator, left)
     ):
         return None
     if cand.sym and not _clean_enough(indicator):  # "dành ít nhất 30% ngân sách y tế cho …"
@@ -912,7 +931,9 @@ def _prose_figure(ctx: _Context, cand: _Candidate, found: list[_Found]) -> _Foun
         indicator=indicator[:200],
         value=value,
         value_text=m.group("num") + (f"-{m.group('num2')}" if m.group("num2") else ""),
-        unit=_prose_unit(cand, indicator, before, inherited, prev),
+        unit=part_of.figure.unit
+        if part_of is not None
+        else _prose_unit(cand, indicator, before, inherited, prev),
         year=year,
         kind=kind,
         comparator=_comparator(cand, before),

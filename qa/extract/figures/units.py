@@ -109,3 +109,8 @@ def per_part(label: str) -> str:
     if m:
         return _per_pop_text(m)
     return "/người/năm" if _PER_PERSON_RE.search(label) else ""
+
+
+def is_count_unit(unit: str) -> bool:
+    """A unit that counts things ("trẻ", "ca", "người"): no share, rate or money."""
+    return bool(unit) and not any(mark in unit for mark in ("%", "‰", "/")) and unit not in MONEY
