@@ -639,6 +639,20 @@ def test_a_bare_part_named_after_trong_do_counts_what_its_whole_counts():
     assert by_value["170.749"].indicator_id is None
 
 
+def test_a_change_over_a_stated_period_is_a_figure_of_its_end():
+    """ "Trong 15 năm trở lại đây (2005-2020), dân số Cao Bằng có xu hướng tăng nhẹ, tăng 28.155 người": how much the
+    population grew over 2005-2020; "…, bình quân tăng 14,9%/năm" names nothing of its own, and a change against
+    what the text does not say stays no figure."""
+    text = (
+        "Tin\n\nTrong 15 năm trở lại đây (2005-2020), dân số tỉnh có xu hướng tăng nhẹ, tăng 28.155 người.\n\n"
+        "Tổng chi trong 5 năm 2015-2020 đạt 8.981 tỷ đồng, bình quân tăng 14,9%/năm.\n\nNăm 2021 số ca mắc giảm 12 ca."
+    )
+    by_value = mapped_by_value(text)
+    grew = by_value["28.155"]
+    assert (grew.indicator, grew.year, grew.unit) == ("dân số tỉnh (tăng giai đoạn 2005-2020)", 2020, "người")
+    assert "14,9" not in by_value and "12" not in by_value
+
+
 # ---------------------------------------------------------------- statistical tables of reports and pages
 
 

@@ -851,6 +851,37 @@ def _comparator(cand: _Candidate, before: str) -> str | None:
 _YEAR_ONLY = re.compile(rf"\s*(?:-\s*)?(?:năm|đến năm|tới năm)\s+{_YEAR}\s*(?:là|:|đạt|có|còn)?\s*$", re.I)
 
 
+def _change_over_a_period(text: str, sent_start: int, cand: _Candidate) -> tuple[str, int] | None:
+    """The name of a change its sentence measures over a period it states, and the period's end: "Trong 15 năm trở
+    lại đây (2005-2020), dân số Cao Bằng có xu hướng tăng nhẹ, tăng 28.155 người" -> ("dân số Cao Bằng (tăng giai
+    đoạn 2005-2020)", 2020). None when no period is stated (a change against what the text does not say is no
+    figure), or when the words before the change name nothing of their own ("…, bình quân tăng 14,9%/năm")."""
+    before = text[sent_start : cand.m.start()]
+    periods = [m for m in YEAR_RANGE_RE.finditer(before) if int(m.group(1)) < int(m.group(2))]
+    verb = _LAST_CHANGE_VERB.search(before)
+    if not periods or verb is None:
+        return None
+    kept: list[str] = []
+    for part in reversed(_drop_parens(before[periods[-1].end() : verb.start()]).split(",")):
+        if re.search(r"\d", part):
+            break  # another value's words
+        kept.insert(0, part)
+        if _content_words(" ".join(kept)) >= _MIN_CONTENT:
+            break
+    words = _TREND_WORDS.sub("", _clean_phrase(", ".join(p.strip() for p in kept if p.strip()))).strip(" ,")
+    if _content_words(words) < 2:  # "dân số Cao Bằng"; not "bình quân"
+        return None
+    first, last = periods[-1].group(1), periods[-1].group(2)
+    return f"{words} ({verb.group(1).lower()} giai đoạn {first}-{last})", int(last)
+
+
+_LAST_CHANGE_VERB = re.compile(r"(?<!\w)(tăng|giảm)(?:\s+thêm)?\s*$", re.I)
+# How a sentence says a trend went, before its amount: "có xu hướng tăng nhẹ, tăng 28.155 người", "bình quân tăng".
+_TREND_WORDS = re.compile(
+    r"(?:\s+(?:có\s+)?xu\s+hướng\s+(?:tăng|giảm)(?:\s+nhẹ|\s+mạnh)?|(?:^|\s+)bình\s+quân)+\s*$", re.I
+)
+
+
 def _aimed_change(ctx: _Context, cand: _Candidate, before: str, sent_start: int) -> str | None:
     """The name of a change an objective sets, by its verb and the words after the value: "Năm 2013, Chi cục đề ra
     mục tiêu giảm 0,25 phần nghìn mức sinh, giảm 1,5% trường hợp sinh con thứ 3 trở lên" -> "mức sinh (giảm)",
@@ -892,8 +923,13 @@ def _prose_figure(ctx: _Context, cand: _Candidate, found: list[_Found]) -> _Foun
     near = re.split(r",(?!\d)|\b[Tt]rong đó\b", _drop_parens(text[max(clause, cand.cut) : start]))[-1]
     change = change_against(before, text, cand.end) if cand.sym == "%" else None
     aimed = _aimed_change(ctx, cand, before, sent_start) if change is None else None
-    if (change is None and aimed is None and _CHANGE_BEFORE.search(before)) or _COMPARISON.search(near):
-        return None  # "tăng 36 ca so với cùng kỳ", "(cùng kỳ năm 2022: 0)": an amount of change, a comparison
+    over = None
+    if change is None and aimed is None and _CHANGE_BEFORE.search(before):
+        over = _change_over_a_period(text, sent_start, cand)
+        if over is None:
+            return None  # "tăng 36 ca so với cùng kỳ": an amount of change against what the text does not say
+    if _COMPARISON.search(near):
+        return None  # "(cùng kỳ năm 2022: 0)": a comparison
     left = _left_phrase(text, max(clause, cand.cut), start, after_quantity=cand.cut > clause)
     prev = _previous(found, clause, in_parens, sent_start, start)
     if prev is None and _YEAR_ONLY.match(text, clause, start):
@@ -908,6 +944,8 @@ def _prose_figure(ctx: _Context, cand: _Candidate, found: list[_Found]) -> _Foun
     )
     if aimed is not None:
         indicator, inherited, named = aimed, False, True
+    elif over is not None:
+        indicator, inherited, named = over[0], False, True
     else:
         indicator, inherited, named = _name(ctx, cand, prev, left, (sent_start, clause, in_parens), continues)
     indicator = _objective_name(indicator, inherited, change, prev if in_parens or inherited else None)
@@ -925,6 +963,8 @@ def _prose_figure(ctx: _Context, cand: _Candidate, found: list[_Found]) -> _Foun
     kind, year = _prose_kind_year(ctx, (start, cand.end), (sent_start, clause), in_parens, prev, starts)
     if change is not None and kind != "estimate":
         kind = "actual"  # a change against an earlier value is a result, whatever "% KH" came before it
+    if over is not None:
+        year = over[1]  # a change over a period stands at its end
     doc = ctx.doc
     linked = inherited and prev is not None
     figure = Figure(
