@@ -624,10 +624,11 @@ def _lead_of(prev: _Found | None, sent_start: int) -> str:
     return lead if _LEAD_OF_COUNTS.fullmatch(lead) else ""
 
 
+# The verbs after which a count is named by its own noun ("kết quả thu được 332 đơn vị máu", "đã ghi nhận 422
+# trường hợp mắc").
+_COUNTING_VERB = r"(?:được|có|cho|phạt|xử lý|tiếp nhận|phát hiện|ghi nhận|thu)"
 # A lead shared by a list of counts: a few words, no number or clause break, ending with the verb that counts.
-_LEAD_OF_COUNTS = re.compile(
-    r"[^\d,;:()]{1,60}?(?<!\w)(?:được|có|cho|phạt|xử lý|tiếp nhận|phát hiện|ghi nhận|thu|điều trị)", re.I
-)
+_LEAD_OF_COUNTS = re.compile(rf"[^\d,;:()]{{1,60}}?(?<!\w){_COUNTING_VERB}", re.I)
 
 
 def _name(
@@ -681,9 +682,7 @@ def _name(
         extra = " ".join(filter(None, [own, f"% {tail}" if cand.sym == "%" and tail else tail]))
         indicator = f"{prev.root} ({extra})" if extra else prev.root
         return indicator, True, True
-    verb_before = re.search(
-        r"(?:được|có|cho|phạt|xử lý|tiếp nhận|phát hiện|ghi nhận|thu)\s*$", text[: cand.m.start()], re.I
-    )
+    verb_before = re.search(rf"{_COUNTING_VERB}\s*$", text[: cand.m.start()], re.I)
     if (
         own_noun and (tail or verb_before) and not _looks_like_indicator(clean)
     ):  # "kết quả thu được 332 đơn vị máu"
