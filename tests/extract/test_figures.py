@@ -649,7 +649,8 @@ def test_a_change_over_a_stated_period_is_a_figure_of_its_end():
     )
     by_value = mapped_by_value(text)
     grew = by_value["28.155"]
-    assert (grew.indicator, grew.year, grew.unit) == ("dân số tỉnh (tăng giai đoạn 2005-2020)", 2020, "người")
+    assert (grew.indicator, grew.year, grew.unit) == ("dân số tỉnh (tăng so với năm 2005)", 2020, "người")
+    assert grew.qualifiers == ["so voi"]  # a change: a question about the population itself does not ask it
     assert "14,9" not in by_value and "12" not in by_value
 
 

@@ -852,8 +852,8 @@ _YEAR_ONLY = re.compile(rf"\s*(?:-\s*)?(?:năm|đến năm|tới năm)\s+{_YEAR}
 
 def _change_over_a_period(text: str, sent_start: int, cand: _Candidate) -> tuple[str, int] | None:
     """The name of a change its sentence measures over a period it states, and the period's end: "Trong 15 năm trở
-    lại đây (2005-2020), dân số Cao Bằng có xu hướng tăng nhẹ, tăng 28.155 người" -> ("dân số Cao Bằng (tăng giai
-    đoạn 2005-2020)", 2020). None when no period is stated (a change against what the text does not say is no
+    lại đây (2005-2020), dân số Cao Bằng có xu hướng tăng nhẹ, tăng 28.155 người" -> ("dân số Cao Bằng (tăng so với
+    năm 2005)", 2020). None when no period is stated (a change against what the text does not say is no
     figure), or when the words before the change name nothing of their own ("…, bình quân tăng 14,9%/năm")."""
     before = text[sent_start : cand.m.start()]
     periods = [m for m in YEAR_RANGE_RE.finditer(before) if int(m.group(1)) < int(m.group(2))]
@@ -871,7 +871,9 @@ def _change_over_a_period(text: str, sent_start: int, cand: _Candidate) -> tuple
     if _content_words(words) < 2:  # "dân số Cao Bằng"; not "bình quân"
         return None
     first, last = periods[-1].group(1), periods[-1].group(2)
-    return f"{words} ({verb.group(1).lower()} giai đoạn {first}-{last})", int(last)
+    # named as a change against the period's start, so it is qualified as every change is (a question about the
+    # level does not ask it)
+    return f"{words} ({verb.group(1).lower()} so với năm {first})", int(last)
 
 
 _LAST_CHANGE_VERB = re.compile(r"(?<!\w)(tăng|giảm)(?:\s+thêm)?\s*$", re.I)
