@@ -60,6 +60,8 @@ MAP_THRESHOLD = 0.65
 # confirms it ("/10.000 dân" for a per-10,000 rate) adds; both as shares of a full variant match.
 UNIT_CONFLICT_PENALTY = 0.5
 UNIT_CONFIRM_BONUS = 0.05
+# Words of a name that say its scope, not what is measured (folded; "tỷnh" is a common typo of "tỉnh").
+_SCOPE_WORDS = frozenset({"tinh", "tynh", "toan"})
 # A text that lacks a variant's head concept (its rarest word) keeps only this share of the match: "bệnh nhân
 # mới phát hiện" is not "bệnh nhân phong mới phát hiện" (it is the tuberculosis row of the table).
 HEAD_MISSING_FACTOR = 0.6
@@ -166,7 +168,10 @@ class IndicatorCatalog:
             tokens = tuple((t, fold(t), self._idf.get(fold(t), 1.0)) for t in toks)
             for _, folded, _ in tokens:
                 self._by_token.setdefault(folded, []).append(len(self._variants))
-            head = max(tokens, key=lambda tok: tok[2])[1]
+            # the rarest word that names something measured: not the scope a name may carry ("dân số tỉnh": the
+            # head is "dân", or any question naming its "tỉnh" would name the population)
+            heads = [tok for tok in tokens if tok[1] not in _SCOPE_WORDS] or list(tokens)
+            head = max(heads, key=lambda tok: tok[2])[1]
             self._variants.append(_Variant(ind, v, tokens, sum(w for _, _, w in tokens), head))
         self._excludes = {ind.id: tuple(_phrase(e) for e in ind.excludes) for ind in indicators}
 

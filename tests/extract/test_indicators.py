@@ -392,3 +392,16 @@ def test_no_short_name_is_read_across_a_question(question: str, not_read_as: str
 
     top = load_catalog().match(question, limit=1, whole_text=False)
     assert not top or top[0].indicator.id != not_read_as or top[0].score < 0.6
+
+
+def test_a_name_s_head_is_what_it_measures_not_its_scope() -> None:
+    """ "dân số tỉnh": its rarest word is "tỉnh", yet a question naming its province ("Tỉnh Gia Lai có bao nhiêu trẻ
+    dưới 2 tuổi") does not name the population."""
+    from qa.extract.indicators import load_catalog
+
+    catalog = load_catalog()
+    asked = catalog.match("Tỉnh Gia Lai có bao nhiêu trẻ dưới 2 tuổi?", None, limit=3, whole_text=False)
+    assert all(m.indicator.id != "average_population" or m.score < 0.4 for m in asked)
+    assert catalog.match("dân số tỉnh Cao Bằng năm 2020", None, limit=1, whole_text=False)[
+        0
+    ].indicator.id == ("average_population")
