@@ -73,9 +73,8 @@ def document_years(
     # Targets lie ahead of the document: a past year in its objectives is a baseline ("so với năm 2015").
     base = min([int(date[:4])] if date else sorted(named)[:1] or [_MIN_YEAR])
     has_sections = any(b.kind == "heading" for b in blocks)
-    reported: set[int] = (
-        set()
-    )  # the years of the sentences with figures, counted when nothing else dates the text
+    # the years of the sentences with figures, counted when nothing else dates the text
+    reported: set[int] = set()
     for b in blocks:
         if b.kind == "heading":
             years.update(years_in(_without_citations(b.text)))
