@@ -109,10 +109,8 @@ def asked_scope(q: Question) -> str:
     scope = q.folded.lower()
     two_sides = len(q.named) >= 2 or len(times_asked(q)) >= 2
     if q.qtype == "compare" or two_sides or len(q.cue_text) != len(scope):
-        return load_gazetteer().spelled_seats(
-            scope
-        )  # a comparison asks both its sides (and so does each side
-        # read alone, named as typed)
+        # a comparison asks both its sides (and so does each side read alone, named as typed)
+        return load_gazetteer().spelled_seats(scope)
     cues = lexicon().question_cues
     at = 0
     while (m := cues.find("compare", q.cue_text, at)) is not None:
