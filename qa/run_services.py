@@ -49,17 +49,9 @@ def free_port(host: str = HOST) -> int:
         return int(sock.getsockname()[1])
 
 
-# `milvus-lite server` closes its database when Ctrl-C raises KeyboardInterrupt. A child inherits an ignored
-# SIGINT (pytest-xdist workers ignore it, so do daemons started with nohup-like wrappers), and Python then never
-# raises it: every stop waited 15 s and ended in SIGKILL. The child sets Python's own handler back first.
-_MILVUS_LITE_WITH_CTRL_C = (
-    "import signal, sys; signal.signal(signal.SIGINT, signal.default_int_handler); "
-    "from milvus_lite.cmdline import main; sys.exit(main(sys.argv[1:]))"
-)
-
-
 class MilvusLiteServer:
-    """`milvus-lite server` in its own process: one database several API processes share over gRPC."""
+    """A Milvus Lite server in its own process (`qa.milvus_lite_serve`): one database several API processes share
+    over gRPC."""
 
     def __init__(self, data_dir: Path) -> None:
         self.data_dir = data_dir
@@ -71,9 +63,8 @@ class MilvusLiteServer:
         self.process = subprocess.Popen(
             [
                 sys.executable,
-                "-c",
-                _MILVUS_LITE_WITH_CTRL_C,
-                "server",
+                "-m",
+                "qa.milvus_lite_serve",  # closes its database on Ctrl-C, whatever this process does with SIGINT
                 "--data-dir",
                 str(self.data_dir),
                 "--host",
@@ -81,6 +72,7 @@ class MilvusLiteServer:
                 "--port",
                 str(self.port),
             ],
+            cwd=ROOT,
             stdout=subprocess.DEVNULL,
             stderr=subprocess.PIPE,
             start_new_session=True,
