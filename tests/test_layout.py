@@ -29,6 +29,7 @@ STAGE_RANK = {
     "cli": 8,
     "evaluation": 8,
     "run_services": 8,
+    "milvus_lite_serve": 8,  # the Milvus Lite server process run_services starts (a shell of its own)
 }
 
 
