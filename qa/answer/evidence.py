@@ -104,9 +104,8 @@ def _without_province_names(text: str) -> str:
 class Evidence:
     def __init__(self, idf: dict[str, float], defined: dict[str, str] | None = None) -> None:
         self.idf = idf
-        self.defined: Defined = tuple(
-            sorted((defined or {}).items())
-        )  # hashable: evidence_words is cached by it
+        # hashable: evidence_words is cached by it
+        self.defined: Defined = tuple(sorted((defined or {}).items()))
         self._spelled = dict(self.defined)
 
     @classmethod

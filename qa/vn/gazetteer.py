@@ -64,7 +64,14 @@ _SEAT_UNITS = {
     "tx": "thi xa",
 }
 
-_SEAT_SHORTHAND = re.compile(r"(?<!\w)(tp\.?|tx\.?)\s*(?=\w)")
+# The shorthands among them ("tp", "tx."), as a question types them before the name.
+_SEAT_SHORTHAND = re.compile(
+    r"(?<!\w)("
+    + "|".join(
+        re.escape(k) for k in sorted((k for k, v in _SEAT_UNITS.items() if k != v), key=len, reverse=True)
+    )
+    + r")\s*(?=\w)"
+)
 
 _TONES = "\u0300\u0301\u0303\u0309\u0323"  # huyền, sắc, ngã, hỏi, nặng as combining marks
 

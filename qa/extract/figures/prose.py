@@ -18,6 +18,7 @@ from qa.extract.figures.targets import (
     PER_POP_VALUE,
     aimed_change,
     change_against,
+    change_verb_before,
     continues_trend,
     in_objectives,
     objective_kind,
@@ -857,7 +858,7 @@ def _change_over_a_period(text: str, sent_start: int, cand: _Candidate) -> tuple
     figure), or when the words before the change name nothing of their own ("…, bình quân tăng 14,9%/năm")."""
     before = text[sent_start : cand.m.start()]
     periods = [m for m in YEAR_RANGE_RE.finditer(before) if int(m.group(1)) < int(m.group(2))]
-    verb = _LAST_CHANGE_VERB.search(before)
+    verb = change_verb_before(before)
     if not periods or verb is None:
         return None
     kept: list[str] = []
@@ -873,10 +874,9 @@ def _change_over_a_period(text: str, sent_start: int, cand: _Candidate) -> tuple
     first, last = periods[-1].group(1), periods[-1].group(2)
     # named as a change against the period's start, so it is qualified as every change is (a question about the
     # level does not ask it)
-    return f"{words} ({verb.group(1).lower()} so với năm {first})", int(last)
+    return f"{words} ({verb.group('verb').lower()} so với năm {first})", int(last)
 
 
-_LAST_CHANGE_VERB = re.compile(r"(?<!\w)(tăng|giảm)(?:\s+thêm)?\s*$", re.I)
 # How a sentence says a trend went, before its amount: "có xu hướng tăng nhẹ, tăng 28.155 người", "bình quân tăng".
 _TREND_WORDS = re.compile(
     r"(?:\s+(?:có\s+)?xu\s+hướng\s+(?:tăng|giảm)(?:\s+nhẹ|\s+mạnh)?|(?:^|\s+)bình\s+quân)+\s*$", re.I

@@ -75,10 +75,15 @@ def change_against(before: str, text: str, end: int) -> str | None:
     return f"{verb.group('verb').lower()} {ref.group('ref')}"
 
 
+def change_verb_before(text: str) -> re.Match[str] | None:
+    """The change verb ``text`` ends with ("… tăng ", "giảm thêm "; group "verb"), the value after it a change."""
+    return _CHANGE_VERB.search(text)
+
+
 def aimed_change(before: str, text: str, end: int) -> str | None:
     """'giảm' for '… mục tiêu giảm 1,5% trường hợp sinh con thứ 3 trở lên': a change right after its verb with
     nothing it is measured against, which an objective sets (the caller checks the sentence is one)."""
-    verb = _CHANGE_VERB.search(before)
+    verb = change_verb_before(before)
     if verb is None or _CHANGE_REF.match(text, end):
         return None
     return verb.group("verb").lower()
