@@ -38,8 +38,16 @@ class PostgresLease:
         return ()  # the build child joins by name on a session of its own
 
     def release(self) -> None:
-        if not self._conn.closed:
-            self._conn.close()  # the server drops the session's locks
+        if self._conn.closed:
+            return
+        try:
+            # Unlock before closing: the server ends a closed session's backend a moment after the socket closes,
+            # and until then the lock still looks held (a claim right after a release was refused in CI).
+            self._conn.execute("SELECT pg_advisory_unlock_all()")
+        except psycopg.Error:
+            pass  # a broken session: the server drops its locks when it notices
+        finally:
+            self._conn.close()
 
 
 class PostgresOwners:
