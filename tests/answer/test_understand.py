@@ -206,6 +206,10 @@ def test_abbreviations_learned_or_listed_are_spelled_out(reader: Reader) -> None
     # an English acronym of the indicator catalog, which no initials give: "TFR" is "tổng tỷ suất sinh"
     q = reader.read("TFR kien giang nam 2019")
     assert q.expansions == {"TFR": "tổng tỷ suất sinh"}
+    # a province's shorthand is its name: the "VT" of "BR-VT" is no "vị trực" the documents' initials give
+    learned = Abbreviations(by_initials={"vt": "vị trực", "sr": "sốt rét"})
+    q = Reader({"Bà Rịa - Vũng Tàu": "Hồ Chí Minh"}, VOCABULARY, learned).read("ca SR o BR-VT nam 2022")
+    assert q.provinces == ["Bà Rịa - Vũng Tàu"] and q.expansions == {"SR": "sốt rét"}
 
 
 def test_follow_up_takes_the_indicator_of_the_previous_question(reader: Reader) -> None:

@@ -50,7 +50,7 @@ class Reader:
                 text = _replace_word(text, typed, fixed)
             corrections |= typos
         expanded, expansions = expand_abbreviations(
-            text, self.vocabulary, self.abbreviations, places.initials
+            text, self.vocabulary, self.abbreviations, places.place_tokens
         )
         q = Question(
             original=question,

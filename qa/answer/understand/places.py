@@ -30,7 +30,8 @@ class PlaceReading:
     unknown: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     corrections: dict[str, str] = field(default_factory=dict)
-    initials: set[str] = field(default_factory=set)  # tokens read as a province's initials ("HG")
+    # Tokens that name a province, whole or in part ("HG", the "VT" of "BR-VT"): no abbreviation of anything else
+    place_tokens: set[str] = field(default_factory=set)
 
 
 def _initials(name: str) -> str:
@@ -73,12 +74,19 @@ def fix_province_typos(text: str, gaz: Gazetteer, vocabulary: set[str]) -> tuple
     return "".join(out), corrections
 
 
+def _words_of_province_names(text: str, gaz: Gazetteer) -> set[str]:
+    return {
+        w for start, end, _ in gaz.province_spans(text) for w in re.findall(r"[^\W\d_]+", text[start:end])
+    }
+
+
 def read_places(text: str, known: dict[str, str | None], vocabulary: set[str]) -> PlaceReading:
     """Provinces of ``text``; ``known`` maps each province with documents to its current unit."""
     gaz = load_gazetteer()
     reading = PlaceReading()
     text, reading.corrections = fix_province_typos(text, gaz, vocabulary)
     folded = fold(text.replace("_", " "))
+    reading.place_tokens = _words_of_province_names(text, gaz)
 
     def add(province: str) -> None:
         if province not in reading.provinces:
@@ -119,5 +127,5 @@ def read_places(text: str, known: dict[str, str | None], vocabulary: set[str]) -
             owners = [p for p in known if _initials(p) == fold(token)]
             if len(owners) == 1:
                 add(owners[0])
-                reading.initials.add(token)
+                reading.place_tokens.add(token)
     return reading
