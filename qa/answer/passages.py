@@ -16,6 +16,7 @@ import numpy as np
 from qa.answer.evidence import Evidence
 from qa.answer.features import QuestionView
 from qa.retrieval.engine import Hit
+from qa.vn.sentences import NOT_A_SHORTHAND_PERIOD
 from qa.vn.text import collapse_ws, strip_tags
 from qa.vn.years import YEAR
 
@@ -47,9 +48,15 @@ class SentenceCandidate:
     rank: int
 
 
+# A sentence mark, a line break or a dash before a capital ends a passage sentence.
+_SENTENCE_BREAK = re.compile(
+    rf"(?<=[.;:!?]){NOT_A_SHORTHAND_PERIOD}\s+(?=[A-ZĐÀ-Ỹ\-+*])|\n+|\s+-\s+(?=[A-ZĐÀ-Ỹ])"
+)
+
+
 def split_sentences(text: str) -> list[str]:
     text = strip_tags(text)
-    parts = re.split(r"(?<=[.;:!?])\s+(?=[A-ZĐÀ-Ỹ\-+*])|\n+|\s+-\s+(?=[A-ZĐÀ-Ỹ])", text)
+    parts = _SENTENCE_BREAK.split(text)
     return [collapse_ws(p) for p in parts if len(collapse_ws(p)) >= MIN_SENTENCE_CHARS]
 
 

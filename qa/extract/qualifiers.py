@@ -34,6 +34,7 @@ from qa.ingest.metadata.header import read_letterhead
 from qa.ingest.metadata.title import news_lead
 from qa.models import Figure, ParsedDocument
 from qa.vn.lexicon import lexicon
+from qa.vn.sentences import NOT_A_SHORTHAND_PERIOD
 from qa.vn.text import fold
 from qa.vn.years import YEAR, years_in
 
@@ -74,7 +75,7 @@ def document_scope(doc: ParsedDocument) -> DocumentScope:
     return DocumentScope(title, _SENTENCE_END.split(lead, maxsplit=1)[0].strip())
 
 
-_SENTENCE_END = re.compile(r"(?<=[.!?;])\s")
+_SENTENCE_END = re.compile(rf"(?<=[.!?;]){NOT_A_SHORTHAND_PERIOD}\s")
 
 
 _LEADING_ZERO = re.compile(r"(?<= )0(\d)(?= )")

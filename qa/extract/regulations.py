@@ -11,6 +11,7 @@ import re
 
 from qa.models import Block, ParsedDocument, RegulationMention
 from qa.vn.lexicon import lexicon
+from qa.vn.sentences import NOT_A_SHORTHAND_PERIOD
 from qa.vn.so_hieu import NUMBER_RE, normalize_number
 from qa.vn.text import collapse_ws, fold
 
@@ -38,7 +39,7 @@ _ISSUER_STOP = re.compile(
     r"sơ kết|kiện toàn|thành lập|tại|đối với|cho|trên địa bàn|là|đã|theo|và|ra|đề|để|kịp thời)\b|[;,.(“\"*]|\s+\d",
     re.I,
 )
-_SENTENCE_END = re.compile(r"[.!?](?=\s+[A-ZĐÀ-Ỹ\-+*#(“\"]|\s*$)|;")
+_SENTENCE_END = re.compile(rf"[.!?]{NOT_A_SHORTHAND_PERIOD}(?=\s+[A-ZĐÀ-Ỹ\-+*#(“\"]|\s*$)|;")
 _MAX_SUBJECT = 250
 _MAX_QUOTE = 300
 

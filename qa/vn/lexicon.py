@@ -205,6 +205,7 @@ class Lexicon:
     stop_words: StopWords
     abbreviations: MappingProxyType[str, str]
     shortened: tuple[tuple[str, str], ...]  # (phrase, how officials shorten it), first that fits wins
+    dotted: tuple[str, ...]  # shorthands written with a period before a name ("TP. Đà Nẵng"), as written
     numbers_in_text: NumbersInText
     units: Units
     stamps: frozenset[str]
@@ -325,6 +326,7 @@ def lexicon() -> Lexicon:
         ),
         abbreviations=MappingProxyType(dict(data["abbreviations"]["map"])),
         shortened=tuple((phrase, short) for phrase, short in data["abbreviations"]["shortened"]),
+        dotted=_tuple(data["abbreviations"]["dotted"]),
         numbers_in_text=NumbersInText(
             label_before=_tuple(numbers["label_before"]),
             denominator_before=_tuple(numbers["denominator_before"]),

@@ -50,6 +50,7 @@ from qa.extract.figures.units import (
 from qa.models import Block, Figure, FigureKind, ParsedDocument
 from qa.vn.lexicon import lexicon
 from qa.vn.numbers import parse_vn_number
+from qa.vn.sentences import NOT_A_SHORTHAND_PERIOD
 from qa.vn.so_hieu import NUMBER_RE as _DOC_NUMBER_RE
 from qa.vn.text import collapse_ws, fold
 from qa.vn.years import YEAR, YEAR_RANGE_RE
@@ -120,7 +121,7 @@ def _blocked(text: str) -> list[bool]:
 def _sentence_bounds(text: str, pos: int) -> tuple[int, int]:
     """Sentence around pos: '.', '!' or '?' then a capital, a digit, a bullet or the end closes one."""
     start, end = 0, len(text)
-    for m in re.finditer(r"[.!?](\s+)(?=\S)", text):
+    for m in re.finditer(rf"[.!?]{NOT_A_SHORTHAND_PERIOD}(\s+)(?=\S)", text):
         nxt = text[m.end()]
         if not (nxt.isupper() or nxt.isdigit() or nxt in '-+*•(“"'):
             continue
@@ -627,9 +628,30 @@ def _lead_of(prev: _Found | None, sent_start: int) -> str:
 
 # The verbs after which a count is named by its own noun ("kết quả thu được 332 đơn vị máu", "đã ghi nhận 422
 # trường hợp mắc").
+_DECIMAL = re.compile(r"\d,\d")
+# A heading's colon, then cue words only, right before a value.
+_CUE_AFTER_HEADING = re.compile(r":\s*[^\W\d_][^:,;]*$")
+# "tỷ lệ" right before a count per so many people: the rate is named by the count's unit.
+_RATE_BEFORE = re.compile(r"(?<!\w)(?:tỷ|tỉ) lệ\s*$", re.I)
 _COUNTING_VERB = r"(?:được|có|cho|phạt|xử lý|tiếp nhận|phát hiện|ghi nhận|thu)"
 # A lead shared by a list of counts: a few words, no number or clause break, ending with the verb that counts.
 _LEAD_OF_COUNTS = re.compile(rf"[^\d,;:()]{{1,60}}?(?<!\w){_COUNTING_VERB}", re.I)
+
+
+def _named_by_what_follows(
+    text: str, cand: _Candidate, left: _Left, clause: int, own_noun: bool
+) -> tuple[str, bool, bool] | None:
+    """A value whose words before say only how it is given, so that what follows it names it."""
+    if own_noun and cand.unit is not None and cand.unit.group("per") and _RATE_BEFORE.search(left.last):
+        # "Với số lượng này, tỉnh chỉ đạt tỷ lệ 7,7 bác sĩ trên một vạn dân": a rate its unit names
+        return f"tỷ lệ {cand.noun}", False, True
+    if cand.sym and left.cue_only and _CUE_AFTER_HEADING.search(text[clause : cand.m.start()]):
+        # "Mục tiêu cụ thể của Kế hoạch: phấn đấu 100% trẻ em … được tiêm chủng đầy đủ": a heading, then only a
+        # cue; the words after the value name it
+        after = _tail_words(text, cand.end, r"[;()]|\.(?!\d)", 12, loose=True)
+        if _content_words(after) >= 2:
+            return after, False, False
+    return None
 
 
 def _name(
@@ -650,6 +672,9 @@ def _name(
     paren = clause - 1
     if continues and prev is not None:
         return prev.root, True, True  # "giảm từ 1.025 ca năm 2011 xuống còn 06 ca năm 2022"
+    named_after = _named_by_what_follows(text, cand, left, clause, own_noun)
+    if named_after is not None:
+        return named_after
     if prev is None and cand.sym and left.cue_only and clause > sent_start and text[clause - 1] == ";":
         clause_words = _drop_parens(text[clause : cand.m.start()])
         if _content_words(clause_words) == 0:  # "…được 150/250 lượt; đạt 60% KH năm"
@@ -705,7 +730,8 @@ def _is_figure(
         return False
     if cand.word and fold(indicator) == fold(cand.word) and not left.list_item:
         return False  # nothing but the unit ("4 lượt)") names nothing
-    if cand.strong:
+    if cand.strong or (cand.weak and _DECIMAL.search(cand.m.group(0))):
+        # a decimal before a weak unit measures ("2,14 con", "73,5 tuổi"); a label's ages and years are whole
         return True
     nxt = re.match(r"\s*([^\W\d_]+)", after)
     if nxt and nxt.group(1).lower() not in _AFTER_CUES:

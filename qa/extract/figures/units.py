@@ -26,8 +26,9 @@ WORD_CMP = {
 POP = r"(?:người dân|dân|trẻ đẻ sống|trẻ sinh sống|trẻ sơ sinh sống|sơ sinh sống|bé gái)"
 PER_POP_RE = re.compile(
     rf"(?:/\s*|\btrên\s+|\bmỗi\s+)(?P<n>\d{{1,3}}(?:\.\d{{3}})+|\d+)\s*(?P<pop>{POP})\b"
-    # "/vạn dân", "trên 1 vạn dân", "bình quân 1 vạn dân" (a yearbook's "Số bác sĩ bình quân 1 vạn dân")
-    r"|(?P<vd>/\s*VD\b|(?:/\s*|\b(?:trên|mỗi|bình quân)\s+)(?:1\s+)?vạn dân\b)",
+    # "/vạn dân", "trên 1 vạn dân", "trên một vạn dân", "bình quân 1 vạn dân" (a yearbook's "Số bác sĩ bình quân
+    # 1 vạn dân")
+    r"|(?P<vd>/\s*VD\b|(?:/\s*|\b(?:trên|mỗi|bình quân)\s+)(?:(?:1|một)\s+)?vạn dân\b)",
     re.I,
 )
 _PER_PERSON_RE = re.compile(r"/\s*người\s*/\s*năm", re.I)
@@ -58,6 +59,7 @@ UNIT_RE = re.compile(
     + r")(?![^\W\d_]))"
     r"(?P<per>\s*/\s*(?:\d{1,3}(?:\.\d{3})+|\d+)\s*" + POP + r"\b"
     r"|\s*/\s*(?:VD|vạn dân)\b|\s+trên\s+\d{1,3}(?:\.\d{3})+\s+" + POP + r"\b"
+    r"|\s+(?:trên|mỗi)\s+(?:(?:1|một)\s+)?vạn dân\b"
     r"|/(?:người/năm|ngày|tuần|tháng|năm|người|vụ|km2|km²)(?!\w))?",
     re.I,
 )

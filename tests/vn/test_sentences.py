@@ -1,0 +1,16 @@
+"""Where sentences end, for the figure labels, the passage answers and the regulation quotes alike."""
+
+from __future__ import annotations
+
+from qa.answer.passages import split_sentences
+from qa.extract.regulations import _SENTENCE_END
+
+
+def test_a_shorthand_s_period_ends_no_sentence() -> None:
+    text = "Số ca mắc tại TP. Đà Nẵng đã lên tới 235 ca. BS. Lan cho biết dịch đã giảm. Hết tuần, PGS. TS. Minh về."
+    assert split_sentences(text) == [
+        "Số ca mắc tại TP. Đà Nẵng đã lên tới 235 ca.",
+        "BS. Lan cho biết dịch đã giảm.",
+        "Hết tuần, PGS. TS. Minh về.",
+    ]
+    assert [m.start() for m in _SENTENCE_END.finditer(text)] == [43, 74, 102]
