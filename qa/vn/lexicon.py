@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 from types import MappingProxyType
-from typing import Literal, get_args
+from typing import Any, Literal, get_args
 
 from qa.vn.cue_match import CuePhrases
 from qa.vn.text import fold
@@ -128,6 +128,17 @@ class Population:
 
 
 @dataclass(frozen=True, slots=True)
+class DiseaseNamedBefore:
+    """How a label's bare "bệnh" points back to the disease its paragraph named ("mắc bệnh này")."""
+
+    head: str
+    this: str
+    caught: str
+    name_ends: frozenset[str]
+    not_a_disease: frozenset[str]
+
+
+@dataclass(frozen=True, slots=True)
 class Issuer:
     name: str  # "Sở Y tế"
     words: tuple[str, ...]  # folded: "so y te"
@@ -215,6 +226,7 @@ class Lexicon:
     qualifier_rules: QualifierRules
     question_cues: QuestionCues
     population: Population
+    disease_named_before: DiseaseNamedBefore
     onsets: tuple[str, ...]  # folded, longest first
     rhymes: frozenset[str]  # folded
 
@@ -365,6 +377,7 @@ def lexicon() -> Lexicon:
         ),
         question_cues=_question_cues(data["question_cues"]),
         population=Population(_tuple(data["population"]["whole"]), _tuple(data["population"]["groups"])),
+        disease_named_before=_disease_named_before(data["disease_named_before"]),
         onsets=tuple(sorted(data["syllables"]["onsets"], key=len, reverse=True)),
         rhymes=frozenset(data["syllables"]["rhymes"]),
     )
@@ -384,4 +397,14 @@ def _question_cues(data: dict[str, object]) -> QuestionCues:
         follow_up_start=tuple(start),
         follow_up_end=tuple(end),
         tool_fields=MappingProxyType({k: tuple(v) for k, v in fields.items()}),
+    )
+
+
+def _disease_named_before(data: dict[str, Any]) -> DiseaseNamedBefore:
+    return DiseaseNamedBefore(
+        data["head"],
+        data["this"],
+        data["caught"],
+        frozenset(data["name_ends"]),
+        frozenset(data["not_a_disease"]),
     )

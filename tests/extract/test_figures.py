@@ -837,3 +837,21 @@ def test_shorthand_periods_spelled_rates_headings_and_decimals_before_weak_units
     assert by_value["95"].indicator.startswith("trẻ em từ 12 - 17 tuổi được tiêm chủng đầy đủ")
     assert (by_value["2,14"].year, by_value["2,01"].year) == (2010, 2020)
     assert by_value["2,01"].indicator_id == "total_fertility_rate"
+
+
+def test_a_running_total_of_bệnh_này_counts_the_disease_its_paragraph_named():
+    """ "nâng tổng số ca mắc bệnh này … lên 235 ca" counts the disease named before ("Đối với bệnh tay chân miệng"),
+    and "thêm 60 ca mắc bệnh sốt xuất huyết …, nâng tổng số ca mắc bệnh trong 2 tháng đầu năm lên 459" dengue;
+    "bệnh nhân" and "bệnh viện" name no disease."""
+    text = (
+        "Tin y tế\n\nCụ thể đã có thêm 60 ca mắc bệnh sốt xuất huyết trong tuần qua, nâng tổng số ca mắc bệnh trong"
+        " 2 tháng đầu năm 2013 lên 459 trường hợp.\n\nĐối với bệnh tay chân miệng, trong 7 ngày gần đây nhất, Trung"
+        " tâm ghi nhận có 68 ca phát hiện mới, nâng tổng số ca mắc bệnh này trên địa bàn thành phố lên 235 ca.\n\n"
+        "Bệnh viện tỉnh tiếp nhận 12 bệnh nhân mắc bệnh trong tuần."
+    )
+    by_value = mapped_by_value(text)
+    assert by_value["459"].indicator == "tổng số ca mắc bệnh sốt xuất huyết trong 2 tháng đầu năm 2013"
+    assert by_value["459"].indicator_id == "dengue_cases"
+    assert by_value["235"].indicator == "tổng số ca mắc bệnh tay chân miệng trên địa bàn thành phố"
+    assert by_value["235"].indicator_id == "hfmd_cases"
+    assert "sốt xuất huyết" not in by_value["12"].indicator and "tay chân miệng" not in by_value["12"].indicator

@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass
 
 from qa.extract.figures.context import MAX_QUOTE, clip_quote, horizon, section_kind
+from qa.extract.figures.coreference import disease_meant
 from qa.extract.figures.tables import INDICATOR_START
 from qa.extract.figures.targets import (
     PER_POP_VALUE,
@@ -976,7 +977,7 @@ def _prose_figure(ctx: _Context, cand: _Candidate, found: list[_Found]) -> _Foun
     else:
         indicator, inherited, named = _name(ctx, cand, prev, left, (sent_start, clause, in_parens), continues)
     indicator = _objective_name(indicator, inherited, change, prev if in_parens or inherited else None)
-    indicator = _without_time_said(indicator)
+    indicator = disease_meant(_without_time_said(indicator), text[:start])
     value = parse_vn_number(m.group("num"))
     part_of = _count_it_breaks_down(text, prev, cand, sent_start)
     if value is None or not (
