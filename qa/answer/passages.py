@@ -48,10 +48,10 @@ class SentenceCandidate:
     rank: int
 
 
-# A sentence mark, a line break or a dash before a capital ends a passage sentence.
-_SENTENCE_BREAK = re.compile(
-    rf"(?<=[.;:!?]){NOT_A_SHORTHAND_PERIOD}\s+(?=[A-ZĐÀ-Ỹ\-+*])|\n+|\s+-\s+(?=[A-ZĐÀ-Ỹ])"
-)
+# A sentence mark before a capital or a list item, or a line break, ends a passage sentence. A dash inside a line
+# does not: it joins a name ("Chi cục Dân số - KHHGĐ tỉnh", "Bà Rịa - Vũng Tàu") or a title to a person ("Ông
+# Nguyễn Văn A - Phó Chủ tịch UBND tỉnh"); a list's dashes follow a mark or open a line.
+_SENTENCE_BREAK = re.compile(rf"(?<=[.;:!?]){NOT_A_SHORTHAND_PERIOD}\s+(?=[A-ZĐÀ-Ỹ\-+*])|\n+")
 
 
 def split_sentences(text: str) -> list[str]:

@@ -14,3 +14,12 @@ def test_a_shorthand_s_period_ends_no_sentence() -> None:
         "Hết tuần, PGS. TS. Minh về.",
     ]
     assert [m.start() for m in _SENTENCE_END.finditer(text)] == [43, 74, 102]
+
+
+def test_a_dash_inside_a_line_joins_a_name() -> None:
+    text = "Chi cục Dân số - KHHGĐ tỉnh thực hiện 6 dự án. Ông Nguyễn Văn A - Phó Chủ tịch UBND tỉnh dự: - Dự án tầm soát dị tật bẩm sinh."
+    assert split_sentences(text) == [
+        "Chi cục Dân số - KHHGĐ tỉnh thực hiện 6 dự án.",
+        "Ông Nguyễn Văn A - Phó Chủ tịch UBND tỉnh dự:",
+        "- Dự án tầm soát dị tật bẩm sinh.",
+    ]
