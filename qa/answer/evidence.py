@@ -140,6 +140,7 @@ class Evidence:
         naming = _document_naming(words, q.document_phrases) if q.qtype in _FIGURE_SHAPES else set()
         asked_by = _asked_about_a_document(q)
         spelled_out = {fold(a).lower() for a in q.expansions}
+        document_numbers = _document_numbers(q.text) if q.qtype != "regulation" else set()
         for i, raw in enumerate(words):
             w = canonical_syllable(raw)
             folded = fold(w)
@@ -149,6 +150,8 @@ class Evidence:
             place = w in drop if accented else folded in drop_folded
             if stop or place or i in naming or folded in asked_by or (folded.isdigit() and len(folded) == 4):
                 continue
+            if folded in document_numbers:
+                continue  # "KH 11420 … tiêm cho những đối tượng nào": the number says which document, not what
             if folded in spelled_out and w not in self.idf and folded not in self.idf:
                 # "sxh" that no document writes is said by its phrase ("sốt xuất huyết"), whose words are terms
                 # too: as an unknown word it would weigh UNKNOWN_WORD_IDF and no text could ever cover it.
@@ -199,6 +202,16 @@ class Evidence:
 
 
 _FIGURE_SHAPES = frozenset({"figure", "compare", "ranking", "trend"})
+# A document's kind code, then its number: "KH 11420", "QĐ 881", "Kế hoạch số 11420".
+_DOCUMENT_NUMBER = re.compile(
+    r"(?<![\w/])(?:"
+    + "|".join(sorted(lexicon().document_kind_codes(), key=len, reverse=True))
+    + r"|so)\.?\s+(\d+)(?![\d/])"
+)
+
+
+def _document_numbers(text: str) -> set[str]:
+    return {m.group(1) for m in _DOCUMENT_NUMBER.finditer(fold(text).lower())}
 
 
 def _document_naming(words: list[str], phrases: list[tuple[str, ...]]) -> set[int]:
