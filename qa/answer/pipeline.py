@@ -18,7 +18,7 @@ import numpy as np
 from qa.answer import compose
 from qa.answer.admissible import admissible, of_the_counted_thing, of_the_named_place
 from qa.answer.candidates import INDICATOR_LOOKUP_SCORE, FigureCandidate, figure_candidates
-from qa.answer.counted import sentence_counts_asked_thing
+from qa.answer.counted import counts_asked_thing, sentence_counts_asked_thing
 from qa.answer.evidence import Evidence
 from qa.answer.features import (
     FIGURE_DECISION_COLUMNS,
@@ -334,11 +334,17 @@ class Answerer:
             # The number may sit in a sentence no figure was extracted from: the fallback models, fitted on the
             # sentences of generated figure questions, decide whether a sentence answers it; one whose numbers
             # all count other things ("1.335 ca mắc" for "bao nhiêu ổ dịch") does not.
-            found = self._passage_answer(turn, hits, self._score_sentences(turn, view, hits, fallback=True))
+            ranking = self._score_sentences(turn, view, hits, fallback=True)
+            found = self._passage_answer(turn, hits, ranking)
             if found is not None and not (
                 _counts_the_thing_asked(turn.q, found) and _gives_the_kind_of_number_asked(turn.q, found)
             ):
                 found = None
+            said = _said_in(ranking.items[0][0], scored, turn.q) if found is not None else None
+            if said is not None:
+                # The sentence answers and holds candidates: the figure model's best of them is the number it
+                # gives, with the sentence decision's confidence (a quote alone gave no figure for a number asked)
+                found = self._figure_answer(turn, said, ranking.decided, hits)
             answer = found or self._abstain(turn, hits, self._nearest(turn, view, scored), None)
         turn.timings["answer"] = (time.perf_counter() - t0) * 1000
         return answer
@@ -1014,6 +1020,23 @@ def _answering(scored: list[ScoredFigure]) -> ScoredFigure:
     """The candidate that answers: the best, or the exact value behind its rounded bound ("hơn 2.400 ca" in a
     headline, "2.429 ca" in the text)."""
     return scored[exact_behind(0, [s.figure for s in scored])]
+
+
+def _said_in(sentence: SentenceCandidate, scored: list[ScoredFigure], q: Question) -> ScoredFigure | None:
+    """The one candidate written in ``sentence`` (of its chunk) of the kind of number the question asks; none when
+    the sentence holds several (the figure model, which the decision did not trust, would be choosing among them:
+    "…tháng 4, 5 năm 2023 …; … 166.000 trường hợp mắc và 42 trường hợp tử vong" read "5 năm" for the deaths)."""
+    chunk = sentence.hit.chunk
+    said = {
+        sf.figure.value_text: sf
+        for sf in scored
+        if sf.figure.doc_id == chunk.doc_id
+        and sf.figure.chunk_id == chunk.chunk_id
+        and re.search(rf"(?<![\d.,]){re.escape(sf.figure.value_text)}(?![\d]|[.,]\d)", sentence.text)
+        and (q.unit_intent is None or unit_class(sf.figure.unit) == q.unit_intent)
+        and not (q.counted and counts_asked_thing(q.counted, sf.figure) is False)
+    }
+    return next(iter(said.values())) if len(said) == 1 else None
 
 
 def _counts_the_thing_asked(q: Question, answer: Answer) -> bool:
