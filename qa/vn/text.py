@@ -31,9 +31,16 @@ _FOLD = _fold_table()
 
 
 def nfc(text: str) -> str:
-    """NFC plus the usual look-alike fixes (Ð U+00D0 typed for Đ)."""
+    """NFC plus the usual look-alike fixes (Ð U+00D0 typed for Đ; ƣ U+01A3, which PDFs of a common Vietnamese font
+    give for ư: "Số lƣợt ngƣời khám chữa bệnh")."""
     text = unicodedata.normalize("NFC", text)
-    return text.replace("\u00d0", "Đ").replace("\u00f0", "đ").replace("\u00a0", " ")
+    return (
+        text.replace("\u00d0", "Đ")
+        .replace("\u00f0", "đ")
+        .replace("\u00a0", " ")
+        .replace("\u01a3", "ư")
+        .replace("\u01a2", "Ư")
+    )
 
 
 def strip_tags(text: str) -> str:

@@ -854,4 +854,15 @@ def test_a_running_total_of_bệnh_này_counts_the_disease_its_paragraph_named()
     assert by_value["459"].indicator_id == "dengue_cases"
     assert by_value["235"].indicator == "tổng số ca mắc bệnh tay chân miệng trên địa bàn thành phố"
     assert by_value["235"].indicator_id == "hfmd_cases"
-    assert "sốt xuất huyết" not in by_value["12"].indicator and "tay chân miệng" not in by_value["12"].indicator
+    assert (
+        "sốt xuất huyết" not in by_value["12"].indicator and "tay chân miệng" not in by_value["12"].indicator
+    )
+
+
+def test_a_yearbook_row_number_before_tỷ_lệ_is_no_money():
+    """ "98 Tỷ lệ xã có …": a row's number then its label; "tỷ" before "lệ" names a ratio, not a thousand million
+    (and ƣ, which a common PDF font gives for ư, is read as ư)."""
+    text = "Niên giám\n\n96 Tỷ lệ xã có cơ sở khám chữa bệnh tƣ nhân trên địa bàn xã % 4,35 4,35\n\nChi 3 tỷ đồng."
+    figures = mapped_figures(text)
+    assert [(f.value_text, f.unit) for f in figures if "đồng" in f.unit] == [("3", "tỷ đồng")]
+    assert all("ƣ" not in f.indicator for f in figures)

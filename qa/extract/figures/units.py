@@ -48,6 +48,9 @@ _MULTIPLIED = (
     + "|".join(re.escape(u) for u in sorted(set(STRONG_UNITS) - MONEY, key=len, reverse=True))
     + r")"
 )
+# "98 Tỷ lệ xã …" (a yearbook's row number, then its label): "tỷ" before "lệ", "suất", "số" or "trọng" names a
+# ratio, not a thousand million.
+_NOT_A_RATE_WORD = r"(?!(?<=ỷ|ỉ|Ỷ|Ỉ)\s+(?:lệ|suất|số|trọng)(?!\w))"
 SPELLED_SYMBOLS = lexicon().units.spelled_symbols
 UNIT_RE = re.compile(
     r"\s?(?:(?P<sym>%o(?![^\W\d_])|%0(?!\d|[.,]\d)|‰|%|"
@@ -56,7 +59,9 @@ UNIT_RE = re.compile(
     + _MULTIPLIED
     + "|"
     + "|".join(re.escape(u) for u in sorted(STRONG_UNITS + WEAK_UNITS, key=len, reverse=True))
-    + r")(?![^\W\d_]))"
+    + r")(?![^\W\d_])"
+    + _NOT_A_RATE_WORD
+    + ")"
     r"(?P<per>\s*/\s*(?:\d{1,3}(?:\.\d{3})+|\d+)\s*" + POP + r"\b"
     r"|\s*/\s*(?:VD|vạn dân)\b|\s+trên\s+\d{1,3}(?:\.\d{3})+\s+" + POP + r"\b"
     r"|\s+(?:trên|mỗi)\s+(?:(?:1|một)\s+)?vạn dân\b"
