@@ -190,6 +190,18 @@ class Gazetteer:
         ]
         return [place for _, place in sorted(found)]
 
+    def districts_said_as_such(self, text: str) -> list[str]:
+        """The districts, towns and cities below a province the text names after their unit word ("Quận Sơn Trà",
+        "huyện Tân Uyên", "TP Hà Giang"), folded: the place itself, not a province named by one of its places."""
+        lower = text.lower()
+        said = [
+            place
+            for start, place in self._place_spans(text, self._district_re)
+            if self._after_unit_word is not None and self._after_unit_word.search(lower, 0, start)
+        ]
+        seats = [f"{_SEAT_UNITS[m.group(1)]} {m.group(2)}" for m in self._seat_re.finditer(fold(text))]
+        return said + seats
+
     @staticmethod
     def spelled_seats(folded: str) -> str:
         """A folded text with the shorthand of a city or town spelled out as ``districts_in`` names it: "tp lai chau"
@@ -209,10 +221,14 @@ class Gazetteer:
             return [(m.start(1), m.group(1)) for m in names.finditer(folded)]
         lower = text.lower()
         found = []
-        for m in names.finditer(folded):
+        at = 0
+        while (m := names.search(folded, at)) is not None:
             written = lower[m.start(1) : m.end(1)].split()
             if any(_same_or_unaccented(written, p.split()) for p in self._spellings.get(m.group(1), ())):
                 found.append((m.start(1), m.group(1)))
+                at = m.end(1)
+            else:  # "Quận Sơn Trà" folds to "quan son tra": not Quan Sơn (Thanh Hóa), so look on from "Sơn"
+                at = m.start(1) + 1
         for m in self._like_province_re.finditer(folded) if self._like_province_re else ():
             written_place = lower[m.start(1) : m.end(1)]
             own = written_place in self._spellings[

@@ -100,3 +100,13 @@ def test_every_district_narrows_a_value_even_one_no_province_owns_alone() -> Non
     assert gaz.districts_in("thành phố Cần Thơ có 595 ca, TP Hồ Chí Minh 20 ca") == []
     assert gaz.districts_in("bình quân 1 vạn dân") == []
     assert gaz.spelled_seats("so ca cua tp lai chau") == "so ca cua thanh pho lai chau"
+
+
+def test_a_district_said_with_its_unit_word_even_when_its_fold_starts_another() -> None:
+    """ "Quận Sơn Trà" folds to "quan son tra", whose "quan son" is Quan Sơn of Thanh Hóa: written with other
+    accents, it is not, and Sơn Trà after it still is; a name without its unit word may stand for its province."""
+    gaz = load_gazetteer()
+    assert gaz.districts_said_as_such("Quận Sơn Trà (Đà Nẵng) có bao nhiêu ca?") == ["son tra"]
+    assert gaz.districts_said_as_such("TP Hà Giang chiếm bao nhiêu %") == ["thanh pho ha giang"]
+    assert gaz.districts_said_as_such("Số ca ở Vị Thanh năm 2023") == []
+    assert gaz.implied_places("Quận Sơn Trà có bao nhiêu ca") == {"son tra": 1}
