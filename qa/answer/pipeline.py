@@ -16,7 +16,7 @@ from functools import lru_cache
 import numpy as np
 
 from qa.answer import compose
-from qa.answer.admissible import admissible, of_the_counted_thing, of_the_named_place
+from qa.answer.admissible import admissible, of_the_counted_thing, of_the_named_place, places_of
 from qa.answer.candidates import INDICATOR_LOOKUP_SCORE, FigureCandidate, figure_candidates
 from qa.answer.counted import counts_asked_thing, sentence_counts_asked_thing
 from qa.answer.evidence import Evidence
@@ -326,8 +326,13 @@ class Answerer:
         t0 = time.perf_counter()
         view, indicators = self.view(turn)
         scored, decided = self._score_figures(turn, hits, view, indicators)
-        if scored and decided >= self.models.figure_decide.threshold:
+        place = self._place_not_of(turn.q, _answering(scored).figure) if scored else None
+        if scored and decided >= self.models.figure_decide.threshold and place is None:
             answer = self._figure_answer(turn, _answering(scored), decided, hits)
+        elif place is not None and decided >= self.models.figure_decide.threshold:
+            # "Quận Sơn Trà có bao nhiêu ca …" answered by the city's total: not the district's number
+            why = f"Tài liệu không có số liệu riêng của {place}"
+            answer = self._abstain(turn, hits, [_answering(scored).figure], why)
         elif not fallback:
             return None
         else:
@@ -348,6 +353,27 @@ class Answerer:
             answer = found or self._abstain(turn, hits, self._nearest(turn, view, scored), None)
         turn.timings["answer"] = (time.perf_counter() - t0) * 1000
         return answer
+
+    def _place_not_of(self, q: Question, f: Figure) -> str | None:
+        """The district or town a question names with its unit word ("Quận Sơn Trà") that a figure is not of: named
+        neither by its qualifiers, its label, its sentence and section, nor its document's title. None when it is of
+        every one named (or none is named)."""
+        doc = self.engine.docs.get(f.doc_id)
+        said = fold(
+            " ".join([*f.qualifiers, f.indicator, f.quote, f.section, doc.title if doc else ""])
+        ).lower()
+        written = load_gazetteer().spelled_seats(said)
+        missing = [
+            place
+            for place in load_gazetteer().districts_said_as_such(q.text)
+            if place not in places_of(f) and not re.search(rf"(?<!\w){re.escape(place)}(?!\w)", written)
+        ]
+        if not missing:
+            return None
+        at = (
+            fold(q.text).lower().find(missing[0])
+        )  # as the question wrote it ("Sơn Trà"), folding keeps lengths
+        return q.text[at : at + len(missing[0])] if at >= 0 else missing[0]
 
     def _figure_or_abstain(self, turn: Turn) -> Answer:
         answer = self._figure(turn)

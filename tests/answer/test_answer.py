@@ -75,6 +75,16 @@ def test_province_implied_by_district(answerer):
     assert r["citations"] and {c["province"] for c in r["citations"]} == {"Hậu Giang"}
 
 
+def test_a_district_named_with_its_unit_word_is_not_answered_by_the_province_s_value(answerer):
+    """ "huyện Lục Ngạn" is the district itself: Bắc Giang's own number is offered as the nearest, not given as the
+    district's."""
+    r = ask(answerer, "Năm 2024 huyện Lục Ngạn đặt chỉ tiêu bao nhiêu bác sĩ trên 10.000 dân?")
+    assert r["abstained"] and "riêng của Lục Ngạn" in r["answer"]
+    assert [f["value_text"] for f in r["nearest"]] == ["12,5"]
+    r = ask(answerer, "Năm 2024 Bắc Giang đặt chỉ tiêu bao nhiêu bác sĩ trên 10.000 dân?")
+    assert not r["abstained"] and r["figures"][0]["value_text"] == "12,5"
+
+
 def test_passage_answer_quotes_the_evidence(answerer):
     r = ask(answerer, "Lỗi vi phạm an toàn thực phẩm chủ yếu của các cơ sở ở Bắc Giang là gì?")
     assert not r["abstained"] and "[1]" in r["answer"]
