@@ -105,3 +105,17 @@ def test_a_province_written_as_an_alias_is_no_key_word() -> None:
     assert not {"đăk", "nông"} & set(asked) and {"hệ", "thống"} <= set(asked)
     asked = Evidence({}).key_terms(reader.read("Số bác sĩ của Bắc Giang năm 2023?"))
     assert "bác" in asked and "bắc" not in asked
+
+
+def test_the_number_of_a_document_named_by_its_kind_is_no_key_word() -> None:
+    """ "KH 11420 … tiêm cho những đối tượng nào": the number says which document, not what the answer holds; a
+    number that is no document's ("trẻ 12 tuổi") still is."""
+    from qa.answer.understand import Reader
+
+    reader = Reader({"Khánh Hòa": "Khánh Hòa"}, set())
+    asked = Evidence({}).key_terms(
+        reader.read("KH 11420 của Khánh Hòa tiêm cho những đối tượng nào từ 12 tuổi?")
+    )
+    assert "11420" not in asked and {"12", "tiêm", "đối", "tượng"} <= set(asked)
+    asked = Evidence({}).key_terms(reader.read("Theo Kế hoạch số 447 của Khánh Hòa, bao nhiêu giường bệnh?"))
+    assert "447" not in asked and "giường" in asked
