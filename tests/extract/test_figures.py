@@ -818,15 +818,17 @@ def test_a_label_ends_before_the_time_its_values_are_of():
 def test_shorthand_periods_spelled_rates_headings_and_decimals_before_weak_units():
     """ "TP. Đà Nẵng" ends no sentence; "7,7 bác sĩ trên một vạn dân" after "đạt tỷ lệ" is a rate its unit names,
     and "để đạt" aims; after a heading's colon and a lone cue the words after a share name it; a decimal before a
-    weak unit ("2,14 con") measures even when a year, not a cue, follows."""
+    weak unit ("2,14 con") measures even when a year, not a cue, follows, but not in a contrast ("(trong khi …)")."""
     text = (
         "Tin y tế\n\nTừ đầu năm đến nay số ca mắc bệnh tay chân miệng tại TP. Đà Nẵng đã lên tới 235 ca. Với số lượng"
         " này, tỉnh chỉ đạt tỷ lệ 7,7 bác sĩ trên một vạn dân. Trong khi để đạt tỷ lệ 9 bác sĩ trên một vạn dân vào"
         " năm 2030, tỉnh cần thêm 184 thầy thuốc.\n\nMục tiêu cụ thể của Kế hoạch: phấn đấu 95% trẻ em từ 12 - 17"
         " tuổi được tiêm chủng đầy đủ trong năm 2021.\n\nSố con trung bình của một phụ nữ giảm từ 2,14 con năm 2010"
-        " xuống còn 2,01 con năm 2020."
+        " xuống còn 2,01 con năm 2020. Tổng tỷ suất sinh năm 2019 là 2,53 con (trong khi mức sinh thay thế TFR 2,1"
+        " con)."
     )
     by_value = mapped_by_value(text)
+    assert "2,53" in by_value and "2,1" not in by_value  # a contrast in parentheses is another thing's value
     assert by_value["235"].indicator_id == "hfmd_cases" and "TP. Đà Nẵng" in by_value["235"].indicator
     assert (by_value["7,7"].unit, by_value["7,7"].indicator) == (
         "bác sĩ/10.000 dân",

@@ -96,6 +96,9 @@ _NAME_BEFORE = re.compile(
     re.I,
 )
 _COMPARISON = re.compile(r"(?:^|[^\w])(?:cùng kỳ|so với)(?!\w)", re.I)
+# A contrast in parentheses: "(trong khi mức sinh thay thế TFR 2,1 con)" is another thing's value. Opening a
+# sentence, "Trong khi để đạt tỷ lệ 9 bác sĩ …" still states a value of its own.
+_CONTRAST = re.compile(r"^\s*trong khi(?!\s+đó)(?!\w)", re.I)
 _CHANGE_BEFORE = re.compile(
     r"(?:^|[^\w])(?:tăng|giảm)(?:\s+thêm|\s+so(?:\s+với)?\s+cùng\s+kỳ)?"
     + lexicon().numbers_in_text.between_change_and_number()  # "giảm khoảng 50 ca", "tăng rất cao, trên 600 ca"
@@ -956,7 +959,7 @@ def _prose_figure(ctx: _Context, cand: _Candidate, found: list[_Found]) -> _Foun
         over = _change_over_a_period(text, sent_start, cand)
         if over is None:
             return None  # "tăng 36 ca so với cùng kỳ": an amount of change against what the text does not say
-    if _COMPARISON.search(near):
+    if _COMPARISON.search(near) or (in_parens and _CONTRAST.search(near)):
         return None  # "(cùng kỳ năm 2022: 0)": a comparison
     left = _left_phrase(text, max(clause, cand.cut), start, after_quantity=cand.cut > clause)
     prev = _previous(found, clause, in_parens, sent_start, start)
