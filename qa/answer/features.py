@@ -79,8 +79,13 @@ class QuestionView:
 
 
 def question_view(q: Question, evidence: Evidence, indicators: list[IndicatorMatch]) -> QuestionView:
-    terms = evidence.key_terms(q)
     scope = asked_scope(q)
+    terms = evidence.key_terms(q)
+    if not asks_change(q):
+        # "… là bao nhiêu, so với cả nước thế nào": the side it compares against is no word the answer's label
+        # must hold (its words said elsewhere in the question stay)
+        compared = set(_words(q.folded).split()) - set(_words(scope).split())
+        terms = {t: w for t, w in terms.items() if fold(t).lower() not in compared}
     years = set(q.years)
     if q.year_range:
         years |= {q.year_range[1]}

@@ -392,3 +392,14 @@ def test_of_candidates_the_model_cannot_tell_apart_the_newest_comes_first() -> N
     assert [s.figure.value_text for s in best_first(scored)] == ["100", "80", "46,2"]
     surer = ScoredFigure(FigureCandidate(start, 0, 0, None), 0.95)
     assert best_first([*scored, surer])[0] is surer
+
+
+def test_the_side_a_question_compares_against_is_no_key_word() -> None:
+    """ "… là bao nhiêu, so với cả nước thế nào": the national value it is compared with is not asked, so its words
+    do not make a label that names it cover the question better; a word of it said elsewhere stays."""
+    reader = Reader({"Quảng Nam": "Đà Nẵng"}, set(IDF))
+    q = reader.read("Tỷ lệ nhiễm HIV ở Quảng Nam năm 2018 là bao nhiêu, so với cả nước thế nào?")
+    terms = question_view(q, Evidence(IDF), []).terms
+    assert "nước" not in terms and {"nhiễm", "hiv"} <= set(terms)
+    q = reader.read("Nước sạch ở Quảng Nam năm 2018 đạt bao nhiêu %, so với cả nước thế nào?")
+    assert "nước" in question_view(q, Evidence(IDF), []).terms
