@@ -155,7 +155,11 @@ class Answerer:
         else:
             # "Tuổi thọ trung bình Hậu Giang năm 2023?" names an indicator without asking "bao nhiêu": a
             # figure the model is sure of answers it; otherwise sentences do.
-            answer = (None if q.explanatory else self._figure(turn, fallback=False)) or self._passage(turn)
+            # "… là bao nhiêu, so với cả nước thế nào" asks a number too: the figure first when the model is sure.
+            asks_a_number = lexicon().question_cues.find("counting", q.cue_text) is not None
+            answer = (
+                None if q.explanatory and not asks_a_number else self._figure(turn, fallback=False)
+            ) or self._passage(turn)
         turn.timings["total"] = (time.perf_counter() - t0) * 1000
         answer.timings_ms = {k: round(v, 2) for k, v in turn.timings.items()}
         answer.question = q.text

@@ -85,6 +85,12 @@ def test_a_district_named_with_its_unit_word_is_not_answered_by_the_province_s_v
     assert not r["abstained"] and r["figures"][0]["value_text"] == "12,5"
 
 
+def test_a_number_asked_with_a_why_is_given_as_a_figure(answerer):
+    """ "… là bao nhiêu, vì sao?": the number is asked too, so a sure figure answers (with its passage cited)."""
+    r = ask(answerer, "Số bác sĩ trên 10.000 dân của Bắc Giang năm 2024 là bao nhiêu, vì sao?")
+    assert not r["abstained"] and r["figures"][0]["value_text"] == "12,5"
+
+
 def test_passage_answer_quotes_the_evidence(answerer):
     r = ask(answerer, "Lỗi vi phạm an toàn thực phẩm chủ yếu của các cơ sở ở Bắc Giang là gì?")
     assert not r["abstained"] and "[1]" in r["answer"]
