@@ -200,6 +200,10 @@ def read_line(line: str, indexed: frozenset[str] = frozenset()) -> list[ReadNumb
             unit = f"{multiplier.group(1).lower()} {multiplier.group(2)}"
         else:
             unit = normalize_unit(unit_m.group(0)) if unit_m else ""
+        if not unit and (column := _UNIT_COLUMN_BEFORE.search(before)):
+            unit = column.group(
+                1
+            )  # "Tỷ lệ xã có … % 95,65 95,65": a table row's unit column, before its values
         comparator = (m.group("cmp") or "").strip() or _word_comparator(before)
         clause = _CLAUSE_END.split(before)[-1]
         qualifiers = (*value_places(label, clause), *_change_reference(before, line[m.end() :]))
@@ -212,6 +216,9 @@ def read_line(line: str, indexed: frozenset[str] = frozenset()) -> list[ReadNumb
 _BARE_IN_PARENTHESIS_AFTER_COUNT = re.compile(
     rf"\d\s*(?:{UNIT_ALT})\s*\((?:\s*(?:từ|đến|[\d.,]+|[-–])\s*)*$", re.I
 )
+# A share's or a rate's sign standing alone right before a value: a statistical table's unit column ("… bảo hiểm y tế
+# % 95,65 95,65").
+_UNIT_COLUMN_BEFORE = re.compile(r"(?:^|\s)(%|‰)\s+$")
 # Where a clause ends: a district named before it is not the place of the values after it.
 _CLAUSE_END = re.compile(r";|\.\s")
 _CHANGE_BEFORE = re.compile(

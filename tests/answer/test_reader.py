@@ -217,3 +217,11 @@ def test_the_one_of_per_ten_thousand_people_is_no_quantity() -> None:
 
     assert [n.value_text for n in read_line("Số bác sĩ bình quân 1 vạn dân là 6,7%.")] == ["6,7"]
     assert [n.value_text for n in read_line("Thu nhập bình quân 5 triệu đồng.")] == ["5"]
+
+
+def test_a_table_row_s_unit_column_before_its_values_is_their_unit() -> None:
+    """ "96 Tỷ lệ xã có cơ sở khám chữa bệnh tư nhân trên địa bàn xã % 4,35 4,35": a yearbook row, its unit column
+    before its values; the count of the row above ("Xã 5 5") is not a share."""
+    (first, *_) = read_line("96 Tỷ lệ xã có cơ sở khám chữa bệnh tư nhân trên địa bàn xã % 4,35 4,35")
+    assert (first.value_text, first.unit) == ("4,35", "%")
+    assert all(n.unit != "%" for n in read_line("95 Xã có cơ sở khám chữa bệnh tư nhân trên địa bàn xã Xã 5 5"))
