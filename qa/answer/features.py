@@ -82,10 +82,9 @@ def question_view(q: Question, evidence: Evidence, indicators: list[IndicatorMat
     scope = asked_scope(q)
     terms = evidence.key_terms(q)
     if not asks_change(q):
-        # "… là bao nhiêu, so với cả nước thế nào": the side it compares against is no word the answer's label
-        # must hold (its words said elsewhere in the question stay)
-        compared = set(_words(q.folded).split()) - set(_words(scope).split())
-        terms = {t: w for t, w in terms.items() if fold(t).lower() not in compared}
+        # "… là bao nhiêu, so với cả nước thế nào": the scope it compares against ("cả nước", "tuyến huyện") is no
+        # word the answer's label must hold; its words said elsewhere in the question stay
+        terms = {t: w for t, w in terms.items() if fold(t).lower() not in _compared_scope_words(q, scope)}
     years = set(q.years)
     if q.year_range:
         years |= {q.year_range[1]}
@@ -106,6 +105,19 @@ def question_view(q: Question, evidence: Evidence, indicators: list[IndicatorMat
 # Words after a comparison cue ("cao hơn cả nước không", "so với tuyến huyện") read as the other side.
 COMPARED_WORDS = 3
 _WORD_AFTER = re.compile(r"\W*\w+")
+
+
+def _compared_scope_words(q: Question, scope: str) -> set[str]:
+    """The words of the qualifier phrases a question names only on the side it compares against."""
+    whole = _words(load_gazetteer().spelled_seats(q.folded.lower()))  # spelled as the scope spells a seat
+    asked = _words(scope)
+    return {
+        w
+        for phrase in lexicon().qualifiers
+        if f" {phrase} " in whole and f" {phrase} " not in asked
+        for w in phrase.split()
+        if f" {w} " not in asked
+    }
 
 
 def asked_scope(q: Question) -> str:

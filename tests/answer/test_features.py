@@ -403,3 +403,9 @@ def test_the_side_a_question_compares_against_is_no_key_word() -> None:
     assert "nước" not in terms and {"nhiễm", "hiv"} <= set(terms)
     q = reader.read("Nước sạch ở Quảng Nam năm 2018 đạt bao nhiêu %, so với cả nước thế nào?")
     assert "nước" in question_view(q, Evidence(IDF), []).terms
+    # only a scope it compares against ("cả nước"), not the words of a second thing ("… hay thủy đậu có nhiều ca
+    # hơn, hơn bao nhiêu ca"), nor a seat's shorthand the scope spells out ("tp lai chau")
+    q = reader.read("Ở Quảng Nam, bệnh tay chân miệng hay thủy đậu có nhiều ca hơn, hơn bao nhiêu ca?")
+    assert {"thủy", "đậu", "ca"} <= set(question_view(q, Evidence(IDF), []).terms)
+    q = reader.read("so ca covid-19 cua tp quang nam tuan 30/4-6/5/2022")
+    assert {"thành", "phố"} <= set(question_view(q, Evidence(IDF), []).terms)
