@@ -330,13 +330,13 @@ class Answerer:
         t0 = time.perf_counter()
         view, indicators = self.view(turn)
         scored, decided = self._score_figures(turn, hits, view, indicators)
-        place = self._place_not_of(turn.q, _answering(scored).figure) if scored else None
-        if scored and decided >= self.models.figure_decide.threshold and place is None:
-            answer = self._figure_answer(turn, _answering(scored), decided, hits)
-        elif place is not None and decided >= self.models.figure_decide.threshold:
+        best = _answering(scored) if scored and decided >= self.models.figure_decide.threshold else None
+        place = self._place_not_of(turn.q, best.figure) if best is not None else None
+        if best is not None and place is None:
+            answer = self._figure_answer(turn, best, decided, hits)
+        elif best is not None:
             # "Quận Sơn Trà có bao nhiêu ca …" answered by the city's total: not the district's number
-            why = f"Tài liệu không có số liệu riêng của {place}"
-            answer = self._abstain(turn, hits, [_answering(scored).figure], why)
+            answer = self._abstain(turn, hits, [best.figure], f"Tài liệu không có số liệu riêng của {place}")
         elif not fallback:
             return None
         else:
@@ -351,7 +351,7 @@ class Answerer:
                 found = None
             said = _said_in(ranking.items[0][0], scored, turn.q) if found is not None else None
             if said is not None:
-                # The sentence answers and holds candidates: the figure model's best of them is the number it
+                # The sentence answers and holds one candidate of the kind of number asked: that is the number it
                 # gives, with the sentence decision's confidence (a quote alone gave no figure for a number asked)
                 found = self._figure_answer(turn, said, ranking.decided, hits)
             answer = found or self._abstain(turn, hits, self._nearest(turn, view, scored), None)
@@ -374,9 +374,8 @@ class Answerer:
         ]
         if not missing:
             return None
-        at = (
-            fold(q.text).lower().find(missing[0])
-        )  # as the question wrote it ("Sơn Trà"), folding keeps lengths
+        # as the question wrote it ("Sơn Trà"): folding keeps lengths
+        at = fold(q.text).lower().find(missing[0])
         return q.text[at : at + len(missing[0])] if at >= 0 else missing[0]
 
     def _figure_or_abstain(self, turn: Turn) -> Answer:

@@ -201,9 +201,8 @@ def read_line(line: str, indexed: frozenset[str] = frozenset()) -> list[ReadNumb
         else:
             unit = normalize_unit(unit_m.group(0)) if unit_m else ""
         if not unit and (column := _UNIT_COLUMN_BEFORE.search(before)):
-            unit = column.group(
-                1
-            )  # "Tỷ lệ xã có … % 95,65 95,65": a table row's unit column, before its values
+            # "Tỷ lệ xã có … % 95,65 95,65": a table row's unit column, before its values
+            unit = column.group(1)
         comparator = (m.group("cmp") or "").strip() or _word_comparator(before)
         clause = _CLAUSE_END.split(before)[-1]
         qualifiers = (*value_places(label, clause), *_change_reference(before, line[m.end() :]))
