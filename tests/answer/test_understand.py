@@ -128,6 +128,9 @@ def test_a_change_s_reference_year_is_not_the_year_asked(
         ("mục tiêu đến năm 2030", "target"),
         ("so bac si nam 2024", None),
         ("Tỷ lệ mắc lao thực tế năm 2015 là bao nhiêu?", "actual"),
+        # what there is now is a result, not what a plan aims at ("… để đạt 9 bác sĩ … vào năm 2025")
+        ("so bac si tren 1 van dan cua tinh binh thuan hien nay", "actual"),
+        ("Bình Thuận hiện có bao nhiêu bác sĩ?", "actual"),
     ],
 )
 def test_kind_of_figure_asked(question: str, kind: str | None) -> None:
