@@ -27,6 +27,7 @@ import re
 
 from qa.answer.candidates import FigureCandidate
 from qa.answer.counted import counts_asked_thing
+from qa.answer.features import unit_class
 from qa.answer.understand import Question
 from qa.answer.understand.intent import asks_change
 from qa.extract.figures.targets import starts_trend
@@ -89,6 +90,10 @@ def admissible(q: Question, cands: list[FigureCandidate]) -> list[int]:
         # "giảm xuống dưới bao nhiêu": a value stated with that bound ("xuống dưới 120/100.000"), when one is a
         # candidate
         kept = [i for i in kept if cands[i].figure.comparator in q.bound] or kept
+    if q.unit_intent == "percent" and any(unit_class(cands[i].figure.unit) == "percent" for i in kept):
+        # "tỷ lệ trẻ 12-17 tuổi tiêm đủ 2 mũi": a share answers, not the count of its sentence ("02 mũi"), when a
+        # share is a candidate
+        kept = [i for i in kept if unit_class(cands[i].figure.unit) not in ("count", "money")]
     changes = [i for i in kept if is_change(cands[i].figure)]
     levels = [i for i in kept if i not in changes]
     kept = (changes or kept) if asks_change(q) else (levels or kept)

@@ -221,3 +221,22 @@ def test_where_a_trend_went_is_asked_not_where_it_started() -> None:
     reader = Reader(KNOWN, set())
     assert admissible(reader.read("Tỷ lệ sinh con thứ 3 trở lên đã giảm còn bao nhiêu %?"), cands) == [1]
     assert admissible(reader.read("Tỷ lệ sinh con thứ 3 trở lên là bao nhiêu %?"), cands) == [0, 1]
+
+
+def test_a_share_asked_is_not_answered_by_a_count_of_its_sentence_when_a_share_is_a_candidate() -> None:
+    """ "tỷ lệ trẻ 12-17 tuổi tiêm đủ 2 mũi": "phấn đấu 100% trẻ em … được tiêm chủng đầy đủ 02 mũi" answers with
+    its 100%, not its "02 mũi"; with no share among the candidates nothing is ruled out."""
+    share = replace(
+        PROVINCE,
+        indicator="trẻ em từ 12 - 17 tuổi được tiêm chủng đầy đủ",
+        value=100.0,
+        value_text="100",
+        unit="%",
+        qualifiers=[],
+    )
+    doses = replace(
+        share, indicator="tuổi được tiêm chủng đầy đủ mũi vắc xin", value=2.0, value_text="02", unit="mũi"
+    )
+    question = "Tỷ lệ trẻ 12-17 tuổi tiêm đủ 2 mũi ở Tây Ninh năm 2019?"
+    assert _values(question, [doses, share]) == [100.0]
+    assert _values(question, [doses]) == [2.0]
