@@ -19,10 +19,12 @@ def qualifier_words(q: str, f: Figure | None = None) -> str:
     known = lexicon().qualifier_display.get(q)
     if known is not None:
         return known
+    # a range stored "12-17" may be written "12 - 17"
+    pattern = r"\s*[-–]\s*".join(re.escape(part) for part in q.split("-"))
     for text in (f.quote, f.section) if f is not None else ():
         written = nfc(text)
         folded = fold(written)
-        m = re.search(rf"(?<!\w){re.escape(q)}(?!\w)", folded)
+        m = re.search(rf"(?<!\w){pattern}(?!\w)", folded)
         if m and len(folded) == len(written):
             return written[m.start() : m.end()]
     return q

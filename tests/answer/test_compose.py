@@ -70,6 +70,10 @@ def test_qualifiers_are_written_as_a_person_writes_them() -> None:
     assert scope_text(f) == (
         "thực hiện năm 2023 (6 tháng đầu năm, Long Mỹ, tính đến 30/6/2023, cả nước) của Hậu Giang"
     )
+    f.quote, f.qualifiers = "phấn đấu 100% trẻ em từ 12 - 17 tuổi được tiêm chủng đầy đủ", ["tu 12-17 tuoi"]
+    assert (
+        scope_text(f) == "thực hiện năm 2023 (từ 12 - 17 tuổi) của Hậu Giang"
+    )  # a range written with spaces
 
 
 def test_the_other_values_of_a_row_say_what_they_are() -> None:
