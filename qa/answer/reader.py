@@ -171,8 +171,10 @@ def read_line(line: str, indexed: frozenset[str] = frozenset()) -> list[ReadNumb
             continue
         if _PERIOD_AFTER.match(line, m.end()):
             continue  # "6 tháng đầu năm": a period, not a quantity
-        if _AGE_BOUND_BEFORE.search(line, 0, m.start()) and _AGE_AFTER.match(line, m.end()):
-            continue  # "trẻ dưới 1 tuổi": an age band of a label, not a value
+        if (m.group("cmp") or _AGE_BOUND_BEFORE.search(line, 0, m.start())) and _AGE_AFTER.match(
+            line, m.end()
+        ):
+            continue  # "trẻ dưới 1 tuổi", "Học sinh ≥ 18 tuổi": an age band of a label, not a value
         if any(a <= start < b for a, b in blocked):
             continue
         value = parse_vn_number(value_text)

@@ -88,6 +88,8 @@ def test_neither_end_of_an_age_band_is_a_value_and_bold_marks_are_dropped() -> N
     assert logical_lines("đã tiêm được tổng số **5.655.274** liều vắc xin")[0].text == (
         "đã tiêm được tổng số 5.655.274 liều vắc xin"
     )
+    # a bound written as a sign ("≥ 18 tuổi") is an age band too
+    assert not read_line("- Học sinh ≥ 18 tuổi hiện đang học tại các trường vẫn được tiêm chủng vắc xin.")
 
 
 def test_a_density_keeps_its_area() -> None:
@@ -224,4 +226,6 @@ def test_a_table_row_s_unit_column_before_its_values_is_their_unit() -> None:
     before its values; the count of the row above ("Xã 5 5") is not a share."""
     (first, *_) = read_line("96 Tỷ lệ xã có cơ sở khám chữa bệnh tư nhân trên địa bàn xã % 4,35 4,35")
     assert (first.value_text, first.unit) == ("4,35", "%")
-    assert all(n.unit != "%" for n in read_line("95 Xã có cơ sở khám chữa bệnh tư nhân trên địa bàn xã Xã 5 5"))
+    assert all(
+        n.unit != "%" for n in read_line("95 Xã có cơ sở khám chữa bệnh tư nhân trên địa bàn xã Xã 5 5")
+    )
