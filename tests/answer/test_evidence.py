@@ -37,6 +37,8 @@ def test_the_words_of_the_questions_frame_are_no_key_words() -> None:
     assert not {"bài", "nói"} & set(asked) and {"pháp", "lệnh", "phép"} <= set(asked)
     asked = evidence.key_terms(reader.read("Vì sao UBND tỉnh cho rằng dịch HIV/AIDS vẫn có thể bùng phát?"))
     assert "rằng" not in asked and {"bùng", "phát"} <= set(asked)
+    asked = evidence.key_terms(reader.read("KH của Lâm Đồng nêu dịch bạch hầu quay lại ở những tỉnh nào?"))
+    assert "nêu" not in asked and {"bạch", "hầu", "quay"} <= set(asked)
 
 
 def test_a_shorthand_no_document_writes_is_weighed_by_its_phrase_alone() -> None:
