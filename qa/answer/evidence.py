@@ -202,11 +202,12 @@ class Evidence:
 
 
 _FIGURE_SHAPES = frozenset({"figure", "compare", "ranking", "trend"})
-# A document's kind code, then its number: "KH 11420", "KH 11420/KH-UBND", "QĐ 881", "Kế hoạch số 11420".
+# A document's kind code, then its bare number: "KH 11420", "QĐ 881", "Kế hoạch số 11420" (a full số hiệu, "KH
+# 95/KH-UBND", is the question's document number: the chunk that cites it covers it).
 _DOCUMENT_NUMBER = re.compile(
     r"(?<![\w/])(?:"
     + "|".join(sorted(lexicon().document_kind_codes(), key=len, reverse=True))
-    + r"|so)\.?\s+(\d+)(?!\d)"
+    + r"|so)\.?\s+(\d+)(?![\d/])"
 )
 
 
