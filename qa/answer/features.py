@@ -164,6 +164,8 @@ def _part_missing(parts_asked: tuple[str, ...], f: Figure) -> bool:
 
 
 _NGAY = re.compile(r"\bngay (?=\d)")  # "ngày" before a date, which people leave out
+_RULES = lexicon().qualifier_rules
+_CUMULATIVE_ASKED = re.compile(r"(?<!\w)(?:" + "|".join(_RULES.cumulative_asked) + r")(?!\w)")
 
 
 def _asked(qualifier: str, v: QuestionView) -> bool:
@@ -173,6 +175,8 @@ def _asked(qualifier: str, v: QuestionView) -> bool:
         qualifier in v.scope
         or _NGAY.sub("", qualifier) in v.scope  # "tinh den ngay 4/8" asked as "tính đến 4/8/2022"
         or (v.asks_change and is_change_reference(qualifier))
+        # a sum so far ("nâng tổng số ca mắc … lên 459") asked as "tổng cộng", "tính đến", "từ đầu năm", "lũy kế"
+        or (qualifier in _RULES.cumulative and _CUMULATIVE_ASKED.search(v.scope) is not None)
     )
 
 

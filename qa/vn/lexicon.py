@@ -193,6 +193,10 @@ class QualifierRules:
     scope_cues: tuple[str, ...]  # regular-expression fragments opening a sentence's leading phrase
     until_now: tuple[str, ...]  # regular-expression fragments: "đến nay"
     cumulative: tuple[str, ...]  # folded phrases naming a sum over time: "luy ke"
+    running_total: str  # a regular-expression fragment: "nâng tổng số ca mắc … lên" before a value
+    cumulative_asked: tuple[
+        str, ...
+    ]  # folded phrases of a question asking a sum so far: "tong cong", "tinh den"
     own_time: tuple[str, ...]  # folded phrases a sentence states its own period with: "trong nam", "cung ky"
     age_group: str  # a regular expression
     sex: MappingProxyType[str, str]  # a sex word as a table row writes it -> the qualifier
@@ -370,6 +374,8 @@ def lexicon() -> Lexicon:
             scope_cues=_tuple(data["qualifiers"]["scope_cues"]),
             until_now=_tuple(data["qualifiers"]["until_now"]),
             cumulative=_tuple(data["qualifiers"]["cumulative"]),
+            running_total=data["qualifiers"]["running_total"],
+            cumulative_asked=_tuple(data["qualifiers"]["cumulative_asked"]),
             own_time=_tuple(data["qualifiers"]["own_time"]),
             age_group=data["qualifiers"]["age_group"],
             sex=MappingProxyType(dict(data["qualifiers"]["sex"])),

@@ -409,3 +409,13 @@ def test_the_side_a_question_compares_against_is_no_key_word() -> None:
     assert {"thủy", "đậu", "ca"} <= set(question_view(q, Evidence(IDF), []).terms)
     q = reader.read("so ca covid-19 cua tp quang nam tuan 30/4-6/5/2022")
     assert {"thành", "phố"} <= set(question_view(q, Evidence(IDF), []).terms)
+
+
+def test_a_sum_so_far_is_asked_by_a_total_until_now() -> None:
+    """A running total ("nâng … lên 992", qualified "lũy tích") is what "tổng cộng", "tính đến", "từ đầu năm" ask;
+    a question about the year's own count does not ask it."""
+    total = figure(indicator="số ca mắc (lũy tích)", qualifiers=["luy tich"], unit="ca", indicator_id=None)
+    asked = features("Tính đến tháng 3/2024, Bắc Giang có tổng cộng bao nhiêu ca?", total)
+    assert asked["qualifier_asked"] == 1.0 and asked["qualified_unasked"] == 0.0
+    unasked = features("Bắc Giang có bao nhiêu ca năm 2024?", total)
+    assert unasked["qualifier_asked"] == 0.0 and unasked["qualified_unasked"] == 1.0

@@ -844,18 +844,25 @@ def test_shorthand_periods_spelled_rates_headings_and_decimals_before_weak_units
 def test_a_running_total_of_bệnh_này_counts_the_disease_its_paragraph_named():
     """ "nâng tổng số ca mắc bệnh này … lên 235 ca" counts the disease named before ("Đối với bệnh tay chân miệng"),
     and "thêm 60 ca mắc bệnh sốt xuất huyết …, nâng tổng số ca mắc bệnh trong 2 tháng đầu năm lên 459" dengue;
-    "bệnh nhân" and "bệnh viện" name no disease."""
+    "bệnh nhân" and "bệnh viện" name no disease. Each total "nâng … lên" is a sum so far ("lũy tích"): 992 people
+    living with HIV found so far, not 992 new cases."""
     text = (
         "Tin y tế\n\nCụ thể đã có thêm 60 ca mắc bệnh sốt xuất huyết trong tuần qua, nâng tổng số ca mắc bệnh trong"
         " 2 tháng đầu năm 2013 lên 459 trường hợp.\n\nĐối với bệnh tay chân miệng, trong 7 ngày gần đây nhất, Trung"
         " tâm ghi nhận có 68 ca phát hiện mới, nâng tổng số ca mắc bệnh này trên địa bàn thành phố lên 235 ca.\n\n"
-        "Bệnh viện tỉnh tiếp nhận 12 bệnh nhân mắc bệnh trong tuần."
+        "Bệnh viện tỉnh tiếp nhận 12 bệnh nhân mắc bệnh trong tuần.\n\nToàn tỉnh phát hiện mới 16 trường hợp nhiễm"
+        " HIV, nâng số trường hợp nhiễm HIV lên 992 trường hợp."
     )
     by_value = mapped_by_value(text)
-    assert by_value["459"].indicator == "tổng số ca mắc bệnh sốt xuất huyết trong 2 tháng đầu năm 2013"
-    assert by_value["459"].indicator_id == "dengue_cases"
-    assert by_value["235"].indicator == "tổng số ca mắc bệnh tay chân miệng trên địa bàn thành phố"
+    # each a sum so far ("nâng … lên"): "lũy tích", which a question asking a total so far asks
+    assert (
+        by_value["459"].indicator
+        == "tổng số ca mắc bệnh sốt xuất huyết trong 2 tháng đầu năm 2013 (lũy tích)"
+    )
+    assert by_value["459"].indicator_id == "dengue_cases" and "luy tich" in by_value["459"].qualifiers
+    assert by_value["235"].indicator == "tổng số ca mắc bệnh tay chân miệng trên địa bàn thành phố (lũy tích)"
     assert by_value["235"].indicator_id == "hfmd_cases"
+    assert by_value["60"].qualifiers == [] and "lũy tích" not in by_value["60"].indicator
     assert (
         "sốt xuất huyết" not in by_value["12"].indicator and "tay chân miệng" not in by_value["12"].indicator
     )
