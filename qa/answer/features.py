@@ -84,7 +84,8 @@ def question_view(q: Question, evidence: Evidence, indicators: list[IndicatorMat
     if not asks_change(q):
         # "… là bao nhiêu, so với cả nước thế nào": the scope it compares against ("cả nước", "tuyến huyện") is no
         # word the answer's label must hold; its words said elsewhere in the question stay
-        terms = {t: w for t, w in terms.items() if fold(t).lower() not in _compared_scope_words(q, scope)}
+        compared = _compared_scope_words(q, scope)
+        terms = {t: w for t, w in terms.items() if fold(t).lower() not in compared}
     years = set(q.years)
     if q.year_range:
         years |= {q.year_range[1]}
@@ -165,7 +166,9 @@ def _part_missing(parts_asked: tuple[str, ...], f: Figure) -> bool:
 
 _NGAY = re.compile(r"\bngay (?=\d)")  # "ngày" before a date, which people leave out
 _RULES = lexicon().qualifier_rules
-_CUMULATIVE_ASKED = re.compile(r"(?<!\w)(?:" + "|".join(_RULES.cumulative_asked) + r")(?!\w)")
+_CUMULATIVE_ASKED = re.compile(
+    r"(?<!\w)(?:" + "|".join((*_RULES.cumulative, *_RULES.cumulative_asked)) + r")(?!\w)"
+)
 
 
 def _asked(qualifier: str, v: QuestionView) -> bool:

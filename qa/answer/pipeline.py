@@ -49,7 +49,7 @@ from qa.answer.types import Answer, AnswerType, Citation, FigureAnswer, Regulati
 from qa.answer.understand import Question, Reader
 from qa.answer.understand.intent import times_asked
 from qa.extract.indicators import IndicatorCatalog, IndicatorMatch, load_catalog
-from qa.extract.qualifiers import periods_in, value_at
+from qa.extract.qualifiers import periods_in, value_at, written_value
 from qa.ingest.chunking import row_header
 from qa.models import Figure, RegulationMention
 from qa.retrieval.engine import Engine, Filters, Hit
@@ -362,6 +362,9 @@ class Answerer:
         """The district or town a question names with its unit word ("Quận Sơn Trà") that a figure is not of: named
         neither by its qualifiers, its label, its sentence and section, nor its document's title. None when it is of
         every one named (or none is named)."""
+        named = load_gazetteer().districts_said_as_such(q.text)
+        if not named:
+            return None
         doc = self.engine.docs.get(f.doc_id)
         said = fold(
             " ".join([*f.qualifiers, f.indicator, f.quote, f.section, doc.title if doc else ""])
@@ -369,7 +372,7 @@ class Answerer:
         written = load_gazetteer().spelled_seats(said)
         missing = [
             place
-            for place in load_gazetteer().districts_said_as_such(q.text)
+            for place in named
             if place not in places_of(f) and not re.search(rf"(?<!\w){re.escape(place)}(?!\w)", written)
         ]
         if not missing:
@@ -1061,7 +1064,7 @@ def _said_in(sentence: SentenceCandidate, scored: list[ScoredFigure], q: Questio
         for sf in scored
         if sf.figure.doc_id == chunk.doc_id
         and sf.figure.chunk_id == chunk.chunk_id
-        and re.search(rf"(?<![\d.,]){re.escape(sf.figure.value_text)}(?![\d]|[.,]\d)", sentence.text)
+        and written_value(sf.figure.value_text).search(sentence.text)
         and (q.unit_intent is None or unit_class(sf.figure.unit) == q.unit_intent)
         and not (q.counted and counts_asked_thing(q.counted, sf.figure) is False)
     }

@@ -50,9 +50,14 @@ _NOT_NARROWED = frozenset({"estimate", "target"})
 _UNTIL_NOW = re.compile(r"(?<!\w)(?:" + "|".join(_RULES.until_now) + r")(?!\w)", re.I)
 
 
+def written_value(value_text: str) -> re.Pattern[str]:
+    """A value as a text writes it: not a part of another number ("3" of "93%", of "3,5", of "1.300")."""
+    return re.compile(rf"(?<![\d.,]){re.escape(value_text)}(?![\d]|[.,]\d)")
+
+
 def value_at(f: Figure) -> int:
     """Where the value stands in its quote (-1 if it does not): "3" in "… đạt 93%, vượt 3% …" is the second."""
-    m = re.search(rf"(?<![\d.,]){re.escape(f.value_text)}(?![\d]|[.,]\d)", f.quote)
+    m = written_value(f.value_text).search(f.quote)
     return m.start() if m else -1
 
 
@@ -148,7 +153,8 @@ def _scope_of(segment: str) -> list[str]:
     return []
 
 
-_CUMULATIVE = re.compile(r"(?<!\w)(?:" + "|".join(map(re.escape, _RULES.cumulative)) + r")(?!\w)")
+# A folded phrase naming a sum over time ("luy tich"): a span that adds up, a label of a running total.
+CUMULATIVE = re.compile(r"(?<!\w)(?:" + "|".join(map(re.escape, _RULES.cumulative)) + r")(?!\w)")
 _OWN_TIME = re.compile(r"(?<!\w)(?:" + "|".join(map(re.escape, _RULES.own_time)) + r")(?!\w)")
 
 
@@ -157,7 +163,7 @@ def cumulative_spans(scope: list[str], year: int | None) -> list[str]:
     the period its values are reported for: named so ("luy tich toan tinh den nay") or starting in a year
     before the value's ("tinh tu dau dot dich ngay 08/7/2021 den ngay 10/12/2023" for a 2023 value)."""
     return [
-        s for s in scope if _CUMULATIVE.search(s) or (year is not None and any(y < year for y in years_in(s)))
+        s for s in scope if CUMULATIVE.search(s) or (year is not None and any(y < year for y in years_in(s)))
     ]
 
 
@@ -189,7 +195,7 @@ def span_carries(start: Figure, f: Figure, lines: Sequence[str]) -> bool:
 def _value_span(line: str, value_text: str, last: bool = False) -> tuple[int, int]:
     """Where a value stands in a line (its first or last occurrence); the whole line when it is not found, so
     that every word of the line is read."""
-    found = list(re.finditer(rf"(?<![\d.,]){re.escape(value_text)}(?![\d]|[.,]\d)", line))
+    found = list(written_value(value_text).finditer(line))
     if not found:
         return (len(line), 0)
     m = found[-1] if last else found[0]

@@ -165,7 +165,7 @@ class Gazetteer:
         lower = text.lower()
         out = []
         for m in self._province_re.finditer(folded):
-            if self._after_unit_word and self._after_unit_word.search(lower, 0, m.start(1)):
+            if self._after_unit(lower, m.start(1)):
                 continue  # "huyện Quang Bình" (of Hà Giang) is no mention of Quảng Bình
             written = lower[m.start(1) : m.end(1)].split()
             spellings = self._name_spellings.get(m.group(1), ())
@@ -184,10 +184,7 @@ class Gazetteer:
     def districts_in(self, text: str) -> list[str]:
         """Every district, town or city below a province the text names (folded), in its order: shared names
         ("châu thành") and a province's own city ("Thành phố Lai Châu" -> "thanh pho lai chau") too."""
-        found = self._place_spans(text, self._district_re)
-        found += [
-            (m.start(), f"{_SEAT_UNITS[m.group(1)]} {m.group(2)}") for m in self._seat_re.finditer(fold(text))
-        ]
+        found = self._place_spans(text, self._district_re) + self._seats_in(text)
         return [place for _, place in sorted(found)]
 
     def districts_said_as_such(self, text: str) -> list[str]:
@@ -197,10 +194,20 @@ class Gazetteer:
         said = [
             place
             for start, place in self._place_spans(text, self._district_re)
-            if self._after_unit_word is not None and self._after_unit_word.search(lower, 0, start)
+            if self._after_unit(lower, start)
         ]
-        seats = [f"{_SEAT_UNITS[m.group(1)]} {m.group(2)}" for m in self._seat_re.finditer(fold(text))]
-        return said + seats
+        return said + [place for _, place in self._seats_in(text)]
+
+    def _seats_in(self, text: str) -> list[tuple[int, str]]:
+        """(start, folded name) of each province's own city or town the text names: "TP. Hà Giang" -> "thanh pho ha
+        giang"."""
+        return [
+            (m.start(), f"{_SEAT_UNITS[m.group(1)]} {m.group(2)}") for m in self._seat_re.finditer(fold(text))
+        ]
+
+    def _after_unit(self, lower: str, start: int) -> bool:
+        """Whether a below-province unit word ("huyện", "quận") stands right before ``start`` of a lower-case text."""
+        return self._after_unit_word is not None and self._after_unit_word.search(lower, 0, start) is not None
 
     @staticmethod
     def spelled_seats(folded: str) -> str:
@@ -234,10 +241,7 @@ class Gazetteer:
             own = written_place in self._spellings[
                 m.group(1)
             ] and written_place not in self._name_spellings.get(m.group(1), ())
-            after_unit = self._after_unit_word is not None and self._after_unit_word.search(
-                lower, 0, m.start(1)
-            )
-            if own or after_unit:
+            if own or self._after_unit(lower, m.start(1)):
                 found.append((m.start(1), m.group(1)))
         return sorted(found)
 

@@ -194,7 +194,7 @@ class QualifierRules:
     until_now: tuple[str, ...]  # regular-expression fragments: "đến nay"
     cumulative: tuple[str, ...]  # folded phrases naming a sum over time: "luy ke"
     running_total: str  # a regular-expression fragment: "nâng tổng số ca mắc … lên" before a value
-    # folded phrases of a question asking a sum so far: "tong cong", "tinh den"
+    # folded phrases besides ``cumulative`` of a question asking a sum so far: "tong cong", "tinh den"
     cumulative_asked: tuple[str, ...]
     own_time: tuple[str, ...]  # folded phrases a sentence states its own period with: "trong nam", "cung ky"
     age_group: str  # a regular expression

@@ -48,6 +48,7 @@ from qa.extract.figures.units import (
     normalize_unit,
     per_part,
 )
+from qa.extract.qualifiers import CUMULATIVE
 from qa.models import Block, Figure, FigureKind, ParsedDocument
 from qa.vn.lexicon import lexicon
 from qa.vn.numbers import parse_vn_number
@@ -634,7 +635,6 @@ def _lead_of(prev: _Found | None, sent_start: int) -> str:
 # trường hợp mắc").
 _DECIMAL = re.compile(r"\d,\d")
 _RUNNING_TOTAL = re.compile(rf"(?<!\w){lexicon().qualifier_rules.running_total}\s*$", re.I)
-_CUMULATIVE_SAID = re.compile(r"(?<!\w)(?:" + "|".join(lexicon().qualifier_rules.cumulative) + r")(?!\w)")
 # A heading's colon, then cue words only, right before a value.
 _CUE_AFTER_HEADING = re.compile(r":\s*[^\W\d_][^:,;]*$")
 # "tỷ lệ" right before a count per so many people: the rate is named by the count's unit.
@@ -983,7 +983,7 @@ def _prose_figure(ctx: _Context, cand: _Candidate, found: list[_Found]) -> _Foun
         indicator, inherited, named = _name(ctx, cand, prev, left, (sent_start, clause, in_parens), continues)
     indicator = _objective_name(indicator, inherited, change, prev if in_parens or inherited else None)
     indicator = disease_meant(_without_time_said(indicator), text[:start])
-    if _RUNNING_TOTAL.search(text[clause:start]) and not _CUMULATIVE_SAID.search(fold(indicator)):
+    if _RUNNING_TOTAL.search(text[clause:start]) and not CUMULATIVE.search(fold(indicator)):
         # "thêm 16 trường hợp nhiễm HIV, nâng số trường hợp nhiễm HIV lên 992": the sum so far, not new cases
         indicator = f"{indicator} ({lexicon().qualifier_display['luy tich']})"
     value = parse_vn_number(m.group("num"))
