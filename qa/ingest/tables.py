@@ -107,6 +107,8 @@ def find_tables(lines: list[str]) -> list[ParsedTable]:
             table = _parse_flat(lines, i)
         elif _grid_columns(line):
             table = _parse_grid(lines, i)
+        elif _year_row(line) and _year_row(lines[i + 1] if i + 1 < len(lines) else ""):
+            table = _parse_year_rows(lines, i)
         elif _is_cell_separator(lines, i + 1) and line.strip() and not _is_cell_separator(lines, i):
             table = _parse_cells(lines, i)
         elif (
@@ -257,13 +259,14 @@ def _flat_columns(header_text: str) -> list[str]:
     return [m.group(1), m.group(2), m.group(3) or "ĐVT", *value_cols]
 
 
-def _split_values(text: str, n: int) -> tuple[str, list[str]] | None:
-    """Take the last n value tokens off a flattened row; None while the row is incomplete."""
+def _split_values(text: str, n: int, blanks: bool = False) -> tuple[str, list[str]] | None:
+    """Take the last n value tokens off a flattened row; None while the row is incomplete. With ``blanks``, a lone
+    dash is a cell the table leaves empty (a statistical yearbook's "-": no such thing that year), kept as "-"."""
     tokens = text.split()
     values: list[str] = []
     while tokens and len(values) < n:
         tok = tokens[-1]
-        if _VALUE_TOKEN.match(tok):
+        if _VALUE_TOKEN.match(tok) or (blanks and tok in _BLANK_CELLS):
             tokens.pop()
             if tokens and _COMPARATOR.match(tokens[-1]):
                 tok = tokens.pop() + " " + tok
@@ -378,6 +381,11 @@ MIN_GRID_COLUMNS = 2
 # A row is a label and its values: a longer line is prose under the grid.
 MAX_GRID_ROW_WORDS = 25
 _SENTENCE_MARK = re.compile(r"[.;:!?](?:\s|$)")
+# A grid row's own number ("I. Cơ sở phòng và chữa bệnh 152 156 …", "1.2. …") or sub-row mark ("- Bệnh viện 13 14
+# …"), which a statistical table writes before the label: no sentence's period. A numbered row belongs to the grid
+# only when it holds all its values, so a numbered heading under a grid still ends it.
+_GRID_ROW_NUMBER = re.compile(r"^(?:(?P<number>[IVX]{1,4}|\d{1,2}(?:\.\d{1,2})*)\.|(?P<mark>[-–+]))\s+(?=\S)")
+_BLANK_CELLS = frozenset({"-", "–"})
 
 
 def _grid_columns(line: str) -> list[str]:
@@ -395,14 +403,18 @@ _NOT_ENGLISH_LETTER = r"[^\W\d_a-zA-Z]"  # a letter English does not write (a si
 _NOT_ENGLISH = re.compile(_NOT_ENGLISH_LETTER)
 # "Thành thị - Urban", "Nông thôn - Rural": a yearbook's row label with its English translation after a dash
 _TRANSLATED = re.compile(
-    rf"^(?P<own>.*{_NOT_ENGLISH_LETTER}.*?)\s+[-–]\s+(?P<english>[A-Za-z][A-Za-z ,()/'.-]*)$"
+    rf"^(?P<own>.*{_NOT_ENGLISH_LETTER}.*?)\s+[-–]\s*(?P<english>[A-Za-z][A-Za-z ,()/'.-]*)$"
 )
 
 
 def _is_breakdown(label: str) -> bool:
     """A row naming only a part ("Thành thị", "Nông thôn", "Nam", "Nữ"): a breakdown of the row above, whose
     indentation the flattened grid lost."""
-    return fold(label).lower() in _BREAKDOWNS or label in lexicon().qualifier_rules.sex
+    folded = fold(label).lower()
+    return folded in _BREAKDOWNS or folded in _TABLE_PARTS or label in lexicon().qualifier_rules.sex
+
+
+_TABLE_PARTS = frozenset(lexicon().table_parts)
 
 
 def _is_translation(label: str, above: str) -> bool:
@@ -415,6 +427,17 @@ def _without_translation(label: str) -> str:
     return m.group("own") if m else label
 
 
+def _broken_down(rows: list[RowSpan]) -> TableRow | None:
+    """The row a breakdown row ("Thành thị", "Nhà nước") is a part of: the nearest row above with values that is no
+    breakdown itself."""
+    return next((r.row for r in reversed(rows) if r.row.values and not _is_breakdown(r.row.label)), None)
+
+
+def _row_name(row: TableRow) -> str:
+    """A row's name with the row it is a part of: "Cơ sở phòng và chữa bệnh: Bệnh viện" for "- Bệnh viện"."""
+    return f"{row.group}: {row.label}" if row.tt == "-" and row.group else row.label
+
+
 def _parse_grid(lines: list[str], start: int) -> ParsedTable | None:
     columns = _grid_columns(lines[start])
     header = ["TT", "Chỉ tiêu", "ĐVT", *columns]
@@ -423,11 +446,24 @@ def _parse_grid(lines: list[str], start: int) -> ParsedTable | None:
     i = start + 1
     while i < len(lines):
         s = collapse_ws(lines[i])
-        if not s or len(s.split()) > MAX_GRID_ROW_WORDS or _SENTENCE_MARK.search(s) or s.upper() == s:
+        numbered = _GRID_ROW_NUMBER.match(s)
+        body = s[numbered.end() :] if numbered else s
+        split = _split_values(body, len(columns), blanks=True)
+        if numbered and numbered.group("number") and split is None:
+            body = s  # a numbered heading, not a row
+        if (
+            not s
+            or len(s.split()) > MAX_GRID_ROW_WORDS
+            or _SENTENCE_MARK.search(body)
+            or body.upper() == body
+        ):
             break  # a blank line, a sentence or a capitalised heading ends the grid
-        split = _split_values(s, len(columns))
         if split is not None and split[0] and not _VALUE_TOKEN.match(split[0].split()[-1]):
-            values = list(zip(columns, split[1], strict=True))
+            values = [
+                (column, cell)
+                for column, cell in zip(columns, split[1], strict=True)
+                if cell not in _BLANK_CELLS
+            ]
             above = table.rows[-1] if table.rows else None
             if above is not None and not above.row.values and _is_translation(split[0], above.row.label):
                 # A statistical yearbook names each row twice, its values on the English line: "Tổng tỷ suất
@@ -440,11 +476,23 @@ def _parse_grid(lines: list[str], start: int) -> ParsedTable | None:
                 i += 1
                 continue
             label, unit = _split_unit(_without_translation(split[0]))
-            tt = "-" if _is_breakdown(label) and table.rows else ""
-            if tt and not unit:
-                unit = next(
-                    (r.row.unit for r in reversed(table.rows) if r.row.tt != "-" and r.row.values), ""
+            whole = _broken_down(table.rows) if _is_breakdown(label) else None
+            if whole is not None:
+                # "Nhà nước - State 13 13 …" under "- Bệnh viện - Hospital 13 14 …": a part of the row above
+                row = _finish_row(
+                    "-", label, unit or whole.unit, values, header, {"parent": _row_name(whole)}
                 )
+                table.rows.append(RowSpan(row, i + 1, i + 1, s))
+                table.end_line = i + 1
+                i += 1
+                continue
+            tt = (
+                "-"
+                if numbered and numbered.group("mark")
+                else (numbered.group("number") or "")
+                if numbered
+                else ""
+            )
         else:
             # Fewer values than columns: which cells are blank is not written ("Số người chết … 31 79" under
             # five years), so the row keeps its text and gives no values rather than guessed ones.
@@ -454,6 +502,134 @@ def _parse_grid(lines: list[str], start: int) -> ParsedTable | None:
         table.end_line = i + 1
         i += 1
     return table if any(r.row.values for r in table.rows) else None
+
+
+# ---------------------------------------------------------------- tables whose rows are years
+
+# A statistical yearbook's table turned the other way: one row per year, one column per part ("Dân số trung bình
+# phân theo giới tính và theo thành thị, nông thôn": "2020 1487903 732807 755096 599852 888051" under "Nam Nữ Thành
+# thị Nông thôn"), a unit or a measure between runs of rows ("Người - Person", "Tỷ lệ tăng - Growth rate (%)").
+# Read only when the columns are named by parts the lexicon knows, so each value gets a name it surely has.
+_YEAR_ROW_ABOVE = 10  # lines above the first row searched for the column names and the title
+_TOTAL_COLUMN = "Tổng số"  # the whole, written before the parts its columns name ("Tổng số / Nam / Nữ / …")
+_TITLE_CUT = re.compile(r"\s+(?:phân theo|chia theo)\b.*$", re.I)
+# Words opening the lines of a header that are no title: "Phân theo giới tính", "và theo thành thị", "Tổng số"
+_NO_TITLE_START = frozenset({"phan", "va", "tong", "chia"})
+
+
+def _year_row(line: str) -> tuple[str, list[str]] | None:
+    """("Sơ bộ - Prel. 2023", ["1506331", …]) for a row naming its year before two or more values."""
+    tokens = collapse_ws(line).split()
+    at = next((k for k, t in enumerate(tokens) if re.fullmatch(YEAR, t)), None)
+    if at is None or at > 4 or any(re.search(r"\d", t) for t in tokens[:at]):
+        return None
+    values = tokens[at + 1 :]
+    # a growth rate may fall ("-0,109"): the row is still one of the table, though no figure reads a negative cell
+    if len(values) < MIN_GRID_COLUMNS or not all(
+        _VALUE_TOKEN.match(v.removeprefix("-")) or v in _BLANK_CELLS for v in values
+    ):
+        return None
+    if all(re.fullmatch(YEAR, v) for v in values):
+        return None  # a header of years
+    return " ".join(tokens[: at + 1]), values
+
+
+def _part_names(line: str) -> list[str]:
+    """["Nam", "Nữ", "Thành thị", "Nông thôn"] for a line made of nothing but the names of parts, else []."""
+    known = sorted(
+        {*_BREAKDOWNS, *_TABLE_PARTS, *(fold(k).lower() for k in lexicon().qualifier_rules.sex)},
+        key=len,
+        reverse=True,
+    )
+    text = collapse_ws(line)
+    folded = fold(text).lower()
+    names: list[str] = []
+    at = 0
+    while at < len(folded):
+        part = next(
+            (
+                k
+                for k in known
+                if folded.startswith(k, at) and folded[at + len(k) : at + len(k) + 1] in ("", " ")
+            ),
+            None,
+        )
+        if part is None:
+            return []
+        names.append(text[at : at + len(part)])  # folding keeps the length of Vietnamese letters
+        at += len(part) + 1
+    return names
+
+
+def _title_above(lines: list[str], below: int) -> str:
+    """The table's title above line index ``below``: the nearest Vietnamese line with no number that no header
+    word opens, cut before "phân theo" ("Dân số trung bình phân theo giới tính" -> "Dân số trung bình")."""
+    for k in range(below - 1, max(-1, below - _YEAR_ROW_ABOVE), -1):
+        text = collapse_ws(lines[k])
+        words = fold(text).lower().split()
+        if (
+            words
+            and _NOT_ENGLISH.search(text)
+            and not re.search(r"\d", text)
+            and words[0] not in _NO_TITLE_START
+        ):
+            return _TITLE_CUT.sub("", text)
+    return ""
+
+
+def _unit_line(line: str) -> tuple[str, str] | None:
+    """(measure, unit) of a line naming what the rows under it count: ("", "Người") for "Người - Person",
+    ("Tỷ lệ tăng", "%") for "Tỷ lệ tăng - Growth rate (%)"."""
+    text, unit = paren_unit(collapse_ws(line))
+    label, own_unit = _split_unit(_without_translation(text))
+    unit = unit or own_unit
+    return (label, unit) if unit else None
+
+
+def _parse_year_rows(lines: list[str], start: int) -> ParsedTable | None:
+    first = _year_row(lines[start])
+    assert first is not None
+    width = len(first[1])
+    columns_at = next(
+        (k for k in range(start - 1, max(-1, start - _YEAR_ROW_ABOVE), -1) if _part_names(lines[k])), None
+    )
+    if columns_at is None:
+        return None
+    parts = _part_names(lines[columns_at])
+    columns = [_TOTAL_COLUMN, *parts] if len(parts) == width - 1 else parts
+    title = _title_above(lines, columns_at)
+    if len(columns) != width or not title:
+        return None
+    unit = next(
+        (u for k in range(start - 1, columns_at, -1) if (u := _unit_line(lines[k])) is not None and not u[0]),
+        ("", ""),
+    )[1]
+    header = ["Năm", *columns]
+    table = ParsedTable(start + 1, start + 1, header, collapse_ws(lines[columns_at]))
+    label = title
+    i = start
+    while i < len(lines):
+        row = _year_row(lines[i])
+        if row is None or len(row[1]) != width:
+            measure = _unit_line(lines[i]) if lines[i].strip() else None
+            if measure is None or not _year_row(lines[i + 1] if i + 1 < len(lines) else ""):
+                break
+            label = f"{title}: {measure[0]}" if measure[0] else title
+            unit = measure[1]
+            i += 1
+            continue
+        when, cells = row
+        values = [
+            (column, cell) for column, cell in zip(columns, cells, strict=True) if cell not in _BLANK_CELLS
+        ]
+        table.rows.append(
+            RowSpan(
+                TableRow(header, "", label, unit, values, caption=when), i + 1, i + 1, collapse_ws(lines[i])
+            )
+        )
+        table.end_line = i + 1
+        i += 1
+    return table
 
 
 # ---------------------------------------------------------------- web tables, one cell per line

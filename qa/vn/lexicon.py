@@ -227,6 +227,7 @@ class Lexicon:
     qualifiers_of_time: frozenset[str]  # those narrowing to part of the time ("6 thang", "luy ke")
     qualifier_display: MappingProxyType[str, str]  # folded phrase -> as an answer writes it
     qualifier_rules: QualifierRules
+    table_parts: frozenset[str]  # folded row labels naming a part of the table row above ("nha nuoc")
     question_cues: QuestionCues
     population: Population
     disease_named_before: DiseaseNamedBefore
@@ -368,6 +369,7 @@ def lexicon() -> Lexicon:
         qualifiers=tuple(sorted(data["qualifiers"]["phrases"], key=len, reverse=True)),
         qualifiers_of_time=frozenset(data["qualifiers"]["of_time"]),
         qualifier_display=MappingProxyType(dict(data["qualifiers"]["display"])),
+        table_parts=frozenset(data["table_parts"]["labels"]),
         qualifier_rules=QualifierRules(
             periods=tuple(sorted(data["qualifiers"]["periods"], key=len, reverse=True)),
             scope_cues=_tuple(data["qualifiers"]["scope_cues"]),

@@ -720,6 +720,71 @@ def test_a_yearbook_table_reads_its_vietnamese_rows_its_units_and_its_own_year_a
     assert not any("Crude" in indicator or "Urban" in indicator for indicator, _ in by)
 
 
+NUMBERED_YEARBOOK = """Tin nóng
+NUMBER OF HEALTH ESTABLISHMENTS AND PATIENT BEDS
+  2017 2018 2019  Sơ bộ 2020
+I. Cơ sở khám chữa bệnh - Health establishments        210        214        215        219
+ - Bệnh viện - Hospital          18          19          19          20
+Nhà nước - State          17          17          17          17
+Ngoài Nhà nước - Non-state           1              2            2            3
+  - Trạm y tế xã, phường - Medical services units        180        182        183        186
+II. Giường bệnh (Giường) -Hospital beds (bed)     4.105     4.210     4.390     4.512
+Ngoài Nhà nước - Non-state           -              -            -            -"""
+
+
+def test_a_yearbook_grid_reads_numbered_rows_their_parts_and_blank_cells():
+    """A yearbook's grid numbers its rows ("I. …", "- …"), which is no sentence ending the grid; "Nhà nước" and
+    "Ngoài Nhà nước" break down the row right above them, not the numbered row; a "-" cell is empty, so the values
+    after it keep their years; "(Giường) -Hospital beds" is the unit and the English name."""
+    by = mapped_figures_of(NUMBERED_YEARBOOK)
+    assert by[("Cơ sở khám chữa bệnh", 2019)].value == 215
+    hospitals = by[("Cơ sở khám chữa bệnh: Bệnh viện", 2018)]
+    assert hospitals.value == 19
+    assert by[("Cơ sở khám chữa bệnh: Bệnh viện: Ngoài Nhà nước", 2018)].value == 2
+    assert by[("Cơ sở khám chữa bệnh: Bệnh viện: Nhà nước", 2020)].value == 17
+    beds = by[("Giường bệnh", 2018)]
+    assert (beds.value, beds.unit, beds.kind) == (4210, "giường", "actual")
+    assert by[("Cơ sở khám chữa bệnh: Trạm y tế xã, phường", 2017)].value == 180
+    assert not any("Hospital" in indicator or "State" in indicator for indicator, _ in by)
+
+
+YEAR_ROWS = """Niên giám thống kê 2023
+Dân số trung bình phân theo giới tính
+12
+và theo thành thị, nông thôn
+Average population by sex and by residence
+Phân theo giới tính Phân theo thành thị, nông thôn
+Tổng số By sex By residence
+Total
+Nam Nữ Thành thị Nông thôn
+Male Female Urban Rural
+Người - Person
+2020 1200300 590100 610200 300400 899900
+2021 1210500 595000 615500 305600 904900
+Sơ bộ - Prel. 2022 1215000 597500 617500 310000 905000
+Tỷ lệ tăng - Growth rate (%)
+2021 0,850 0,830 0,868 1,731 -0,556
+Sơ bộ - Prel. 2022 0,372 0,420 0,325 1,440 0,011"""
+
+
+def test_a_yearbook_table_whose_rows_are_years_names_each_value_by_its_title_and_part():
+    """A yearbook table turned the other way, one row per year under columns naming parts ("Tổng số", then "Nam Nữ
+    Thành thị Nông thôn"): each value is the title's ("Dân số trung bình", cut before "phân theo") of its part and
+    year, counted in the unit the line above the rows names; "Tỷ lệ tăng - Growth rate (%)" names the rows under it;
+    a falling rate ("-0,556") is read as no figure rather than as a rise."""
+    by = mapped_figures_of(YEAR_ROWS)
+    whole = by[("Dân số trung bình", 2021)]
+    assert (whole.value, whole.unit, whole.kind, whole.qualifiers) == (1210500, "người", "actual", [])
+    assert whole.indicator_id == "average_population"
+    urban = by[("Dân số trung bình: Thành thị", 2020)]
+    assert (urban.value, urban.qualifiers) == (300400, ["thanh thi"])
+    assert by[("Dân số trung bình: Nữ", 2022)].value == 617500
+    growth = by[("Dân số trung bình: Tỷ lệ tăng", 2021)]
+    assert (growth.value, growth.unit) == (0.85, "%")
+    assert ("Dân số trung bình: Tỷ lệ tăng: Nông thôn", 2021) not in by
+    assert by[("Dân số trung bình: Tỷ lệ tăng: Nông thôn", 2022)].value == 0.011
+
+
 PAGE_TABLE = """Dân số tỉnh Thái Bình
 
 1. Dân số

@@ -35,6 +35,11 @@ _CELL_RE = re.compile(
 )
 
 
+# The column of a caption-timed table that holds the whole its other columns break down ("Tổng số | Nam | Nữ"): its
+# values are the row's own, named by the row alone.
+WHOLE_COLUMNS = frozenset({"tong so"})
+
+
 def column_kind_year(
     column: str, header: list[str], doc: ParsedDocument, block: Block, base: int | None
 ) -> tuple[FigureKind, int] | None:
@@ -141,7 +146,9 @@ def table_figures(doc: ParsedDocument, block: Block, base: int | None) -> list[F
         kind, year = mapped
         figures.append(
             Figure(
-                indicator=f"{indicator}: {column}" if by_caption else indicator,
+                indicator=f"{indicator}: {column}"
+                if by_caption and fold(column).lower() not in WHOLE_COLUMNS
+                else indicator,
                 value=value,
                 value_text=value_text,
                 unit=normalize_unit(sym) if sym else unit,
