@@ -443,6 +443,39 @@ def test_an_undated_report_stands_in_the_latest_year_it_reports():
     assert "50" not in by_value and "600" not in by_value
 
 
+# An undated news report (made up, of the shape of a province's immunisation news) that ends on the next year's aim.
+NEWS_ENDING_ON_AN_AIM = """Tỉnh: tiêm chủng đạt kết quả tích cực
+
+TỈNH - Năm 2024, công tác tiêm chủng trên địa bàn tỉnh đạt nhiều kết quả tích cực.
+
+Tỷ lệ trẻ dưới 1 tuổi được tiêm chủng đầy đủ đạt 97,2%, hoàn thành kế hoạch đề ra. Cụ thể, tỷ lệ tiêm vắc - xin viêm gan B sơ sinh trong 24 giờ đầu đạt 88,4%.
+
+Năm 2025, ngành Y tế tiếp tục phấn đấu duy trì tỷ lệ tiêm chủng đầy đủ cho trẻ dưới 1 tuổi đạt trên 97%.
+"""
+
+
+def test_a_report_does_not_stand_in_the_year_it_only_aims_at():
+    """ "Năm 2025, ngành Y tế tiếp tục phấn đấu …" names a year only to aim at it: the report's results, which name no
+    year of their own, are of the year it reports (2024)."""
+    by_value = {f.value_text: f for f in prose_figures_of(NEWS_ENDING_ON_AN_AIM).values()}
+    assert (by_value["97,2"].year, by_value["97,2"].kind) == (2024, "actual")
+    assert (by_value["88,4"].year, by_value["88,4"].kind) == (2024, "actual")
+    assert (by_value["97"].year, by_value["97"].kind) == (2025, "plan")
+
+
+def test_a_title_in_capitals_the_text_runs_into_names_no_value():
+    """A plan's title in capitals, joined to its first objective with nothing between (made up, of the shape of a
+    province's HIV plan): the objective names its value, the title does not; abbreviations in capitals stay."""
+    text = (
+        "KẾ HOẠCH\nPHÒNG, CHỐNG SỐT XUẤT HUYẾT TRÊN ĐỊA BÀN TỈNH GIAI ĐOẠN 2021 - 2025\n"
+        "Khống chế tỷ lệ mắc sốt xuất huyết dưới 100/100.000 dân vào năm 2025.\n\n"
+        "TCMR Tỷ lệ tiêm chủng đầy đủ đạt 95% năm 2025."
+    )
+    by_value = {f.value_text: f for f in prose_figures_of(text).values()}
+    assert by_value["100"].indicator == "Khống chế tỷ lệ mắc sốt xuất huyết"
+    assert by_value["95"].indicator.startswith("TCMR Tỷ lệ tiêm chủng đầy đủ")
+
+
 # Trends written from one value to another (made up, of the shape of a provincial malaria and nutrition report).
 TRENDS = """Báo cáo tình hình sốt rét và dinh dưỡng
 date 2024-01-02

@@ -47,8 +47,9 @@ def base_year(doc: ParsedDocument) -> int | None:
         text = "\n".join(doc.lines)
         ahead = {int(m.group(1)) for m in _TIME_TO_REACH.finditer(text)}
         reported = [y for y in doc.meta.years if y not in ahead]
+        said = [y for y in reported if y not in _only_aimed_at(text)]
         if reported:
-            return max(reported)
+            return max(said or reported)
     return min(doc.meta.years)
 
 
@@ -59,6 +60,22 @@ _TIME_TO_REACH = re.compile(
     + rf")\s+({YEAR})(?!\d)",
     re.IGNORECASE,
 )
+
+
+# A sentence that aims ("Năm 2026, ngành Y tế tiếp tục phấn đấu duy trì …", the target cues of the lexicon): a year
+# that only such sentences name is one the report looks ahead to, not its own.
+_AIMING = re.compile(r"(?<!\w)(?:" + "|".join(lexicon().figure_kinds["target"].text_cues) + r")", re.I)
+_SENTENCE_END = re.compile(r"(?<=[.!?;])\s+|\n+")
+_A_YEAR = re.compile(rf"(?<!\d)({YEAR})(?!\d)")
+
+
+def _only_aimed_at(text: str) -> set[int]:
+    aimed: set[int] = set()
+    said: set[int] = set()
+    for sentence in _SENTENCE_END.split(text):
+        years = {int(y) for y in _A_YEAR.findall(sentence)}
+        (aimed if _AIMING.search(sentence) else said).update(years)
+    return aimed - said
 
 
 def horizon(doc: ParsedDocument, block: Block) -> int | None:

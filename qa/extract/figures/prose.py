@@ -185,8 +185,28 @@ _TRAIL_CUE = re.compile(
 )
 
 
+# A title in capitals the text runs into without a break ("… CHỐNG HIV/AIDS TRÊN ĐỊA BÀN TỈNH BẮC KẠN GIAI ĐOẠN 2018 -
+# 2020 Khống chế tỷ lệ lây nhiễm HIV/AIDS …") names no value after it. Words, not abbreviations ("BHYT", "TCMR"):
+# some of them write letters English does not.
+_MIN_TITLE_WORDS = 3
+_MIN_TITLE_VIETNAMESE_WORDS = 2
+
+
+def _without_title_in_capitals(p: str) -> str:
+    words = p.split()
+    k = 0
+    while k < len(words) and words[k] == words[k].upper():
+        k += 1
+    title = [w for w in words[:k] if any(c.isalpha() for c in w)]
+    opens_sentence = k < len(words) and words[k][:1].isupper() and words[k][1:].islower()
+    vietnamese = [w for w in title if not w.isascii()]
+    if len(title) >= _MIN_TITLE_WORDS and len(vietnamese) >= _MIN_TITLE_VIETNAMESE_WORDS and opens_sentence:
+        return " ".join(words[k:])
+    return p
+
+
 def _clean_phrase(phrase: str, keep_trailing: bool = False) -> str:
-    p = collapse_ws(phrase.replace("*", " ")).strip(" ,;:-–")
+    p = _without_title_in_capitals(collapse_ws(phrase.replace("*", " ")).strip(" ,;:-–"))
     prev = None
     while prev != p:
         prev = p
