@@ -65,6 +65,18 @@ def of_a_group(q: Question, f: Figure) -> bool:
     return bool(groups) and not any(re.search(rf"(?<!\w){re.escape(g)}(?!\w)", asked) for g in groups)
 
 
+def is_an_unasked_part(q: Question, f: Figure, wholes: set[str]) -> bool:
+    """Whether a figure is a table row's part ("Cơ sở phòng và chữa bệnh: Bệnh viện") whose whole ("Cơ sở phòng và
+    chữa bệnh") is a candidate too, while the question says none of the part's words: "tổng số cơ sở phòng và chữa
+    bệnh" asks the whole."""
+    whole, sep, part = f.indicator.rpartition(": ")
+    if not sep or fold(whole).lower() not in wholes:
+        return False
+    asked = set(re.findall(r"\w+", fold(q.cue_text).lower()))
+    own = set(re.findall(r"\w+", fold(part).lower())) - set(re.findall(r"\w+", fold(whole).lower()))
+    return not own & asked  # "bệnh viện" under "… chữa bệnh" is said by "viện"
+
+
 def admissible(q: Question, cands: list[FigureCandidate]) -> list[int]:
     """The positions of the candidates the question's form leaves."""
     counts = [counts_asked_thing(q.counted, c.figure) for c in cands]
@@ -94,6 +106,8 @@ def admissible(q: Question, cands: list[FigureCandidate]) -> list[int]:
         # "tỷ lệ trẻ 12-17 tuổi tiêm đủ 2 mũi": a share answers, not the count of its sentence ("02 mũi"), when a
         # share is a candidate
         kept = [i for i in kept if unit_class(cands[i].figure.unit) not in ("count", "money")]
+    wholes = {fold(cands[i].figure.indicator).lower() for i in kept}
+    kept = [i for i in kept if not is_an_unasked_part(q, cands[i].figure, wholes)] or kept
     changes = [i for i in kept if is_change(cands[i].figure)]
     levels = [i for i in kept if i not in changes]
     kept = (changes or kept) if asks_change(q) else (levels or kept)

@@ -127,7 +127,11 @@ class Evidence:
     def key_terms(self, q: Question) -> dict[str, float]:
         """Content syllables of the question with their IDF."""
         stops = lexicon().stop_words
-        names = [w.lower() for p in q.provinces + q.named + q.unknown_provinces for w in p.split()]
+        names = [
+            w.lower()
+            for p in q.provinces + q.named + q.unknown_provinces + q.province_initials
+            for w in p.split()
+        ]
         drop, drop_folded = set(names), {fold(w) for w in names}
         terms: dict[str, float] = {}
         text = (

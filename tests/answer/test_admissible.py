@@ -240,3 +240,15 @@ def test_a_share_asked_is_not_answered_by_a_count_of_its_sentence_when_a_share_i
     question = "Tỷ lệ trẻ 12-17 tuổi tiêm đủ 2 mũi ở Tây Ninh năm 2019?"
     assert _values(question, [doses, share]) == [100.0]
     assert _values(question, [doses]) == [2.0]
+
+
+def test_the_whole_of_a_table_row_answers_unless_a_part_is_asked() -> None:
+    """ "Tổng số cơ sở phòng và chữa bệnh": the row's whole, not a part under it ("…: Bệnh viện") that the
+    question says nothing of; "bao nhiêu bệnh viện" names the part ("viện"), so both stay."""
+    whole = replace(
+        PROVINCE, indicator="Cơ sở phòng và chữa bệnh", value=152.0, value_text="152", unit="", qualifiers=[]
+    )
+    part = replace(whole, indicator="Cơ sở phòng và chữa bệnh: Bệnh viện", value=13.0, value_text="13")
+    assert _values("Tổng số cơ sở phòng và chữa bệnh của Tây Ninh năm 2019?", [part, whole]) == [152.0]
+    assert _values("Tây Ninh có bao nhiêu bệnh viện năm 2019?", [part, whole]) == [13.0, 152.0]
+    assert _values("Tổng số cơ sở phòng và chữa bệnh của Tây Ninh năm 2019?", [part]) == [13.0]

@@ -121,3 +121,13 @@ def test_the_number_of_a_document_named_by_its_kind_is_no_key_word() -> None:
     assert "11420" not in asked and {"12", "tiêm", "đối", "tượng"} <= set(asked)
     asked = Evidence({}).key_terms(reader.read("Theo Kế hoạch số 447 của Khánh Hòa, bao nhiêu giường bệnh?"))
     assert "447" not in asked and "giường" in asked
+
+
+def test_a_province_s_initials_are_no_key_word() -> None:
+    """ "… của KG năm 2006": the initials name the province the answer is filtered by; as a word no text writes
+    they would weigh most of the question and no row could ever cover it."""
+    from qa.answer.understand import Reader
+
+    q = Reader({"Kiên Giang": "Kiên Giang"}, set()).read("Tổng số cơ sở phòng và chữa bệnh của KG năm 2006?")
+    assert q.provinces == ["Kiên Giang"] and q.province_initials == ["KG"]
+    assert "kg" not in Evidence({}).key_terms(q) and "chữa" in Evidence({}).key_terms(q)

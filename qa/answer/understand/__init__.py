@@ -61,6 +61,7 @@ class Reader:
             provinces=places.provinces,
             named=places.named,
             unknown_provinces=places.unknown,
+            province_initials=places.initials,
             province_notes=places.notes,
             numbers=numbers,
             corrections=corrections,

@@ -32,6 +32,7 @@ class PlaceReading:
     corrections: dict[str, str] = field(default_factory=dict)
     # Tokens that name a province, whole or in part ("HG", the "VT" of "BR-VT"): no abbreviation of anything else
     place_tokens: set[str] = field(default_factory=set)
+    initials: list[str] = field(default_factory=list)  # "KG" for Kiên Giang, as typed
 
 
 def _initials(name: str) -> str:
@@ -128,4 +129,5 @@ def read_places(text: str, known: dict[str, str | None], vocabulary: set[str]) -
             if len(owners) == 1:
                 add(owners[0])
                 reading.place_tokens.add(token)
+                reading.initials.append(token)
     return reading

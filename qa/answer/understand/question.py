@@ -23,6 +23,7 @@ class Question:
     provinces: list[str] = field(default_factory=list)  # provinces as documents name them, in order asked
     named: list[str] = field(default_factory=list)  # the units as the question named them ("Bắc Ninh")
     unknown_provinces: list[str] = field(default_factory=list)  # named, with no document (former or current)
+    province_initials: list[str] = field(default_factory=list)  # "KG": a province named by its initials
     province_notes: list[str] = field(default_factory=list)  # "tỉnh Bắc Giang cũ, nay thuộc tỉnh Bắc Ninh"
     years: list[int] = field(default_factory=list)  # years asked, in order
     year_range: tuple[int, int] | None = None  # "giai đoạn 2021-2025"
