@@ -10,12 +10,18 @@ _PAGE_NUMBER_RE = re.compile(r"\s*(?:-\s*)?\d{1,4}(?:\s*-)?\s*")
 _TERMINAL = (".", ":", ";", "!", "?", "…")
 
 
+# A footnote's anchor glued to the word it annotates, as a web page stores it ("Dân số 1.167.938 người[[1]], …",
+# "năm 2019[1]"): no part of the word, and glued to a unit it hides the value's unit.
+_FOOTNOTE_ANCHOR = re.compile(r"(?<=[^\W_]|[.,;:)%])\[\[?\d{1,3}\]\]?")
+
+
 def normalize_line(line: str) -> str:
-    """NFC, Ð->Đ, HTML tags dropped (their text kept), trailing spaces removed.
+    """NFC, Ð->Đ, HTML tags dropped (their text kept), footnote anchors glued to a word dropped, trailing spaces
+    removed.
 
     Trailing tabs stay: they are the empty cells of tab-separated table rows.
     """
-    return strip_tags(nfc(line)).rstrip(" \r\n\f\v")
+    return _FOOTNOTE_ANCHOR.sub("", strip_tags(nfc(line))).rstrip(" \r\n\f\v")
 
 
 def normalize_lines(lines: list[str]) -> list[str]:

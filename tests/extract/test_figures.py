@@ -476,6 +476,16 @@ def test_a_title_in_capitals_the_text_runs_into_names_no_value():
     assert by_value["95"].indicator.startswith("TCMR Tỷ lệ tiêm chủng đầy đủ")
 
 
+def test_a_population_right_before_its_value_and_a_footnote_anchor_after_its_unit():
+    """ "Dân số 1.167.938 người[[1]], sống bằng …" (a plan stored from a web page): the "số" of "Dân số" is no "số 12"
+    naming a document, and the footnote's anchor glued to the unit is no part of it."""
+    text = "Tin\n\nTỉnh có 82 đơn vị hành chính cấp xã. Dân số 1.167.938 người[[1]], sống bằng nhiều ngành nghề.\n\nKế hoạch số 12 năm 2022."
+    by_value = mapped_by_value(text)
+    population = by_value["1.167.938"]
+    assert (population.indicator, population.unit) == ("Dân số", "người")
+    assert "12" not in by_value
+
+
 # Trends written from one value to another (made up, of the shape of a provincial malaria and nutrition report).
 TRENDS = """Báo cáo tình hình sốt rét và dinh dưỡng
 date 2024-01-02

@@ -88,11 +88,12 @@ _BLOCK_PATTERNS = [
     # section numbers opening a paragraph: "1.", "2.1.", "1. 2.", "4 Tình hình ..."
     re.compile(r"^\s*\(?\d+(?:\s?\.\s?\d+)*\s?[.)](?=\s)|^\s*\d+\s+(?=[A-ZĐ])"),
 ]
-# Words after which a number is a name, not a quantity: "Điều 2", "Lần 2", "khóa 12", "mũi 1".
+# Words after which a number is a name, not a quantity: "Điều 2", "Lần 2", "khóa 12", "mũi 1", "số 12"; not the "số" of
+# "tổng số 550", "Dân số 1.167.938 người".
 _NAME_BEFORE = re.compile(
     r"(?:^|[^\w])(?:điều|khoản|điểm|mục|lần|lần thứ|thứ|khóa|khoá|mũi|đợt|hạng|quý|phần|phụ lục|biểu|"
     r"biểu số|mẫu số|đề án|quyết định|nghị định|nghị quyết|thông tư|chỉ thị|chương trình|công văn|"
-    r"tuần|nhóm|kỳ|trung tâm|trung ương|cấp độ|độ|tổ|khu|ấp|phường|(?<!tổng )số|bản tin số|top|"
+    r"tuần|nhóm|kỳ|trung tâm|trung ương|cấp độ|độ|tổ|khu|ấp|phường|(?<!tổng )(?<!dân )số|bản tin số|top|"
     r"kíp|đội|phòng|tầng|lô|dự án|gói thầu|tiểu dự án|nhiệm kỳ|cấp|đối tượng|loại|bậc)\s*:?\s*$",
     re.I,
 )
