@@ -15,13 +15,19 @@ _TERMINAL = (".", ":", ";", "!", "?", "…")
 _FOOTNOTE_ANCHOR = re.compile(r"(?<=[^\W_]|[.,;:)%])\[\[?\d{1,3}\]\]?")
 
 
+# A decimal comma typed with a space after it, before a percent sign ("chiếm 10, 92%"): one number, not a list "10"
+# and "92%". Not after a year or a grouped number ("năm 2015, 92%", "1.200, 5%").
+_SPACED_DECIMAL = re.compile(r"(?<![\d.,])(\d{1,3}), (\d{1,3}\s?%)")
+
+
 def normalize_line(line: str) -> str:
-    """NFC, Ð->Đ, HTML tags dropped (their text kept), footnote anchors glued to a word dropped, trailing spaces
-    removed.
+    """NFC, Ð->Đ, HTML tags dropped (their text kept), footnote anchors glued to a word dropped, a decimal comma's
+    stray space closed, trailing spaces removed.
 
     Trailing tabs stay: they are the empty cells of tab-separated table rows.
     """
-    return _FOOTNOTE_ANCHOR.sub("", strip_tags(nfc(line))).rstrip(" \r\n\f\v")
+    text = _SPACED_DECIMAL.sub(r"\1,\2", _FOOTNOTE_ANCHOR.sub("", strip_tags(nfc(line))))
+    return text.rstrip(" \r\n\f\v")
 
 
 def normalize_lines(lines: list[str]) -> list[str]:

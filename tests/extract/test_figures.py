@@ -486,6 +486,16 @@ def test_a_population_right_before_its_value_and_a_footnote_anchor_after_its_uni
     assert "12" not in by_value
 
 
+def test_a_decimal_comma_typed_with_a_space_is_one_share():
+    """ "chiếm 10, 92%": the share 10,92%, not a count of 10 and a stray 92%; "năm 2015, 92%" stays a year and a
+    share."""
+    by_value = mapped_by_value(
+        "Tin\n\nNăm 2015 có 2.097 trẻ là con thứ ba, chiếm 10, 92%.\n\nĐến năm 2015, 92% xã đạt chuẩn."
+    )
+    assert by_value["10,92"].value == 10.92 and by_value["10,92"].unit == "%"
+    assert "10" not in by_value and not any(v.startswith(("2015,", "15,")) for v in by_value)
+
+
 # Trends written from one value to another (made up, of the shape of a provincial malaria and nutrition report).
 TRENDS = """Báo cáo tình hình sốt rét và dinh dưỡng
 date 2024-01-02
