@@ -34,6 +34,7 @@ from qa.extract.qualifiers import (
     leading_scope,
     listed_part,
     names_its_parts,
+    nationwide,
     opens_parts,
     paragraph_scope,
     parenthesised_part,
@@ -413,7 +414,9 @@ def map_figures(figures: list[Figure], scope: DocumentScope | None = None, lines
         )
         found += [p for p in other_provinces(f.indicator, f.province) if p not in found]
         found += [q for q in listed_part(f) + parenthesised_part(f) if q not in found]
-        found += [q for q in part_in_sentence(f) + part_named_before(f) if q not in found]
+        found += [
+            q for q in part_in_sentence(f) + part_named_before(f) + nationwide(f, opening) if q not in found
+        ]
         if top is not None and part_of is None and not found and top.variant in top.indicator.parts:
             found += _unsaid(top.variant, top.indicator.name)  # "trạm y tế quản lý đái tháo đường": a part
         if top is not None and part_of is None and not found and names_its_parts(f):

@@ -266,6 +266,26 @@ def parenthesised_part(f: Figure) -> list[str]:
     return _named_after(f, at, r"[,;)]")
 
 
+# A sentence opening on the whole country: "Tại Việt Nam, … dịch sốt xuất huyết bùng phát với hơn 166.000 trường
+# hợp mắc …" in a province's plan (lexicon qualifiers.nationwide).
+_NATIONWIDE = re.compile(r"^(?:" + "|".join(re.escape(p) for p in _RULES.nationwide) + r")(?!\w)")
+_SENTENCE_BREAK = re.compile(r"[.!?]" + NOT_A_SHORTHAND_PERIOD + r"\s+")
+NATIONWIDE = "ca nuoc"  # the qualifier of a value of the whole country, as a label "cả nước" gives it
+
+
+def nationwide(f: Figure, line: str) -> list[str]:
+    """['ca nuoc'] for a prose value whose sentence, in its source ``line``, opens on the whole country."""
+    if f.column:
+        return []
+    at = line.find(f.quote)
+    if at < 0:
+        return []
+    at += max(0, value_at(f))
+    start = max((m.end() for m in _SENTENCE_BREAK.finditer(line, 0, at)), default=0)
+    head = fold(line[start:]).lower().lstrip(" -+*•–")
+    return [NATIONWIDE] if _NATIONWIDE.match(head) else []
+
+
 def part_in_sentence(f: Figure) -> list[str]:
     """A count its sentence gives as part of the total before it: "… đang điều trị ARV là 605 bệnh nhân, trong đó
     có 13 trẻ em" -> ['tre em'] for 13: the words after the value, to the clause's end. The share of that part

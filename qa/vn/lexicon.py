@@ -200,6 +200,7 @@ class QualifierRules:
     age_group: str  # a regular expression
     sex: MappingProxyType[str, str]  # a sex word as a table row writes it -> the qualifier
     breakdown_openers: tuple[str, ...]  # regular-expression fragments
+    nationwide: tuple[str, ...]  # folded openings of a sentence about the whole country ("tai viet nam")
 
 
 @dataclass(frozen=True, slots=True)
@@ -381,6 +382,7 @@ def lexicon() -> Lexicon:
             age_group=data["qualifiers"]["age_group"],
             sex=MappingProxyType(dict(data["qualifiers"]["sex"])),
             breakdown_openers=_tuple(data["qualifiers"]["breakdown_openers"]),
+            nationwide=tuple(sorted(data["qualifiers"]["nationwide"], key=len, reverse=True)),
         ),
         question_cues=_question_cues(data["question_cues"]),
         population=Population(_tuple(data["population"]["whole"]), _tuple(data["population"]["groups"])),

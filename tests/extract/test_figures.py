@@ -496,6 +496,19 @@ def test_a_decimal_comma_typed_with_a_space_is_one_share():
     assert "10" not in by_value and not any(v.startswith(("2015,", "15,")) for v in by_value)
 
 
+def test_a_sentence_about_the_whole_country_gives_the_country_s_values():
+    """A province's plan first tells the country's year (made up, of the shape of a province's epidemic plan):
+    "Tại Việt Nam, …; dịch sốt xuất huyết bùng phát với hơn 150.000 trường hợp mắc …" is the country's count,
+    qualified as "cả nước" is; the province's own sentence after it is the province's."""
+    text = (
+        "Tin\n\nTại Việt Nam, số ca mắc COVID-19 tăng vào tháng 4 năm 2023; dịch sốt xuất huyết bùng phát với hơn "
+        "150.000 trường hợp mắc và 40 trường hợp tử vong. Trên địa bàn tỉnh, ghi nhận 2.176 ca mắc sốt xuất huyết."
+    )
+    by_value = mapped_by_value(text)
+    assert by_value["150.000"].qualifiers == ["ca nuoc"] and by_value["40"].qualifiers == ["ca nuoc"]
+    assert "ca nuoc" not in by_value["2.176"].qualifiers
+
+
 # Trends written from one value to another (made up, of the shape of a provincial malaria and nutrition report).
 TRENDS = """Báo cáo tình hình sốt rét và dinh dưỡng
 date 2024-01-02
