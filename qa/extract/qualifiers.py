@@ -288,18 +288,10 @@ def nationwide(f: Figure, line: str) -> list[str]:
 
 def part_in_sentence(f: Figure) -> list[str]:
     """A count its sentence gives as part of the total before it: "… đang điều trị ARV là 605 bệnh nhân, trong đó
-    có 13 trẻ em" -> ['tre em'] for 13: the words after the value, to the clause's end. The share of that part
-    right after it is of the same part: "…, trong đó có 2.097 trẻ là con thứ ba, chiếm 10,92%" -> ['tre la con thu
-    ba'] for 10,92."""
+    có 13 trẻ em" -> ['tre em'] for 13: the words after the value, to the clause's end."""
     at = value_at(f)
-    if at < 0:
+    if at < 0 or any(mark in (f.unit or "") for mark in ("%", "‰", "/")):
         return []
-    if any(mark in (f.unit or "") for mark in ("%", "‰", "/")):
-        share = _PART_THEN_SHARE.search(f.quote[:at])
-        if share is None or not _NUMBER.search(f.quote[: share.start()]):
-            return []
-        words = " ".join(re.findall(r"[^\W\d_]+", fold(share.group("name"))))
-        return [words] if words else []
     m = _OPENER_THEN_VALUE.search(f.quote[:at])
     if not m or not _NUMBER.search(f.quote[: m.start()]):
         return []
@@ -336,14 +328,6 @@ def _named_after(f: Figure, at: int, end: str) -> list[str]:
 _WORD_OPENERS = "|".join(w for w in _RULES.breakdown_openers if w.isalpha() or " " in w)
 # "…, trong đó có ", "(trong đó: ", "… bao gồm ": the opener right before a value
 _OPENER_THEN_VALUE = re.compile(r"(?:^|[\s,(;])(?:" + _WORD_OPENERS + r")(?:\s+(?:có|là))?\s*:?\s*$", re.I)
-# "…, trong đó có 2.097 trẻ là con thứ ba, chiếm ": a part's count and name, then the share it makes up
-_PART_THEN_SHARE = re.compile(
-    r"(?:^|[\s,(;])(?:"
-    + _WORD_OPENERS
-    + r")(?:\s+(?:có|là))?\s*:?\s*\d[\d.,]*\s+(?P<name>[^\W\d_][^,;:()]{2,60}?)"
-    r"\s*,?\s*chiếm(?:\s+tỷ lệ)?(?:\s+(?:khoảng|gần|hơn|trên))?\s*$",
-    re.I,
-)
 # "(trong đó, ngân sách địa phương hỗ trợ ": an opener, then the words naming the part, right before its value
 _OPENER_THEN_NAME = re.compile(
     r"(?:^|[\s,(;])(?:" + _WORD_OPENERS + r")\s*[,:]?\s+(?P<name>[^\W\d_][^\d,;:()]{2,60}?)\s*[:]?\s*$", re.I

@@ -52,13 +52,3 @@ def test_a_part_named_between_trong_đó_and_its_value_is_a_part_even_a_share() 
     assert part_named_before(_figure("đang điều trị 605 bệnh nhân, trong đó có 13 trẻ em", "13")) == []
     # no total before the opener: nothing it is a part of
     assert part_named_before(_figure("Trong đó, kinh phí tỉnh cấp 40%", "40", "%")) == []
-
-
-def test_the_share_a_part_makes_up_is_of_that_part() -> None:
-    """ "…, trong đó có 2.097 trẻ là con thứ ba, chiếm 10,92%": the share is the part's, not the total's; a share
-    with no part before it ("chiếm 36%" of a total) has none."""
-    quote = (
-        "Năm 2015, toàn tỉnh có 19.209 trẻ được sinh ra, trong đó có 2.097 trẻ là con thứ ba, chiếm 10,92%."
-    )
-    assert part_in_sentence(_figure(quote, "10,92", "%")) == ["tre la con thu ba"]
-    assert part_in_sentence(_figure("Năm 2015 có 19.209 trẻ sinh ra, chiếm 36%.", "36", "%")) == []
