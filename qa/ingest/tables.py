@@ -534,13 +534,16 @@ def _year_row(line: str) -> tuple[str, list[str]] | None:
     return " ".join(tokens[: at + 1]), values
 
 
+# The names of parts a column may have (folded, longest first): breakdowns, table parts and sexes.
+_PART_NAMES = sorted(
+    {*_BREAKDOWNS, *_TABLE_PARTS, *(fold(k).lower() for k in lexicon().qualifier_rules.sex)},
+    key=len,
+    reverse=True,
+)
+
+
 def _part_names(line: str) -> list[str]:
     """["Nam", "Nữ", "Thành thị", "Nông thôn"] for a line made of nothing but the names of parts, else []."""
-    known = sorted(
-        {*_BREAKDOWNS, *_TABLE_PARTS, *(fold(k).lower() for k in lexicon().qualifier_rules.sex)},
-        key=len,
-        reverse=True,
-    )
     text = collapse_ws(line)
     folded = fold(text).lower()
     names: list[str] = []
@@ -549,7 +552,7 @@ def _part_names(line: str) -> list[str]:
         part = next(
             (
                 k
-                for k in known
+                for k in _PART_NAMES
                 if folded.startswith(k, at) and folded[at + len(k) : at + len(k) + 1] in ("", " ")
             ),
             None,
