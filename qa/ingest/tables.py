@@ -1,5 +1,5 @@
-"""Indicator tables in five shapes: tab-separated, pipe markdown, flattened PDF rows, year grids, and web tables
-flattened one cell per line.
+"""Indicator tables in six shapes: tab-separated, pipe markdown, flattened PDF rows, year grids, yearbook tables whose
+rows are years, and web tables flattened one cell per line.
 
 Every recognised row gets the table header attached, so a row alone still says
 which column is "KH 2023" and which is "TH 2023".
