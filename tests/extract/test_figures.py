@@ -499,13 +499,16 @@ def test_a_decimal_comma_typed_with_a_space_is_one_share():
 def test_a_sentence_about_the_whole_country_gives_the_country_s_values():
     """A province's plan first tells the country's year (made up, of the shape of a province's epidemic plan):
     "Tại Việt Nam, …; dịch sốt xuất huyết bùng phát với hơn 150.000 trường hợp mắc …" is the country's count,
-    qualified as "cả nước" is; the province's own sentence after it is the province's."""
+    qualified as "cả nước" is; the province's own sentence after it is the province's. The deaths after "và" are the
+    disease's the lead names."""
     text = (
         "Tin\n\nTại Việt Nam, số ca mắc COVID-19 tăng vào tháng 4 năm 2023; dịch sốt xuất huyết bùng phát với hơn "
         "150.000 trường hợp mắc và 40 trường hợp tử vong. Trên địa bàn tỉnh, ghi nhận 2.176 ca mắc sốt xuất huyết."
     )
     by_value = mapped_by_value(text)
     assert by_value["150.000"].qualifiers == ["ca nuoc"] and by_value["40"].qualifiers == ["ca nuoc"]
+    # "… với hơn 150.000 trường hợp mắc và 40 trường hợp tử vong": the deaths share the lead that names the disease
+    assert by_value["40"].indicator.startswith("dịch sốt xuất huyết") and "tử vong" in by_value["40"].indicator
     assert "ca nuoc" not in by_value["2.176"].qualifiers
 
 

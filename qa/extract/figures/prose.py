@@ -661,8 +661,14 @@ _CUE_AFTER_HEADING = re.compile(r":\s*[^\W\d_][^:,;]*$")
 # "tỷ lệ" right before a count per so many people: the rate is named by the count's unit.
 _RATE_BEFORE = re.compile(r"(?<!\w)(?:tỷ|tỉ) lệ\s*$", re.I)
 _COUNTING_VERB = r"(?:được|có|cho|phạt|xử lý|tiếp nhận|phát hiện|ghi nhận|thu)"
-# A lead shared by a list of counts: a few words, no number or clause break, ending with the verb that counts.
-_LEAD_OF_COUNTS = re.compile(rf"[^\d,;:()]{{1,60}}?(?<!\w){_COUNTING_VERB}", re.I)
+# A lead shared by a list of counts: a few words, no number or clause break, ending with the verb that counts or
+# with "với", an approximation after it ("dịch sốt xuất huyết bùng phát với hơn 166.000 trường hợp mắc và 42 trường hợp
+# tử vong").
+_LEAD_OF_COUNTS = re.compile(
+    rf"[^\d,;:()]{{1,60}}?(?<!\w)(?:{_COUNTING_VERB}|với)"
+    rf"(?:\s+(?:{'|'.join(lexicon().numbers_in_text.approximately)}))?",
+    re.I,
+)
 
 
 def _named_by_what_follows(
