@@ -4,20 +4,10 @@ from __future__ import annotations
 
 import re
 
-from qa.vn.text import nfc, strip_tags
+from qa.vn.text import mend_typing, nfc, strip_tags
 
 _PAGE_NUMBER_RE = re.compile(r"\s*(?:-\s*)?\d{1,4}(?:\s*-)?\s*")
 _TERMINAL = (".", ":", ";", "!", "?", "…")
-
-
-# A footnote's anchor glued to the word it annotates, as a web page stores it ("Dân số 1.167.938 người[[1]], …",
-# "năm 2019[1]"): no part of the word, and glued to a unit it hides the value's unit.
-_FOOTNOTE_ANCHOR = re.compile(r"(?<=[^\W_]|[.,;:)%])\[\[?\d{1,3}\]\]?")
-
-
-# A decimal comma typed with a space after it, before a percent sign ("chiếm 10, 92%"): one number, not a list "10"
-# and "92%". Not after a year or a grouped number ("năm 2015, 92%", "1.200, 5%").
-_SPACED_DECIMAL = re.compile(r"(?<![\d.,])(\d{1,3}), (\d{1,3}\s?%)")
 
 
 def normalize_line(line: str) -> str:
@@ -26,8 +16,7 @@ def normalize_line(line: str) -> str:
 
     Trailing tabs stay: they are the empty cells of tab-separated table rows.
     """
-    text = _SPACED_DECIMAL.sub(r"\1,\2", _FOOTNOTE_ANCHOR.sub("", strip_tags(nfc(line))))
-    return text.rstrip(" \r\n\f\v")
+    return mend_typing(strip_tags(nfc(line))).rstrip(" \r\n\f\v")
 
 
 def normalize_lines(lines: list[str]) -> list[str]:

@@ -56,6 +56,21 @@ def fold(text: str) -> str:
     return text.translate(_FOLD).lower()
 
 
+# A footnote's anchor glued to the word it annotates, as a web page stores it ("Dân số 1.167.938 người[[1]], …",
+# "năm 2019[1]"): no part of the word, and glued to a unit it hides the value's unit.
+_FOOTNOTE_ANCHOR = re.compile(r"(?<=[^\W_]|[.,;:)%])\[\[?\d{1,3}\]\]?")
+# A decimal comma typed with a space after it, before a percent sign ("chiếm 10, 92%"): one number, not a list "10"
+# and "92%". Not after a year or a grouped number ("năm 2015, 92%", "1.200, 5%").
+_SPACED_DECIMAL = re.compile(r"(?<![\d.,])(\d{1,3}), (\d{1,3}\s?%)")
+
+
+def mend_typing(text: str) -> str:
+    """The text without the slips of web pages and typing that hide a value: footnote anchors glued to a word, a
+    decimal comma's stray space."""
+    return _SPACED_DECIMAL.sub(r"\1,\2", _FOOTNOTE_ANCHOR.sub("", text))
+
+
 def evidence_form(text: str) -> str:
-    """The comparison form of the evaluation: NFC, no tags or markdown, collapsed, lower-cased."""
-    return collapse_ws(_MARKUP_RE.sub(" ", strip_tags(nfc(text)))).lower()
+    """The comparison form of the evaluation: NFC, no tags or markdown, mended as ingestion mends a line, collapsed,
+    lower-cased."""
+    return collapse_ws(_MARKUP_RE.sub(" ", mend_typing(strip_tags(nfc(text))))).lower()
