@@ -131,3 +131,16 @@ def test_a_province_s_initials_are_no_key_word() -> None:
     q = Reader({"Kiên Giang": "Kiên Giang"}, set()).read("Tổng số cơ sở phòng và chữa bệnh của KG năm 2006?")
     assert q.provinces == ["Kiên Giang"] and q.province_initials == ["KG"]
     assert "kg" not in Evidence({}).key_terms(q) and "chữa" in Evidence({}).key_terms(q)
+
+
+def test_an_accent_no_document_writes_is_a_slip() -> None:
+    """ "Dân sô trung binh": no document writes "sô", all write "so"-words, so it is read as typed without accents
+    (the stop word "số"), not weighed as a word nothing can cover; "bác" stays itself where documents write it."""
+    from qa.answer.understand import Reader
+
+    evidence = Evidence(
+        {"dân": 0.5, "số": 0.1, "so": 0.1, "trung": 1.4, "bình": 2.8, "binh": 2.8, "bác": 1.0}
+    )
+    q = Reader({"Bạc Liêu": "Bạc Liêu"}, set()).read("Dân sô trung binh tỉnh Bạc Liêu năm 2019 là bao nhiêu")
+    assert "sô" not in evidence.key_terms(q) and {"dân", "trung", "binh"} <= set(evidence.key_terms(q))
+    assert "bác" in evidence.key_terms(Reader({}, set()).read("số bác sĩ năm 2019"))

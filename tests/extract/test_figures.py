@@ -508,7 +508,9 @@ def test_a_sentence_about_the_whole_country_gives_the_country_s_values():
     by_value = mapped_by_value(text)
     assert by_value["150.000"].qualifiers == ["ca nuoc"] and by_value["40"].qualifiers == ["ca nuoc"]
     # "… với hơn 150.000 trường hợp mắc và 40 trường hợp tử vong": the deaths share the lead that names the disease
-    assert by_value["40"].indicator.startswith("dịch sốt xuất huyết") and "tử vong" in by_value["40"].indicator
+    assert (
+        by_value["40"].indicator.startswith("dịch sốt xuất huyết") and "tử vong" in by_value["40"].indicator
+    )
     assert "ca nuoc" not in by_value["2.176"].qualifiers
 
 

@@ -12,5 +12,7 @@ def test_a_line_and_a_quote_of_it_are_mended_alike() -> None:
     source = "Dân số 1.167.938 người[[1]], trong đó có 2.097 trẻ là con thứ ba, chiếm 10, 92%."
     line = normalize_line(source)
     assert line == "Dân số 1.167.938 người, trong đó có 2.097 trẻ là con thứ ba, chiếm 10,92%."
-    assert evidence_form("người[[1]], trong đó có 2.097 trẻ là con thứ ba, chiếm 10, 92%") in evidence_form(line)
+    assert evidence_form("người[[1]], trong đó có 2.097 trẻ là con thứ ba, chiếm 10, 92%") in evidence_form(
+        line
+    )
     assert normalize_line("năm 2015, 92% xã đạt chuẩn") == "năm 2015, 92% xã đạt chuẩn"
